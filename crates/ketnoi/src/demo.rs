@@ -1,0 +1,324 @@
+//! Deterministic demo data: one account per role, and synthetic people at any
+//! scale (Vietnamese names with realistic frequencies, valid CCCDs, communes
+//! weighted to the home province) for demos and benchmarks. Capabilities add
+//! their own generators here as they arrive.
+
+use platform::auth::{password, store, Role};
+use platform::Db;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::io::Write;
+
+/// Password of every demo account (shown in the README; demo only).
+pub const DEMO_PASSWORD: &str = "ketnoi2026";
+
+/// (e-mail, name, role, communes)
+pub const DEMO_ACCOUNTS: [(&str, &str, Role, &[&str]); 7] = [
+    (
+        "admin@demo.ketnoi.vn",
+        "Quản trị hệ thống",
+        Role::Admin,
+        &[],
+    ),
+    (
+        "canbo.so@demo.ketnoi.vn",
+        "Trần Thị Minh Thư",
+        Role::Staff,
+        &[],
+    ),
+    // xã Đại Lãnh (formerly Vạn Thọ, Vạn Ninh) and xã Tây Khánh Vĩnh (formerly Khánh Nam).
+    (
+        "canbo.xa@demo.ketnoi.vn",
+        "Lê Văn Hùng",
+        Role::CommuneOfficer,
+        &["22504", "22624"],
+    ),
+    (
+        "doanhnghiep@demo.ketnoi.vn",
+        "Công ty TNHH Thủy sản Vạn Ninh",
+        Role::Employer,
+        &[],
+    ),
+    (
+        "nguoilaodong@demo.ketnoi.vn",
+        "Nguyễn Văn Đào",
+        Role::JobSeeker,
+        &[],
+    ),
+    (
+        "truongnghe@demo.ketnoi.vn",
+        "Trường Cao đẳng Kỹ thuật Công nghệ Nha Trang",
+        Role::School,
+        &[],
+    ),
+    ("lanhdao@demo.ketnoi.vn", "Tạ Hồng Quang", Role::Viewer, &[]),
+];
+
+/// Create the demo accounts that do not exist yet.
+pub async fn seed_accounts(db: &Db) -> anyhow::Result<usize> {
+    let hash = password::hash(DEMO_PASSWORD)?;
+    let mut created = 0;
+    for (email, name, role, wards) in DEMO_ACCOUNTS {
+        let wards: Vec<String> = wards.iter().map(|w| w.to_string()).collect();
+        let new = store::NewUser {
+            email,
+            display_name: name,
+            role,
+            password_hash: &hash,
+            wards: &wards,
+            employer_id: None,
+            school_id: None,
+        };
+        if store::create(db, new).await?.is_some() {
+            created += 1;
+        }
+    }
+    Ok(created)
+}
+
+// Surname shares from Vietnamese population studies (Nguyễn ≈ 38%).
+const SURNAMES: [(&str, u32); 16] = [
+    ("Nguyễn", 380),
+    ("Trần", 110),
+    ("Lê", 95),
+    ("Phạm", 70),
+    ("Huỳnh", 30),
+    ("Hoàng", 25),
+    ("Phan", 45),
+    ("Võ", 25),
+    ("Vũ", 14),
+    ("Đặng", 21),
+    ("Bùi", 20),
+    ("Đỗ", 14),
+    ("Hồ", 13),
+    ("Ngô", 13),
+    ("Dương", 10),
+    ("Đào", 8),
+];
+const MIDDLE_M: [&str; 8] = [
+    "Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân",
+];
+const MIDDLE_F: [&str; 8] = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ"];
+const GIVEN_M: [&str; 20] = [
+    "Anh", "Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Hải", "Long", "Phúc", "Đào", "Khánh", "Thắng",
+    "Sơn", "Trung", "Quân", "Tài", "Đức", "Huy", "Lộc", "Bảo",
+];
+const GIVEN_F: [&str; 20] = [
+    "Lan", "Hương", "Thủy", "Hoa", "Trang", "Linh", "Mai", "Hạnh", "Nga", "Phương", "Thảo", "Yến",
+    "Đào", "Ánh", "Nhung", "Vy", "Duyên", "Hà", "Thư", "My",
+];
+
+fn weighted<'a>(rng: &mut StdRng, items: &'a [(&'a str, u32)]) -> &'a str {
+    let total: u32 = items.iter().map(|x| x.1).sum();
+    let mut r = rng.gen_range(0..total);
+    for (x, w) in items {
+        if r < *w {
+            return x;
+        }
+        r -= w;
+    }
+    items[0].0
+}
+
+/// One synthetic person, as the import template lays it out.
+pub struct Person {
+    pub cccd: String,
+    pub full_name: String,
+    pub birth_date: chrono::NaiveDate,
+    pub female: bool,
+    pub ethnicity: &'static str,
+    pub phone: String,
+    pub ward_code: String,
+    pub education: &'static str,
+    pub qualification: &'static str,
+    pub occupation_isco: String,
+    pub employment_status: &'static str,
+    pub job_need: &'static str,
+}
+
+/// An endless, reproducible stream of people living mostly in `province_code`.
+pub struct PeopleGen {
+    rng: StdRng,
+    home_wards: Vec<String>,
+    other_wards: Vec<String>,
+    occupations: Vec<String>,
+    serial: u64,
+}
+
+impl PeopleGen {
+    pub fn new(seed: u64, province_code: &str) -> Self {
+        let d = refdata::refdata();
+        let home_wards = d.wards_of(province_code).map(|w| w.code.clone()).collect();
+        let other_wards = d
+            .wards
+            .iter()
+            .filter(|w| w.province_code != province_code)
+            .map(|w| w.code.clone())
+            .collect();
+        let occupations = d
+            .occupations
+            .iter()
+            .filter(|o| o.level == 4 && !o.code.starts_with('0'))
+            .map(|o| o.code.clone())
+            .collect();
+        Self {
+            rng: StdRng::seed_from_u64(seed),
+            home_wards,
+            other_wards,
+            occupations,
+            serial: 0,
+        }
+    }
+
+    pub fn next_person(&mut self) -> Person {
+        let rng = &mut self.rng;
+        self.serial += 1;
+        let female = rng.gen_bool(0.5);
+        let surname = weighted(rng, &SURNAMES);
+        let middle = if female {
+            MIDDLE_F[rng.gen_range(0..8)]
+        } else {
+            MIDDLE_M[rng.gen_range(0..8)]
+        };
+        let given = if female {
+            GIVEN_F[rng.gen_range(0..20)]
+        } else {
+            GIVEN_M[rng.gen_range(0..20)]
+        };
+        let year = rng.gen_range(1961..=2010);
+        let birth_date =
+            chrono::NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28))
+                .expect("valid");
+        let ward_code = if rng.gen_bool(0.9) || self.other_wards.is_empty() {
+            self.home_wards[rng.gen_range(0..self.home_wards.len())].clone()
+        } else {
+            self.other_wards[rng.gen_range(0..self.other_wards.len())].clone()
+        };
+        // CCCD: province of birth (056 Khánh Hòa mostly), sex+century digit, year, unique serial.
+        let century_digit = if year >= 2000 { 2 } else { 0 } + u32::from(female);
+        let cccd = format!(
+            "056{century_digit}{:02}{:06}",
+            year % 100,
+            self.serial % 1_000_000
+        );
+        let phone = format!(
+            "0{}{:08}",
+            ["3", "5", "7", "8", "9"][rng.gen_range(0..5)],
+            rng.gen_range(0..100_000_000u32)
+        );
+        let qualification = [
+            "none",
+            "none",
+            "none",
+            "short_course",
+            "short_course",
+            "elementary",
+            "intermediate",
+            "college",
+            "university",
+        ][rng.gen_range(0..9)];
+        let education = [
+            "primary",
+            "lower_secondary",
+            "upper_secondary",
+            "upper_secondary",
+        ][rng.gen_range(0..4)];
+        let employment_status = [
+            "employed",
+            "employed",
+            "employed",
+            "employed",
+            "unemployed",
+            "inactive",
+        ][rng.gen_range(0..6)];
+        let job_need = ["none", "job", "training", "abroad"][rng.gen_range(0..4)];
+        let ethnicity = if rng.gen_bool(0.93) {
+            "01"
+        } else {
+            ["34", "29", "05"][rng.gen_range(0..3)]
+        };
+        let occupation_isco = self.occupations[rng.gen_range(0..self.occupations.len())].clone();
+        Person {
+            cccd,
+            full_name: format!("{surname} {middle} {given}"),
+            birth_date,
+            female,
+            ethnicity,
+            phone,
+            ward_code,
+            education,
+            qualification,
+            occupation_isco,
+            employment_status,
+            job_need,
+        }
+    }
+}
+
+pub const PEOPLE_HEADER: &str =
+    "cccd,full_name,birth_date,sex,ethnicity,phone,ward_code,education,qualification,occupation_isco,employment_status,job_need";
+
+/// Write `count` people as CSV (UTF-8, dates dd/mm/yyyy).
+pub fn write_people_csv(
+    out: &mut impl Write,
+    count: u64,
+    seed: u64,
+    province_code: &str,
+) -> anyhow::Result<()> {
+    let mut gen = PeopleGen::new(seed, province_code);
+    writeln!(out, "{PEOPLE_HEADER}")?;
+    for _ in 0..count {
+        let p = gen.next_person();
+        writeln!(
+            out,
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
+            p.cccd,
+            p.full_name,
+            p.birth_date.format("%d/%m/%Y"),
+            if p.female { "nu" } else { "nam" },
+            p.ethnicity,
+            p.phone,
+            p.ward_code,
+            p.education,
+            p.qualification,
+            p.occupation_isco,
+            p.employment_status,
+            p.job_need
+        )?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use platform::types::{Cccd, PhoneNumber};
+
+    #[test]
+    fn people_are_valid_and_reproducible() {
+        let mut a = PeopleGen::new(7, "56");
+        let mut b = PeopleGen::new(7, "56");
+        let mut home = 0;
+        for _ in 0..2000 {
+            let p = a.next_person();
+            let q = b.next_person();
+            assert_eq!(p.full_name, q.full_name);
+            let c = Cccd::parse(&p.cccd).unwrap();
+            assert_eq!(c.birth_year(), chrono::Datelike::year(&p.birth_date));
+            assert_eq!(c.sex() == platform::types::Sex::Female, p.female);
+            PhoneNumber::parse(&p.phone).unwrap();
+            assert!(refdata::refdata().ward(&p.ward_code).is_some());
+            home += (refdata::refdata().ward(&p.ward_code).unwrap().province_code == "56") as u32;
+        }
+        assert!(home > 1700, "mostly Khánh Hòa: {home}");
+    }
+
+    #[test]
+    fn csv_has_header_and_rows() {
+        let mut buf = Vec::new();
+        write_people_csv(&mut buf, 3, 1, "56").unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(text.lines().count(), 4);
+        assert!(text.starts_with("cccd,full_name,"));
+    }
+}

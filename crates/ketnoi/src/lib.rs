@@ -1,0 +1,129 @@
+//! Kết Nối: wiring of the capabilities into one application, shared by the
+//! `ketnoi` binary and the test harness.
+
+pub mod demo;
+
+use axum::Router;
+use platform::{AppState, Db, Settings};
+use tower_sessions::{Expiry, SessionManagerLayer};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kết Nối API", description = "Labour-market information system of a Vietnamese province: \
+        reference data, accounts, and (as they are built) the labour registry, employers and vacancies, \
+        matching, job fairs, placements, training, poverty reduction, emulation and indicators. \
+        Authenticate with `Authorization: Bearer <token>` (`ketnoi token issue EMAIL`). \
+        Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}` in the language of `Accept-Language` or `?lang=vi|en`."),
+    modifiers(&BearerAuth),
+    tags((name = "platform", description = "Health, identity, audit"),
+         (name = "reference data", description = "Administrative units (2025 and legacy), address resolution, occupations, code lists"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+    }
+}
+
+/// Message catalogs of every capability.
+pub fn install_messages() {
+    platform::i18n::install(&[refdata::MESSAGES]);
+}
+
+/// Every capability's routes, and the OpenAPI document they describe.
+fn api_router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(platform::routes::router())
+        .merge(refdata::routes::router())
+}
+
+/// The OpenAPI document (served at /api/v1/openapi.json).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_router().split_for_parts().1
+}
+
+/// Migrate, then load reference data if missing.
+pub async fn prepare(db: &Db) -> anyhow::Result<()> {
+    db.migrate().await?;
+    if refdata::store::seed(db).await? {
+        tracing::info!("reference data loaded");
+    }
+    Ok(())
+}
+
+/// The whole application.
+pub fn app(db: Db, settings: Settings) -> Router {
+    install_messages();
+    let state = AppState::new(db.clone(), settings.clone());
+    let (router, api) = api_router().split_for_parts();
+    let api = std::sync::Arc::new(api);
+    let sessions = SessionManagerLayer::new(platform::auth::session_store::DbSessionStore::new(db))
+        .with_name("ketnoi_session")
+        .with_secure(settings.secure_cookies)
+        .with_same_site(tower_sessions::cookie::SameSite::Lax)
+        .with_http_only(true)
+        .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
+    router
+        .route(
+            "/api/v1/openapi.json",
+            axum::routing::get(move || {
+                let api = api.clone();
+                async move { axum::Json((*api).clone()) }
+            }),
+        )
+        .fallback(|| async { platform::AppError::NotFound })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), platform::web::context))
+        .layer(sessions)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024 * 1024))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_FRAME_OPTIONS,
+            axum::http::HeaderValue::from_static("DENY"),
+        ))
+        // Paths only: query strings may carry names or ID numbers, which stay out of logs.
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state)
+}
+
+/// Serve until Ctrl-C / SIGTERM.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> anyhow::Result<()> {
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -1,0 +1,441 @@
+//! `ketnoi`: the server and the operators' command line.
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use ketnoi::demo;
+use platform::auth::{password, store, Role};
+use platform::types::{Email, WardCode};
+use platform::{audit, Db, Settings};
+use std::io::Read;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "ketnoi",
+    version,
+    about = "Kết Nối — labour-market information system of a Vietnamese province"
+)]
+struct Cli {
+    /// Database: a SQLite file path or sqlite:// URL, or a postgres:// URL.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://ketnoi-data/ketnoi.db",
+        global = true
+    )]
+    database: String,
+    /// GSO code of the province this installation serves (56 = Khánh Hòa).
+    #[arg(long, env = "KETNOI_PROVINCE", default_value = "56", global = true)]
+    province: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server (migrates and loads reference data first).
+    Serve {
+        #[arg(long, env = "KETNOI_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: String,
+        /// Add the demo accounts (one per role; password in the README).
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure (when served over HTTPS).
+        #[arg(long, env = "KETNOI_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Apply migrations and load reference data, then exit.
+    Migrate,
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCmd),
+    /// API bearer tokens for integrations.
+    #[command(subcommand)]
+    Token(TokenCmd),
+    /// Administrative units.
+    #[command(subcommand)]
+    Address(AddressCmd),
+    /// Consistent copy of the database into a SQLite FILE (safe while serving).
+    Backup { file: PathBuf },
+    /// Replace the database's content with a backup FILE (stop the server first).
+    Restore { file: PathBuf },
+    /// Export every table to DIR (JSON lines + manifest), e.g. to move SQLite → PostgreSQL.
+    ExportDb { dir: PathBuf },
+    /// Replace the database's content with an export from DIR.
+    ImportDb { dir: PathBuf },
+    /// Deterministic demo data for demos and benchmarks.
+    Demo {
+        /// Write this many synthetic people to --out as CSV.
+        #[arg(long, default_value_t = 0)]
+        people: u64,
+        #[arg(long, default_value = "people.csv")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Create the demo accounts in the database.
+        #[arg(long)]
+        accounts: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add a user; the password is read from standard input.
+    Add {
+        email: String,
+        #[arg(long)]
+        role: String,
+        /// Commune (2025 ward code) a commune officer works in; repeat for several.
+        #[arg(long = "ward")]
+        wards: Vec<String>,
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// List users.
+    List,
+    /// Set a user's password (read from standard input).
+    Passwd { email: String },
+}
+
+#[derive(Subcommand)]
+enum TokenCmd {
+    /// Issue a token for EMAIL and print it (it is shown only once).
+    Issue {
+        email: String,
+        #[arg(long, default_value = "cli")]
+        label: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AddressCmd {
+    /// Resolve an old address or (with --legacy-code) an old commune code to the 2025 commune.
+    Resolve {
+        address: Option<String>,
+        #[arg(long)]
+        legacy_code: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s)?;
+    let p = s.lines().next().unwrap_or("").to_owned();
+    if p.is_empty() {
+        bail!("give the password on standard input, e.g.  echo 'secret-pass' | ketnoi user add …");
+    }
+    Ok(p)
+}
+
+async fn open(cli: &Cli) -> anyhow::Result<Db> {
+    let db = Db::connect(&cli.database).await?;
+    ketnoi::prepare(&db).await?;
+    Ok(db)
+}
+
+async fn cli_audit(
+    db: &Db,
+    province: &str,
+    action: audit::Action,
+    entity: &str,
+    id: Option<&str>,
+    detail: Option<&str>,
+) -> anyhow::Result<()> {
+    audit::record(
+        db,
+        province,
+        audit::Event {
+            user_id: None,
+            actor: "cli",
+            action,
+            entity,
+            entity_id: id,
+            detail,
+            ip: None,
+        },
+    )
+    .await
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_sessions=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    ketnoi::install_messages();
+    let province = cli.province.clone();
+    match &cli.command {
+        Command::Serve {
+            listen,
+            demo: with_demo,
+            secure_cookies,
+        } => {
+            let db = open(&cli).await?;
+            if *with_demo {
+                let n = demo::seed_accounts(&db).await?;
+                if n > 0 {
+                    tracing::info!(
+                        accounts = n,
+                        "demo accounts created (password: {})",
+                        demo::DEMO_PASSWORD
+                    );
+                }
+            }
+            let settings = Settings {
+                province_code: province,
+                secure_cookies: *secure_cookies,
+            };
+            let app = ketnoi::app(db, settings);
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .with_context(|| format!("cannot listen on {listen}"))?;
+            tracing::info!(
+                "serving on http://{} (ready in {} ms)",
+                listener.local_addr()?,
+                started.elapsed().as_millis()
+            );
+            ketnoi::serve(listener, app).await?;
+        }
+        Command::Migrate => {
+            open(&cli).await?;
+            println!("database is at schema version {}", Db::schema_version());
+        }
+        Command::User(UserCmd::Add {
+            email,
+            role,
+            wards,
+            name,
+        }) => {
+            let db = open(&cli).await?;
+            let email = Email::parse(email)
+                .map_err(|_| anyhow::anyhow!("not a valid e-mail address: {email}"))?;
+            let role = Role::parse(role).with_context(|| {
+                format!(
+                    "unknown role {role}; one of: {}",
+                    Role::ALL.map(|r| r.as_str()).join(", ")
+                )
+            })?;
+            let wards: Vec<String> = wards
+                .iter()
+                .map(|w| {
+                    WardCode::parse(w)
+                        .map(|c| c.to_string())
+                        .map_err(|_| anyhow::anyhow!("not a commune code: {w}"))
+                })
+                .collect::<anyhow::Result<_>>()?;
+            if role == Role::CommuneOfficer && wards.is_empty() {
+                bail!("a commune officer needs at least one --ward CODE");
+            }
+            let unknown = platform::area::unknown_wards(&db, &province, &wards).await?;
+            if !unknown.is_empty() {
+                bail!(
+                    "not communes of province {province}: {}",
+                    unknown.join(", ")
+                );
+            }
+            let pw = read_password()?;
+            if let Err(key) = password::check_strength(&pw, email.as_str()) {
+                bail!("{}", platform::i18n::t(platform::i18n::Lang::En, key));
+            }
+            let hash = password::hash(&pw)?;
+            let display = name
+                .clone()
+                .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
+            let new = store::NewUser {
+                email: email.as_str(),
+                display_name: &display,
+                role,
+                password_hash: &hash,
+                wards: &wards,
+                employer_id: None,
+                school_id: None,
+            };
+            let id = store::create(&db, new)
+                .await?
+                .with_context(|| format!("{email} already has an account"))?;
+            cli_audit(
+                &db,
+                &province,
+                audit::Action::Create,
+                "user",
+                Some(&id.to_string()),
+                Some(&format!("role={}", role.as_str())),
+            )
+            .await?;
+            println!("created user {id} {email} ({})", role.as_str());
+        }
+        Command::User(UserCmd::List) => {
+            let db = open(&cli).await?;
+            for u in store::list(&db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.id,
+                    u.email,
+                    u.role.as_str(),
+                    if u.active { "active" } else { "inactive" },
+                    u.wards.join(",")
+                );
+            }
+        }
+        Command::User(UserCmd::Passwd { email }) => {
+            let db = open(&cli).await?;
+            let (user, _) = store::find_for_login(&db, email)
+                .await?
+                .with_context(|| format!("no user {email}"))?;
+            let pw = read_password()?;
+            if let Err(key) = password::check_strength(&pw, &user.email) {
+                bail!("{}", platform::i18n::t(platform::i18n::Lang::En, key));
+            }
+            store::set_password(&db, user.id, &password::hash(&pw)?).await?;
+            cli_audit(
+                &db,
+                &province,
+                audit::Action::Update,
+                "user",
+                Some(&user.id.to_string()),
+                Some("password"),
+            )
+            .await?;
+            println!("password changed for {}", user.email);
+        }
+        Command::Token(TokenCmd::Issue { email, label }) => {
+            let db = open(&cli).await?;
+            let (user, _) = store::find_for_login(&db, email)
+                .await?
+                .with_context(|| format!("no user {email}"))?;
+            let token = store::issue_token(&db, user.id, label).await?;
+            cli_audit(
+                &db,
+                &province,
+                audit::Action::Create,
+                "api_token",
+                Some(&user.id.to_string()),
+                Some(label),
+            )
+            .await?;
+            println!("{token}");
+        }
+        Command::Address(AddressCmd::Resolve {
+            address,
+            legacy_code,
+            json,
+        }) => {
+            let d = refdata::refdata();
+            let r = match (legacy_code, address) {
+                (Some(code), _) => d.resolve_legacy_code(code),
+                (None, Some(a)) => d.resolve_address(a),
+                (None, None) => bail!("give an ADDRESS or --legacy-code CODE"),
+            };
+            if *json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                let status = serde_json::to_value(r.status)?;
+                println!("{} (certain: {})", status.as_str().unwrap_or(""), r.certain);
+                if let (Some(code), Some(name)) = (&r.ward_code, &r.ward_name) {
+                    println!(
+                        "{code}\t{name}, {}",
+                        r.province_name.as_deref().unwrap_or("")
+                    );
+                }
+                if r.candidates.len() > 1 {
+                    println!("candidates:");
+                    for c in &r.candidates {
+                        let old = c
+                            .legacy_ward_name
+                            .as_deref()
+                            .map(|o| {
+                                format!(
+                                    " ← {o}, {}",
+                                    c.legacy_district_name.as_deref().unwrap_or("")
+                                )
+                            })
+                            .unwrap_or_default();
+                        println!(
+                            "  {}\t{}, {}{}{}",
+                            c.ward_code,
+                            c.ward_name,
+                            c.province_name,
+                            old,
+                            if c.is_default { " [usual]" } else { "" }
+                        );
+                    }
+                }
+                if r.status == refdata::resolver::Status::NotFound {
+                    std::process::exit(1);
+                }
+            }
+        }
+        Command::Backup { file } => {
+            let db = Db::connect(&cli.database).await?;
+            platform::dump::backup(&db, file).await?;
+            println!("backup written to {}", file.display());
+        }
+        Command::Restore { file } => {
+            let db = open(&cli).await?;
+            let counts = platform::dump::restore(&db, file).await?;
+            let rows: u64 = counts.iter().map(|c| c.1).sum();
+            println!(
+                "restored {} tables, {rows} rows from {}",
+                counts.len(),
+                file.display()
+            );
+        }
+        Command::ExportDb { dir } => {
+            let db = Db::connect(&cli.database).await?;
+            let counts =
+                platform::dump::copy_from_db(&db, Box::new(platform::dump::DirSink::create(dir)?))
+                    .await?;
+            for (t, n) in &counts {
+                println!("{t}\t{n}");
+            }
+            println!("exported {} tables to {}", counts.len(), dir.display());
+        }
+        Command::ImportDb { dir } => {
+            let db = Db::connect(&cli.database).await?;
+            db.migrate().await?;
+            let counts =
+                platform::dump::copy_from_dir(dir, platform::dump::DbSink::replace(&db).await?)
+                    .await?;
+            let rows: u64 = counts.iter().map(|c| c.1).sum();
+            println!(
+                "imported {} tables, {rows} rows from {}",
+                counts.len(),
+                dir.display()
+            );
+        }
+        Command::Demo {
+            people,
+            out,
+            seed,
+            accounts,
+        } => {
+            if *accounts {
+                let db = open(&cli).await?;
+                println!("{} demo accounts created", demo::seed_accounts(&db).await?);
+            }
+            if *people > 0 {
+                let f = std::fs::File::create(out)
+                    .with_context(|| format!("cannot write {}", out.display()))?;
+                let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
+                demo::write_people_csv(&mut w, *people, *seed, &province)?;
+                std::io::Write::flush(&mut w)?;
+                println!(
+                    "{people} people written to {} in {:.1} s",
+                    out.display(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        }
+    }
+    Ok(())
+}

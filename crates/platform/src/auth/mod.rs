@@ -1,0 +1,10 @@
+//! Accounts, roles and area scope; passwords (argon2), API tokens, sessions,
+//! CSRF and login throttling.
+
+pub mod password;
+pub mod session_store;
+pub mod store;
+pub mod throttle;
+pub mod user;
+
+pub use user::{AreaScope, CurrentUser, MaybeUser, Role, User};

@@ -1,0 +1,211 @@
+//! Accounts and API tokens in the database.
+
+use super::user::{Role, User};
+use crate::db::Db;
+use crate::i18n::Lang;
+use crate::with_db;
+use chrono::Utc;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    email: String,
+    display_name: String,
+    role: String,
+    lang: String,
+    employer_id: Option<i64>,
+    school_id: Option<i64>,
+    person_id: Option<i64>,
+    active: bool,
+}
+
+const USER_COLUMNS: &str =
+    "u.id, u.email, u.display_name, u.role, u.lang, u.employer_id, u.school_id, u.person_id, u.active";
+
+async fn hydrate(db: &Db, row: UserRow) -> anyhow::Result<User> {
+    let wards: Vec<(String,)> = with_db!(db, p => sqlx::query_as(
+        "SELECT ward_code FROM user_wards WHERE user_id = $1 ORDER BY ward_code")
+        .bind(row.id).fetch_all(p).await?);
+    Ok(User {
+        id: row.id,
+        email: row.email,
+        display_name: row.display_name,
+        role: Role::parse(&row.role).ok_or_else(|| anyhow::anyhow!("unknown role {}", row.role))?,
+        lang: Lang::parse(&row.lang).unwrap_or_default(),
+        employer_id: row.employer_id,
+        school_id: row.school_id,
+        person_id: row.person_id,
+        active: row.active,
+        wards: wards.into_iter().map(|(w,)| w).collect(),
+    })
+}
+
+pub async fn find_by_id(db: &Db, id: i64) -> anyhow::Result<Option<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
+    let row: Option<UserRow> =
+        with_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
+    match row {
+        Some(r) => Ok(Some(hydrate(db, r).await?)),
+        None => Ok(None),
+    }
+}
+
+/// The user and their password hash, for login.
+pub async fn find_for_login(db: &Db, email: &str) -> anyhow::Result<Option<(User, String)>> {
+    let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
+    let row: Option<(
+        i64,
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        bool,
+        String,
+    )> =
+        with_db!(db, p => sqlx::query_as(&sql).bind(email.to_lowercase()).fetch_optional(p).await?);
+    let Some((
+        id,
+        email,
+        display_name,
+        role,
+        lang,
+        employer_id,
+        school_id,
+        person_id,
+        active,
+        hash,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let row = UserRow {
+        id,
+        email,
+        display_name,
+        role,
+        lang,
+        employer_id,
+        school_id,
+        person_id,
+        active,
+    };
+    Ok(Some((hydrate(db, row).await?, hash)))
+}
+
+pub async fn list(db: &Db) -> anyhow::Result<Vec<User>> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.role, u.email");
+    let rows: Vec<UserRow> = with_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await?);
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(hydrate(db, r).await?);
+    }
+    Ok(out)
+}
+
+pub struct NewUser<'a> {
+    pub email: &'a str,
+    pub display_name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+    pub wards: &'a [String],
+    pub employer_id: Option<i64>,
+    pub school_id: Option<i64>,
+}
+
+/// Create a user; `Ok(None)` if the e-mail is taken.
+pub async fn create(db: &Db, u: NewUser<'_>) -> anyhow::Result<Option<i64>> {
+    let now = Utc::now();
+    let id: Option<(i64,)> = with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        let id: Option<(i64,)> = sqlx::query_as(
+            "INSERT INTO users (email, display_name, role, password_hash, lang, employer_id, school_id, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'vi', $5, $6, TRUE, $7, $7)
+             ON CONFLICT (email) DO NOTHING RETURNING id")
+            .bind(u.email).bind(u.display_name).bind(u.role.as_str()).bind(u.password_hash)
+            .bind(u.employer_id).bind(u.school_id).bind(now)
+            .fetch_optional(&mut *tx).await?;
+        if let Some((id,)) = id {
+            for w in u.wards {
+                sqlx::query("INSERT INTO user_wards (user_id, ward_code) VALUES ($1, $2)")
+                    .bind(id).bind(w).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        id
+    });
+    Ok(id.map(|(id,)| id))
+}
+
+pub async fn update(
+    db: &Db,
+    id: i64,
+    display_name: &str,
+    role: Role,
+    active: bool,
+    wards: &[String],
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE users SET display_name = $1, role = $2, active = $3, updated_at = $4 WHERE id = $5")
+            .bind(display_name).bind(role.as_str()).bind(active).bind(now).bind(id)
+            .execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM user_wards WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+        for w in wards {
+            sqlx::query("INSERT INTO user_wards (user_id, ward_code) VALUES ($1, $2)")
+                .bind(id).bind(w).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+pub async fn set_password(db: &Db, id: i64, password_hash: &str) -> anyhow::Result<()> {
+    with_db!(db, p => sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(password_hash).bind(Utc::now()).bind(id).execute(p).await?.rows_affected());
+    Ok(())
+}
+
+pub async fn set_lang(db: &Db, id: i64, lang: Lang) -> anyhow::Result<()> {
+    with_db!(db, p => sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
+        .bind(lang.code()).bind(id).execute(p).await?.rows_affected());
+    Ok(())
+}
+
+pub async fn count(db: &Db) -> anyhow::Result<i64> {
+    let (n,): (i64,) =
+        with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await?);
+    Ok(n)
+}
+
+fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Issue a bearer token; only its hash is stored, so it is shown once.
+pub async fn issue_token(db: &Db, user_id: i64, label: &str) -> anyhow::Result<String> {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let token = format!("kn_{}", hex::encode(bytes));
+    with_db!(db, p => sqlx::query(
+        "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(user_id).bind(token_hash(&token)).bind(label).bind(Utc::now()).execute(p).await?.rows_affected());
+    Ok(token)
+}
+
+/// The active user a token belongs to.
+pub async fn user_for_token(db: &Db, token: &str) -> anyhow::Result<Option<User>> {
+    let hash = token_hash(token);
+    let row: Option<(i64,)> = with_db!(db, p => sqlx::query_as(
+        "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id")
+        .bind(Utc::now()).bind(&hash).fetch_optional(p).await?);
+    match row {
+        Some((uid,)) => Ok(find_by_id(db, uid).await?.filter(|u| u.active)),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,162 @@
+//! One error type for every handler. It becomes, depending on who asked:
+//! a JSON body (API), a toast (htmx), a redirect to the login page, or a full
+//! error page — see [`crate::web::render_errors`], which knows the request.
+
+use crate::i18n::{fill, t, Lang};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// A field-level problem, named so the user can find it (row for imports).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    pub field: String,
+    /// i18n key of the message.
+    pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("login required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    /// A message key, with `{placeholders}` filled from `args`.
+    #[error("bad request: {key}")]
+    BadRequest {
+        key: &'static str,
+        args: Vec<(&'static str, String)>,
+    },
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    #[error("too many attempts")]
+    TooManyAttempts { wait_minutes: u64 },
+    #[error("csrf")]
+    Csrf,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        AppError::Internal(e.into())
+    }
+}
+
+impl AppError {
+    pub fn internal(msg: &str) -> Self {
+        AppError::Internal(anyhow::anyhow!(msg.to_owned()))
+    }
+    pub fn bad(key: &'static str) -> Self {
+        AppError::BadRequest { key, args: vec![] }
+    }
+    pub fn invalid(field: &str, code: &str) -> Self {
+        AppError::Invalid(vec![FieldError {
+            field: field.into(),
+            code: code.into(),
+            row: None,
+        }])
+    }
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::BadRequest { .. } => "bad_request",
+            AppError::Invalid(_) => "invalid",
+            AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::Internal(_) => "internal",
+        }
+    }
+    /// The message in the user's language. Internal details are never shown.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            AppError::BadRequest { key, args } => {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                fill(t(lang, key), &args)
+            }
+            AppError::TooManyAttempts { wait_minutes } => fill(
+                t(lang, "err.too_many_attempts"),
+                &[("minutes", &wait_minutes.to_string())],
+            ),
+            AppError::Invalid(fields) => fields
+                .iter()
+                .map(|f| {
+                    let field = t(lang, &format!("field.{}", f.field)).to_owned();
+                    let msg = t(lang, &f.code);
+                    match f.row {
+                        Some(r) => fill(
+                            t(lang, "err.row_field"),
+                            &[("row", &r.to_string()), ("field", &field), ("msg", msg)],
+                        ),
+                        None => format!("{field}: {msg}"),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => t(lang, &format!("err.{}", other.code())).to_owned(),
+        }
+    }
+}
+
+/// Carried in the response so the rendering middleware can present it.
+#[derive(Clone)]
+pub struct ErrorPayload(pub std::sync::Arc<AppError>);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = %e, "internal error");
+        }
+        let mut res = (self.status(), self.code()).into_response();
+        res.extensions_mut()
+            .insert(ErrorPayload(std::sync::Arc::new(self)));
+        res
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiError {
+    pub error: ApiErrorBody,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ApiErrorBody {
+    /// Stable machine code: not_found, unauthorized, forbidden, invalid, …
+    pub code: String,
+    /// Human message in the requested language (Accept-Language or ?lang=).
+    pub message: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+pub fn api_error_body(err: &AppError, lang: Lang) -> ApiError {
+    ApiError {
+        error: ApiErrorBody {
+            code: err.code().into(),
+            message: err.message(lang),
+            fields: match err {
+                AppError::Invalid(f) => f.clone(),
+                _ => vec![],
+            },
+        },
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

@@ -1,0 +1,222 @@
+//! Vietnamese first, English second, chosen per request (never a global locale).
+//!
+//! Messages live in tab-separated catalogs (`key<TAB>vi<TAB>en`), one per crate,
+//! combined once at start-up by [`install`].
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The platform's own messages.
+pub const PLATFORM_MESSAGES: &str = include_str!("../messages.tsv");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().get(..2)? {
+            "vi" => Some(Lang::Vi),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+    /// First supported language in an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        header
+            .split(',')
+            .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+    }
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+}
+
+type Table = HashMap<&'static str, [&'static str; 2]>;
+static CATALOG: OnceLock<Table> = OnceLock::new();
+
+/// Parse catalogs; panics on a malformed line because catalogs are compiled in.
+fn parse(sources: &[&'static str]) -> Table {
+    let mut table = Table::new();
+    for src in sources {
+        for (n, line) in src.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut cols = line.split('\t');
+            let (Some(key), Some(vi), Some(en), None) =
+                (cols.next(), cols.next(), cols.next(), cols.next())
+            else {
+                panic!(
+                    "message catalog line {}: expected key<TAB>vi<TAB>en: {line:?}",
+                    n + 1
+                );
+            };
+            assert!(
+                table.insert(key, [vi, en]).is_none(),
+                "duplicate message key {key}"
+            );
+        }
+    }
+    table
+}
+
+/// Install the combined catalogs (the platform's plus each capability's).
+/// Later calls are no-ops, so tests may call it freely.
+pub fn install(extra: &[&'static str]) {
+    CATALOG.get_or_init(|| {
+        let mut all = vec![PLATFORM_MESSAGES];
+        all.extend_from_slice(extra);
+        parse(&all)
+    });
+}
+
+/// Look up a message; an unknown key is returned as is so a gap shows, not a crash.
+pub fn t(lang: Lang, key: &str) -> &str {
+    match CATALOG.get_or_init(|| parse(&[PLATFORM_MESSAGES])).get(key) {
+        Some(pair) => pair[lang as usize],
+        None => {
+            tracing::warn!(key, "missing message");
+            key
+        }
+    }
+}
+
+/// Replace `{name}` placeholders.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (k, v) in args {
+        out = out.replace(&format!("{{{k}}}"), v);
+    }
+    out
+}
+
+/// Translator handed to templates: `tr.t("nav.home")`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Self {
+        Self { lang }
+    }
+    pub fn t<'a>(&self, key: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        t(self.lang, key)
+    }
+    pub fn date(&self, d: &NaiveDate) -> String {
+        d.format("%d/%m/%Y").to_string()
+    }
+    pub fn datetime(&self, d: &DateTime<Utc>) -> String {
+        // Vietnam is UTC+7 all year.
+        let local = *d + chrono::Duration::hours(7);
+        local.format("%d/%m/%Y %H:%M").to_string()
+    }
+    pub fn money(&self, vnd: i64) -> String {
+        let sep = if self.lang == Lang::Vi { '.' } else { ',' };
+        let digits = vnd.unsigned_abs().to_string();
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(sep);
+            }
+            grouped.push(c);
+        }
+        let sign = if vnd < 0 { "-" } else { "" };
+        match self.lang {
+            Lang::Vi => format!("{sign}{grouped} ₫"),
+            Lang::En => format!("{sign}{grouped} VND"),
+        }
+    }
+}
+
+/// Parse dd/mm/yyyy (also d/m/yyyy and ISO yyyy-mm-dd).
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    NaiveDate::parse_from_str(s, "%d/%m/%Y")
+        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_platform_message_has_both_languages() {
+        let table = parse(&[PLATFORM_MESSAGES]);
+        assert!(table.len() > 50);
+        for (key, [vi, en]) in &table {
+            assert!(
+                !vi.trim().is_empty() && !en.trim().is_empty(),
+                "{key} lacks a translation"
+            );
+        }
+    }
+
+    #[test]
+    fn looks_up_per_language() {
+        assert_eq!(t(Lang::Vi, "nav.home"), "Trang chủ");
+        assert_eq!(t(Lang::En, "nav.home"), "Home");
+        assert_eq!(t(Lang::En, "no.such.key"), "no.such.key");
+    }
+
+    #[test]
+    fn accept_language() {
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,vi;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr, vi-VN;q=0.5"),
+            Some(Lang::Vi)
+        );
+        assert_eq!(Lang::from_accept_language("fr"), None);
+    }
+
+    #[test]
+    fn dates_and_money() {
+        let tr = Tr::new(Lang::Vi);
+        assert_eq!(
+            tr.date(&NaiveDate::from_ymd_opt(2023, 6, 5).unwrap()),
+            "05/06/2023"
+        );
+        assert_eq!(tr.money(1_500_000), "1.500.000 ₫");
+        assert_eq!(Tr::new(Lang::En).money(2_000_000), "2,000,000 VND");
+        assert_eq!(
+            parse_date("31/12/2023"),
+            NaiveDate::from_ymd_opt(2023, 12, 31)
+        );
+        assert_eq!(parse_date("31/02/2023"), None);
+        assert_eq!(
+            parse_date("2023-02-28"),
+            NaiveDate::from_ymd_opt(2023, 2, 28)
+        );
+    }
+
+    #[test]
+    fn fill_placeholders() {
+        assert_eq!(
+            fill("Dòng {row}: {field}", &[("row", "3"), ("field", "CCCD")]),
+            "Dòng 3: CCCD"
+        );
+    }
+}

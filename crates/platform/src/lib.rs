@@ -1,0 +1,18 @@
+//! Kết Nối platform: what every capability shares and nothing domain-specific.
+
+pub mod area;
+pub mod audit;
+pub mod auth;
+pub mod db;
+pub mod dump;
+pub mod error;
+pub mod fold;
+pub mod i18n;
+pub mod routes;
+pub mod state;
+pub mod types;
+pub mod web;
+
+pub use db::Db;
+pub use error::{AppError, AppResult};
+pub use state::{AppState, Settings};

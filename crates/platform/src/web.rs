@@ -1,0 +1,498 @@
+//! The web shell: per-request context (user, language, CSRF), the error
+//! renderer, page chrome for templates and embedded static files.
+
+use crate::auth::{store, User};
+use crate::error::{api_error_body, AppError, ErrorPayload};
+use crate::i18n::{Lang, Tr};
+use crate::state::AppState;
+use askama::Template;
+use axum::body::{to_bytes, Body};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use rand::RngCore;
+use std::net::SocketAddr;
+use tower_sessions::Session;
+
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_CSRF: &str = "csrf";
+pub const LANG_COOKIE: &str = "lang";
+/// Largest urlencoded form body read to find the CSRF field.
+const FORM_LIMIT: usize = 1 << 20;
+
+/// Who is asking, in which language, and how they want the answer.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub user: Option<User>,
+    pub lang: Lang,
+    pub csrf: String,
+    pub ip: Option<String>,
+    pub path: String,
+    /// `/api/…` or asked for JSON: errors become JSON.
+    pub api: bool,
+    /// An htmx request: errors become toasts.
+    pub htmx: bool,
+    /// Authenticated by bearer token (no cookies, so no CSRF check).
+    pub via_token: bool,
+}
+
+impl Ctx {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+    pub fn page(&self, title_key: &str) -> Page {
+        Page {
+            tr: self.tr(),
+            title: crate::i18n::t(self.lang, title_key).to_owned(),
+            user: self.user.clone(),
+            csrf: self.csrf.clone(),
+            path: self.path.clone(),
+        }
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, AppError> {
+        parts
+            .extensions
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context missing"))
+    }
+}
+
+fn random_token() -> String {
+    let mut b = [0u8; 24];
+    rand::thread_rng().fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<String> {
+    url::form_urlencoded::parse(query?.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// Resolve the request context, enforce CSRF on state-changing requests, and
+/// present any [`AppError`] the handler returned in the way the caller expects.
+pub async fn context(
+    State(state): State<AppState>,
+    session: Session,
+    jar: CookieJar,
+    req: Request,
+    next: Next,
+) -> Response {
+    match context_inner(state, session, jar, req, next).await {
+        Ok(r) => r,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn context_inner(
+    state: AppState,
+    session: Session,
+    jar: CookieJar,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let path = req.uri().path().to_owned();
+    let query = req.uri().query().map(str::to_owned);
+    let headers = req.headers().clone();
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.starts_with("application/json"));
+    let api = path.starts_with("/api/") || wants_json;
+    let htmx = headers.contains_key("hx-request");
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+
+    // Identity: a bearer token, else the session.
+    let mut via_token = false;
+    let user = if let Some(token) = bearer(&headers) {
+        via_token = true;
+        match store::user_for_token(&state.db, token).await? {
+            Some(u) => Some(u),
+            None => {
+                let ctx = Ctx {
+                    user: None,
+                    lang: Lang::Vi,
+                    csrf: String::new(),
+                    ip,
+                    path,
+                    api: true,
+                    htmx,
+                    via_token,
+                };
+                return Ok(present_error(&ctx, AppError::Unauthorized));
+            }
+        }
+    } else {
+        match session
+            .get::<i64>(SESSION_USER)
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?
+        {
+            Some(id) => store::find_by_id(&state.db, id).await?.filter(|u| u.active),
+            None => None,
+        }
+    };
+
+    // Language: explicit ?lang=, else the user's choice, else (API) Accept-Language
+    // or (pages) the visitor's cookie; Vietnamese by default.
+    let lang = query_param(query.as_deref(), "lang")
+        .and_then(|l| Lang::parse(&l))
+        .or_else(|| user.as_ref().map(|u| u.lang))
+        .or_else(|| {
+            if api {
+                headers
+                    .get(header::ACCEPT_LANGUAGE)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(Lang::from_accept_language)
+            } else {
+                jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value()))
+            }
+        })
+        .unwrap_or_default();
+
+    // CSRF: a synchronizer token kept in the session, for pages only.
+    let mut csrf = String::new();
+    if !via_token && !path.starts_with("/static/") {
+        csrf = match session
+            .get::<String>(SESSION_CSRF)
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?
+        {
+            Some(t) => t,
+            None if !api || *req.method() != Method::GET => {
+                let t = random_token();
+                session
+                    .insert(SESSION_CSRF, &t)
+                    .await
+                    .map_err(|e| anyhow::anyhow!(e))?;
+                t
+            }
+            None => String::new(),
+        };
+    }
+    let ctx = Ctx {
+        user,
+        lang,
+        csrf,
+        ip,
+        path,
+        api,
+        htmx,
+        via_token,
+    };
+
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !via_token {
+        let mut supplied = headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| query_param(query.as_deref(), "_csrf"));
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+        if supplied.is_none() && is_form {
+            // Read the form to find the field, then hand the same bytes on.
+            let (parts, body) = req.into_parts();
+            let bytes = to_bytes(body, FORM_LIMIT)
+                .await
+                .map_err(|_| AppError::bad("err.too_large"))?;
+            supplied = url::form_urlencoded::parse(&bytes)
+                .find(|(k, _)| k == "_csrf")
+                .map(|(_, v)| v.into_owned());
+            req = Request::from_parts(parts, Body::from(bytes));
+        }
+        let ok = !ctx.csrf.is_empty()
+            && supplied
+                .as_deref()
+                .is_some_and(|s| constant_time_eq(s, &ctx.csrf));
+        if !ok {
+            return Ok(present_error(&ctx, AppError::Csrf));
+        }
+    }
+
+    req.extensions_mut().insert(ctx.clone());
+    let res = next.run(req).await;
+    Ok(match res.extensions().get::<ErrorPayload>().cloned() {
+        Some(ErrorPayload(err)) => present_arc(&ctx, &err),
+        None => res,
+    })
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+fn present_error(ctx: &Ctx, err: AppError) -> Response {
+    present_arc(ctx, &err)
+}
+
+/// JSON for the API, a toast for htmx, a redirect to login, or a full page.
+fn present_arc(ctx: &Ctx, err: &AppError) -> Response {
+    let status = err.status();
+    if ctx.api {
+        let mut res = (status, axum::Json(api_error_body(err, ctx.lang))).into_response();
+        if matches!(err, AppError::Unauthorized) {
+            res.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        return res;
+    }
+    if matches!(err, AppError::Unauthorized) {
+        let next: String = url::form_urlencoded::byte_serialize(ctx.path.as_bytes()).collect();
+        let to = format!("/login?next={next}");
+        if ctx.htmx {
+            let mut res = StatusCode::NO_CONTENT.into_response();
+            res.headers_mut()
+                .insert("hx-redirect", HeaderValue::from_str(&to).expect("ascii"));
+            return res;
+        }
+        return Redirect::to(&to).into_response();
+    }
+    let message = err.message(ctx.lang);
+    if ctx.htmx {
+        let toast = Toast { message: &message };
+        let mut res = (status, Html(toast.render().unwrap_or_default())).into_response();
+        res.headers_mut()
+            .insert("hx-retarget", HeaderValue::from_static("#toasts"));
+        res.headers_mut()
+            .insert("hx-reswap", HeaderValue::from_static("beforeend"));
+        return res;
+    }
+    let page = ErrorPage {
+        page: ctx.page(&format!("err.title.{}", status.as_u16())),
+        status: status.as_u16(),
+        message,
+    };
+    match page.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(_) => (status, err.code()).into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "toast.html")]
+struct Toast<'a> {
+    message: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Page,
+    status: u16,
+    message: String,
+}
+
+/// Everything the page layout needs.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub tr: Tr,
+    pub title: String,
+    pub user: Option<User>,
+    pub csrf: String,
+    pub path: String,
+}
+
+/// One entry of the main navigation: a capability, enabled once it exists.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub ready: bool,
+    pub active: bool,
+}
+
+impl Page {
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        crate::i18n::t(self.tr.lang, key)
+    }
+    pub fn lang(&self) -> &'static str {
+        self.tr.lang.code()
+    }
+    pub fn other_lang(&self) -> &'static str {
+        self.tr.lang.other().code()
+    }
+    pub fn other_lang_label(&self) -> &'static str {
+        match self.tr.lang {
+            Lang::Vi => "English",
+            Lang::En => "Tiếng Việt",
+        }
+    }
+    /// The navigation for this user: every capability has its place; those
+    /// not built yet are shown, not linked.
+    pub fn nav(&self) -> Vec<NavItem> {
+        use crate::auth::Role::*;
+        let Some(user) = &self.user else {
+            return vec![];
+        };
+        let r = user.role;
+        let staffish = matches!(r, Admin | Staff | CommuneOfficer);
+        let items: [(&str, &str, bool, bool); 13] = [
+            ("/", "nav.home", true, true),
+            ("/registry", "nav.registry", staffish, false),
+            (
+                "/employers",
+                "nav.employers",
+                staffish || r == Employer,
+                false,
+            ),
+            (
+                "/matching",
+                "nav.matching",
+                staffish || r == Employer || r == JobSeeker,
+                false,
+            ),
+            ("/sessions", "nav.sessions", true, false),
+            (
+                "/placements",
+                "nav.placements",
+                staffish || r == Viewer,
+                false,
+            ),
+            (
+                "/training",
+                "nav.training",
+                staffish || r == School || r == Viewer,
+                false,
+            ),
+            ("/poverty", "nav.poverty", staffish || r == Viewer, false),
+            (
+                "/emulation",
+                "nav.emulation",
+                matches!(r, Admin | Staff | Viewer),
+                false,
+            ),
+            (
+                "/indicators",
+                "nav.indicators",
+                matches!(r, Admin | Staff | Viewer | CommuneOfficer),
+                false,
+            ),
+            ("/units", "nav.units", true, true),
+            ("/admin/users", "nav.users", r == Admin, true),
+            ("/admin/audit", "nav.audit", r == Admin, true),
+        ];
+        items
+            .into_iter()
+            .filter(|(_, _, visible, _)| *visible)
+            .map(|(href, key, _, ready)| NavItem {
+                href,
+                label: crate::i18n::t(self.tr.lang, key),
+                ready,
+                active: if href == "/" {
+                    self.path == "/"
+                } else {
+                    self.path.starts_with(href)
+                },
+            })
+            .collect()
+    }
+}
+
+/// Render a template into an HTML response.
+pub fn render(t: impl Template) -> Result<Html<String>, AppError> {
+    t.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(e.into()))
+}
+
+/// A safe local redirect target (never another site).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+/// Static files compiled into the binary, served with long cache lifetimes
+/// (names carry versions).
+pub fn static_file(name: &str) -> Option<(&'static [u8], &'static str)> {
+    Some(match name {
+        "app.css" => (
+            include_bytes!("../../../static/app.css"),
+            "text/css; charset=utf-8",
+        ),
+        "app.js" => (
+            include_bytes!("../../../static/app.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "vendor/htmx-2.0.11.min.js" => (
+            include_bytes!("../../../static/vendor/htmx-2.0.11.min.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "vendor/swagger-ui-bundle-5.35.0.js" => (
+            include_bytes!("../../../static/vendor/swagger-ui-bundle-5.35.0.js"),
+            "text/javascript; charset=utf-8",
+        ),
+        "vendor/swagger-ui-5.35.0.css" => (
+            include_bytes!("../../../static/vendor/swagger-ui-5.35.0.css"),
+            "text/css; charset=utf-8",
+        ),
+        "favicon.svg" => (
+            include_bytes!("../../../static/favicon.svg"),
+            "image/svg+xml",
+        ),
+        _ => return None,
+    })
+}
+
+pub async fn serve_static(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match static_file(&name) {
+        Some((bytes, mime)) => (
+            [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        None => StatusCode::NOT_FOUND.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_local_only() {
+        assert_eq!(safe_next(Some("/admin/users")), "/admin/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn token_comparison() {
+        assert!(constant_time_eq("abc", "abc"));
+        assert!(!constant_time_eq("abc", "abd"));
+        assert!(!constant_time_eq("abc", "ab"));
+    }
+}

@@ -143,7 +143,8 @@ impl RefData {
             .collect()
     }
     /// Occupations whose code or title (either language, diacritics ignored)
-    /// contains every word of the query; unit groups first when `level` is None.
+    /// has every word of the query as a word prefix; titles containing the
+    /// query as a phrase come first.
     pub fn search_occupations(
         &self,
         q: &str,
@@ -151,7 +152,9 @@ impl RefData {
         limit: usize,
     ) -> Vec<&Occupation> {
         let words = platform::fold::fold_words(q);
-        self.occupations
+        let phrase = words.join(" ");
+        let mut hits: Vec<(bool, &Occupation)> = self
+            .occupations
             .iter()
             .zip(&self.occupation_keys)
             .filter(|(o, _)| level.is_none_or(|l| o.level == l))
@@ -160,9 +163,10 @@ impl RefData {
                     .iter()
                     .all(|w| key.split(' ').any(|k| k.starts_with(w.as_str())))
             })
-            .map(|(o, _)| o)
-            .take(limit)
-            .collect()
+            .map(|(o, key)| (!key.contains(&phrase), o))
+            .collect();
+        hits.sort_by_key(|(not_phrase, _)| *not_phrase);
+        hits.into_iter().map(|(_, o)| o).take(limit).collect()
     }
 }
 

@@ -1,1 +1,163 @@
+//! Start the whole application on a fresh database and talk to it over HTTP
+//! as a browser or an integration would.
+//!
+//! The backend comes from `KETNOI_TEST_DATABASE_URL`: unset → a fresh SQLite
+//! file in a temporary folder; `postgres://…` → a fresh schema in that
+//! database, so tests never see each other's rows.
 
+use platform::{Db, Settings};
+use rand::Rng;
+use std::net::SocketAddr;
+
+pub const TEST_DB_ENV: &str = "KETNOI_TEST_DATABASE_URL";
+
+/// The demo accounts' password.
+pub use ketnoi::demo::DEMO_PASSWORD as PASSWORD;
+pub const ADMIN: &str = "admin@demo.ketnoi.vn";
+pub const STAFF: &str = "canbo.so@demo.ketnoi.vn";
+pub const COMMUNE_OFFICER: &str = "canbo.xa@demo.ketnoi.vn";
+pub const EMPLOYER: &str = "doanhnghiep@demo.ketnoi.vn";
+pub const VIEWER: &str = "lanhdao@demo.ketnoi.vn";
+
+/// A fresh, empty database URL for the configured backend, plus what keeps it alive.
+pub async fn fresh_database_url() -> anyhow::Result<(String, Option<tempfile::TempDir>)> {
+    match std::env::var(TEST_DB_ENV).ok().filter(|u| !u.is_empty()) {
+        Some(base) if base.starts_with("postgres") => {
+            let schema = format!("ketnoi_t_{:016x}", rand::thread_rng().gen::<u64>());
+            let admin = Db::connect(&base).await?;
+            if let Db::Postgres(p) = &admin {
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(p)
+                    .await?;
+            }
+            admin.close().await;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            Ok((
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                None,
+            ))
+        }
+        _ => {
+            let dir = tempfile::tempdir()?;
+            let url = format!("sqlite://{}", dir.path().join("ketnoi.db").display());
+            Ok((url, Some(dir)))
+        }
+    }
+}
+
+pub fn on_postgres() -> bool {
+    std::env::var(TEST_DB_ENV).is_ok_and(|u| u.starts_with("postgres"))
+}
+
+/// A running application.
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub database_url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestApp {
+    /// Migrated, reference data loaded, demo accounts created, serving on a free port.
+    pub async fn spawn() -> TestApp {
+        Self::try_spawn().await.expect("start test app")
+    }
+
+    async fn try_spawn() -> anyhow::Result<TestApp> {
+        let (database_url, dir) = fresh_database_url().await?;
+        let db = Db::connect(&database_url).await?;
+        ketnoi::prepare(&db).await?;
+        ketnoi::demo::seed_accounts(&db).await?;
+        let app = ketnoi::app(db.clone(), Settings::default());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr: SocketAddr = listener.local_addr()?;
+        tokio::spawn(async move {
+            let _ = ketnoi::serve(listener, app).await;
+        });
+        Ok(TestApp {
+            base: format!("http://{addr}"),
+            db,
+            database_url,
+            _dir: dir,
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client that keeps cookies, like a browser, and does not follow redirects.
+    pub fn browser(&self) -> Browser {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Browser {
+            client,
+            base: self.base.clone(),
+        }
+    }
+
+    /// A browser already logged in as `email` (demo password).
+    pub async fn login(&self, email: &str) -> Browser {
+        let b = self.browser();
+        let res = b.login(email, PASSWORD).await;
+        assert_eq!(res.status(), 303, "login as {email} should redirect");
+        b
+    }
+}
+
+pub struct Browser {
+    pub client: reqwest::Client,
+    pub base: String,
+}
+
+/// The CSRF token a page carries in its forms.
+pub fn csrf_of(html: &str) -> Option<String> {
+    let start = html.find("name=\"_csrf\" value=\"")? + "name=\"_csrf\" value=\"".len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let r = self.get(path).await;
+        let s = r.status().as_u16();
+        (s, r.text().await.expect("body"))
+    }
+    /// The CSRF token of the current session (taken from a page).
+    pub async fn csrf(&self) -> String {
+        // Every page carries the token in its language switch form.
+        let (status, mut html) = self.get_text("/login").await;
+        if status == 303 {
+            html = self.get_text("/").await.1;
+        }
+        csrf_of(&html).expect("csrf token on the page")
+    }
+    /// POST a form with the session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut body: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        body.extend_from_slice(fields);
+        self.client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.post_form(
+            "/login",
+            &[("email", email), ("password", password), ("next", "/")],
+        )
+        .await
+    }
+}

@@ -52,7 +52,7 @@ CREATE TABLE legacy_successors (
 
 CREATE TABLE occupations (
     code TEXT PRIMARY KEY,
-    level INTEGER NOT NULL,
+    level BIGINT NOT NULL,
     parent_code TEXT REFERENCES occupations(code),
     title_en TEXT NOT NULL,
     title_vi TEXT NOT NULL,
@@ -61,7 +61,7 @@ CREATE TABLE occupations (
 
 CREATE TABLE qualification_levels (
     code TEXT PRIMARY KEY,
-    rank INTEGER NOT NULL,
+    rank BIGINT NOT NULL,
     name_vi TEXT NOT NULL,
     name_en TEXT NOT NULL,
     with_certificate BOOLEAN NOT NULL
@@ -69,7 +69,7 @@ CREATE TABLE qualification_levels (
 
 CREATE TABLE education_levels (
     code TEXT PRIMARY KEY,
-    rank INTEGER NOT NULL,
+    rank BIGINT NOT NULL,
     name_vi TEXT NOT NULL,
     name_en TEXT NOT NULL
 );

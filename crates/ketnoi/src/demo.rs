@@ -14,43 +14,13 @@ pub const DEMO_PASSWORD: &str = "ketnoi2026";
 
 /// (e-mail, name, role, communes)
 pub const DEMO_ACCOUNTS: [(&str, &str, Role, &[&str]); 7] = [
-    (
-        "admin@demo.ketnoi.vn",
-        "Quản trị hệ thống",
-        Role::Admin,
-        &[],
-    ),
-    (
-        "canbo.so@demo.ketnoi.vn",
-        "Trần Thị Minh Thư",
-        Role::Staff,
-        &[],
-    ),
+    ("admin@demo.ketnoi.vn", "Quản trị hệ thống", Role::Admin, &[]),
+    ("canbo.so@demo.ketnoi.vn", "Trần Thị Minh Thư", Role::Staff, &[]),
     // xã Đại Lãnh (formerly Vạn Thọ, Vạn Ninh) and xã Tây Khánh Vĩnh (formerly Khánh Nam).
-    (
-        "canbo.xa@demo.ketnoi.vn",
-        "Lê Văn Hùng",
-        Role::CommuneOfficer,
-        &["22504", "22624"],
-    ),
-    (
-        "doanhnghiep@demo.ketnoi.vn",
-        "Công ty TNHH Thủy sản Vạn Ninh",
-        Role::Employer,
-        &[],
-    ),
-    (
-        "nguoilaodong@demo.ketnoi.vn",
-        "Nguyễn Văn Đào",
-        Role::JobSeeker,
-        &[],
-    ),
-    (
-        "truongnghe@demo.ketnoi.vn",
-        "Trường Cao đẳng Kỹ thuật Công nghệ Nha Trang",
-        Role::School,
-        &[],
-    ),
+    ("canbo.xa@demo.ketnoi.vn", "Lê Văn Hùng", Role::CommuneOfficer, &["22504", "22624"]),
+    ("doanhnghiep@demo.ketnoi.vn", "Công ty TNHH Thủy sản Vạn Ninh", Role::Employer, &[]),
+    ("nguoilaodong@demo.ketnoi.vn", "Nguyễn Văn Đào", Role::JobSeeker, &[]),
+    ("truongnghe@demo.ketnoi.vn", "Trường Cao đẳng Kỹ thuật Công nghệ Nha Trang", Role::School, &[]),
     ("lanhdao@demo.ketnoi.vn", "Tạ Hồng Quang", Role::Viewer, &[]),
 ];
 
@@ -95,17 +65,15 @@ const SURNAMES: [(&str, u32); 16] = [
     ("Dương", 10),
     ("Đào", 8),
 ];
-const MIDDLE_M: [&str; 8] = [
-    "Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân",
-];
+const MIDDLE_M: [&str; 8] = ["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh", "Công", "Xuân"];
 const MIDDLE_F: [&str; 8] = ["Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ"];
 const GIVEN_M: [&str; 20] = [
-    "Anh", "Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Hải", "Long", "Phúc", "Đào", "Khánh", "Thắng",
-    "Sơn", "Trung", "Quân", "Tài", "Đức", "Huy", "Lộc", "Bảo",
+    "Anh", "Hùng", "Dũng", "Tuấn", "Minh", "Nam", "Hải", "Long", "Phúc", "Đào", "Khánh", "Thắng", "Sơn", "Trung",
+    "Quân", "Tài", "Đức", "Huy", "Lộc", "Bảo",
 ];
 const GIVEN_F: [&str; 20] = [
-    "Lan", "Hương", "Thủy", "Hoa", "Trang", "Linh", "Mai", "Hạnh", "Nga", "Phương", "Thảo", "Yến",
-    "Đào", "Ánh", "Nhung", "Vy", "Duyên", "Hà", "Thư", "My",
+    "Lan", "Hương", "Thủy", "Hoa", "Trang", "Linh", "Mai", "Hạnh", "Nga", "Phương", "Thảo", "Yến", "Đào", "Ánh",
+    "Nhung", "Vy", "Duyên", "Hà", "Thư", "My",
 ];
 
 fn weighted<'a>(rng: &mut StdRng, items: &'a [(&'a str, u32)]) -> &'a str {
@@ -149,25 +117,10 @@ impl PeopleGen {
     pub fn new(seed: u64, province_code: &str) -> Self {
         let d = refdata::refdata();
         let home_wards = d.wards_of(province_code).map(|w| w.code.clone()).collect();
-        let other_wards = d
-            .wards
-            .iter()
-            .filter(|w| w.province_code != province_code)
-            .map(|w| w.code.clone())
-            .collect();
-        let occupations = d
-            .occupations
-            .iter()
-            .filter(|o| o.level == 4 && !o.code.starts_with('0'))
-            .map(|o| o.code.clone())
-            .collect();
-        Self {
-            rng: StdRng::seed_from_u64(seed),
-            home_wards,
-            other_wards,
-            occupations,
-            serial: 0,
-        }
+        let other_wards = d.wards.iter().filter(|w| w.province_code != province_code).map(|w| w.code.clone()).collect();
+        let occupations =
+            d.occupations.iter().filter(|o| o.level == 4 && !o.code.starts_with('0')).map(|o| o.code.clone()).collect();
+        Self { rng: StdRng::seed_from_u64(seed), home_wards, other_wards, occupations, serial: 0 }
     }
 
     pub fn next_person(&mut self) -> Person {
@@ -175,20 +128,11 @@ impl PeopleGen {
         self.serial += 1;
         let female = rng.gen_bool(0.5);
         let surname = weighted(rng, &SURNAMES);
-        let middle = if female {
-            MIDDLE_F[rng.gen_range(0..8)]
-        } else {
-            MIDDLE_M[rng.gen_range(0..8)]
-        };
-        let given = if female {
-            GIVEN_F[rng.gen_range(0..20)]
-        } else {
-            GIVEN_M[rng.gen_range(0..20)]
-        };
+        let middle = if female { MIDDLE_F[rng.gen_range(0..8)] } else { MIDDLE_M[rng.gen_range(0..8)] };
+        let given = if female { GIVEN_F[rng.gen_range(0..20)] } else { GIVEN_M[rng.gen_range(0..20)] };
         let year = rng.gen_range(1961..=2010);
         let birth_date =
-            chrono::NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28))
-                .expect("valid");
+            chrono::NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28)).expect("valid");
         let ward_code = if rng.gen_bool(0.9) || self.other_wards.is_empty() {
             self.home_wards[rng.gen_range(0..self.home_wards.len())].clone()
         } else {
@@ -196,16 +140,9 @@ impl PeopleGen {
         };
         // CCCD: province of birth (056 Khánh Hòa mostly), sex+century digit, year, unique serial.
         let century_digit = if year >= 2000 { 2 } else { 0 } + u32::from(female);
-        let cccd = format!(
-            "056{century_digit}{:02}{:06}",
-            year % 100,
-            self.serial % 1_000_000
-        );
-        let phone = format!(
-            "0{}{:08}",
-            ["3", "5", "7", "8", "9"][rng.gen_range(0..5)],
-            rng.gen_range(0..100_000_000u32)
-        );
+        let cccd = format!("056{century_digit}{:02}{:06}", year % 100, self.serial % 1_000_000);
+        let phone =
+            format!("0{}{:08}", ["3", "5", "7", "8", "9"][rng.gen_range(0..5)], rng.gen_range(0..100_000_000u32));
         let qualification = [
             "none",
             "none",
@@ -217,26 +154,11 @@ impl PeopleGen {
             "college",
             "university",
         ][rng.gen_range(0..9)];
-        let education = [
-            "primary",
-            "lower_secondary",
-            "upper_secondary",
-            "upper_secondary",
-        ][rng.gen_range(0..4)];
-        let employment_status = [
-            "employed",
-            "employed",
-            "employed",
-            "employed",
-            "unemployed",
-            "inactive",
-        ][rng.gen_range(0..6)];
+        let education = ["primary", "lower_secondary", "upper_secondary", "upper_secondary"][rng.gen_range(0..4)];
+        let employment_status =
+            ["employed", "employed", "employed", "employed", "unemployed", "inactive"][rng.gen_range(0..6)];
         let job_need = ["none", "job", "training", "abroad"][rng.gen_range(0..4)];
-        let ethnicity = if rng.gen_bool(0.93) {
-            "01"
-        } else {
-            ["34", "29", "05"][rng.gen_range(0..3)]
-        };
+        let ethnicity = if rng.gen_bool(0.93) { "01" } else { ["34", "29", "05"][rng.gen_range(0..3)] };
         let occupation_isco = self.occupations[rng.gen_range(0..self.occupations.len())].clone();
         Person {
             cccd,
@@ -259,12 +181,7 @@ pub const PEOPLE_HEADER: &str =
     "cccd,full_name,birth_date,sex,ethnicity,phone,ward_code,education,qualification,occupation_isco,employment_status,job_need";
 
 /// Write `count` people as CSV (UTF-8, dates dd/mm/yyyy).
-pub fn write_people_csv(
-    out: &mut impl Write,
-    count: u64,
-    seed: u64,
-    province_code: &str,
-) -> anyhow::Result<()> {
+pub fn write_people_csv(out: &mut impl Write, count: u64, seed: u64, province_code: &str) -> anyhow::Result<()> {
     let mut gen = PeopleGen::new(seed, province_code);
     writeln!(out, "{PEOPLE_HEADER}")?;
     for _ in 0..count {

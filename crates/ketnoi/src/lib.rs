@@ -26,13 +26,10 @@ pub struct ApiDoc;
 struct BearerAuth;
 impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        openapi
-            .components
-            .get_or_insert_with(Default::default)
-            .add_security_scheme(
-                "bearer",
-                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-            );
+        openapi.components.get_or_insert_with(Default::default).add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -43,9 +40,7 @@ pub fn install_messages() {
 
 /// Every capability's routes, and the OpenAPI document they describe.
 fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(platform::routes::router())
-        .merge(refdata::routes::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(platform::routes::router()).merge(refdata::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -103,12 +98,9 @@ pub fn app(db: Db, settings: Settings) -> Router {
 
 /// Serve until Ctrl-C / SIGTERM.
 pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> anyhow::Result<()> {
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     Ok(())
 }
 
@@ -118,8 +110,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

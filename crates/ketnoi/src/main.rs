@@ -11,19 +11,10 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(
-    name = "ketnoi",
-    version,
-    about = "Kết Nối — labour-market information system of a Vietnamese province"
-)]
+#[command(name = "ketnoi", version, about = "Kết Nối — labour-market information system of a Vietnamese province")]
 struct Cli {
     /// Database: a SQLite file path or sqlite:// URL, or a postgres:// URL.
-    #[arg(
-        long,
-        env = "DATABASE_URL",
-        default_value = "sqlite://ketnoi-data/ketnoi.db",
-        global = true
-    )]
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://ketnoi-data/ketnoi.db", global = true)]
     database: String,
     /// GSO code of the province this installation serves (56 = Khánh Hòa).
     #[arg(long, env = "KETNOI_PROVINCE", default_value = "56", global = true)]
@@ -148,15 +139,7 @@ async fn cli_audit(
     audit::record(
         db,
         province,
-        audit::Event {
-            user_id: None,
-            actor: "cli",
-            action,
-            entity,
-            entity_id: id,
-            detail,
-            ip: None,
-        },
+        audit::Event { user_id: None, actor: "cli", action, entity, entity_id: id, detail, ip: None },
     )
     .await
 }
@@ -175,30 +158,18 @@ async fn main() -> anyhow::Result<()> {
     ketnoi::install_messages();
     let province = cli.province.clone();
     match &cli.command {
-        Command::Serve {
-            listen,
-            demo: with_demo,
-            secure_cookies,
-        } => {
+        Command::Serve { listen, demo: with_demo, secure_cookies } => {
             let db = open(&cli).await?;
             if *with_demo {
                 let n = demo::seed_accounts(&db).await?;
                 if n > 0 {
-                    tracing::info!(
-                        accounts = n,
-                        "demo accounts created (password: {})",
-                        demo::DEMO_PASSWORD
-                    );
+                    tracing::info!(accounts = n, "demo accounts created (password: {})", demo::DEMO_PASSWORD);
                 }
             }
-            let settings = Settings {
-                province_code: province,
-                secure_cookies: *secure_cookies,
-            };
+            let settings = Settings { province_code: province, secure_cookies: *secure_cookies };
             let app = ketnoi::app(db, settings);
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .with_context(|| format!("cannot listen on {listen}"))?;
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             tracing::info!(
                 "serving on http://{} (ready in {} ms)",
                 listener.local_addr()?,
@@ -210,27 +181,16 @@ async fn main() -> anyhow::Result<()> {
             open(&cli).await?;
             println!("database is at schema version {}", Db::schema_version());
         }
-        Command::User(UserCmd::Add {
-            email,
-            role,
-            wards,
-            name,
-        }) => {
+        Command::User(UserCmd::Add { email, role, wards, name }) => {
             let db = open(&cli).await?;
-            let email = Email::parse(email)
-                .map_err(|_| anyhow::anyhow!("not a valid e-mail address: {email}"))?;
+            let email = Email::parse(email).map_err(|_| anyhow::anyhow!("not a valid e-mail address: {email}"))?;
             let role = Role::parse(role).with_context(|| {
-                format!(
-                    "unknown role {role}; one of: {}",
-                    Role::ALL.map(|r| r.as_str()).join(", ")
-                )
+                format!("unknown role {role}; one of: {}", Role::ALL.map(|r| r.as_str()).join(", "))
             })?;
             let wards: Vec<String> = wards
                 .iter()
                 .map(|w| {
-                    WardCode::parse(w)
-                        .map(|c| c.to_string())
-                        .map_err(|_| anyhow::anyhow!("not a commune code: {w}"))
+                    WardCode::parse(w).map(|c| c.to_string()).map_err(|_| anyhow::anyhow!("not a commune code: {w}"))
                 })
                 .collect::<anyhow::Result<_>>()?;
             if role == Role::CommuneOfficer && wards.is_empty() {
@@ -238,19 +198,14 @@ async fn main() -> anyhow::Result<()> {
             }
             let unknown = platform::area::unknown_wards(&db, &province, &wards).await?;
             if !unknown.is_empty() {
-                bail!(
-                    "not communes of province {province}: {}",
-                    unknown.join(", ")
-                );
+                bail!("not communes of province {province}: {}", unknown.join(", "));
             }
             let pw = read_password()?;
             if let Err(key) = password::check_strength(&pw, email.as_str()) {
                 bail!("{}", platform::i18n::t(platform::i18n::Lang::En, key));
             }
             let hash = password::hash(&pw)?;
-            let display = name
-                .clone()
-                .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
+            let display = name.clone().unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
             let new = store::NewUser {
                 email: email.as_str(),
                 display_name: &display,
@@ -260,9 +215,7 @@ async fn main() -> anyhow::Result<()> {
                 employer_id: None,
                 school_id: None,
             };
-            let id = store::create(&db, new)
-                .await?
-                .with_context(|| format!("{email} already has an account"))?;
+            let id = store::create(&db, new).await?.with_context(|| format!("{email} already has an account"))?;
             cli_audit(
                 &db,
                 &province,
@@ -289,47 +242,25 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User(UserCmd::Passwd { email }) => {
             let db = open(&cli).await?;
-            let (user, _) = store::find_for_login(&db, email)
-                .await?
-                .with_context(|| format!("no user {email}"))?;
+            let (user, _) = store::find_for_login(&db, email).await?.with_context(|| format!("no user {email}"))?;
             let pw = read_password()?;
             if let Err(key) = password::check_strength(&pw, &user.email) {
                 bail!("{}", platform::i18n::t(platform::i18n::Lang::En, key));
             }
             store::set_password(&db, user.id, &password::hash(&pw)?).await?;
-            cli_audit(
-                &db,
-                &province,
-                audit::Action::Update,
-                "user",
-                Some(&user.id.to_string()),
-                Some("password"),
-            )
-            .await?;
+            cli_audit(&db, &province, audit::Action::Update, "user", Some(&user.id.to_string()), Some("password"))
+                .await?;
             println!("password changed for {}", user.email);
         }
         Command::Token(TokenCmd::Issue { email, label }) => {
             let db = open(&cli).await?;
-            let (user, _) = store::find_for_login(&db, email)
-                .await?
-                .with_context(|| format!("no user {email}"))?;
+            let (user, _) = store::find_for_login(&db, email).await?.with_context(|| format!("no user {email}"))?;
             let token = store::issue_token(&db, user.id, label).await?;
-            cli_audit(
-                &db,
-                &province,
-                audit::Action::Create,
-                "api_token",
-                Some(&user.id.to_string()),
-                Some(label),
-            )
-            .await?;
+            cli_audit(&db, &province, audit::Action::Create, "api_token", Some(&user.id.to_string()), Some(label))
+                .await?;
             println!("{token}");
         }
-        Command::Address(AddressCmd::Resolve {
-            address,
-            legacy_code,
-            json,
-        }) => {
+        Command::Address(AddressCmd::Resolve { address, legacy_code, json }) => {
             let d = refdata::refdata();
             let r = match (legacy_code, address) {
                 (Some(code), _) => d.resolve_legacy_code(code),
@@ -342,10 +273,7 @@ async fn main() -> anyhow::Result<()> {
                 let status = serde_json::to_value(r.status)?;
                 println!("{} (certain: {})", status.as_str().unwrap_or(""), r.certain);
                 if let (Some(code), Some(name)) = (&r.ward_code, &r.ward_name) {
-                    println!(
-                        "{code}\t{name}, {}",
-                        r.province_name.as_deref().unwrap_or("")
-                    );
+                    println!("{code}\t{name}, {}", r.province_name.as_deref().unwrap_or(""));
                 }
                 if r.candidates.len() > 1 {
                     println!("candidates:");
@@ -353,12 +281,7 @@ async fn main() -> anyhow::Result<()> {
                         let old = c
                             .legacy_ward_name
                             .as_deref()
-                            .map(|o| {
-                                format!(
-                                    " ← {o}, {}",
-                                    c.legacy_district_name.as_deref().unwrap_or("")
-                                )
-                            })
+                            .map(|o| format!(" ← {o}, {}", c.legacy_district_name.as_deref().unwrap_or("")))
                             .unwrap_or_default();
                         println!(
                             "  {}\t{}, {}{}{}",
@@ -384,17 +307,11 @@ async fn main() -> anyhow::Result<()> {
             let db = open(&cli).await?;
             let counts = platform::dump::restore(&db, file).await?;
             let rows: u64 = counts.iter().map(|c| c.1).sum();
-            println!(
-                "restored {} tables, {rows} rows from {}",
-                counts.len(),
-                file.display()
-            );
+            println!("restored {} tables, {rows} rows from {}", counts.len(), file.display());
         }
         Command::ExportDb { dir } => {
             let db = Db::connect(&cli.database).await?;
-            let counts =
-                platform::dump::copy_from_db(&db, Box::new(platform::dump::DirSink::create(dir)?))
-                    .await?;
+            let counts = platform::dump::copy_from_db(&db, Box::new(platform::dump::DirSink::create(dir)?)).await?;
             for (t, n) in &counts {
                 println!("{t}\t{n}");
             }
@@ -403,37 +320,21 @@ async fn main() -> anyhow::Result<()> {
         Command::ImportDb { dir } => {
             let db = Db::connect(&cli.database).await?;
             db.migrate().await?;
-            let counts =
-                platform::dump::copy_from_dir(dir, platform::dump::DbSink::replace(&db).await?)
-                    .await?;
+            let counts = platform::dump::copy_from_dir(dir, platform::dump::DbSink::replace(&db).await?).await?;
             let rows: u64 = counts.iter().map(|c| c.1).sum();
-            println!(
-                "imported {} tables, {rows} rows from {}",
-                counts.len(),
-                dir.display()
-            );
+            println!("imported {} tables, {rows} rows from {}", counts.len(), dir.display());
         }
-        Command::Demo {
-            people,
-            out,
-            seed,
-            accounts,
-        } => {
+        Command::Demo { people, out, seed, accounts } => {
             if *accounts {
                 let db = open(&cli).await?;
                 println!("{} demo accounts created", demo::seed_accounts(&db).await?);
             }
             if *people > 0 {
-                let f = std::fs::File::create(out)
-                    .with_context(|| format!("cannot write {}", out.display()))?;
+                let f = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
                 let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
                 demo::write_people_csv(&mut w, *people, *seed, &province)?;
                 std::io::Write::flush(&mut w)?;
-                println!(
-                    "{people} people written to {} in {:.1} s",
-                    out.display(),
-                    started.elapsed().as_secs_f64()
-                );
+                println!("{people} people written to {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
             }
         }
     }

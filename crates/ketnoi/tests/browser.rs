@@ -21,10 +21,7 @@ async fn start_driver() -> Option<(Driver, u16)> {
         .into_iter()
         .find(|p| std::path::Path::new(p).exists());
     let Some(path) = path else {
-        assert!(
-            std::env::var("CI").is_err(),
-            "chromedriver is missing under CI"
-        );
+        assert!(std::env::var("CI").is_err(), "chromedriver is missing under CI");
         eprintln!("chromedriver not installed: browser test skipped");
         return None;
     };
@@ -32,17 +29,10 @@ async fn start_driver() -> Option<(Driver, u16)> {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let child = Command::new(path)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let child =
+        Command::new(path).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
     for _ in 0..50 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_ok()
-        {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
             return Some((Driver(child), port));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -50,11 +40,37 @@ async fn start_driver() -> Option<(Driver, u16)> {
     panic!("chromedriver did not start");
 }
 
+/// Save a screenshot when KETNOI_SCREENSHOTS names a folder (to look at pages).
+async fn shot(c: &fantoccini::Client, name: &str) {
+    if let Ok(dir) = std::env::var("KETNOI_SCREENSHOTS") {
+        let png = c.screenshot().await.unwrap();
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(std::path::Path::new(&dir).join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+async fn fill(c: &fantoccini::Client, css: &str, text: &str) {
+    c.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+}
+
+async fn click(c: &fantoccini::Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+async fn text(c: &fantoccini::Client, css: &str) -> String {
+    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+async fn log_in(c: &fantoccini::Client, email: &str) {
+    fill(c, "input[name=email]", email).await;
+    fill(c, "input[name=password]", testkit::PASSWORD).await;
+    click(c, "form.stack button[type=submit]").await;
+    c.wait().for_element(Locator::Css("[data-testid=account-menu]")).await.unwrap();
+}
+
 #[tokio::test]
 async fn commune_officer_logs_in_switches_language_sees_own_communes_logs_out() {
-    let Some((_driver, port)) = start_driver().await else {
-        return;
-    };
+    let Some((_driver, port)) = start_driver().await else { return };
     let app = testkit::TestApp::spawn().await;
     let profile = tempfile::tempdir().unwrap();
     let mut caps = serde_json::Map::new();
@@ -75,134 +91,61 @@ async fn commune_officer_logs_in_switches_language_sees_own_communes_logs_out() 
         .await
         .expect("webdriver session");
 
-    c.goto(&app.url("/")).await.unwrap();
     // Sent to the login page, in Vietnamese.
+    c.goto(&app.url("/")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().starts_with("/login"));
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(h1, "Đăng nhập");
-    c.find(Locator::Css("input[name=email]"))
-        .await
-        .unwrap()
-        .send_keys(testkit::COMMUNE_OFFICER)
-        .await
-        .unwrap();
-    c.find(Locator::Css("input[name=password]"))
-        .await
-        .unwrap()
-        .send_keys(testkit::PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form.stack button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("[data-testid=my-communes]"))
-        .await
-        .unwrap();
+    assert_eq!(text(&c, "h1").await, "Đăng nhập");
+    shot(&c, "login-vi").await;
+    log_in(&c, testkit::COMMUNE_OFFICER).await;
+    assert!(text(&c, "[data-testid=my-communes]").await.contains("Xã Đại Lãnh"));
+    shot(&c, "home-vi").await;
 
     // Switch to English.
-    c.find(Locator::Css("[data-testid=lang-switch]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let communes = c
-        .wait()
-        .for_element(Locator::Css("[data-testid=my-communes]"))
-        .await
-        .unwrap();
-    assert_eq!(
-        c.find(Locator::Css("html"))
-            .await
-            .unwrap()
-            .attr("lang")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("en")
-    );
-    let text = communes.text().await.unwrap();
-    assert!(
-        text.contains("Xã Đại Lãnh") && text.contains("Xã Tây Khánh Vĩnh"),
-        "{text}"
-    );
+    click(&c, "[data-testid=lang-switch]").await;
+    let communes = c.wait().for_element(Locator::Css("[data-testid=my-communes]")).await.unwrap();
+    let lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+    assert_eq!(lang.as_deref(), Some("en"));
+    let mine = communes.text().await.unwrap();
+    assert!(mine.contains("Xã Đại Lãnh") && mine.contains("Xã Tây Khánh Vĩnh"), "{mine}");
     assert!(c.source().await.unwrap().contains("Your communes"));
+    shot(&c, "home-en").await;
 
     // The commune list shows only theirs; the search narrows it without diacritics.
     c.goto(&app.url("/units")).await.unwrap();
-    let count = c
-        .find(Locator::Css("[data-testid=unit-count]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(count, "2");
-    let rows = c
-        .find_all(Locator::Css("[data-testid=units] tbody tr"))
-        .await
-        .unwrap();
-    assert_eq!(rows.len(), 2);
-    c.find(Locator::Css("input[name=q]"))
-        .await
-        .unwrap()
-        .send_keys("dai lanh")
-        .await
-        .unwrap();
+    assert_eq!(text(&c, "[data-testid=unit-count]").await, "2");
+    assert_eq!(c.find_all(Locator::Css("[data-testid=units] tbody tr")).await.unwrap().len(), 2);
+    fill(&c, "input[name=q]", "dai lanh").await;
     for _ in 0..50 {
-        if c.find(Locator::Css("[data-testid=unit-count]"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
-            == "1"
-        {
+        if text(&c, "[data-testid=unit-count]").await == "1" {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(
-        c.find(Locator::Css("[data-testid=unit-count]"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap(),
-        "1"
-    );
+    assert_eq!(text(&c, "[data-testid=unit-count]").await, "1");
+    shot(&c, "units-en").await;
+    c.goto(&app.url("/units/resolve?address=P.+V%C4%A9nh+H%E1%BA%A3i%2C+TP+Nha+Trang")).await.unwrap();
+    shot(&c, "resolve-en").await;
+    c.goto(&app.url("/units/22504")).await.unwrap();
+    assert!(text(&c, "[data-testid=predecessors]").await.contains("Xã Vạn Thọ"));
+    shot(&c, "unit-en").await;
 
     // Log out through the account menu.
-    c.find(Locator::Css("[data-testid=account-menu]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.find(Locator::Css("[data-testid=logout]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_url(url::Url::parse(&app.url("/login")).unwrap())
-        .await
-        .unwrap();
+    click(&c, "[data-testid=account-menu]").await;
+    click(&c, "[data-testid=logout]").await;
+    c.wait().for_url(url::Url::parse(&app.url("/login")).unwrap()).await.unwrap();
     c.goto(&app.url("/units")).await.unwrap();
-    assert!(
-        c.current_url().await.unwrap().path().starts_with("/login"),
-        "logged out"
-    );
+    assert!(c.current_url().await.unwrap().path().starts_with("/login"), "logged out");
+
+    // The administrator finds that login and logout in the audit log.
+    log_in(&c, testkit::ADMIN).await;
+    shot(&c, "home-admin-vi").await;
+    c.goto(&app.url("/admin/audit?actor=canbo.xa")).await.unwrap();
+    let log = text(&c, "[data-testid=audit]").await;
+    assert!(log.contains("Đăng nhập") && log.contains("Đăng xuất") && log.contains(testkit::COMMUNE_OFFICER), "{log}");
+    shot(&c, "audit-vi").await;
+    c.goto(&app.url("/admin/users")).await.unwrap();
+    shot(&c, "users-vi").await;
+    c.goto(&app.url("/admin/users/3")).await.unwrap();
+    shot(&c, "user-edit-vi").await;
     c.close().await.unwrap();
 }

@@ -31,52 +31,22 @@ async fn users_tokens_addresses_and_moving_databases() {
 
     let (ok, out, err) = ketnoi(
         &db,
-        &[
-            "user",
-            "add",
-            "xa@kh.gov.vn",
-            "--role",
-            "commune_officer",
-            "--ward",
-            "22504",
-            "--name",
-            "Cán bộ xã",
-        ],
+        &["user", "add", "xa@kh.gov.vn", "--role", "commune_officer", "--ward", "22504", "--name", "Cán bộ xã"],
         Some("mat-khau-du-dai\n"),
     );
     assert!(ok, "{err}");
     assert!(out.contains("created user") && out.contains("commune_officer"));
-    let (ok, _, err) = ketnoi(
-        &db,
-        &["user", "add", "xa@kh.gov.vn", "--role", "staff"],
-        Some("mat-khau-du-dai\n"),
-    );
+    let (ok, _, err) = ketnoi(&db, &["user", "add", "xa@kh.gov.vn", "--role", "staff"], Some("mat-khau-du-dai\n"));
     assert!(!ok && err.contains("already has an account"), "{err}");
     let (ok, _, err) = ketnoi(
         &db,
-        &[
-            "user",
-            "add",
-            "b@kh.gov.vn",
-            "--role",
-            "commune_officer",
-            "--ward",
-            "01001",
-        ],
+        &["user", "add", "b@kh.gov.vn", "--role", "commune_officer", "--ward", "01001"],
         Some("mat-khau-du-dai\n"),
     );
     assert!(!ok && err.contains("not communes of province 56"), "{err}");
-    let (ok, _, err) = ketnoi(
-        &db,
-        &["user", "add", "c@kh.gov.vn", "--role", "king"],
-        Some("mat-khau-du-dai\n"),
-    );
+    let (ok, _, err) = ketnoi(&db, &["user", "add", "c@kh.gov.vn", "--role", "king"], Some("mat-khau-du-dai\n"));
     assert!(!ok && err.contains("unknown role"), "{err}");
-    let (ok, _, err) = ketnoi(
-        &db,
-        &["user", "add", "d@kh.gov.vn", "--role", "staff"],
-        Some("short\n"),
-    );
+    let (ok, _, err) = ketnoi(&db, &["user", "add", "d@kh.gov.vn", "--role", "staff"], Some("short\n"));
     assert!(!ok && err.contains("at least 8"), "{err}");
     let (ok, out, _) = ketnoi(&db, &["user", "list"], None);
     assert!(ok && out.contains("xa@kh.gov.vn\tcommune_officer\tactive\t22504"));
@@ -87,31 +57,13 @@ async fn users_tokens_addresses_and_moving_databases() {
     assert!(token.starts_with("kn_") && token.len() > 40);
     // The token works against a server on the same database.
     let database = platform::Db::connect(&db).await.unwrap();
-    let user = platform::auth::store::user_for_token(&database, &token)
-        .await
-        .unwrap()
-        .unwrap();
+    let user = platform::auth::store::user_for_token(&database, &token).await.unwrap().unwrap();
     assert_eq!(user.email, "xa@kh.gov.vn");
     assert_eq!(user.wards, ["22504"]);
 
-    let (ok, out, _) = ketnoi(
-        &db,
-        &[
-            "address",
-            "resolve",
-            "Xã Vạn Thọ, Huyện Vạn Ninh, Tỉnh Khánh Hòa",
-        ],
-        None,
-    );
-    assert!(
-        ok && out.contains("22504\tXã Đại Lãnh") && out.contains("certain: true"),
-        "{out}"
-    );
-    let (ok, out, _) = ketnoi(
-        &db,
-        &["address", "resolve", "--legacy-code", "22627", "--json"],
-        None,
-    );
+    let (ok, out, _) = ketnoi(&db, &["address", "resolve", "Xã Vạn Thọ, Huyện Vạn Ninh, Tỉnh Khánh Hòa"], None);
+    assert!(ok && out.contains("22504\tXã Đại Lãnh") && out.contains("certain: true"), "{out}");
+    let (ok, out, _) = ketnoi(&db, &["address", "resolve", "--legacy-code", "22627", "--json"], None);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert!(ok && json["ward_code"] == "22624");
     let (ok, out, _) = ketnoi(&db, &["address", "resolve", "Không có nơi này"], None);
@@ -136,11 +88,7 @@ async fn users_tokens_addresses_and_moving_databases() {
 
     // Demo people for benchmarks: valid, reproducible CSV.
     let csv = tmp.path().join("people.csv");
-    let (ok, _, err) = ketnoi(
-        &db,
-        &["demo", "--people", "500", "--out", csv.to_str().unwrap()],
-        None,
-    );
+    let (ok, _, err) = ketnoi(&db, &["demo", "--people", "500", "--out", csv.to_str().unwrap()], None);
     assert!(ok, "{err}");
     let text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(text.lines().count(), 501);

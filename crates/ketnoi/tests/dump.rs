@@ -13,11 +13,7 @@ fn content(dir: &Path) -> BTreeMap<String, Vec<String>> {
     for e in std::fs::read_dir(dir).unwrap() {
         let p = e.unwrap().path();
         if p.extension().is_some_and(|x| x == "jsonl") {
-            let mut lines: Vec<String> = std::fs::read_to_string(&p)
-                .unwrap()
-                .lines()
-                .map(str::to_owned)
-                .collect();
+            let mut lines: Vec<String> = std::fs::read_to_string(&p).unwrap().lines().map(str::to_owned).collect();
             lines.sort();
             out.insert(p.file_stem().unwrap().to_string_lossy().into_owned(), lines);
         }
@@ -30,22 +26,12 @@ async fn export_import_round_trip_across_backends() {
     // Source: a SQLite installation with accounts, sessions and audit entries.
     let app = testkit::TestApp::spawn().await;
     let officer = app.login(testkit::COMMUNE_OFFICER).await;
-    assert_eq!(
-        officer
-            .post_form("/lang", &[("lang", "en"), ("next", "/")])
-            .await
-            .status(),
-        303
-    );
-    platform::auth::store::issue_token(&app.db, 1, "integration")
-        .await
-        .unwrap();
+    assert_eq!(officer.post_form("/lang", &[("lang", "en"), ("next", "/")]).await.status(), 303);
+    platform::auth::store::issue_token(&app.db, 1, "integration").await.unwrap();
 
     let tmp = tempfile::tempdir().unwrap();
     let first = tmp.path().join("first");
-    let counts = copy_from_db(&app.db, Box::new(DirSink::create(&first).unwrap()))
-        .await
-        .unwrap();
+    let counts = copy_from_db(&app.db, Box::new(DirSink::create(&first).unwrap())).await.unwrap();
     let rows = |name: &str| counts.iter().find(|c| c.0 == name).unwrap().1;
     assert_eq!(rows("wards"), 3321);
     assert_eq!(rows("users"), 7);
@@ -55,14 +41,10 @@ async fn export_import_round_trip_across_backends() {
     let (url, _keep) = testkit::fresh_database_url().await.unwrap();
     let target = Db::connect(&url).await.unwrap();
     target.migrate().await.unwrap();
-    copy_from_dir(&first, DbSink::replace(&target).await.unwrap())
-        .await
-        .unwrap();
+    copy_from_dir(&first, DbSink::replace(&target).await.unwrap()).await.unwrap();
 
     let second = tmp.path().join("second");
-    copy_from_db(&target, Box::new(DirSink::create(&second).unwrap()))
-        .await
-        .unwrap();
+    copy_from_db(&target, Box::new(DirSink::create(&second).unwrap())).await.unwrap();
     assert_eq!(content(&first), content(&second), "nothing lost or changed");
 
     // New rows in the target continue after the imported ids.
@@ -96,16 +78,8 @@ async fn export_import_round_trip_across_backends() {
             .unwrap(),
         base: format!("http://{addr}"),
     };
-    assert_eq!(
-        b.login(testkit::COMMUNE_OFFICER, testkit::PASSWORD)
-            .await
-            .status(),
-        303
-    );
-    assert!(
-        b.get_text("/").await.1.contains("Your communes"),
-        "language preference moved too"
-    );
+    assert_eq!(b.login(testkit::COMMUNE_OFFICER, testkit::PASSWORD).await.status(), 303);
+    assert!(b.get_text("/").await.1.contains("Your communes"), "language preference moved too");
 }
 
 #[tokio::test]
@@ -113,9 +87,7 @@ async fn a_damaged_export_changes_nothing() {
     let app = testkit::TestApp::spawn().await;
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("x");
-    copy_from_db(&app.db, Box::new(DirSink::create(&dir).unwrap()))
-        .await
-        .unwrap();
+    copy_from_db(&app.db, Box::new(DirSink::create(&dir).unwrap())).await.unwrap();
     // Damage the last table loaded: earlier tables are already inserted when it fails.
     let users = dir.join("users.jsonl");
     let mut text = std::fs::read_to_string(&users).unwrap();
@@ -140,19 +112,10 @@ async fn a_damaged_export_changes_nothing() {
     )
     .await
     .unwrap();
-    let err = copy_from_dir(&dir, DbSink::replace(&target).await.unwrap())
-        .await
-        .unwrap_err();
+    let err = copy_from_dir(&dir, DbSink::replace(&target).await.unwrap()).await.unwrap_err();
     assert!(format!("{err:#}").contains("users"), "{err:#}");
-    assert_eq!(
-        platform::auth::store::count(&target).await.unwrap(),
-        8,
-        "the target is untouched"
-    );
-    assert!(
-        DirSink::create(&dir).is_err(),
-        "an export never overwrites another"
-    );
+    assert_eq!(platform::auth::store::count(&target).await.unwrap(), 8, "the target is untouched");
+    assert!(DirSink::create(&dir).is_err(), "an export never overwrites another");
 }
 
 #[tokio::test]
@@ -171,10 +134,7 @@ async fn backup_while_serving_and_restore() {
     };
     platform::dump::backup(&app.db, &file).await.unwrap();
     busy.await.unwrap();
-    assert!(
-        platform::dump::backup(&app.db, &file).await.is_err(),
-        "never overwrites"
-    );
+    assert!(platform::dump::backup(&app.db, &file).await.is_err(), "never overwrites");
 
     // Change the live database, then restore: the change is gone.
     platform::auth::store::create(
@@ -195,12 +155,5 @@ async fn backup_while_serving_and_restore() {
     let counts = platform::dump::restore(&app.db, &file).await.unwrap();
     assert!(counts.iter().any(|(t, n)| t == "wards" && *n == 3321));
     assert_eq!(platform::auth::store::count(&app.db).await.unwrap(), 7);
-    assert_eq!(
-        app.login(testkit::ADMIN)
-            .await
-            .get("/admin/users")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(app.login(testkit::ADMIN).await.get("/admin/users").await.status(), 200);
 }

@@ -14,14 +14,8 @@ fn every_api_route_is_documented_with_responses() {
     assert!(paths.len() >= 8);
     for (path, ops) in paths {
         for (method, op) in ops.as_object().unwrap() {
-            assert!(
-                op["responses"].as_object().is_some_and(|r| !r.is_empty()),
-                "{method} {path} has no responses"
-            );
-            assert!(
-                op["tags"].as_array().is_some_and(|t| !t.is_empty()),
-                "{method} {path} has no tag"
-            );
+            assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()), "{method} {path} has no responses");
+            assert!(op["tags"].as_array().is_some_and(|t| !t.is_empty()), "{method} {path} has no tag");
         }
     }
 }

@@ -10,14 +10,7 @@ async fn health_and_api_document() {
     let b = app.browser();
     let health: Value = b.get("/healthz").await.json().await.unwrap();
     assert_eq!(health["status"], "ok");
-    assert_eq!(
-        health["database"],
-        if testkit::on_postgres() {
-            "postgres"
-        } else {
-            "sqlite"
-        }
-    );
+    assert_eq!(health["database"], if testkit::on_postgres() { "postgres" } else { "sqlite" });
 
     let spec: Value = b.get("/api/v1/openapi.json").await.json().await.unwrap();
     assert!(spec["paths"]["/api/v1/admin-units/resolve"]["get"].is_object());
@@ -44,11 +37,7 @@ async fn login_language_scope_and_logout() {
     // A wrong password is refused with a clear message and audited.
     let r = b.login(COMMUNE_OFFICER, "wrong-password").await;
     assert_eq!(r.status(), 401);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Sai thư điện tử hoặc mật khẩu"));
+    assert!(r.text().await.unwrap().contains("Sai thư điện tử hoặc mật khẩu"));
 
     // A form without the CSRF token is refused.
     let r = b
@@ -70,34 +59,19 @@ async fn login_language_scope_and_logout() {
     assert!(html.contains("Xã Đại Lãnh") && html.contains("Xã Tây Khánh Vĩnh"));
     assert!(!html.contains("Phường Nha Trang"), "another commune leaked");
     assert!(html.contains(r#"data-testid="unit-count">2<"#));
-    assert_eq!(
-        b.get("/units/22366").await.status(),
-        403,
-        "Phường Nha Trang is not theirs"
-    );
+    assert_eq!(b.get("/units/22366").await.status(), 403, "Phường Nha Trang is not theirs");
     let (_, unit) = b.get_text("/units/22504").await;
-    assert!(
-        unit.contains("Xã Vạn Thọ"),
-        "the old commune behind Đại Lãnh is shown"
-    );
+    assert!(unit.contains("Xã Vạn Thọ"), "the old commune behind Đại Lãnh is shown");
 
     // Switching to English is remembered for this user only.
-    let r = b
-        .post_form("/lang", &[("lang", "en"), ("next", "/units")])
-        .await;
+    let r = b.post_form("/lang", &[("lang", "en"), ("next", "/units")]).await;
     assert_eq!(r.status(), 303);
     let (_, html) = b.get_text("/units").await;
     assert!(html.contains("Administrative units") && html.contains("lang=\"en\""));
     let staff = app.login(STAFF).await;
     let (_, staff_html) = staff.get_text("/units").await;
-    assert!(
-        staff_html.contains("Đơn vị hành chính"),
-        "another user keeps Vietnamese"
-    );
-    assert!(
-        staff_html.contains("Phường Nha Trang"),
-        "staff see the whole province"
-    );
+    assert!(staff_html.contains("Đơn vị hành chính"), "another user keeps Vietnamese");
+    assert!(staff_html.contains("Phường Nha Trang"), "staff see the whole province");
     // A fresh login of the officer is still in English.
     let again = app.login(COMMUNE_OFFICER).await;
     assert!(again.get_text("/").await.1.contains("Your communes"));
@@ -121,20 +95,11 @@ async fn admin_manages_users_and_reads_the_audit_log() {
     let r = admin
         .post_form(
             "/admin/users",
-            &[
-                ("email", "not-an-email"),
-                ("display_name", "X"),
-                ("role", "staff"),
-                ("password", "long-enough-1"),
-            ],
+            &[("email", "not-an-email"), ("display_name", "X"), ("role", "staff"), ("password", "long-enough-1")],
         )
         .await;
     assert_eq!(r.status(), 422);
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Địa chỉ thư điện tử không hợp lệ"));
+    assert!(r.text().await.unwrap().contains("Địa chỉ thư điện tử không hợp lệ"));
     let r = admin
         .post_form(
             "/admin/users",
@@ -179,80 +144,36 @@ async fn admin_manages_users_and_reads_the_audit_log() {
 
     // The new user can log in and sees their communes.
     let newbie = app.browser();
-    assert_eq!(
-        newbie
-            .login("xa.moi@kh.gov.vn", "long-enough-1")
-            .await
-            .status(),
-        303
-    );
-    assert!(newbie
-        .get_text("/units")
-        .await
-        .1
-        .contains(r#"data-testid="unit-count">2<"#));
+    assert_eq!(newbie.login("xa.moi@kh.gov.vn", "long-enough-1").await.status(), 303);
+    assert!(newbie.get_text("/units").await.1.contains(r#"data-testid="unit-count">2<"#));
 
     // Password change: wrong current password is refused, then it works.
     let r = newbie
         .post_form(
             "/account/password",
-            &[
-                ("current", "nope-nope"),
-                ("new", "new-password-2"),
-                ("repeat", "new-password-2"),
-            ],
+            &[("current", "nope-nope"), ("new", "new-password-2"), ("repeat", "new-password-2")],
         )
         .await;
     assert_eq!(r.status(), 422);
     let r = newbie
         .post_form(
             "/account/password",
-            &[
-                ("current", "long-enough-1"),
-                ("new", "new-password-2"),
-                ("repeat", "new-password-2"),
-            ],
+            &[("current", "long-enough-1"), ("new", "new-password-2"), ("repeat", "new-password-2")],
         )
         .await;
     assert_eq!(r.status(), 200);
-    assert_eq!(
-        app.browser()
-            .login("xa.moi@kh.gov.vn", "long-enough-1")
-            .await
-            .status(),
-        401
-    );
-    assert_eq!(
-        app.browser()
-            .login("xa.moi@kh.gov.vn", "new-password-2")
-            .await
-            .status(),
-        303
-    );
+    assert_eq!(app.browser().login("xa.moi@kh.gov.vn", "long-enough-1").await.status(), 401);
+    assert_eq!(app.browser().login("xa.moi@kh.gov.vn", "new-password-2").await.status(), 303);
 
     // Every write is in the audit log, which the admin can filter.
-    let (status, html) = admin
-        .get_text("/admin/audit?action=create&entity=user")
-        .await;
+    let (status, html) = admin.get_text("/admin/audit?action=create&entity=user").await;
     assert_eq!(status, 200);
     assert!(html.contains(ADMIN) && html.contains("role=commune_officer"));
-    let token = platform::auth::store::issue_token(&app.db, 1, "test")
-        .await
-        .unwrap();
+    let token = platform::auth::store::issue_token(&app.db, 1, "test").await.unwrap();
     let api = reqwest::Client::new();
-    let log: Value = api
-        .get(app.url("/api/v1/audit?action=update"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(
-        log["total"].as_i64().unwrap() >= 1,
-        "password change audited: {log}"
-    );
+    let log: Value =
+        api.get(app.url("/api/v1/audit?action=update")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert!(log["total"].as_i64().unwrap() >= 1, "password change audited: {log}");
     let log: Value = api
         .get(app.url("/api/v1/audit?action=login_failed"))
         .bearer_auth(&token)
@@ -262,11 +183,7 @@ async fn admin_manages_users_and_reads_the_audit_log() {
         .json()
         .await
         .unwrap();
-    assert!(log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|e| e["actor"] == "xa.moi@kh.gov.vn"));
+    assert!(log["items"].as_array().unwrap().iter().any(|e| e["actor"] == "xa.moi@kh.gov.vn"));
     let log: Value = api
         .get(app.url("/api/v1/audit?action=read_personal"))
         .bearer_auth(&token)
@@ -310,51 +227,21 @@ async fn api_tokens_errors_in_the_callers_language() {
         .unwrap();
     assert_eq!(body["error"]["message"], "Please log in to continue.");
 
-    let r = api
-        .get(app.url("/api/v1/me"))
-        .bearer_auth("kn_forged")
-        .send()
-        .await
-        .unwrap();
+    let r = api.get(app.url("/api/v1/me")).bearer_auth("kn_forged").send().await.unwrap();
     assert_eq!(r.status(), 401);
 
-    let (viewer, _) = platform::auth::store::find_for_login(&app.db, VIEWER)
-        .await
-        .unwrap()
-        .unwrap();
-    let token = platform::auth::store::issue_token(&app.db, viewer.id, "test")
-        .await
-        .unwrap();
-    let me: Value = api
-        .get(app.url("/api/v1/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (viewer, _) = platform::auth::store::find_for_login(&app.db, VIEWER).await.unwrap().unwrap();
+    let token = platform::auth::store::issue_token(&app.db, viewer.id, "test").await.unwrap();
+    let me: Value = api.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["email"], VIEWER);
     assert_eq!(me["role"], "viewer");
     // Bearer requests need no CSRF token, but are still subject to roles.
-    let r = api
-        .get(app.url("/api/v1/audit"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let r = api.get(app.url("/api/v1/audit")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(r.status(), 403);
 
-    let r = api
-        .get(app.url("/api/v1/no-such-thing?lang=en"))
-        .send()
-        .await
-        .unwrap();
+    let r = api.get(app.url("/api/v1/no-such-thing?lang=en")).send().await.unwrap();
     assert_eq!(r.status(), 404);
-    assert_eq!(
-        r.json::<Value>().await.unwrap()["error"]["code"],
-        "not_found"
-    );
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["code"], "not_found");
     let (status, html) = app.browser().get_text("/no-such-page").await;
     assert_eq!(status, 404);
     assert!(html.contains("Không tìm thấy"));
@@ -367,15 +254,7 @@ async fn address_resolution_and_reference_data() {
     let get = |q: &str| {
         let api = api.clone();
         let url = app.url(&format!("/api/v1/admin-units/resolve?{q}"));
-        async move {
-            api.get(url)
-                .send()
-                .await
-                .unwrap()
-                .json::<Value>()
-                .await
-                .unwrap()
-        }
+        async move { api.get(url).send().await.unwrap().json::<Value>().await.unwrap() }
     };
     let r = get("address=x.%20van%20tho,%20h.%20van%20ninh,%20khanh%20hoa").await;
     assert_eq!(r["ward_code"], "22504");
@@ -389,62 +268,26 @@ async fn address_resolution_and_reference_data() {
     assert!(r["ward_code"].is_null());
     let r = get("address=Xa%20Khong%20Co").await;
     assert_eq!(r["status"], "not_found");
-    let r = api
-        .get(app.url("/api/v1/admin-units/resolve"))
-        .send()
-        .await
-        .unwrap();
+    let r = api.get(app.url("/api/v1/admin-units/resolve")).send().await.unwrap();
     assert_eq!(r.status(), 400);
 
-    let wards: Value = api
-        .get(app.url("/api/v1/admin-units/provinces/56/wards"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert!(wards
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|w| w["code"] == "22504"));
-    let provinces: Value = api
-        .get(app.url("/api/v1/admin-units/provinces"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let wards: Value =
+        api.get(app.url("/api/v1/admin-units/provinces/56/wards")).send().await.unwrap().json().await.unwrap();
+    assert!(wards.as_array().unwrap().iter().any(|w| w["code"] == "22504"));
+    let provinces: Value =
+        api.get(app.url("/api/v1/admin-units/provinces")).send().await.unwrap().json().await.unwrap();
     assert_eq!(provinces.as_array().unwrap().len(), 34);
-    let occ: Value = api
-        .get(app.url("/api/v1/occupations?q=tho%20han&level=4"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let occ: Value =
+        api.get(app.url("/api/v1/occupations?q=tho%20han&level=4")).send().await.unwrap().json().await.unwrap();
     assert_eq!(occ[0]["code"], "7212");
-    let eth: Value = api
-        .get(app.url("/api/v1/code-lists/ethnic-groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let eth: Value = api.get(app.url("/api/v1/code-lists/ethnic-groups")).send().await.unwrap().json().await.unwrap();
     assert_eq!(eth["items"].as_array().unwrap().len(), 54);
 
     // The same resolver on the page, as an htmx partial.
     let officer = app.login(COMMUNE_OFFICER).await;
     let r = officer
         .client
-        .get(
-            officer
-                .url("/units/resolve?address=P.%20V%C4%A9nh%20H%E1%BA%A3i%2C%20TP%20Nha%20Trang"),
-        )
+        .get(officer.url("/units/resolve?address=P.%20V%C4%A9nh%20H%E1%BA%A3i%2C%20TP%20Nha%20Trang"))
         .header("hx-request", "true")
         .send()
         .await
@@ -463,9 +306,5 @@ async fn login_is_throttled() {
     }
     let r = b.login(STAFF, PASSWORD).await;
     assert_eq!(r.status(), 429, "even the right password waits once locked");
-    assert!(r
-        .text()
-        .await
-        .unwrap()
-        .contains("Quá nhiều lần đăng nhập sai"));
+    assert!(r.text().await.unwrap().contains("Quá nhiều lần đăng nhập sai"));
 }

@@ -24,15 +24,7 @@ pub async fn province_wards(db: &Db, province_code: &str) -> anyhow::Result<Vec<
 }
 
 /// Which of `codes` are not 2025 communes of the province.
-pub async fn unknown_wards(
-    db: &Db,
-    province_code: &str,
-    codes: &[String],
-) -> anyhow::Result<Vec<String>> {
+pub async fn unknown_wards(db: &Db, province_code: &str, codes: &[String]) -> anyhow::Result<Vec<String>> {
     let known = province_wards(db, province_code).await?;
-    Ok(codes
-        .iter()
-        .filter(|c| !known.iter().any(|(k, _)| k == *c))
-        .cloned()
-        .collect())
+    Ok(codes.iter().filter(|c| !known.iter().any(|(k, _)| k == *c)).cloned().collect())
 }

@@ -98,11 +98,7 @@ pub async fn by_request(
     entity_id: Option<&str>,
     detail: Option<&str>,
 ) -> anyhow::Result<()> {
-    let actor = ctx
-        .user
-        .as_ref()
-        .map(|u| u.email.as_str())
-        .unwrap_or("anonymous");
+    let actor = ctx.user.as_ref().map(|u| u.email.as_str()).unwrap_or("anonymous");
     record(
         db,
         province_code,
@@ -147,11 +143,7 @@ pub async fn search(db: &Db, f: &Filter) -> anyhow::Result<(Vec<Entry>, i64)> {
         f.to.as_deref()
             .and_then(crate::i18n::parse_date)
             .map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc() + chrono::Duration::hours(17));
-    let actor = f
-        .actor
-        .as_deref()
-        .filter(|s| !s.is_empty())
-        .map(|s| format!("%{}%", s.to_lowercase()));
+    let actor = f.actor.as_deref().filter(|s| !s.is_empty()).map(|s| format!("%{}%", s.to_lowercase()));
     let action = f.action.as_deref().filter(|s| !s.is_empty());
     let entity = f.entity.as_deref().filter(|s| !s.is_empty());
     let entity_id = f.entity_id.as_deref().filter(|s| !s.is_empty());

@@ -53,14 +53,10 @@ impl Db {
                 .context("cannot connect to PostgreSQL")?;
             Ok(Db::Postgres(pool))
         } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
             if let Some(dir) = std::path::Path::new(path).parent() {
                 if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(dir)
-                        .with_context(|| format!("cannot create {}", dir.display()))?;
+                    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
                 }
             }
             let opts = SqliteConnectOptions::new()

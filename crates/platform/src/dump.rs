@@ -36,11 +36,7 @@ impl Family {
             Family::Bool
         } else if t.contains("int") {
             Family::Int
-        } else if t.contains("double")
-            || t.contains("real")
-            || t.contains("float")
-            || t.contains("numeric")
-        {
+        } else if t.contains("double") || t.contains("real") || t.contains("float") || t.contains("numeric") {
             Family::Real
         } else if t.contains("text") || t.contains("char") {
             Family::Text
@@ -75,44 +71,39 @@ pub async fn schema(db: &Db) -> anyhow::Result<Vec<Table>> {
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '_sqlx_migrations' ORDER BY name")
                 .fetch_all(p).await?;
             for (name,) in names {
-                let cols: Vec<(String, String, i64, i64)> = sqlx::query_as(
-                    "SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid",
-                )
-                .bind(&name)
-                .fetch_all(p)
-                .await?;
-                let deps: Vec<(String,)> =
-                    sqlx::query_as("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)")
+                let cols: Vec<(String, String, i64, i64)> =
+                    sqlx::query_as("SELECT name, type, \"notnull\", pk FROM pragma_table_info($1) ORDER BY cid")
                         .bind(&name)
                         .fetch_all(p)
                         .await?;
+                let deps: Vec<(String,)> = sqlx::query_as("SELECT DISTINCT \"table\" FROM pragma_foreign_key_list($1)")
+                    .bind(&name)
+                    .fetch_all(p)
+                    .await?;
                 let columns = cols
                     .into_iter()
                     .map(|(n, t, notnull, pk)| {
-                        Ok(Column {
-                            name: n,
-                            family: Family::of(&t)?,
-                            nullable: notnull == 0 && pk == 0,
-                        })
+                        Ok(Column { name: n, family: Family::of(&t)?, nullable: notnull == 0 && pk == 0 })
                     })
                     .collect::<anyhow::Result<_>>()?;
-                tables.push(Table {
-                    name,
-                    columns,
-                    depends_on: deps.into_iter().map(|d| d.0).collect(),
-                });
+                tables.push(Table { name, columns, depends_on: deps.into_iter().map(|d| d.0).collect() });
             }
         }
         Db::Postgres(p) => {
             let names: Vec<(String,)> = sqlx::query_as(
                 "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()
-                 AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations' ORDER BY table_name")
-                .fetch_all(p).await?;
+                 AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations' ORDER BY table_name",
+            )
+            .fetch_all(p)
+            .await?;
             for (name,) in names {
                 let cols: Vec<(String, String, String)> = sqlx::query_as(
                     "SELECT column_name::text, data_type::text, is_nullable::text FROM information_schema.columns
-                     WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position")
-                    .bind(&name).fetch_all(p).await?;
+                     WHERE table_schema = current_schema() AND table_name = $1 ORDER BY ordinal_position",
+                )
+                .bind(&name)
+                .fetch_all(p)
+                .await?;
                 let deps: Vec<(String,)> = sqlx::query_as(
                     "SELECT DISTINCT ccu.table_name::text FROM information_schema.table_constraints tc
                      JOIN information_schema.constraint_column_usage ccu
@@ -122,18 +113,10 @@ pub async fn schema(db: &Db) -> anyhow::Result<Vec<Table>> {
                 let columns = cols
                     .into_iter()
                     .map(|(n, t, nullable)| {
-                        Ok(Column {
-                            name: n,
-                            family: Family::of(&t)?,
-                            nullable: nullable == "YES",
-                        })
+                        Ok(Column { name: n, family: Family::of(&t)?, nullable: nullable == "YES" })
                     })
                     .collect::<anyhow::Result<_>>()?;
-                tables.push(Table {
-                    name,
-                    columns,
-                    depends_on: deps.into_iter().map(|d| d.0).collect(),
-                });
+                tables.push(Table { name, columns, depends_on: deps.into_iter().map(|d| d.0).collect() });
             }
         }
     }
@@ -146,11 +129,7 @@ fn order_by_dependencies(mut pending: Vec<Table>) -> Vec<Table> {
     while !pending.is_empty() {
         let ready = pending
             .iter()
-            .position(|t| {
-                t.depends_on
-                    .iter()
-                    .all(|d| d == &t.name || done.iter().any(|x| &x.name == d))
-            })
+            .position(|t| t.depends_on.iter().all(|d| d == &t.name || done.iter().any(|x| &x.name == d)))
             .unwrap_or(0); // a cycle: take the first and let the database judge
         done.push(pending.remove(ready));
     }
@@ -175,9 +154,9 @@ macro_rules! impl_row_get {
                     Family::Real => self.try_get::<Option<f64>, _>(i)?.map(Value::from),
                     Family::Text => self.try_get::<Option<String>, _>(i)?.map(Value::from),
                     Family::Bool => self.try_get::<Option<bool>, _>(i)?.map(Value::from),
-                    Family::Timestamp => self
-                        .try_get::<Option<DateTime<Utc>>, _>(i)?
-                        .map(|t| Value::from(t.to_rfc3339())),
+                    Family::Timestamp => {
+                        self.try_get::<Option<DateTime<Utc>>, _>(i)?.map(|t| Value::from(t.to_rfc3339()))
+                    }
                 }
                 .unwrap_or(Value::Null))
             }
@@ -263,10 +242,7 @@ impl DirSink {
     pub fn create(dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         if dir.join("manifest.json").exists() {
-            bail!(
-                "{} already holds an export; choose an empty folder",
-                dir.display()
-            );
+            bail!("{} already holds an export; choose an empty folder", dir.display());
         }
         Ok(Self {
             dir: dir.to_owned(),
@@ -307,10 +283,7 @@ impl Sink for DirSink {
     }
     async fn finish(self: Box<Self>) -> anyhow::Result<()> {
         // The manifest last: a folder without one is an unfinished export.
-        std::fs::write(
-            self.dir.join("manifest.json"),
-            serde_json::to_vec_pretty(&self.manifest)?,
-        )?;
+        std::fs::write(self.dir.join("manifest.json"), serde_json::to_vec_pretty(&self.manifest)?)?;
         Ok(())
     }
 }
@@ -322,26 +295,16 @@ pub enum DbSink {
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>, Vec<Table>),
 }
 
-async fn clear_sqlite(
-    tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>,
-    tables: &[Table],
-) -> anyhow::Result<()> {
+async fn clear_sqlite(tx: &mut sqlx::Transaction<'static, sqlx::Sqlite>, tables: &[Table]) -> anyhow::Result<()> {
     for t in tables.iter().rev() {
-        sqlx::query(&format!("DELETE FROM \"{}\"", t.name))
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(&format!("DELETE FROM \"{}\"", t.name)).execute(&mut **tx).await?;
     }
     Ok(())
 }
 
-async fn clear_postgres(
-    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    tables: &[Table],
-) -> anyhow::Result<()> {
+async fn clear_postgres(tx: &mut sqlx::Transaction<'static, sqlx::Postgres>, tables: &[Table]) -> anyhow::Result<()> {
     for t in tables.iter().rev() {
-        sqlx::query(&format!("DELETE FROM \"{}\"", t.name))
-            .execute(&mut **tx)
-            .await?;
+        sqlx::query(&format!("DELETE FROM \"{}\"", t.name)).execute(&mut **tx).await?;
     }
     Ok(())
 }
@@ -369,21 +332,12 @@ impl DbSink {
         let t = tables
             .iter()
             .find(|t| t.name == source.name)
-            .with_context(|| {
-                format!(
-                    "table {} does not exist in the target database",
-                    source.name
-                )
-            })?;
+            .with_context(|| format!("table {} does not exist in the target database", source.name))?;
         for c in &source.columns {
             let tc = t.columns.iter().find(|x| x.name == c.name);
             match tc {
                 Some(tc) if tc.family == c.family => {}
-                _ => bail!(
-                    "column {}.{} differs between source and target",
-                    source.name,
-                    c.name
-                ),
+                _ => bail!("column {}.{} differs between source and target", source.name, c.name),
             }
         }
         Ok(t)
@@ -428,12 +382,7 @@ macro_rules! push_value {
 macro_rules! insert_rows {
     ($tx:expr, $table:expr, $rows:expr) => {{
         let table: &Table = $table;
-        let cols = table
-            .columns
-            .iter()
-            .map(|c| format!("\"{}\"", c.name))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let cols = table.columns.iter().map(|c| format!("\"{}\"", c.name)).collect::<Vec<_>>().join(", ");
         let mut q = QueryBuilder::new(format!("INSERT INTO \"{}\" ({cols}) ", table.name));
         let mut err: Option<anyhow::Error> = None;
         q.push_values($rows.iter(), |mut b, row: &Vec<Value>| {
@@ -450,10 +399,7 @@ macro_rules! insert_rows {
         if let Some(e) = err {
             return Err(e);
         }
-        q.build()
-            .execute(&mut **$tx)
-            .await
-            .with_context(|| format!("loading table {}", table.name))?;
+        q.build().execute(&mut **$tx).await.with_context(|| format!("loading table {}", table.name))?;
     }};
 }
 
@@ -486,11 +432,7 @@ impl Sink for DbSink {
             DbSink::Sqlite(tx, _) => tx.commit().await?,
             DbSink::Postgres(mut tx, tables) => {
                 // Identity columns continue after the highest id loaded.
-                for t in tables.iter().filter(|t| {
-                    t.columns
-                        .iter()
-                        .any(|c| c.name == "id" && c.family == Family::Int)
-                }) {
+                for t in tables.iter().filter(|t| t.columns.iter().any(|c| c.name == "id" && c.family == Family::Int)) {
                     sqlx::query(&format!(
                         "SELECT setval(pg_get_serial_sequence('\"{0}\"', 'id'), COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM \"{0}\"",
                         t.name
@@ -506,10 +448,7 @@ impl Sink for DbSink {
 }
 
 /// Feed an export folder to `sink`, checking the manifest first.
-pub async fn copy_from_dir(
-    dir: &Path,
-    mut sink: Box<dyn Sink>,
-) -> anyhow::Result<Vec<(String, u64)>> {
+pub async fn copy_from_dir(dir: &Path, mut sink: Box<dyn Sink>) -> anyhow::Result<Vec<(String, u64)>> {
     let manifest_path = dir.join("manifest.json");
     let manifest: Manifest = serde_json::from_slice(
         &std::fs::read(&manifest_path)
@@ -528,19 +467,15 @@ pub async fn copy_from_dir(
     }
     let mut counts = Vec::new();
     for mt in &manifest.tables {
-        let table = Table {
-            name: mt.name.clone(),
-            columns: mt.columns.clone(),
-            depends_on: vec![],
-        };
+        let table = Table { name: mt.name.clone(), columns: mt.columns.clone(), depends_on: vec![] };
         sink.begin_table(&table).await?;
         let file = std::fs::File::open(dir.join(format!("{}.jsonl", mt.name)))
             .with_context(|| format!("missing {}.jsonl", mt.name))?;
         let mut batch = Vec::with_capacity(BATCH);
         let mut count = 0u64;
         for (n, line) in std::io::BufReader::new(file).lines().enumerate() {
-            let row: Vec<Value> = serde_json::from_str(&line?)
-                .with_context(|| format!("{}.jsonl line {}", mt.name, n + 1))?;
+            let row: Vec<Value> =
+                serde_json::from_str(&line?).with_context(|| format!("{}.jsonl line {}", mt.name, n + 1))?;
             batch.push(row);
             count += 1;
             if batch.len() == BATCH {
@@ -551,11 +486,7 @@ pub async fn copy_from_dir(
             sink.rows(&table, batch).await?;
         }
         if count != mt.rows {
-            bail!(
-                "{}.jsonl has {count} rows but the manifest says {}",
-                mt.name,
-                mt.rows
-            );
+            bail!("{}.jsonl has {count} rows but the manifest says {}", mt.name, mt.rows);
         }
         sink.end_table(&table, count).await?;
         counts.push((mt.name.clone(), count));
@@ -614,10 +545,7 @@ mod tests {
     fn families() {
         assert_eq!(Family::of("BIGINT").unwrap(), Family::Int);
         assert_eq!(Family::of("integer").unwrap(), Family::Int);
-        assert_eq!(
-            Family::of("timestamp with time zone").unwrap(),
-            Family::Timestamp
-        );
+        assert_eq!(Family::of("timestamp with time zone").unwrap(), Family::Timestamp);
         assert_eq!(Family::of("TIMESTAMP").unwrap(), Family::Timestamp);
         assert_eq!(Family::of("double precision").unwrap(), Family::Real);
         assert_eq!(Family::of("BOOLEAN").unwrap(), Family::Bool);

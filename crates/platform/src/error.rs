@@ -27,10 +27,7 @@ pub enum AppError {
     Forbidden,
     /// A message key, with `{placeholders}` filled from `args`.
     #[error("bad request: {key}")]
-    BadRequest {
-        key: &'static str,
-        args: Vec<(&'static str, String)>,
-    },
+    BadRequest { key: &'static str, args: Vec<(&'static str, String)> },
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
     #[error("too many attempts")]
@@ -55,11 +52,7 @@ impl AppError {
         AppError::BadRequest { key, args: vec![] }
     }
     pub fn invalid(field: &str, code: &str) -> Self {
-        AppError::Invalid(vec![FieldError {
-            field: field.into(),
-            code: code.into(),
-            row: None,
-        }])
+        AppError::Invalid(vec![FieldError { field: field.into(), code: code.into(), row: None }])
     }
     pub fn status(&self) -> StatusCode {
         match self {
@@ -91,20 +84,18 @@ impl AppError {
                 let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 fill(t(lang, key), &args)
             }
-            AppError::TooManyAttempts { wait_minutes } => fill(
-                t(lang, "err.too_many_attempts"),
-                &[("minutes", &wait_minutes.to_string())],
-            ),
+            AppError::TooManyAttempts { wait_minutes } => {
+                fill(t(lang, "err.too_many_attempts"), &[("minutes", &wait_minutes.to_string())])
+            }
             AppError::Invalid(fields) => fields
                 .iter()
                 .map(|f| {
                     let field = t(lang, &format!("field.{}", f.field)).to_owned();
                     let msg = t(lang, &f.code);
                     match f.row {
-                        Some(r) => fill(
-                            t(lang, "err.row_field"),
-                            &[("row", &r.to_string()), ("field", &field), ("msg", msg)],
-                        ),
+                        Some(r) => {
+                            fill(t(lang, "err.row_field"), &[("row", &r.to_string()), ("field", &field), ("msg", msg)])
+                        }
                         None => format!("{field}: {msg}"),
                     }
                 })
@@ -125,8 +116,7 @@ impl IntoResponse for AppError {
             tracing::error!(error = %e, "internal error");
         }
         let mut res = (self.status(), self.code()).into_response();
-        res.extensions_mut()
-            .insert(ErrorPayload(std::sync::Arc::new(self)));
+        res.extensions_mut().insert(ErrorPayload(std::sync::Arc::new(self)));
         res
     }
 }

@@ -40,11 +40,7 @@ pub fn nfc(s: &str) -> String {
 
 /// Words of folded text, for token matching.
 pub fn fold_words(s: &str) -> Vec<String> {
-    fold(s)
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect()
+    fold(s).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
 }
 
 #[cfg(test)]
@@ -74,9 +70,6 @@ mod tests {
 
     #[test]
     fn words_split_on_punctuation() {
-        assert_eq!(
-            fold_words("X. Vạn Thọ, H. Vạn Ninh"),
-            ["x", "van", "tho", "h", "van", "ninh"]
-        );
+        assert_eq!(fold_words("X. Vạn Thọ, H. Vạn Ninh"), ["x", "van", "tho", "h", "van", "ninh"]);
     }
 }

@@ -29,9 +29,7 @@ impl Lang {
     }
     /// First supported language in an `Accept-Language` header.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
-        header
-            .split(',')
-            .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+        header.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
     }
     pub fn code(self) -> &'static str {
         match self {
@@ -59,18 +57,10 @@ fn parse(sources: &[&'static str]) -> Table {
                 continue;
             }
             let mut cols = line.split('\t');
-            let (Some(key), Some(vi), Some(en), None) =
-                (cols.next(), cols.next(), cols.next(), cols.next())
-            else {
-                panic!(
-                    "message catalog line {}: expected key<TAB>vi<TAB>en: {line:?}",
-                    n + 1
-                );
+            let (Some(key), Some(vi), Some(en), None) = (cols.next(), cols.next(), cols.next(), cols.next()) else {
+                panic!("message catalog line {}: expected key<TAB>vi<TAB>en: {line:?}", n + 1);
             };
-            assert!(
-                table.insert(key, [vi, en]).is_none(),
-                "duplicate message key {key}"
-            );
+            assert!(table.insert(key, [vi, en]).is_none(), "duplicate message key {key}");
         }
     }
     table
@@ -151,9 +141,7 @@ impl Tr {
 /// Parse dd/mm/yyyy (also d/m/yyyy and ISO yyyy-mm-dd).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    NaiveDate::parse_from_str(s, "%d/%m/%Y")
-        .or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d"))
-        .ok()
+    NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
 }
 
 #[cfg(test)]
@@ -165,10 +153,7 @@ mod tests {
         let table = parse(&[PLATFORM_MESSAGES]);
         assert!(table.len() > 50);
         for (key, [vi, en]) in &table {
-            assert!(
-                !vi.trim().is_empty() && !en.trim().is_empty(),
-                "{key} lacks a translation"
-            );
+            assert!(!vi.trim().is_empty() && !en.trim().is_empty(), "{key} lacks a translation");
         }
     }
 
@@ -181,42 +166,24 @@ mod tests {
 
     #[test]
     fn accept_language() {
-        assert_eq!(
-            Lang::from_accept_language("en-US,en;q=0.9,vi;q=0.8"),
-            Some(Lang::En)
-        );
-        assert_eq!(
-            Lang::from_accept_language("fr, vi-VN;q=0.5"),
-            Some(Lang::Vi)
-        );
+        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,vi;q=0.8"), Some(Lang::En));
+        assert_eq!(Lang::from_accept_language("fr, vi-VN;q=0.5"), Some(Lang::Vi));
         assert_eq!(Lang::from_accept_language("fr"), None);
     }
 
     #[test]
     fn dates_and_money() {
         let tr = Tr::new(Lang::Vi);
-        assert_eq!(
-            tr.date(&NaiveDate::from_ymd_opt(2023, 6, 5).unwrap()),
-            "05/06/2023"
-        );
+        assert_eq!(tr.date(&NaiveDate::from_ymd_opt(2023, 6, 5).unwrap()), "05/06/2023");
         assert_eq!(tr.money(1_500_000), "1.500.000 ₫");
         assert_eq!(Tr::new(Lang::En).money(2_000_000), "2,000,000 VND");
-        assert_eq!(
-            parse_date("31/12/2023"),
-            NaiveDate::from_ymd_opt(2023, 12, 31)
-        );
+        assert_eq!(parse_date("31/12/2023"), NaiveDate::from_ymd_opt(2023, 12, 31));
         assert_eq!(parse_date("31/02/2023"), None);
-        assert_eq!(
-            parse_date("2023-02-28"),
-            NaiveDate::from_ymd_opt(2023, 2, 28)
-        );
+        assert_eq!(parse_date("2023-02-28"), NaiveDate::from_ymd_opt(2023, 2, 28));
     }
 
     #[test]
     fn fill_placeholders() {
-        assert_eq!(
-            fill("Dòng {row}: {field}", &[("row", "3"), ("field", "CCCD")]),
-            "Dòng 3: CCCD"
-        );
+        assert_eq!(fill("Dòng {row}: {field}", &[("row", "3"), ("field", "CCCD")]), "Dòng 3: CCCD");
     }
 }

@@ -26,10 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/login", get(login_page).post(login))
         .route("/logout", axum::routing::post(logout))
         .route("/lang", axum::routing::post(set_lang))
-        .route(
-            "/account/password",
-            get(password_page).post(change_password),
-        )
+        .route("/account/password", get(password_page).post(change_password))
         .route("/admin/users", get(users_page).post(create_user))
         .route("/admin/users/new", get(new_user_page))
         .route("/admin/users/{id}", get(edit_user_page).post(update_user))
@@ -50,17 +47,9 @@ struct HomePage {
     wards: Vec<(String, String)>,
 }
 
-async fn home(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    CurrentUser(user): CurrentUser,
-) -> AppResult<Response> {
+async fn home(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
     let wards = crate::area::ward_names(&st.db, &user.wards).await?;
-    Ok(render(HomePage {
-        page: ctx.page("home.title"),
-        wards,
-    })?
-    .into_response())
+    Ok(render(HomePage { page: ctx.page("home.title"), wards })?.into_response())
 }
 
 // ---------- login / logout / language ----------
@@ -84,13 +73,7 @@ async fn login_page(ctx: Ctx, Query(q): Query<NextQuery>) -> AppResult<Response>
         return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
     let next = safe_next(q.next.as_deref());
-    Ok(render(LoginPage {
-        page: ctx.page("login.title"),
-        error: None,
-        next,
-        email: String::new(),
-    })?
-    .into_response())
+    Ok(render(LoginPage { page: ctx.page("login.title"), error: None, next, email: String::new() })?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -111,9 +94,7 @@ async fn login(
     let email_key = format!("email:{email}");
     let keys = [ip_key.as_str(), email_key.as_str()];
     if let Err(wait) = st.throttle.check(&keys) {
-        return Err(AppError::TooManyAttempts {
-            wait_minutes: wait.as_secs().div_ceil(60),
-        });
+        return Err(AppError::TooManyAttempts { wait_minutes: wait.as_secs().div_ceil(60) });
     }
     let found = store::find_for_login(&st.db, &email).await?;
     // Verify even when the account is unknown so timing does not tell which e-mails exist.
@@ -126,15 +107,9 @@ async fn login(
         Some(u) if password_ok && u.active => {
             st.throttle.succeed(&keys);
             session.cycle_id().await.map_err(|e| anyhow::anyhow!(e))?;
-            session
-                .insert(SESSION_USER, u.id)
-                .await
-                .map_err(|e| anyhow::anyhow!(e))?;
+            session.insert(SESSION_USER, u.id).await.map_err(|e| anyhow::anyhow!(e))?;
             let csrf = hex::encode(rand::random::<[u8; 24]>());
-            session
-                .insert(SESSION_CSRF, csrf)
-                .await
-                .map_err(|e| anyhow::anyhow!(e))?;
+            session.insert(SESSION_CSRF, csrf).await.map_err(|e| anyhow::anyhow!(e))?;
             audit::record(
                 &st.db,
                 &st.settings.province_code,
@@ -231,12 +206,7 @@ struct PasswordPage {
 }
 
 async fn password_page(ctx: Ctx, _u: CurrentUser) -> AppResult<Response> {
-    Ok(render(PasswordPage {
-        page: ctx.page("password.title"),
-        error: None,
-        done: false,
-    })?
-    .into_response())
+    Ok(render(PasswordPage { page: ctx.page("password.title"), error: None, done: false })?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -252,9 +222,7 @@ async fn change_password(
     CurrentUser(user): CurrentUser,
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> AppResult<Response> {
-    let (_, hash) = store::find_for_login(&st.db, &user.email)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
+    let (_, hash) = store::find_for_login(&st.db, &user.email).await?.ok_or(AppError::Unauthorized)?;
     let problem = if !password::verify(&f.current, &hash) {
         Some("err.password.current")
     } else if f.new != f.repeat {
@@ -281,12 +249,7 @@ async fn change_password(
         Some("password"),
     )
     .await?;
-    Ok(render(PasswordPage {
-        page: ctx.page("password.title"),
-        error: None,
-        done: true,
-    })?
-    .into_response())
+    Ok(render(PasswordPage { page: ctx.page("password.title"), error: None, done: true })?.into_response())
 }
 
 // ---------- users (admin) ----------
@@ -298,18 +261,10 @@ struct UsersPage {
     users: Vec<crate::auth::User>,
 }
 
-async fn users_page(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    CurrentUser(me): CurrentUser,
-) -> AppResult<Response> {
+async fn users_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(me): CurrentUser) -> AppResult<Response> {
     me.require(me.is_admin())?;
     let users = store::list(&st.db).await?;
-    Ok(render(UsersPage {
-        page: ctx.page("users.title"),
-        users,
-    })?
-    .into_response())
+    Ok(render(UsersPage { page: ctx.page("users.title"), users })?.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -352,31 +307,13 @@ async fn user_form_page(
     form: UserFormView,
     error: Option<String>,
 ) -> AppResult<UserFormPage> {
-    let roles = Role::ALL
-        .iter()
-        .map(|r| (r.as_str(), crate::i18n::t(ctx.lang, r.label_key())))
-        .collect();
+    let roles = Role::ALL.iter().map(|r| (r.as_str(), crate::i18n::t(ctx.lang, r.label_key()))).collect();
     let wards = crate::area::province_wards(&st.db, &st.settings.province_code).await?;
-    let title = if id.is_some() {
-        "users.edit"
-    } else {
-        "users.new"
-    };
-    Ok(UserFormPage {
-        page: ctx.page(title),
-        id,
-        error,
-        form,
-        roles,
-        wards,
-    })
+    let title = if id.is_some() { "users.edit" } else { "users.new" };
+    Ok(UserFormPage { page: ctx.page(title), id, error, form, roles, wards })
 }
 
-async fn new_user_page(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    CurrentUser(me): CurrentUser,
-) -> AppResult<Response> {
+async fn new_user_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(me): CurrentUser) -> AppResult<Response> {
     me.require(me.is_admin())?;
     let form = UserFormView {
         email: String::new(),
@@ -399,10 +336,7 @@ async fn check_user_form(st: &AppState, f: &UserForm) -> AppResult<Result<Role, 
     if role == Role::CommuneOfficer && f.wards.is_empty() {
         return Ok(Err("err.wards.required"));
     }
-    if !crate::area::unknown_wards(&st.db, &st.settings.province_code, &f.wards)
-        .await?
-        .is_empty()
-    {
+    if !crate::area::unknown_wards(&st.db, &st.settings.province_code, &f.wards).await?.is_empty() {
         return Ok(Err("err.ward.unknown"));
     }
     Ok(Ok(role))
@@ -433,23 +367,13 @@ async fn create_user(
         (Ok(_), Ok(e)) => password::check_strength(&f.password, e.as_str()).err(),
     };
     if let Some(key) = problem {
-        let page = user_form_page(
-            &st,
-            &ctx,
-            None,
-            view_of(&f, true),
-            Some(crate::i18n::t(ctx.lang, key).to_owned()),
-        )
-        .await?;
+        let page =
+            user_form_page(&st, &ctx, None, view_of(&f, true), Some(crate::i18n::t(ctx.lang, key).to_owned())).await?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     let (role, email) = (checked.expect("checked"), email.expect("checked"));
     let hash = password::hash(&f.password)?;
-    let wards = if role == Role::CommuneOfficer {
-        f.wards.clone()
-    } else {
-        vec![]
-    };
+    let wards = if role == Role::CommuneOfficer { f.wards.clone() } else { vec![] };
     let new = store::NewUser {
         email: email.as_str(),
         display_name: f.display_name.trim(),
@@ -491,9 +415,7 @@ async fn edit_user_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     me.require(me.is_admin())?;
-    let u = store::find_by_id(&st.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let u = store::find_by_id(&st.db, id).await?.ok_or(AppError::NotFound)?;
     audit::by_request(
         &st.db,
         &st.settings.province_code,
@@ -522,44 +444,26 @@ async fn update_user(
     MultiForm(mut f): MultiForm<UserForm>,
 ) -> AppResult<Response> {
     me.require(me.is_admin())?;
-    let existing = store::find_by_id(&st.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let existing = store::find_by_id(&st.db, id).await?.ok_or(AppError::NotFound)?;
     f.email = existing.email.clone();
     let active = f.active.is_some();
     let checked = check_user_form(&st, &f).await?;
     let problem = match &checked {
         Err(k) => Some(*k),
-        Ok(_) if !f.password.is_empty() => {
-            password::check_strength(&f.password, &existing.email).err()
-        }
+        Ok(_) if !f.password.is_empty() => password::check_strength(&f.password, &existing.email).err(),
         Ok(_) if me.id == id && (!active || checked != Ok(Role::Admin)) => Some("err.self_lockout"),
         Ok(_) => None,
     };
     if let Some(key) = problem {
-        let page = user_form_page(
-            &st,
-            &ctx,
-            Some(id),
-            view_of(&f, active),
-            Some(crate::i18n::t(ctx.lang, key).to_owned()),
-        )
-        .await?;
+        let page =
+            user_form_page(&st, &ctx, Some(id), view_of(&f, active), Some(crate::i18n::t(ctx.lang, key).to_owned()))
+                .await?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     let role = checked.expect("checked");
-    let wards = if role == Role::CommuneOfficer {
-        f.wards.clone()
-    } else {
-        vec![]
-    };
+    let wards = if role == Role::CommuneOfficer { f.wards.clone() } else { vec![] };
     store::update(&st.db, id, f.display_name.trim(), role, active, &wards).await?;
-    let mut detail = format!(
-        "role={} active={} wards={}",
-        role.as_str(),
-        active,
-        wards.join(",")
-    );
+    let mut detail = format!("role={} active={} wards={}", role.as_str(), active, wards.join(","));
     if !f.password.is_empty() {
         store::set_password(&st.db, id, &password::hash(&f.password)?).await?;
         detail.push_str(" password");
@@ -677,11 +581,7 @@ async fn healthz(State(st): State<AppState>) -> Response {
         },
         schema_version: crate::db::Db::schema_version(),
     };
-    let code = if ok {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::SERVICE_UNAVAILABLE
-    };
+    let code = if ok { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
     (code, Json(body)).into_response()
 }
 
@@ -700,8 +600,5 @@ struct ApiDocs {
 }
 
 async fn api_docs(ctx: Ctx) -> AppResult<Response> {
-    Ok(render(ApiDocs {
-        lang: ctx.lang.code(),
-    })?
-    .into_response())
+    Ok(render(ApiDocs { lang: ctx.lang.code() })?.into_response())
 }

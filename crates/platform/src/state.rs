@@ -14,10 +14,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Self {
-            province_code: "56".into(),
-            secure_cookies: false,
-        }
+        Self { province_code: "56".into(), secure_cookies: false }
     }
 }
 
@@ -30,10 +27,6 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        Self {
-            db,
-            throttle: Arc::new(LoginThrottle::default()),
-            settings: Arc::new(settings),
-        }
+        Self { db, throttle: Arc::new(LoginThrottle::default()), settings: Arc::new(settings) }
     }
 }

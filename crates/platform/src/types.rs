@@ -14,19 +14,16 @@ pub struct ParseError {
 
 impl ParseError {
     fn new(key: &'static str, input: &str) -> Self {
-        Self {
-            key,
-            input: input.chars().take(60).collect(),
-        }
+        Self { key, input: input.chars().take(60).collect() }
     }
 }
 
 /// The 3-digit province codes of the 63 pre-2025 provinces, which CCCD numbers
 /// use (Circular 07/2016/TT-BCA, still issued that way after the 2025 merger).
 const CCCD_PROVINCES: [u16; 63] = [
-    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37,
-    38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77,
-    79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96,
+    1, 2, 4, 6, 8, 10, 11, 12, 14, 15, 17, 19, 20, 22, 24, 25, 26, 27, 30, 31, 33, 34, 35, 36, 37, 38, 40, 42, 44, 45,
+    46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66, 67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92,
+    93, 94, 95, 96,
 ];
 
 /// Số định danh cá nhân / CCCD: 12 digits = province (3) + sex-and-century (1)
@@ -93,10 +90,7 @@ pub struct PhoneNumber(String);
 
 impl PhoneNumber {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
-        let digits: String = input
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')'))
-            .collect();
+        let digits: String = input.chars().filter(|c| !matches!(c, ' ' | '.' | '-' | '(' | ')')).collect();
         let national = if let Some(rest) = digits.strip_prefix("+84") {
             format!("0{rest}")
         } else if digits.len() == 11 && digits.starts_with("84") {
@@ -208,39 +202,18 @@ mod tests {
 
     #[test]
     fn cccd_refuses_bad_input() {
-        assert_eq!(
-            Cccd::parse("05618501234").unwrap_err().key,
-            "err.cccd.format"
-        );
-        assert_eq!(
-            Cccd::parse("05618501234X").unwrap_err().key,
-            "err.cccd.format"
-        );
+        assert_eq!(Cccd::parse("05618501234").unwrap_err().key, "err.cccd.format");
+        assert_eq!(Cccd::parse("05618501234X").unwrap_err().key, "err.cccd.format");
         // 003 is not a province code (Hà Giang was 002, Cao Bằng 004).
-        assert_eq!(
-            Cccd::parse("003185012345").unwrap_err().key,
-            "err.cccd.province"
-        );
-        assert_eq!(
-            Cccd::parse("097185012345").unwrap_err().key,
-            "err.cccd.province"
-        );
+        assert_eq!(Cccd::parse("003185012345").unwrap_err().key, "err.cccd.province");
+        assert_eq!(Cccd::parse("097185012345").unwrap_err().key, "err.cccd.province");
     }
 
     #[test]
     fn phone_normalises_international_forms() {
-        assert_eq!(
-            PhoneNumber::parse("+84 905 123 456").unwrap().as_str(),
-            "0905123456"
-        );
-        assert_eq!(
-            PhoneNumber::parse("84905123456").unwrap().as_str(),
-            "0905123456"
-        );
-        assert_eq!(
-            PhoneNumber::parse("0258.3822.123").unwrap().as_str(),
-            "02583822123"
-        );
+        assert_eq!(PhoneNumber::parse("+84 905 123 456").unwrap().as_str(), "0905123456");
+        assert_eq!(PhoneNumber::parse("84905123456").unwrap().as_str(), "0905123456");
+        assert_eq!(PhoneNumber::parse("0258.3822.123").unwrap().as_str(), "02583822123");
         assert!(PhoneNumber::parse("0123456789").is_err());
         assert!(PhoneNumber::parse("090512345").is_err());
         assert!(PhoneNumber::parse("abc").is_err());
@@ -258,10 +231,7 @@ mod tests {
 
     #[test]
     fn email_lowercases_and_checks_shape() {
-        assert_eq!(
-            Email::parse(" Can.Bo@KhanhHoa.gov.vn ").unwrap().as_str(),
-            "can.bo@khanhhoa.gov.vn"
-        );
+        assert_eq!(Email::parse(" Can.Bo@KhanhHoa.gov.vn ").unwrap().as_str(), "can.bo@khanhhoa.gov.vn");
         assert!(Email::parse("no-at-sign").is_err());
         assert!(Email::parse("a@b").is_err());
         assert!(Email::parse("<script>@x.vn").is_err());

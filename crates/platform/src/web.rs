@@ -55,15 +55,8 @@ impl Ctx {
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
     type Rejection = AppError;
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        _: &S,
-    ) -> Result<Self, AppError> {
-        parts
-            .extensions
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| AppError::internal("request context missing"))
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _: &S) -> Result<Self, AppError> {
+        parts.extensions.get::<Ctx>().cloned().ok_or_else(|| AppError::internal("request context missing"))
     }
 }
 
@@ -74,18 +67,11 @@ fn random_token() -> String {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)?
-        .to_str()
-        .ok()?
-        .strip_prefix("Bearer ")
-        .map(str::trim)
+    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<String> {
-    url::form_urlencoded::parse(query?.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    url::form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 /// Resolve the request context, enforce CSRF on state-changing requests, and
@@ -113,16 +99,11 @@ async fn context_inner(
     let path = req.uri().path().to_owned();
     let query = req.uri().query().map(str::to_owned);
     let headers = req.headers().clone();
-    let wants_json = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.starts_with("application/json"));
+    let wants_json =
+        headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.starts_with("application/json"));
     let api = path.starts_with("/api/") || wants_json;
     let htmx = headers.contains_key("hx-request");
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
+    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
 
     // Identity: a bearer token, else the session.
     let mut via_token = false;
@@ -131,25 +112,12 @@ async fn context_inner(
         match store::user_for_token(&state.db, token).await? {
             Some(u) => Some(u),
             None => {
-                let ctx = Ctx {
-                    user: None,
-                    lang: Lang::Vi,
-                    csrf: String::new(),
-                    ip,
-                    path,
-                    api: true,
-                    htmx,
-                    via_token,
-                };
+                let ctx = Ctx { user: None, lang: Lang::Vi, csrf: String::new(), ip, path, api: true, htmx, via_token };
                 return Ok(present_error(&ctx, AppError::Unauthorized));
             }
         }
     } else {
-        match session
-            .get::<i64>(SESSION_USER)
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?
-        {
+        match session.get::<i64>(SESSION_USER).await.map_err(|e| anyhow::anyhow!(e))? {
             Some(id) => store::find_by_id(&state.db, id).await?.filter(|u| u.active),
             None => None,
         }
@@ -162,10 +130,7 @@ async fn context_inner(
         .or_else(|| user.as_ref().map(|u| u.lang))
         .or_else(|| {
             if api {
-                headers
-                    .get(header::ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(Lang::from_accept_language)
+                headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language)
             } else {
                 jar.get(LANG_COOKIE).and_then(|c| Lang::parse(c.value()))
             }
@@ -175,33 +140,17 @@ async fn context_inner(
     // CSRF: a synchronizer token kept in the session, for pages only.
     let mut csrf = String::new();
     if !via_token && !path.starts_with("/static/") {
-        csrf = match session
-            .get::<String>(SESSION_CSRF)
-            .await
-            .map_err(|e| anyhow::anyhow!(e))?
-        {
+        csrf = match session.get::<String>(SESSION_CSRF).await.map_err(|e| anyhow::anyhow!(e))? {
             Some(t) => t,
             None if !api || *req.method() != Method::GET => {
                 let t = random_token();
-                session
-                    .insert(SESSION_CSRF, &t)
-                    .await
-                    .map_err(|e| anyhow::anyhow!(e))?;
+                session.insert(SESSION_CSRF, &t).await.map_err(|e| anyhow::anyhow!(e))?;
                 t
             }
             None => String::new(),
         };
     }
-    let ctx = Ctx {
-        user,
-        lang,
-        csrf,
-        ip,
-        path,
-        api,
-        htmx,
-        via_token,
-    };
+    let ctx = Ctx { user, lang, csrf, ip, path, api, htmx, via_token };
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !via_token {
@@ -217,18 +166,11 @@ async fn context_inner(
         if supplied.is_none() && is_form {
             // Read the form to find the field, then hand the same bytes on.
             let (parts, body) = req.into_parts();
-            let bytes = to_bytes(body, FORM_LIMIT)
-                .await
-                .map_err(|_| AppError::bad("err.too_large"))?;
-            supplied = url::form_urlencoded::parse(&bytes)
-                .find(|(k, _)| k == "_csrf")
-                .map(|(_, v)| v.into_owned());
+            let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::bad("err.too_large"))?;
+            supplied = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned());
             req = Request::from_parts(parts, Body::from(bytes));
         }
-        let ok = !ctx.csrf.is_empty()
-            && supplied
-                .as_deref()
-                .is_some_and(|s| constant_time_eq(s, &ctx.csrf));
+        let ok = !ctx.csrf.is_empty() && supplied.as_deref().is_some_and(|s| constant_time_eq(s, &ctx.csrf));
         if !ok {
             return Ok(present_error(&ctx, AppError::Csrf));
         }
@@ -243,11 +185,7 @@ async fn context_inner(
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 fn present_error(ctx: &Ctx, err: AppError) -> Response {
@@ -260,8 +198,7 @@ fn present_arc(ctx: &Ctx, err: &AppError) -> Response {
     if ctx.api {
         let mut res = (status, axum::Json(api_error_body(err, ctx.lang))).into_response();
         if matches!(err, AppError::Unauthorized) {
-            res.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+            res.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         return res;
     }
@@ -270,8 +207,7 @@ fn present_arc(ctx: &Ctx, err: &AppError) -> Response {
         let to = format!("/login?next={next}");
         if ctx.htmx {
             let mut res = StatusCode::NO_CONTENT.into_response();
-            res.headers_mut()
-                .insert("hx-redirect", HeaderValue::from_str(&to).expect("ascii"));
+            res.headers_mut().insert("hx-redirect", HeaderValue::from_str(&to).expect("ascii"));
             return res;
         }
         return Redirect::to(&to).into_response();
@@ -280,17 +216,12 @@ fn present_arc(ctx: &Ctx, err: &AppError) -> Response {
     if ctx.htmx {
         let toast = Toast { message: &message };
         let mut res = (status, Html(toast.render().unwrap_or_default())).into_response();
-        res.headers_mut()
-            .insert("hx-retarget", HeaderValue::from_static("#toasts"));
-        res.headers_mut()
-            .insert("hx-reswap", HeaderValue::from_static("beforeend"));
+        res.headers_mut().insert("hx-retarget", HeaderValue::from_static("#toasts"));
+        res.headers_mut().insert("hx-reswap", HeaderValue::from_static("beforeend"));
         return res;
     }
-    let page = ErrorPage {
-        page: ctx.page(&format!("err.title.{}", status.as_u16())),
-        status: status.as_u16(),
-        message,
-    };
+    let page =
+        ErrorPage { page: ctx.page(&format!("err.title.{}", status.as_u16())), status: status.as_u16(), message };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(_) => (status, err.code()).into_response(),
@@ -357,44 +288,14 @@ impl Page {
         let items: [(&str, &str, bool, bool); 13] = [
             ("/", "nav.home", true, true),
             ("/registry", "nav.registry", staffish, false),
-            (
-                "/employers",
-                "nav.employers",
-                staffish || r == Employer,
-                false,
-            ),
-            (
-                "/matching",
-                "nav.matching",
-                staffish || r == Employer || r == JobSeeker,
-                false,
-            ),
+            ("/employers", "nav.employers", staffish || r == Employer, false),
+            ("/matching", "nav.matching", staffish || r == Employer || r == JobSeeker, false),
             ("/sessions", "nav.sessions", true, false),
-            (
-                "/placements",
-                "nav.placements",
-                staffish || r == Viewer,
-                false,
-            ),
-            (
-                "/training",
-                "nav.training",
-                staffish || r == School || r == Viewer,
-                false,
-            ),
+            ("/placements", "nav.placements", staffish || r == Viewer, false),
+            ("/training", "nav.training", staffish || r == School || r == Viewer, false),
             ("/poverty", "nav.poverty", staffish || r == Viewer, false),
-            (
-                "/emulation",
-                "nav.emulation",
-                matches!(r, Admin | Staff | Viewer),
-                false,
-            ),
-            (
-                "/indicators",
-                "nav.indicators",
-                matches!(r, Admin | Staff | Viewer | CommuneOfficer),
-                false,
-            ),
+            ("/emulation", "nav.emulation", matches!(r, Admin | Staff | Viewer), false),
+            ("/indicators", "nav.indicators", matches!(r, Admin | Staff | Viewer | CommuneOfficer), false),
             ("/units", "nav.units", true, true),
             ("/admin/users", "nav.users", r == Admin, true),
             ("/admin/audit", "nav.audit", r == Admin, true),
@@ -406,11 +307,7 @@ impl Page {
                 href,
                 label: crate::i18n::t(self.tr.lang, key),
                 ready,
-                active: if href == "/" {
-                    self.path == "/"
-                } else {
-                    self.path.starts_with(href)
-                },
+                active: if href == "/" { self.path == "/" } else { self.path.starts_with(href) },
             })
             .collect()
     }
@@ -418,9 +315,7 @@ impl Page {
 
 /// Render a template into an HTML response.
 pub fn render(t: impl Template) -> Result<Html<String>, AppError> {
-    t.render()
-        .map(Html)
-        .map_err(|e| AppError::Internal(e.into()))
+    t.render().map(Html).map_err(|e| AppError::Internal(e.into()))
 }
 
 /// A safe local redirect target (never another site).
@@ -435,44 +330,27 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// (names carry versions).
 pub fn static_file(name: &str) -> Option<(&'static [u8], &'static str)> {
     Some(match name {
-        "app.css" => (
-            include_bytes!("../../../static/app.css"),
-            "text/css; charset=utf-8",
-        ),
-        "app.js" => (
-            include_bytes!("../../../static/app.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "vendor/htmx-2.0.11.min.js" => (
-            include_bytes!("../../../static/vendor/htmx-2.0.11.min.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "vendor/swagger-ui-bundle-5.35.0.js" => (
-            include_bytes!("../../../static/vendor/swagger-ui-bundle-5.35.0.js"),
-            "text/javascript; charset=utf-8",
-        ),
-        "vendor/swagger-ui-5.35.0.css" => (
-            include_bytes!("../../../static/vendor/swagger-ui-5.35.0.css"),
-            "text/css; charset=utf-8",
-        ),
-        "favicon.svg" => (
-            include_bytes!("../../../static/favicon.svg"),
-            "image/svg+xml",
-        ),
+        "app.css" => (include_bytes!("../../../static/app.css"), "text/css; charset=utf-8"),
+        "app.js" => (include_bytes!("../../../static/app.js"), "text/javascript; charset=utf-8"),
+        "vendor/htmx-2.0.11.min.js" => {
+            (include_bytes!("../../../static/vendor/htmx-2.0.11.min.js"), "text/javascript; charset=utf-8")
+        }
+        "vendor/swagger-ui-bundle-5.35.0.js" => {
+            (include_bytes!("../../../static/vendor/swagger-ui-bundle-5.35.0.js"), "text/javascript; charset=utf-8")
+        }
+        "vendor/swagger-ui-5.35.0.css" => {
+            (include_bytes!("../../../static/vendor/swagger-ui-5.35.0.css"), "text/css; charset=utf-8")
+        }
+        "favicon.svg" => (include_bytes!("../../../static/favicon.svg"), "image/svg+xml"),
         _ => return None,
     })
 }
 
 pub async fn serve_static(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     match static_file(&name) {
-        Some((bytes, mime)) => (
-            [
-                (header::CONTENT_TYPE, mime),
-                (header::CACHE_CONTROL, "public, max-age=86400"),
-            ],
-            bytes,
-        )
-            .into_response(),
+        Some((bytes, mime)) => {
+            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

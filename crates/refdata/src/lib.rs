@@ -47,11 +47,7 @@ struct Codes {
 }
 
 fn positions<T>(items: &[T], key: impl Fn(&T) -> &str) -> HashMap<String, usize> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, x)| (key(x).to_owned(), i))
-        .collect()
+    items.iter().enumerate().map(|(i, x)| (key(x).to_owned(), i)).collect()
 }
 
 /// The reference data, parsed and indexed on first use.
@@ -95,44 +91,27 @@ pub fn refdata() -> &'static RefData {
 
 impl RefData {
     pub fn province(&self, code: &str) -> Option<&Province> {
-        self.by_code
-            .provinces
-            .get(code)
-            .map(|&i| &self.provinces[i])
+        self.by_code.provinces.get(code).map(|&i| &self.provinces[i])
     }
     pub fn ward(&self, code: &str) -> Option<&Ward> {
         self.by_code.wards.get(code).map(|&i| &self.wards[i])
     }
     pub fn legacy_province(&self, code: &str) -> Option<&LegacyProvince> {
-        self.by_code
-            .legacy_provinces
-            .get(code)
-            .map(|&i| &self.legacy_provinces[i])
+        self.by_code.legacy_provinces.get(code).map(|&i| &self.legacy_provinces[i])
     }
     pub fn legacy_district(&self, code: &str) -> Option<&LegacyDistrict> {
-        self.by_code
-            .legacy_districts
-            .get(code)
-            .map(|&i| &self.legacy_districts[i])
+        self.by_code.legacy_districts.get(code).map(|&i| &self.legacy_districts[i])
     }
     pub fn legacy_ward(&self, code: &str) -> Option<&LegacyWard> {
-        self.by_code
-            .legacy_wards
-            .get(code)
-            .map(|&i| &self.legacy_wards[i])
+        self.by_code.legacy_wards.get(code).map(|&i| &self.legacy_wards[i])
     }
     pub fn occupation(&self, code: &str) -> Option<&Occupation> {
-        self.by_code
-            .occupations
-            .get(code)
-            .map(|&i| &self.occupations[i])
+        self.by_code.occupations.get(code).map(|&i| &self.occupations[i])
     }
     /// 2025 communes of a province, in code order.
     pub fn wards_of(&self, province_code: &str) -> impl Iterator<Item = &Ward> + '_ {
         let province_code = province_code.to_owned();
-        self.wards
-            .iter()
-            .filter(move |w| w.province_code == province_code)
+        self.wards.iter().filter(move |w| w.province_code == province_code)
     }
     /// Old communes that went (wholly or in part) into a 2025 commune.
     pub fn predecessors_of(&self, ward_code: &str) -> Vec<(&LegacyWard, &Successor)> {
@@ -145,12 +124,7 @@ impl RefData {
     /// Occupations whose code or title (either language, diacritics ignored)
     /// has every word of the query as a word prefix; titles containing the
     /// query as a phrase come first.
-    pub fn search_occupations(
-        &self,
-        q: &str,
-        level: Option<i32>,
-        limit: usize,
-    ) -> Vec<&Occupation> {
+    pub fn search_occupations(&self, q: &str, level: Option<i32>, limit: usize) -> Vec<&Occupation> {
         let words = platform::fold::fold_words(q);
         let phrase = words.join(" ");
         let mut hits: Vec<(bool, &Occupation)> = self
@@ -158,11 +132,7 @@ impl RefData {
             .iter()
             .zip(&self.occupation_keys)
             .filter(|(o, _)| level.is_none_or(|l| o.level == l))
-            .filter(|(_, key)| {
-                words
-                    .iter()
-                    .all(|w| key.split(' ').any(|k| k.starts_with(w.as_str())))
-            })
+            .filter(|(_, key)| words.iter().all(|w| key.split(' ').any(|k| k.starts_with(w.as_str()))))
             .map(|(o, key)| (!key.contains(&phrase), o))
             .collect();
         hits.sort_by_key(|(not_phrase, _)| *not_phrase);
@@ -174,8 +144,7 @@ impl RefData {
 pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1) = (a.0.to_radians(), a.1.to_radians());
     let (lat2, lon2) = (b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2)
-        + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
@@ -190,10 +159,7 @@ mod tests {
         assert_eq!(d.ward("22504").unwrap().name, "Xã Đại Lãnh");
         assert_eq!(d.legacy_ward("22504").unwrap().name, "Xã Vạn Thọ");
         assert!(d.wards_of("56").count() > 40);
-        assert!(d
-            .predecessors_of("22504")
-            .iter()
-            .any(|(w, _)| w.name == "Xã Vạn Thọ"));
+        assert!(d.predecessors_of("22504").iter().any(|(w, _)| w.name == "Xã Vạn Thọ"));
     }
 
     #[test]
@@ -201,18 +167,11 @@ mod tests {
         let d = refdata();
         let hits = d.search_occupations("giao vien", None, 50);
         assert!(!hits.is_empty());
-        assert!(hits
-            .iter()
-            .all(|o| platform::fold::fold(&o.title_vi).contains("giao vien")
-                || platform::fold::fold(&o.title_en).contains("giao vien")
-                || platform::fold::fold(&o.title_vi)
-                    .split(' ')
-                    .any(|w| w.starts_with("giao"))));
+        assert!(hits.iter().all(|o| platform::fold::fold(&o.title_vi).contains("giao vien")
+            || platform::fold::fold(&o.title_en).contains("giao vien")
+            || platform::fold::fold(&o.title_vi).split(' ').any(|w| w.starts_with("giao"))));
         assert_eq!(d.search_occupations("7212", None, 5)[0].code, "7212");
-        assert!(d
-            .search_occupations("welder", Some(4), 5)
-            .iter()
-            .any(|o| o.code == "7212"));
+        assert!(d.search_occupations("welder", Some(4), 5).iter().any(|o| o.code == "7212"));
     }
 
     #[test]

@@ -94,10 +94,7 @@ pub fn load() -> Loaded {
     for r in rows::<U25>(UNITS_2025) {
         provinces
             .entry(r.province_code.clone())
-            .or_insert_with(|| Province {
-                code: r.province_code.clone(),
-                name: r.province_name.clone(),
-            });
+            .or_insert_with(|| Province { code: r.province_code.clone(), name: r.province_name.clone() });
         wards.push(Ward {
             code: r.ward_code,
             province_code: r.province_code,
@@ -114,17 +111,12 @@ pub fn load() -> Loaded {
     for r in rows::<ULeg>(UNITS_LEGACY) {
         legacy_provinces
             .entry(r.province_code.clone())
-            .or_insert_with(|| LegacyProvince {
-                code: r.province_code.clone(),
-                name: r.province_name.clone(),
-            });
-        legacy_districts
-            .entry(r.district_code.clone())
-            .or_insert_with(|| LegacyDistrict {
-                code: r.district_code.clone(),
-                province_code: r.province_code.clone(),
-                name: r.district_name.clone(),
-            });
+            .or_insert_with(|| LegacyProvince { code: r.province_code.clone(), name: r.province_name.clone() });
+        legacy_districts.entry(r.district_code.clone()).or_insert_with(|| LegacyDistrict {
+            code: r.district_code.clone(),
+            province_code: r.province_code.clone(),
+            name: r.district_name.clone(),
+        });
         // Island districts have no communes: a district row with an empty ward.
         if !r.ward_code.is_empty() {
             legacy_wards.push(LegacyWard {
@@ -199,48 +191,25 @@ mod tests {
         assert_eq!(d.legacy_wards.len(), 10035);
         assert_eq!(d.occupations.len(), 619);
         let by_level = |l| d.occupations.iter().filter(|o| o.level == l).count();
-        assert_eq!(
-            (by_level(1), by_level(2), by_level(3), by_level(4)),
-            (10, 43, 130, 436)
-        );
-        assert!(d
-            .occupations
-            .iter()
-            .all(|o| !o.title_vi.is_empty() && !o.title_en.is_empty()));
+        assert_eq!((by_level(1), by_level(2), by_level(3), by_level(4)), (10, 43, 130, 436));
+        assert!(d.occupations.iter().all(|o| !o.title_vi.is_empty() && !o.title_en.is_empty()));
         assert_eq!(d.ethnic_groups.len(), 54);
         assert_eq!(d.vsic_sections.len(), 21);
-        assert_eq!(
-            d.qualifications.first().map(|q| q.code.as_str()),
-            Some("none")
-        );
-        assert!(d
-            .qualifications
-            .iter()
-            .filter(|q| q.with_certificate)
-            .all(|q| q.rank >= 2));
+        assert_eq!(d.qualifications.first().map(|q| q.code.as_str()), Some("none"));
+        assert!(d.qualifications.iter().filter(|q| q.with_certificate).all(|q| q.rank >= 2));
     }
 
     #[test]
     fn every_successor_is_a_2025_commune() {
         let d = load();
         let codes: std::collections::HashSet<_> = d.wards.iter().map(|w| w.code.as_str()).collect();
-        assert!(d
-            .successors
-            .iter()
-            .all(|s| codes.contains(s.ward_code.as_str())));
+        assert!(d.successors.iter().all(|s| codes.contains(s.ward_code.as_str())));
         // Every old commune has exactly one default successor.
         let mut defaults = std::collections::HashMap::new();
-        for s in d
-            .successors
-            .iter()
-            .filter(|s| !s.legacy_ward_code.is_empty())
-        {
+        for s in d.successors.iter().filter(|s| !s.legacy_ward_code.is_empty()) {
             *defaults.entry(s.legacy_ward_code.as_str()).or_insert(0) += s.is_default as u32;
         }
         assert_eq!(defaults.len(), 10035);
-        assert!(
-            defaults.values().all(|&n| n == 1),
-            "each old commune has one default successor"
-        );
+        assert!(defaults.values().all(|&n| n == 1), "each old commune has one default successor");
     }
 }

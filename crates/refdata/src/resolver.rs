@@ -126,8 +126,7 @@ fn parse_part(part: &str) -> Part {
     for (word, level) in PREFIXES {
         if let Some(r) = joined.strip_prefix(word) {
             // "p1", "q10": a short type word glued to a number.
-            let glued_number =
-                word.len() <= 2 && r.chars().next().is_some_and(|c| c.is_ascii_digit());
+            let glued_number = word.len() <= 2 && r.chars().next().is_some_and(|c| c.is_ascii_digit());
             if r.starts_with(' ') || glued_number {
                 let name = normalise_number(r.trim_start());
                 let skip = word.split(' ').count();
@@ -136,12 +135,7 @@ fn parse_part(part: &str) -> Part {
                 } else {
                     normalise_number(&original[skip..].join(" "))
                 };
-                return Part {
-                    level,
-                    kind: Some(canonical_kind(word)),
-                    name,
-                    exact,
-                };
+                return Part { level, kind: Some(canonical_kind(word)), name, exact };
             }
         }
     }
@@ -164,19 +158,12 @@ fn narrow<T>(items: Vec<T>, part: &Part, name_of: impl Fn(&T) -> &str) -> Vec<T>
     let mut items = items;
     if items.len() > 1 {
         if let Some(kind) = part.kind {
-            if items
-                .iter()
-                .any(|x| parse_part(name_of(x)).kind == Some(kind))
-            {
+            if items.iter().any(|x| parse_part(name_of(x)).kind == Some(kind)) {
                 items.retain(|x| parse_part(name_of(x)).kind == Some(kind));
             }
         }
     }
-    if items.len() > 1
-        && items
-            .iter()
-            .any(|x| parse_part(name_of(x)).exact == part.exact)
-    {
+    if items.len() > 1 && items.iter().any(|x| parse_part(name_of(x)).exact == part.exact) {
         items.retain(|x| parse_part(name_of(x)).exact == part.exact);
     }
     items
@@ -250,11 +237,7 @@ impl Index {
 }
 
 fn province_key(name: &str) -> String {
-    PROVINCE_ALIASES
-        .iter()
-        .find(|(a, _)| *a == name)
-        .map(|(_, n)| (*n).to_owned())
-        .unwrap_or_else(|| name.to_owned())
+    PROVINCE_ALIASES.iter().find(|(a, _)| *a == name).map(|(_, n)| (*n).to_owned()).unwrap_or_else(|| name.to_owned())
 }
 
 impl RefData {
@@ -292,9 +275,7 @@ impl RefData {
 
     /// Resolve an old commune code.
     pub fn resolve_legacy_code(&self, legacy_ward_code: &str) -> Resolution {
-        let code = platform::types::WardCode::parse(legacy_ward_code)
-            .map(|c| c.to_string())
-            .unwrap_or_default();
+        let code = platform::types::WardCode::parse(legacy_ward_code).map(|c| c.to_string()).unwrap_or_default();
         conclude(self.successors_of(&code), false)
     }
 
@@ -302,13 +283,9 @@ impl RefData {
     /// "x. van tho, h. van ninh, khanh hoa", "P. Vĩnh Hải, TP Nha Trang", or a 2025
     /// address such as "Xã Đại Lãnh, Khánh Hòa".
     pub fn resolve_address(&self, address: &str) -> Resolution {
-        let parsed: Vec<Part> = address
-            .split([',', ';', '\n'])
-            .map(parse_part)
-            .filter(|p| !p.name.is_empty())
-            .collect();
-        let parts: Vec<(Level, String)> =
-            parsed.iter().map(|p| (p.level, p.name.clone())).collect();
+        let parsed: Vec<Part> =
+            address.split([',', ';', '\n']).map(parse_part).filter(|p| !p.name.is_empty()).collect();
+        let parts: Vec<(Level, String)> = parsed.iter().map(|p| (p.level, p.name.clone())).collect();
         // Drop a leading house number/street/hamlet: the commune is the first part
         // whose name is a commune name, or that is announced as one.
         let start = parts
@@ -316,8 +293,7 @@ impl RefData {
             .position(|(level, name)| {
                 *level == Level::Ward
                     || (*level == Level::Unknown
-                        && (self.index.legacy_wards.contains_key(name)
-                            || self.index.wards.contains_key(name)))
+                        && (self.index.legacy_wards.contains_key(name) || self.index.wards.contains_key(name)))
             })
             .unwrap_or(0);
         let Some((_, ward_name)) = parts.get(start) else {
@@ -341,14 +317,8 @@ impl RefData {
                 .flatten()
                 .map(|&i| self.legacy_provinces[i].code.as_str())
                 .collect();
-            let np: Vec<&str> = self
-                .index
-                .provinces
-                .get(&pk)
-                .into_iter()
-                .flatten()
-                .map(|&i| self.provinces[i].code.as_str())
-                .collect();
+            let np: Vec<&str> =
+                self.index.provinces.get(&pk).into_iter().flatten().map(|&i| self.provinces[i].code.as_str()).collect();
             let ld: Vec<&str> = self
                 .index
                 .legacy_districts
@@ -357,14 +327,8 @@ impl RefData {
                 .flatten()
                 .map(|&i| self.legacy_districts[i].code.as_str())
                 .collect();
-            let province_like = matches!(
-                level,
-                Level::Province | Level::DistrictOrProvince | Level::Unknown
-            );
-            let district_like = matches!(
-                level,
-                Level::District | Level::DistrictOrProvince | Level::Unknown
-            );
+            let province_like = matches!(level, Level::Province | Level::DistrictOrProvince | Level::Unknown);
+            let district_like = matches!(level, Level::District | Level::DistrictOrProvince | Level::Unknown);
             // A district filter is more specific; a "TP" part that names both a
             // provincial city and a province (e.g. Huế) counts as both.
             if district_like && !ld.is_empty() && district.is_none() {
@@ -392,18 +356,11 @@ impl RefData {
                 .into_iter()
                 .flatten()
                 .map(|&i| &self.wards[i])
-                .filter(|w| {
-                    province_2025
-                        .as_ref()
-                        .is_none_or(|ps| ps.contains(&w.province_code.as_str()))
-                })
+                .filter(|w| province_2025.as_ref().is_none_or(|ps| ps.contains(&w.province_code.as_str())))
                 .collect();
             let hits = narrow(hits, ward_part, |w| &w.name);
             if !hits.is_empty() && province_2025.is_some() {
-                let cands = hits
-                    .iter()
-                    .filter_map(|w| self.current_candidate(w))
-                    .collect();
+                let cands = hits.iter().filter_map(|w| self.current_candidate(w)).collect();
                 return conclude(cands, unmatched);
             }
         }
@@ -416,15 +373,10 @@ impl RefData {
             .into_iter()
             .flatten()
             .map(|&i| &self.legacy_wards[i])
-            .filter(|w| {
-                district
-                    .as_ref()
-                    .is_none_or(|ds| ds.contains(&w.district_code.as_str()))
-            })
+            .filter(|w| district.as_ref().is_none_or(|ds| ds.contains(&w.district_code.as_str())))
             .filter(|w| {
                 legacy_province.as_ref().is_none_or(|ps| {
-                    self.legacy_district(&w.district_code)
-                        .is_some_and(|d| ps.contains(&d.province_code.as_str()))
+                    self.legacy_district(&w.district_code).is_some_and(|d| ps.contains(&d.province_code.as_str()))
                 })
             })
             .collect();
@@ -438,19 +390,12 @@ impl RefData {
                 .into_iter()
                 .flatten()
                 .filter_map(|&i| self.current_candidate(&self.wards[i]))
-                .filter(|c| {
-                    province_2025
-                        .as_ref()
-                        .is_none_or(|ps| ps.contains(&c.province_code.as_str()))
-                })
+                .filter(|c| province_2025.as_ref().is_none_or(|ps| ps.contains(&c.province_code.as_str())))
                 .collect();
             return conclude(cands, unmatched);
         }
         let ambiguous = legacy.len() > 1;
-        let cands: Vec<Candidate> = legacy
-            .iter()
-            .flat_map(|w| self.successors_of(&w.code))
-            .collect();
+        let cands: Vec<Candidate> = legacy.iter().flat_map(|w| self.successors_of(&w.code)).collect();
         conclude(cands, unmatched || ambiguous)
     }
 
@@ -477,19 +422,14 @@ fn conclude(mut cands: Vec<Candidate>, doubtful: bool) -> Resolution {
     // The same 2025 commune reached twice (two old communes merged) is one answer.
     let mut seen = std::collections::HashSet::new();
     cands.retain(|c| seen.insert((c.ward_code.clone(), c.legacy_ward_code.clone())));
-    let distinct_old: std::collections::HashSet<_> =
-        cands.iter().map(|c| c.legacy_ward_code.clone()).collect();
-    let distinct_new: std::collections::HashSet<_> =
-        cands.iter().map(|c| c.ward_code.clone()).collect();
+    let distinct_old: std::collections::HashSet<_> = cands.iter().map(|c| c.legacy_ward_code.clone()).collect();
+    let distinct_new: std::collections::HashSet<_> = cands.iter().map(|c| c.ward_code.clone()).collect();
     let (status, pick) = if cands.is_empty() {
         (Status::NotFound, None)
     } else if distinct_old.len() > 1 && distinct_new.len() > 1 {
         (Status::Ambiguous, None)
     } else if distinct_new.len() > 1 {
-        (
-            Status::Split,
-            cands.iter().find(|c| c.is_default).or(cands.first()),
-        )
+        (Status::Split, cands.iter().find(|c| c.is_default).or(cands.first()))
     } else {
         (Status::Resolved, cands.first())
     };
@@ -517,18 +457,9 @@ mod tests {
         assert_eq!(strip_type("x. van tho").1, "van tho");
         assert_eq!(strip_type("P.1").1, "1");
         assert_eq!(strip_type("Phường 01").1, "1");
-        assert_eq!(
-            strip_type("TP. Nha Trang"),
-            (Level::DistrictOrProvince, "nha trang".into())
-        );
-        assert_eq!(
-            strip_type("Thị trấn Vạn Giã"),
-            (Level::Ward, "van gia".into())
-        );
-        assert_eq!(
-            strip_type("h.van ninh"),
-            (Level::District, "van ninh".into())
-        );
+        assert_eq!(strip_type("TP. Nha Trang"), (Level::DistrictOrProvince, "nha trang".into()));
+        assert_eq!(strip_type("Thị trấn Vạn Giã"), (Level::Ward, "van gia".into()));
+        assert_eq!(strip_type("h.van ninh"), (Level::District, "van ninh".into()));
         // A name that merely starts with the letters of a type word is kept.
         assert_eq!(strip_type("Xuân Sơn").1, "xuan son");
         assert_eq!(strip_type("Phước Đồng").1, "phuoc dong");
@@ -573,11 +504,7 @@ mod tests {
     #[test]
     fn split_commune_lists_every_successor_and_is_not_certain() {
         let d = refdata();
-        let split = d
-            .successors
-            .iter()
-            .find(|s| !s.whole && !s.legacy_ward_code.is_empty())
-            .unwrap();
+        let split = d.successors.iter().find(|s| !s.whole && !s.legacy_ward_code.is_empty()).unwrap();
         let r = d.resolve_legacy_code(&split.legacy_ward_code);
         assert_eq!(r.status, Status::Split);
         assert!(!r.certain);
@@ -622,11 +549,6 @@ mod tests {
                 wrong.push(format!("{} {} {}", w.code, w.name, dist.name));
             }
         }
-        assert!(
-            wrong.is_empty(),
-            "{} of 10,035 failed: {:?}",
-            wrong.len(),
-            &wrong[..wrong.len().min(10)]
-        );
+        assert!(wrong.is_empty(), "{} of 10,035 failed: {:?}", wrong.len(), &wrong[..wrong.len().min(10)]);
     }
 }

@@ -60,16 +60,9 @@ async fn units_page(
             AreaScope::Wards(_) => scope.allows(&w.code),
             _ => true,
         })
-        .filter(|w| {
-            needle.is_empty()
-                || platform::fold::fold(&w.name).contains(&needle)
-                || w.code.contains(&needle)
-        })
+        .filter(|w| needle.is_empty() || platform::fold::fold(&w.name).contains(&needle) || w.code.contains(&needle))
         .collect();
-    let province = d
-        .province(&st.settings.province_code)
-        .map(|p| p.name.clone())
-        .unwrap_or_default();
+    let province = d.province(&st.settings.province_code).map(|p| p.name.clone()).unwrap_or_default();
     let page = UnitsPage {
         page: ctx.page("units.title"),
         province,
@@ -89,11 +82,7 @@ struct UnitPage {
     predecessors: Vec<(&'static LegacyWard, &'static Successor, String)>,
 }
 
-async fn unit_page(
-    ctx: Ctx,
-    CurrentUser(user): CurrentUser,
-    Path(code): Path<String>,
-) -> AppResult<Response> {
+async fn unit_page(ctx: Ctx, CurrentUser(user): CurrentUser, Path(code): Path<String>) -> AppResult<Response> {
     let d = refdata();
     let ward = d.ward(&code).ok_or(AppError::NotFound)?;
     if let AreaScope::Wards(_) = user.scope() {
@@ -104,20 +93,11 @@ async fn unit_page(
         .predecessors_of(&code)
         .into_iter()
         .map(|(w, s)| {
-            let district = d
-                .legacy_district(&w.district_code)
-                .map(|x| x.name.clone())
-                .unwrap_or_default();
+            let district = d.legacy_district(&w.district_code).map(|x| x.name.clone()).unwrap_or_default();
             (w, s, district)
         })
         .collect();
-    Ok(render(UnitPage {
-        page: ctx.page("units.detail"),
-        ward,
-        province,
-        predecessors,
-    })?
-    .into_response())
+    Ok(render(UnitPage { page: ctx.page("units.detail"), ward, province, predecessors })?.into_response())
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -145,23 +125,14 @@ struct ResolvePartial {
 }
 
 /// The resolver as a page (and as an htmx partial for the form on /units).
-async fn resolve_page(
-    ctx: Ctx,
-    _u: CurrentUser,
-    Query(q): Query<ResolveQuery>,
-) -> AppResult<Response> {
+async fn resolve_page(ctx: Ctx, _u: CurrentUser, Query(q): Query<ResolveQuery>) -> AppResult<Response> {
     let address = q.address.unwrap_or_default();
     let result = resolve(&address, q.legacy_ward_code.as_deref());
     let page = ctx.page("resolve.title");
     if ctx.htmx {
         return Ok(render(ResolvePartial { page, result })?.into_response());
     }
-    Ok(render(ResolvePage {
-        page,
-        address,
-        result,
-    })?
-    .into_response())
+    Ok(render(ResolvePage { page, address, result })?.into_response())
 }
 
 fn resolve(address: &str, legacy_code: Option<&str>) -> Option<Resolution> {
@@ -184,12 +155,9 @@ async fn resolve_api(Query(q): Query<ResolveQuery>) -> AppResult<Json<Resolution
     if q.address.as_deref().is_some_and(|a| a.len() > 500) {
         return Err(AppError::bad("err.too_large"));
     }
-    resolve(
-        q.address.as_deref().unwrap_or(""),
-        q.legacy_ward_code.as_deref(),
-    )
-    .map(Json)
-    .ok_or_else(|| AppError::bad("err.resolve.empty"))
+    resolve(q.address.as_deref().unwrap_or(""), q.legacy_ward_code.as_deref())
+        .map(Json)
+        .ok_or_else(|| AppError::bad("err.resolve.empty"))
 }
 
 /// The 34 provinces and cities since 1 July 2025.

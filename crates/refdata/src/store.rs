@@ -11,8 +11,7 @@ const CHUNK: usize = 500;
 
 /// Load reference data unless it is already there. Returns whether it loaded.
 pub async fn seed(db: &Db) -> anyhow::Result<bool> {
-    let (n,): (i64,) =
-        with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM wards").fetch_one(p).await?);
+    let (n,): (i64,) = with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM wards").fetch_one(p).await?);
     if n > 0 {
         return Ok(false);
     }

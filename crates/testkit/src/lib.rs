@@ -26,16 +26,11 @@ pub async fn fresh_database_url() -> anyhow::Result<(String, Option<tempfile::Te
             let schema = format!("ketnoi_t_{:016x}", rand::thread_rng().gen::<u64>());
             let admin = Db::connect(&base).await?;
             if let Db::Postgres(p) = &admin {
-                sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                    .execute(p)
-                    .await?;
+                sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(p).await?;
             }
             admin.close().await;
             let sep = if base.contains('?') { '&' } else { '?' };
-            Ok((
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-                None,
-            ))
+            Ok((format!("{base}{sep}options=-c%20search_path%3D{schema}"), None))
         }
         _ => {
             let dir = tempfile::tempdir()?;
@@ -74,12 +69,7 @@ impl TestApp {
         tokio::spawn(async move {
             let _ = ketnoi::serve(listener, app).await;
         });
-        Ok(TestApp {
-            base: format!("http://{addr}"),
-            db,
-            database_url,
-            _dir: dir,
-        })
+        Ok(TestApp { base: format!("http://{addr}"), db, database_url, _dir: dir })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -93,10 +83,7 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        Browser {
-            client,
-            base: self.base.clone(),
-        }
+        Browser { client, base: self.base.clone() }
     }
 
     /// A browser already logged in as `email` (demo password).
@@ -146,18 +133,9 @@ impl Browser {
         let token = self.csrf().await;
         let mut body: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
         body.extend_from_slice(fields);
-        self.client
-            .post(self.url(path))
-            .form(&body)
-            .send()
-            .await
-            .expect("POST")
+        self.client.post(self.url(path)).form(&body).send().await.expect("POST")
     }
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
-        self.post_form(
-            "/login",
-            &[("email", email), ("password", password), ("next", "/")],
-        )
-        .await
+        self.post_form("/login", &[("email", email), ("password", password), ("next", "/")]).await
     }
 }

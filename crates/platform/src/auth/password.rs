@@ -1,8 +1,6 @@
 //! Password hashing with argon2id (PHC string format, salt per password).
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
 pub const MIN_LEN: usize = 8;
@@ -16,11 +14,7 @@ pub fn hash(password: &str) -> anyhow::Result<String> {
 }
 
 pub fn verify(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
 /// A hash to verify against when the account does not exist, so that a wrong
@@ -58,10 +52,7 @@ mod tests {
     #[test]
     fn strength() {
         assert_eq!(check_strength("short", "a@b.vn"), Err("err.password.short"));
-        assert_eq!(
-            check_strength("canbo.xa@kh.vn", "canbo.xa@kh.vn"),
-            Err("err.password.like_email")
-        );
+        assert_eq!(check_strength("canbo.xa@kh.vn", "canbo.xa@kh.vn"), Err("err.password.like_email"));
         assert!(check_strength("đủ dài rồi", "a@b.vn").is_ok());
     }
 }

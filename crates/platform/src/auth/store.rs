@@ -44,8 +44,7 @@ async fn hydrate(db: &Db, row: UserRow) -> anyhow::Result<User> {
 
 pub async fn find_by_id(db: &Db, id: i64) -> anyhow::Result<Option<User>> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1");
-    let row: Option<UserRow> =
-        with_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
+    let row: Option<UserRow> = with_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
     match row {
         Some(r) => Ok(Some(hydrate(db, r).await?)),
         None => Ok(None),
@@ -55,45 +54,12 @@ pub async fn find_by_id(db: &Db, id: i64) -> anyhow::Result<Option<User>> {
 /// The user and their password hash, for login.
 pub async fn find_for_login(db: &Db, email: &str) -> anyhow::Result<Option<(User, String)>> {
     let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
-    let row: Option<(
-        i64,
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<i64>,
-        Option<i64>,
-        bool,
-        String,
-    )> =
+    let row: Option<(i64, String, String, String, String, Option<i64>, Option<i64>, Option<i64>, bool, String)> =
         with_db!(db, p => sqlx::query_as(&sql).bind(email.to_lowercase()).fetch_optional(p).await?);
-    let Some((
-        id,
-        email,
-        display_name,
-        role,
-        lang,
-        employer_id,
-        school_id,
-        person_id,
-        active,
-        hash,
-    )) = row
-    else {
+    let Some((id, email, display_name, role, lang, employer_id, school_id, person_id, active, hash)) = row else {
         return Ok(None);
     };
-    let row = UserRow {
-        id,
-        email,
-        display_name,
-        role,
-        lang,
-        employer_id,
-        school_id,
-        person_id,
-        active,
-    };
+    let row = UserRow { id, email, display_name, role, lang, employer_id, school_id, person_id, active };
     Ok(Some((hydrate(db, row).await?, hash)))
 }
 
@@ -178,8 +144,7 @@ pub async fn set_lang(db: &Db, id: i64, lang: Lang) -> anyhow::Result<()> {
 }
 
 pub async fn count(db: &Db) -> anyhow::Result<i64> {
-    let (n,): (i64,) =
-        with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await?);
+    let (n,): (i64,) = with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(p).await?);
     Ok(n)
 }
 

@@ -20,11 +20,7 @@ impl Default for LoginThrottle {
 
 impl LoginThrottle {
     pub fn new(max_failures: u32, window: Duration) -> Self {
-        Self {
-            max_failures,
-            window,
-            failures: Mutex::new(HashMap::new()),
-        }
+        Self { max_failures, window, failures: Mutex::new(HashMap::new()) }
     }
 
     /// `Err(wait)` if any key is locked out, with how long to wait.

@@ -27,15 +27,8 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [
-        Role::Admin,
-        Role::Staff,
-        Role::CommuneOfficer,
-        Role::Employer,
-        Role::JobSeeker,
-        Role::School,
-        Role::Viewer,
-    ];
+    pub const ALL: [Role; 7] =
+        [Role::Admin, Role::Staff, Role::CommuneOfficer, Role::Employer, Role::JobSeeker, Role::School, Role::Viewer];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -136,14 +129,8 @@ pub struct CurrentUser(pub User);
 impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        let ctx = parts
-            .extensions
-            .get::<Ctx>()
-            .ok_or_else(|| AppError::internal("request context missing"))?;
-        ctx.user
-            .clone()
-            .map(CurrentUser)
-            .ok_or(AppError::Unauthorized)
+        let ctx = parts.extensions.get::<Ctx>().ok_or_else(|| AppError::internal("request context missing"))?;
+        ctx.user.clone().map(CurrentUser).ok_or(AppError::Unauthorized)
     }
 }
 
@@ -153,10 +140,7 @@ pub struct MaybeUser(pub Option<User>);
 impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
-        let ctx = parts
-            .extensions
-            .get::<Ctx>()
-            .ok_or_else(|| AppError::internal("request context missing"))?;
+        let ctx = parts.extensions.get::<Ctx>().ok_or_else(|| AppError::internal("request context missing"))?;
         Ok(MaybeUser(ctx.user.clone()))
     }
 }

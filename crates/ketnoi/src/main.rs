@@ -166,6 +166,16 @@ async fn main() -> anyhow::Result<()> {
                     tracing::info!(accounts = n, "demo accounts created (password: {})", demo::DEMO_PASSWORD);
                 }
             }
+            // Expired sessions are removed hourly.
+            let sessions = platform::auth::session_store::DbSessionStore::new(db.clone());
+            tokio::spawn(async move {
+                loop {
+                    if let Err(e) = tower_sessions::ExpiredDeletion::delete_expired(&sessions).await {
+                        tracing::warn!(error = %e, "deleting expired sessions failed");
+                    }
+                    tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+                }
+            });
             let settings = Settings { province_code: province, secure_cookies: *secure_cookies };
             let app = ketnoi::app(db, settings);
             let listener =

@@ -57,8 +57,17 @@ async fn click(c: &fantoccini::Client, css: &str) {
     c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
 }
 
+/// The element's text; retried because htmx may swap the element meanwhile.
 async fn text(c: &fantoccini::Client, css: &str) -> String {
-    c.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    for _ in 0..40 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                return t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no stable text at {css}");
 }
 
 async fn log_in(c: &fantoccini::Client, email: &str) {

@@ -32,7 +32,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/admin/users/{id}", get(edit_user_page).post(update_user))
         .route("/admin/audit", get(audit_page))
         .route("/api/docs", get(api_docs))
-        .route("/static/{*name}", get(crate::web::serve_static))
         .routes(routes!(healthz))
         .routes(routes!(me))
         .routes(routes!(audit_api))

@@ -1,0 +1,180 @@
+//! `scripts/bench`: run every benchmark, write BENCHMARKS.md and
+//! bench/results.json. Each figure is a ratio against a baseline measured in
+//! the same run on the same machine, never a bare time.
+//!
+//! `--quick` (CI) runs fewer repetitions and fails if any ratio is more than
+//! twice the committed one, so a slowdown is caught without flaky timed tests.
+
+mod figures;
+
+use clap::Parser;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+struct Args {
+    /// Fewer repetitions; compare with the committed results instead of rewriting them.
+    #[arg(long)]
+    quick: bool,
+    /// Where the committed results live.
+    #[arg(long, default_value = "bench/results.json")]
+    results: PathBuf,
+    #[arg(long, default_value = "BENCHMARKS.md")]
+    report: PathBuf,
+}
+
+/// Median and spread of repeated measurements, in milliseconds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Stat {
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub runs: usize,
+}
+
+impl Stat {
+    pub fn of(mut samples: Vec<f64>) -> Stat {
+        samples.sort_by(|a, b| a.total_cmp(b));
+        let n = samples.len();
+        let median = if n % 2 == 1 { samples[n / 2] } else { (samples[n / 2 - 1] + samples[n / 2]) / 2.0 };
+        Stat { median, min: samples[0], max: samples[n - 1], runs: n }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Figure {
+    /// Stable key, e.g. `address.resolve`.
+    pub key: String,
+    pub what: String,
+    pub value: Stat,
+    pub unit: String,
+    pub baseline: String,
+    pub baseline_value: Stat,
+    /// value.median / baseline.median: lower is better.
+    pub ratio: f64,
+    /// The goal, in words, and whether it was met.
+    pub goal: String,
+    pub goal_met: bool,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Results {
+    date: String,
+    machine: String,
+    figures: Vec<Figure>,
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let mem = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|s| s.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|kb| kb.parse::<u64>().ok()))
+        .map(|kb| format!("{} GiB", kb / 1024 / 1024))
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores, {mem}")
+}
+
+fn versions() -> String {
+    let run = |cmd: &str, arg: &str| {
+        std::process::Command::new(cmd)
+            .arg(arg)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_owned())
+            .unwrap_or_else(|| format!("{cmd}: not found"))
+    };
+    format!(
+        "{}; sqlite3 {}; {}",
+        run("rustc", "--version"),
+        run("sqlite3", "--version").split(' ').next().unwrap_or(""),
+        run("psql", "--version")
+    )
+}
+
+fn report(r: &Results, quick: bool) -> String {
+    let mut s = String::new();
+    s.push_str("# Benchmarks\n\n");
+    s.push_str("Written by `scripts/bench` (do not edit by hand). Every figure is a ratio against a baseline\n");
+    s.push_str("measured in the same run on the same machine; times are medians with the spread (min–max).\n");
+    s.push_str("`scripts/bench --quick` (run by CI) fails when a ratio grows to more than twice the one below.\n\n");
+    s.push_str(&format!(
+        "- date: {}{}\n- machine: {}\n- versions: {}\n\n",
+        r.date,
+        if quick { " (quick mode)" } else { "" },
+        r.machine,
+        versions()
+    ));
+    s.push_str("| figure | value | baseline (same run) | ratio | goal | met |\n|---|---|---|---|---|---|\n");
+    for f in &r.figures {
+        s.push_str(&format!(
+            "| {} | {:.3} {} ({:.3}–{:.3}, {} runs) | {}: {:.3} {} ({:.3}–{:.3}) | {:.2}× | {} | {} |\n",
+            f.what,
+            f.value.median,
+            f.unit,
+            f.value.min,
+            f.value.max,
+            f.value.runs,
+            f.baseline,
+            f.baseline_value.median,
+            f.unit,
+            f.baseline_value.min,
+            f.baseline_value.max,
+            f.ratio,
+            f.goal,
+            if f.goal_met { "yes" } else { "**no**" }
+        ));
+    }
+    s.push_str("\nHow each figure is measured: see `crates/bench/src/figures.rs`.\n");
+    s
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    ketnoi::install_messages();
+    let figures = figures::all(args.quick).await?;
+    let results =
+        Results { date: chrono::Utc::now().format("%d/%m/%Y %H:%M UTC").to_string(), machine: machine(), figures };
+    for f in &results.figures {
+        println!(
+            "{:<28} {:>10.3} {} vs {:>10.3} ({}) ratio {:.2}  goal: {} — {}",
+            f.key,
+            f.value.median,
+            f.unit,
+            f.baseline_value.median,
+            f.baseline,
+            f.ratio,
+            f.goal,
+            if f.goal_met { "met" } else { "NOT met" }
+        );
+    }
+    if args.quick {
+        let committed: Results = serde_json::from_slice(&std::fs::read(&args.results)?)?;
+        let mut regressions = vec![];
+        for f in &results.figures {
+            if let Some(c) = committed.figures.iter().find(|c| c.key == f.key) {
+                if f.ratio > 2.0 * c.ratio {
+                    regressions.push(format!("{}: ratio {:.2} vs committed {:.2}", f.key, f.ratio, c.ratio));
+                }
+            }
+        }
+        if !regressions.is_empty() {
+            anyhow::bail!("performance regressed more than 2×:\n{}", regressions.join("\n"));
+        }
+        println!("bench: {} figures within 2× of the committed ratios", results.figures.len());
+        return Ok(());
+    }
+    if let Some(dir) = args.results.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    std::fs::write(&args.results, serde_json::to_vec_pretty(&results)?)?;
+    std::fs::write(&args.report, report(&results, false))?;
+    println!("wrote {} and {}", args.report.display(), args.results.display());
+    Ok(())
+}

@@ -19,7 +19,8 @@ use utoipa_axum::router::OpenApiRouter;
         Errors: `{\"error\": {\"code\", \"message\", \"fields\"}}` in the language of `Accept-Language` or `?lang=vi|en`."),
     modifiers(&BearerAuth),
     tags((name = "platform", description = "Health, identity, audit"),
-         (name = "reference data", description = "Administrative units (2025 and legacy), address resolution, occupations, code lists"))
+         (name = "reference data", description = "Administrative units (2025 and legacy), address resolution, occupations, code lists"),
+         (name = "registry", description = "Labour registry (cung lao động): people aged 15+, search, import, indicators"))
 )]
 pub struct ApiDoc;
 
@@ -35,12 +36,15 @@ impl utoipa::Modify for BearerAuth {
 
 /// Message catalogs of every capability.
 pub fn install_messages() {
-    platform::i18n::install(&[refdata::MESSAGES]);
+    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES]);
 }
 
 /// Every capability's routes, and the OpenAPI document they describe.
 fn api_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(platform::routes::router()).merge(refdata::routes::router())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(platform::routes::router())
+        .merge(refdata::routes::router())
+        .merge(registry::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -57,10 +61,19 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Each capability's long-lived state.
+fn services(db: &Db, settings: &Settings) -> platform::state::Services {
+    let mut s = platform::state::Services::default();
+    let registry = registry::service::Registry::new(db.clone(), &settings.province_code);
+    registry.spawn_sync();
+    s.insert(registry);
+    s
+}
+
 /// The whole application.
 pub fn app(db: Db, settings: Settings) -> Router {
     install_messages();
-    let state = AppState::new(db.clone(), settings.clone());
+    let state = AppState::new(db.clone(), settings.clone(), services(&db, &settings));
     let (router, api) = api_router().split_for_parts();
     let api = std::sync::Arc::new(api);
     let sessions = SessionManagerLayer::new(platform::auth::session_store::DbSessionStore::new(db))

@@ -16,6 +16,9 @@ struct Cli {
     /// Database: a SQLite file path or sqlite:// URL, or a postgres:// URL.
     #[arg(long, env = "DATABASE_URL", default_value = "sqlite://ketnoi-data/ketnoi.db", global = true)]
     database: String,
+    /// Folder for uploads, rejected-row files and exports.
+    #[arg(long, env = "KETNOI_DATA_DIR", default_value = "ketnoi-data", global = true)]
+    data_dir: PathBuf,
     /// GSO code of the province this installation serves (56 = Khánh Hòa).
     #[arg(long, env = "KETNOI_PROVINCE", default_value = "56", global = true)]
     province: String,
@@ -176,7 +179,8 @@ async fn main() -> anyhow::Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                 }
             });
-            let settings = Settings { province_code: province, secure_cookies: *secure_cookies };
+            let settings =
+                Settings { province_code: province, secure_cookies: *secure_cookies, data_dir: cli.data_dir.clone() };
             let app = ketnoi::app(db, settings);
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;

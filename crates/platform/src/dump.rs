@@ -25,6 +25,7 @@ pub enum Family {
     Text,
     Bool,
     Timestamp,
+    Date,
 }
 
 impl Family {
@@ -32,6 +33,8 @@ impl Family {
         let t = declared.to_ascii_lowercase();
         Ok(if t.contains("timestamp") {
             Family::Timestamp
+        } else if t == "date" {
+            Family::Date
         } else if t.contains("bool") {
             Family::Bool
         } else if t.contains("int") {
@@ -156,6 +159,9 @@ macro_rules! impl_row_get {
                     Family::Bool => self.try_get::<Option<bool>, _>(i)?.map(Value::from),
                     Family::Timestamp => {
                         self.try_get::<Option<DateTime<Utc>>, _>(i)?.map(|t| Value::from(t.to_rfc3339()))
+                    }
+                    Family::Date => {
+                        self.try_get::<Option<chrono::NaiveDate>, _>(i)?.map(|d| Value::from(d.to_string()))
                     }
                 }
                 .unwrap_or(Value::Null))
@@ -372,6 +378,16 @@ macro_rules! push_value {
                 };
                 $b.push_bind(t);
             }
+            Family::Date => {
+                let d = match v.as_str() {
+                    Some(s) => Some(
+                        chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                            .map_err(|e| anyhow::anyhow!("{}: {e}", $ctx))?,
+                    ),
+                    None => None,
+                };
+                $b.push_bind(d);
+            }
         }
         if v.is_null() == false && matches!($family, Family::Int) && v.as_i64().is_none() {
             bail!("{}: not an integer: {v}", $ctx);
@@ -549,6 +565,7 @@ mod tests {
         assert_eq!(Family::of("TIMESTAMP").unwrap(), Family::Timestamp);
         assert_eq!(Family::of("double precision").unwrap(), Family::Real);
         assert_eq!(Family::of("BOOLEAN").unwrap(), Family::Bool);
+        assert_eq!(Family::of("DATE").unwrap(), Family::Date);
         assert_eq!(Family::of("character varying").unwrap(), Family::Text);
         assert!(Family::of("bytea").is_err());
     }

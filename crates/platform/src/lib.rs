@@ -8,6 +8,7 @@ pub mod dump;
 pub mod error;
 pub mod fold;
 pub mod i18n;
+pub mod jobs;
 pub mod routes;
 pub mod state;
 pub mod types;

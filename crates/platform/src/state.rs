@@ -2,6 +2,9 @@
 
 use crate::auth::throttle::LoginThrottle;
 use crate::db::Db;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -10,11 +13,27 @@ pub struct Settings {
     pub province_code: String,
     /// Send cookies with `Secure` (behind HTTPS).
     pub secure_cookies: bool,
+    /// Where uploads, rejected-row files and exports are kept.
+    pub data_dir: PathBuf,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { province_code: "56".into(), secure_cookies: false }
+        Self { province_code: "56".into(), secure_cookies: false, data_dir: PathBuf::from("ketnoi-data") }
+    }
+}
+
+/// State a capability keeps for the life of the server (e.g. a search index),
+/// one value per type.
+#[derive(Default, Clone)]
+pub struct Services(HashMap<TypeId, Arc<dyn Any + Send + Sync>>);
+
+impl Services {
+    pub fn insert<T: Any + Send + Sync>(&mut self, value: Arc<T>) {
+        self.0.insert(TypeId::of::<T>(), value);
+    }
+    pub fn get<T: Any + Send + Sync>(&self) -> Option<Arc<T>> {
+        self.0.get(&TypeId::of::<T>()).cloned().and_then(|v| v.downcast::<T>().ok())
     }
 }
 
@@ -23,10 +42,21 @@ pub struct AppState {
     pub db: Db,
     pub throttle: Arc<LoginThrottle>,
     pub settings: Arc<Settings>,
+    pub services: Arc<Services>,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings) -> Self {
-        Self { db, throttle: Arc::new(LoginThrottle::default()), settings: Arc::new(settings) }
+    pub fn new(db: Db, settings: Settings, services: Services) -> Self {
+        Self {
+            db,
+            throttle: Arc::new(LoginThrottle::default()),
+            settings: Arc::new(settings),
+            services: Arc::new(services),
+        }
+    }
+
+    /// A capability's service; its absence is a wiring bug.
+    pub fn service<T: Any + Send + Sync>(&self) -> Arc<T> {
+        self.services.get::<T>().unwrap_or_else(|| panic!("service {} not registered", std::any::type_name::<T>()))
     }
 }

@@ -287,7 +287,7 @@ impl Page {
         let staffish = matches!(r, Admin | Staff | CommuneOfficer);
         let items: [(&str, &str, bool, bool); 13] = [
             ("/", "nav.home", true, true),
-            ("/registry", "nav.registry", staffish, false),
+            ("/registry", "nav.registry", staffish, true),
             ("/employers", "nav.employers", staffish || r == Employer, false),
             ("/matching", "nav.matching", staffish || r == Employer || r == JobSeeker, false),
             ("/sessions", "nav.sessions", true, false),
@@ -295,11 +295,19 @@ impl Page {
             ("/training", "nav.training", staffish || r == School || r == Viewer, false),
             ("/poverty", "nav.poverty", staffish || r == Viewer, false),
             ("/emulation", "nav.emulation", matches!(r, Admin | Staff | Viewer), false),
-            ("/indicators", "nav.indicators", matches!(r, Admin | Staff | Viewer | CommuneOfficer), false),
+            ("/registry/indicators", "nav.indicators", matches!(r, Admin | Staff | Viewer | CommuneOfficer), true),
             ("/units", "nav.units", true, true),
             ("/admin/users", "nav.users", r == Admin, true),
             ("/admin/audit", "nav.audit", r == Admin, true),
         ];
+        // The current page belongs to the item with the longest matching path.
+        let current = items
+            .iter()
+            .filter(|(href, _, visible, ready)| {
+                *visible && *ready && (if *href == "/" { self.path == "/" } else { self.path.starts_with(href) })
+            })
+            .max_by_key(|(href, ..)| href.len())
+            .map(|(href, ..)| *href);
         items
             .into_iter()
             .filter(|(_, _, visible, _)| *visible)
@@ -307,7 +315,7 @@ impl Page {
                 href,
                 label: crate::i18n::t(self.tr.lang, key),
                 ready,
-                active: if href == "/" { self.path == "/" } else { self.path.starts_with(href) },
+                active: Some(href) == current,
             })
             .collect()
     }

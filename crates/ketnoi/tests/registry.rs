@@ -1,0 +1,207 @@
+//! The labour registry through HTTP: record, find without diacritics, scope,
+//! audit, API, classification and indicators.
+
+use serde_json::Value;
+use testkit::{TestApp, COMMUNE_OFFICER, STAFF, VIEWER};
+
+fn person<'a>(name: &'a str, cccd: &'a str, birth: &'a str, sex: &'a str, ward: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("full_name", name),
+        ("cccd", cccd),
+        ("birth_date", birth),
+        ("sex", sex),
+        ("ward_code", ward),
+        ("qualification", "none"),
+        ("employment_status", "unemployed"),
+        ("needs", "job"),
+        ("needs", "training"),
+        ("training_trade", "Hàn"),
+    ]
+}
+
+#[tokio::test]
+async fn record_search_scope_and_audit() {
+    let app = TestApp::spawn().await;
+    let officer = app.login(COMMUNE_OFFICER).await;
+
+    // Invalid input: every problem named, nothing saved.
+    let mut bad = person("Nguyễn Thị Đào", "056185012345", "31/02/1985", "female", "22504");
+    bad[1] = ("cccd", "056085012345"); // male digit
+    let r = officer.post_form("/registry", &bad).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Ngày không hợp lệ"), "{html}");
+    assert!(html.contains("Nguyễn Thị Đào"), "what was typed is kept");
+
+    // A valid person in the officer's commune.
+    let r = officer
+        .post_form("/registry", &person("Nguyễn Thị Đào", "056185012345", "05/06/1985", "female", "22504"))
+        .await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+
+    // The same CCCD again is refused.
+    let r = officer
+        .post_form("/registry", &person("Nguyễn Thị Đào", "056185012345", "05/06/1985", "female", "22504"))
+        .await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("đã có trong danh sách"));
+
+    // Without CCCD, a possible duplicate is shown before saving; confirming saves.
+    let r = officer.post_form("/registry", &person("Nguyễn Thị Đào", "", "05/06/1985", "female", "22504")).await;
+    assert_eq!(r.status(), 409);
+    assert!(r.text().await.unwrap().contains("data-testid=\"duplicates\""));
+    let mut confirmed = person("Nguyễn Thị Đào", "", "05/06/1985", "female", "22504");
+    confirmed.push(("confirm_new", "1"));
+    assert_eq!(officer.post_form("/registry", &confirmed).await.status(), 303);
+
+    // Not in their communes: refused.
+    let r = officer.post_form("/registry", &person("Trần Văn Nam", "", "01/01/1990", "male", "22366")).await;
+    assert_eq!(r.status(), 422);
+
+    // Staff register someone in Nha Trang.
+    let staff = app.login(STAFF).await;
+    let r = staff.post_form("/registry", &person("Trần Văn Đạo", "056090000123", "01/01/1990", "male", "22366")).await;
+    assert_eq!(r.status(), 303);
+    let other: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+
+    // Search typed without diacritics, as you type.
+    let (_, html) = officer.get_text("/registry?q=nguyen%20thi%20dao").await;
+    assert!(html.contains(r#"data-testid="total">2<"#), "{html}");
+    let (_, html) = officer.get_text("/registry?q=dao").await;
+    assert!(html.contains(r#"data-testid="total">2<"#), "the officer does not see Nha Trang");
+    let (_, html) = staff.get_text("/registry?q=dao").await;
+    assert!(html.contains(r#"data-testid="total">3<"#));
+    let (_, html) = staff.get_text("/registry?q=056185012345").await;
+    assert!(html.contains(r#"data-testid="total">1<"#), "by CCCD");
+
+    // Viewing a record is audited; another commune's record is refused and audited.
+    let (status, html) = officer.get_text(&format!("/registry/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("056185012345") && html.contains("Xã Đại Lãnh"));
+    assert_eq!(officer.get(&format!("/registry/{other}")).await.status(), 403);
+    let admin_token = platform::auth::store::issue_token(&app.db, 1, "t").await.unwrap();
+    let api = reqwest::Client::new();
+    let log: Value = api
+        .get(app.url(&format!("/api/v1/audit?entity=person&entity_id={id}&action=read_personal")))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["total"], 1);
+    let log: Value = api
+        .get(app.url("/api/v1/audit?action=denied&entity=person"))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(log["items"][0]["actor"], COMMUNE_OFFICER);
+
+    // Edit: the change is saved and the audit names fields, not values.
+    let mut edit = person("Nguyễn Thị Đào", "056185012345", "05/06/1985", "female", "22504");
+    edit.retain(|(k, _)| *k != "needs");
+    edit.push(("employment_status", "employed"));
+    edit.retain(|(k, v)| !(*k == "employment_status" && *v == "unemployed"));
+    edit.push(("occupation_isco", "7212"));
+    let r = officer.post_form(&format!("/registry/{id}"), &edit).await;
+    assert_eq!(r.status(), 303);
+    let log: Value = api
+        .get(app.url(&format!("/api/v1/audit?entity=person&entity_id={id}&action=update")))
+        .bearer_auth(&admin_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let detail = log["items"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("employment_status") && !detail.contains("7212"), "{detail}");
+
+    // Leadership sees aggregates but no records.
+    let viewer = app.login(VIEWER).await;
+    assert_eq!(viewer.get("/registry").await.status(), 403);
+    let (status, html) = viewer.get_text("/registry/indicators").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"data-testid="labour-force">3<"#), "{html}");
+}
+
+#[tokio::test]
+async fn api_list_get_create_and_indicators() {
+    let app = TestApp::spawn().await;
+    let (officer, _) = platform::auth::store::find_for_login(&app.db, COMMUNE_OFFICER).await.unwrap().unwrap();
+    let token = platform::auth::store::issue_token(&app.db, officer.id, "t").await.unwrap();
+    let api = reqwest::Client::new();
+    let create = |body: Value| {
+        let api = api.clone();
+        let url = app.url("/api/v1/people");
+        let token = token.clone();
+        async move { api.post(url).bearer_auth(token).json(&body).send().await.unwrap() }
+    };
+    let r = create(serde_json::json!({
+        "full_name": "Lê Văn Hùng", "cccd": "056088001122", "birth_date": "12/03/1988", "sex": "nam",
+        "ward_code": "22504", "qualification": "college", "employment_status": "employed", "occupation_isco": "7212"
+    }))
+    .await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = create(serde_json::json!({
+        "full_name": "Phạm Thị Lan", "birth_date": "01/01/2000", "sex": "nữ", "address": "Xã Khánh Nam, Huyện Khánh Vĩnh, Tỉnh Khánh Hòa",
+        "employment_status": "thất nghiệp", "job_need": "việc làm"
+    }))
+    .await;
+    assert_eq!(r.status(), 201, "an old address is converted");
+    let r = create(serde_json::json!({"full_name": "X", "birth_date": "2020-01-01", "sex": "nam", "ward_code": "22504", "employment_status": "employed"})).await;
+    assert_eq!(r.status(), 422);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["error"]["fields"][0]["field"], "birth_date");
+    assert_eq!(body["error"]["fields"][0]["code"], "err.age.range");
+
+    let list: Value = api
+        .get(app.url("/api/v1/people?q=le%20van%20h"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["full_name"], "Lê Văn Hùng");
+    assert!(list["items"][0].get("cccd").is_none(), "lists carry no CCCD");
+    let list: Value = api
+        .get(app.url("/api/v1/people?status=unemployed&need=job"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["total"], 1);
+    assert_eq!(list["items"][0]["ward_code"], "22624");
+    let one: Value = api
+        .get(app.url(&format!("/api/v1/people/{id}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(one["cccd"], "056088001122");
+
+    let ind: Value =
+        api.get(app.url("/api/v1/people/indicators")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(ind["province"]["labour_force"], 2);
+    assert_eq!(ind["province"]["employed"], 1);
+    assert_eq!(ind["province"]["trained"], 1);
+    assert_eq!(ind["province"]["with_certificate"], 1);
+    assert_eq!(ind["province"]["trained_rate"], 50.0);
+}

@@ -1,0 +1,202 @@
+//! Import of survey sheets: every row validated, valid rows upserted in
+//! batches (each batch one transaction, so a killed import leaves no half
+//! batch and can simply be run again), rejected rows written with their
+//! reason to an XLSX the user downloads. The file is streamed, never held.
+
+use crate::model::PersonInput;
+use crate::rules;
+use crate::search::SearchIndex;
+use crate::sheet::{self, Field, RawRow, SheetError};
+use crate::store;
+use chrono::NaiveDate;
+use platform::i18n::{t, Lang};
+use platform::Db;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Rows per transaction.
+pub const BATCH: usize = 1000;
+
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct Report {
+    /// Data rows read.
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub rejected: u64,
+    /// Rows whose old commune was split: converted to the usual successor, to check.
+    pub uncertain_wards: u64,
+}
+
+/// Progress as rows are read: (rows read, accepted, rejected).
+pub type OnProgress<'a> = dyn Fn(u64, u64, u64) + Send + Sync + 'a;
+
+pub struct Options<'a> {
+    pub province: &'a str,
+    pub today: NaiveDate,
+    /// Language of the reasons in the rejected-rows file.
+    pub lang: Lang,
+    pub rejects: PathBuf,
+}
+
+fn input_of(row: &RawRow) -> PersonInput {
+    let g = |f| row.get(f).to_owned();
+    PersonInput {
+        cccd: g(Field::Cccd),
+        full_name: g(Field::FullName),
+        birth_date: g(Field::BirthDate),
+        sex: g(Field::Sex),
+        ethnicity: g(Field::Ethnicity),
+        phone: g(Field::Phone),
+        ward_code: g(Field::WardCode),
+        address: g(Field::Address),
+        hamlet: g(Field::Hamlet),
+        household: g(Field::Household),
+        education: g(Field::Education),
+        qualification: g(Field::Qualification),
+        training_field: g(Field::TrainingField),
+        employment_status: g(Field::EmploymentStatus),
+        occupation_isco: g(Field::OccupationIsco),
+        job_position: g(Field::JobPosition),
+        workplace: g(Field::Workplace),
+        enterprise_type: g(Field::EnterpriseType),
+        sector: g(Field::Sector),
+        prev_occupation_isco: g(Field::PrevOccupationIsco),
+        unemployed_months: g(Field::UnemployedMonths),
+        inactivity_reason: g(Field::InactivityReason),
+        job_need: g(Field::JobNeed),
+        training_trade: g(Field::TrainingTrade),
+        abroad_country: g(Field::AbroadCountry),
+        expected_wage: g(Field::ExpectedWage),
+    }
+}
+
+/// The reason a row was refused, in the user's language, naming each field.
+pub fn reason(errors: &[platform::error::FieldError], lang: Lang) -> String {
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", t(lang, &format!("field.{}", e.field)), t(lang, &e.code)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+enum Msg {
+    Valid(Vec<crate::model::Person>),
+    Progress(u64, u64),
+}
+
+/// A whole-file problem in the user's language.
+pub fn file_error_message(e: &anyhow::Error, lang: Lang) -> String {
+    match e.downcast_ref::<SheetError>() {
+        Some(SheetError::MissingColumns(cols)) => format!("{} {}", t(lang, "err.sheet.missing_columns"), cols.join(", ")),
+        Some(SheetError::DuplicateColumn(c)) => format!("{} {c}", t(lang, "err.sheet.duplicate_column")),
+        Some(s) => t(lang, s.key()).to_owned(),
+        None => format!("{}", e),
+    }
+}
+
+/// Import `path`. Validation and reading run on a blocking thread; batches are
+/// upserted here as they arrive (bounded channel: the file streams through).
+pub async fn run(
+    db: &Db,
+    index: Option<&SearchIndex>,
+    path: &Path,
+    opts: Options<'_>,
+    on_progress: &OnProgress<'_>,
+) -> anyhow::Result<Report> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
+    let path = path.to_owned();
+    let province = opts.province.to_owned();
+    let (today, lang, rejects_path) = (opts.today, opts.lang, opts.rejects.clone());
+    let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64)> {
+        let d = refdata::refdata();
+        let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
+        let mut header_cells: Vec<String> = vec![];
+        let mut seen: HashSet<String> = HashSet::new();
+        let mut batch = Vec::with_capacity(BATCH);
+        let (mut read, mut rejected, mut uncertain) = (0u64, 0u64, 0u64);
+        let rows = sheet::read_rows(
+            &path,
+            |h| {
+                header_cells = h.original.clone();
+                Ok(())
+            },
+            |row| {
+                read += 1;
+                let input = input_of(&row);
+                let verdict = rules::validate(&input, d, &province, today).and_then(|p| {
+                    // The same person twice in one file: the first row counts.
+                    match &p.cccd {
+                        Some(c) if !seen.insert(c.to_string()) => Err(vec![platform::error::FieldError {
+                            field: "cccd".into(),
+                            code: "err.cccd.duplicate_in_file".into(),
+                            row: None,
+                        }]),
+                        _ => Ok(p),
+                    }
+                });
+                match verdict {
+                    Ok(p) => {
+                        uncertain += u64::from(!p.ward_certain);
+                        batch.push(p);
+                        if batch.len() == BATCH {
+                            tx.blocking_send(Msg::Valid(std::mem::take(&mut batch)))
+                                .map_err(|_| anyhow::anyhow!("import stopped"))?;
+                        }
+                    }
+                    Err(errors) => {
+                        rejected += 1;
+                        if rejects.is_none() {
+                            rejects = Some(crate::xlsx_out::RejectsWriter::create(
+                                &rejects_path,
+                                &header_cells,
+                                t(lang, "import.line"),
+                                t(lang, "import.reason"),
+                            )?);
+                        }
+                        rejects.as_mut().expect("created").push(row.line, &row.original, &reason(&errors, lang))?;
+                    }
+                }
+                if read % 5000 == 0 {
+                    let _ = tx.blocking_send(Msg::Progress(read, rejected));
+                }
+                Ok(())
+            },
+        )?;
+        if !batch.is_empty() {
+            tx.blocking_send(Msg::Valid(batch)).map_err(|_| anyhow::anyhow!("import stopped"))?;
+        }
+        if let Some(r) = rejects {
+            r.finish()?;
+        }
+        Ok((rows, rejected, uncertain))
+    });
+
+    let mut report = Report::default();
+    let mut rejected_so_far = 0;
+    let mut read_so_far = 0;
+    while let Some(msg) = rx.recv().await {
+        match msg {
+            Msg::Valid(people) => {
+                let (ids, r) = store::upsert_batch(db, opts.province, &people).await?;
+                if let Some(index) = index {
+                    let entries: Vec<_> = ids.iter().zip(&people).map(|(id, p)| store::entry_of(*id, p)).collect();
+                    index.upsert(&entries);
+                }
+                report.inserted += r.inserted;
+                report.updated += r.updated;
+            }
+            Msg::Progress(read, rejected) => {
+                read_so_far = read;
+                rejected_so_far = rejected;
+            }
+        }
+        on_progress(read_so_far, report.inserted + report.updated, rejected_so_far);
+    }
+    let (rows, rejected, uncertain) = reader.await??;
+    report.rows = rows;
+    report.rejected = rejected;
+    report.uncertain_wards = uncertain;
+    on_progress(rows, report.inserted + report.updated, rejected);
+    Ok(report)
+}

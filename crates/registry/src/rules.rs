@@ -1,0 +1,610 @@
+//! Pure rules: turning what a user typed into a valid [`Person`], and the
+//! classifications and indicators the department reports. No I/O here.
+
+use crate::model::*;
+use chrono::{Datelike, NaiveDate};
+use platform::error::FieldError;
+use platform::fold::{fold, nfc};
+use platform::types::{Cccd, PhoneNumber, Sex, WardCode};
+use refdata::resolver::Status;
+use refdata::RefData;
+
+/// Working age starts at 15 (Labour Code 2019, Circular 01/2022 survey scope).
+pub const MIN_AGE: i32 = 15;
+pub const MAX_AGE: i32 = 120;
+const MAX_TEXT: usize = 200;
+
+/// Age in whole years on `today`.
+pub fn age_on(birth: NaiveDate, today: NaiveDate) -> i32 {
+    let mut age = today.year() - birth.year();
+    if (today.month(), today.day()) < (birth.month(), birth.day()) {
+        age -= 1;
+    }
+    age
+}
+
+/// dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd, or an Excel serial day number.
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    if let Some(d) = platform::i18n::parse_date(s) {
+        return Some(d);
+    }
+    // Excel serial numbers: days since 1899-12-30 (the 1900 leap-year bug included).
+    let serial: f64 = s.parse().ok()?;
+    if (1.0..100_000.0).contains(&serial) {
+        return NaiveDate::from_ymd_opt(1899, 12, 30)?.checked_add_days(chrono::Days::new(serial.trunc() as u64));
+    }
+    None
+}
+
+pub fn parse_sex(s: &str) -> Option<Sex> {
+    match fold(s).as_str() {
+        "nam" | "male" | "m" => Some(Sex::Male),
+        "nu" | "female" | "f" => Some(Sex::Female),
+        _ => None,
+    }
+}
+
+pub fn parse_status(s: &str) -> Option<EmploymentStatus> {
+    let f = fold(s).replace(['-', '_'], " ");
+    match f.as_str() {
+        "employed" | "co viec lam" | "co viec" | "dang lam viec" => Some(EmploymentStatus::Employed),
+        "unemployed" | "that nghiep" => Some(EmploymentStatus::Unemployed),
+        "inactive" | "khong tham gia" | "khong tham gia hoat dong kinh te" | "ngoai luc luong lao dong" => {
+            Some(EmploymentStatus::Inactive)
+        }
+        _ => None,
+    }
+}
+
+/// "việc làm; học nghề" → needs. Unknown words are an error (returned as Err with the word).
+pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
+    let (mut job, mut training, mut abroad) = (false, false, false);
+    for part in s.split([';', ',', '+', '/']).map(|p| fold(p).replace('_', " ")).filter(|p| !p.is_empty()) {
+        match part.as_str() {
+            "job" | "viec lam" | "tim viec" | "can viec lam" => job = true,
+            "training" | "hoc nghe" | "dao tao" | "hoc" => training = true,
+            "abroad" | "xuat khau lao dong" | "xkld" | "di lam viec o nuoc ngoai" | "lam viec o nuoc ngoai" => {
+                abroad = true
+            }
+            "none" | "khong" | "khong co" => {}
+            _ => return Err(part),
+        }
+    }
+    Ok((job, training, abroad))
+}
+
+/// A code from a coded list, given as its code or its name in either language.
+fn code_of(items: &[refdata::model::CodeItem], s: &str) -> Option<String> {
+    let f = fold(s);
+    items
+        .iter()
+        .find(|i| i.code == s.trim() || fold(&i.name_vi) == f || fold(&i.name_en) == f || fold(&i.code) == f)
+        .map(|i| i.code.clone())
+}
+
+/// Whole VND from "5000000", "5.000.000", "5,000,000".
+pub fn parse_money(s: &str) -> Option<i64> {
+    let digits: String = s.chars().filter(|c| !matches!(c, '.' | ',' | ' ' | '₫')).collect();
+    let digits = digits.trim_end_matches("VND").trim_end_matches("đ").trim_end_matches("d");
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || digits.len() > 12 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A CCCD from a sheet may have lost its leading zero (typed as a number).
+pub fn parse_cccd_lenient(s: &str) -> Result<Cccd, platform::types::ParseError> {
+    let t = s.trim().trim_end_matches(".0");
+    if t.len() == 11 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Cccd::parse(&format!("0{t}"));
+    }
+    Cccd::parse(t)
+}
+
+/// Where the validated person lives, and how sure we are.
+struct Place {
+    ward: WardCode,
+    legacy: Option<String>,
+    certain: bool,
+}
+
+fn resolve_place(d: &RefData, province: &str, ward_code: &str, address: &str) -> Result<Place, &'static str> {
+    if !ward_code.trim().is_empty() {
+        let code = WardCode::parse(ward_code).map_err(|e| e.key)?;
+        if let Some(w) = d.ward(code.as_str()) {
+            return if w.province_code == province {
+                Ok(Place { ward: code, legacy: None, certain: true })
+            } else {
+                Err("err.ward.other_province")
+            };
+        }
+        // Not a 2025 code: perhaps an old one.
+        let r = d.resolve_legacy_code(code.as_str());
+        return place_of(r, Some(code.to_string()), province);
+    }
+    if !address.trim().is_empty() {
+        let r = d.resolve_address(address);
+        let legacy = r.candidates.first().and_then(|c| c.legacy_ward_code.clone());
+        return place_of(r, legacy, province);
+    }
+    Err("err.ward.required")
+}
+
+fn place_of(r: refdata::resolver::Resolution, legacy: Option<String>, province: &str) -> Result<Place, &'static str> {
+    match r.status {
+        Status::NotFound => Err("err.ward.unknown"),
+        Status::Ambiguous => Err("err.ward.ambiguous"),
+        Status::Resolved | Status::Split => {
+            if r.province_code.as_deref() != Some(province) {
+                return Err("err.ward.other_province");
+            }
+            let ward = WardCode::parse(r.ward_code.as_deref().unwrap_or("")).map_err(|e| e.key)?;
+            Ok(Place { ward, legacy, certain: r.certain || (r.status == Status::Resolved) })
+        }
+    }
+}
+
+fn opt_text(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    let t = nfc(s);
+    if t.chars().count() > MAX_TEXT {
+        errors.push(err(field, "err.text.too_long"));
+        return None;
+    }
+    (!t.is_empty()).then_some(t)
+}
+
+fn err(field: &str, code: &str) -> FieldError {
+    FieldError { field: field.into(), code: code.into(), row: None }
+}
+
+/// Judge a person as typed. Every problem is reported (not just the first),
+/// each naming its field, so a form or a sheet row can be corrected at once.
+pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDate) -> Result<Person, Vec<FieldError>> {
+    let mut errors = Vec::new();
+
+    let full_name = nfc(&input.full_name).split_whitespace().collect::<Vec<_>>().join(" ");
+    if full_name.is_empty() {
+        errors.push(err("full_name", "err.required"));
+    } else if full_name.chars().count() > 100
+        || !full_name.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '\'' || c == '-')
+    {
+        errors.push(err("full_name", "err.name.invalid"));
+    }
+
+    let birth_date = if input.birth_date.trim().is_empty() {
+        errors.push(err("birth_date", "err.required"));
+        None
+    } else {
+        match parse_date(&input.birth_date) {
+            None => {
+                errors.push(err("birth_date", "err.date.invalid"));
+                None
+            }
+            Some(b) if !(MIN_AGE..=MAX_AGE).contains(&age_on(b, today)) => {
+                errors.push(err("birth_date", "err.age.range"));
+                None
+            }
+            Some(b) => Some(b),
+        }
+    };
+
+    let sex = if input.sex.trim().is_empty() {
+        errors.push(err("sex", "err.required"));
+        None
+    } else {
+        let s = parse_sex(&input.sex);
+        if s.is_none() {
+            errors.push(err("sex", "err.sex.invalid"));
+        }
+        s
+    };
+
+    let cccd = if input.cccd.trim().is_empty() {
+        None
+    } else {
+        match parse_cccd_lenient(&input.cccd) {
+            Err(e) => {
+                errors.push(err("cccd", e.key));
+                None
+            }
+            Ok(c) => {
+                if sex.is_some_and(|s| s != c.sex()) {
+                    errors.push(err("cccd", "err.cccd.sex_mismatch"));
+                }
+                if birth_date.is_some_and(|b| b.year() != c.birth_year()) {
+                    errors.push(err("cccd", "err.cccd.year_mismatch"));
+                }
+                Some(c)
+            }
+        }
+    };
+
+    let phone = if input.phone.trim().is_empty() {
+        None
+    } else {
+        PhoneNumber::parse(&input.phone).map_err(|e| errors.push(err("phone", e.key))).ok()
+    };
+
+    let ethnicity = if input.ethnicity.trim().is_empty() {
+        None
+    } else {
+        let code = code_of(&d.ethnic_groups, &input.ethnicity).or_else(|| {
+            WardCode::parse(&input.ethnicity).ok().and_then(|c| code_of(&d.ethnic_groups, &c.as_str()[3..]))
+        });
+        if code.is_none() {
+            errors.push(err("ethnicity", "err.ethnicity.unknown"));
+        }
+        code
+    };
+
+    let place = match resolve_place(d, province, &input.ward_code, &input.address) {
+        Ok(p) => Some(p),
+        Err(code) => {
+            errors.push(err("ward_code", code));
+            None
+        }
+    };
+
+    let education = if input.education.trim().is_empty() {
+        None
+    } else {
+        let c = code_of(&d.education, &input.education);
+        if c.is_none() {
+            errors.push(err("education", "err.code.unknown"));
+        }
+        c
+    };
+    let qualification = if input.qualification.trim().is_empty() {
+        Some("none".to_owned())
+    } else {
+        let c = code_of(&d.qualifications, &input.qualification);
+        if c.is_none() {
+            errors.push(err("qualification", "err.code.unknown"));
+        }
+        c
+    };
+
+    let status = if input.employment_status.trim().is_empty() {
+        errors.push(err("employment_status", "err.required"));
+        None
+    } else {
+        let s = parse_status(&input.employment_status);
+        if s.is_none() {
+            errors.push(err("employment_status", "err.status.invalid"));
+        }
+        s
+    };
+
+    let occupation = |field: &str, s: &str, errors: &mut Vec<FieldError>| -> Option<String> {
+        let t = s.trim().trim_end_matches(".0");
+        if t.is_empty() {
+            return None;
+        }
+        if d.occupation(t).is_none() {
+            errors.push(err(field, "err.occupation.unknown"));
+            return None;
+        }
+        Some(t.to_owned())
+    };
+    // Only what the status asks is judged (and kept): a job for the employed,
+    // the previous job for the unemployed.
+    let employed = status == Some(EmploymentStatus::Employed);
+    let unemployed = status == Some(EmploymentStatus::Unemployed);
+    let occupation_isco =
+        if employed { occupation("occupation_isco", &input.occupation_isco, &mut errors) } else { None };
+    let prev_occupation_isco =
+        if unemployed { occupation("prev_occupation_isco", &input.prev_occupation_isco, &mut errors) } else { None };
+
+    let unemployed_months = if !unemployed || input.unemployed_months.trim().is_empty() {
+        None
+    } else {
+        match input.unemployed_months.trim().trim_end_matches(".0").parse::<i64>() {
+            Ok(m) if (0..=600).contains(&m) => Some(m),
+            _ => {
+                errors.push(err("unemployed_months", "err.number.invalid"));
+                None
+            }
+        }
+    };
+
+    let (need_job, need_training, need_abroad) = match parse_needs(&input.job_need) {
+        Ok(n) => n,
+        Err(_) => {
+            errors.push(err("job_need", "err.need.unknown"));
+            (false, false, false)
+        }
+    };
+    let training_trade = opt_text("training_trade", &input.training_trade, &mut errors);
+    let abroad_country = opt_text("abroad_country", &input.abroad_country, &mut errors);
+
+    let expected_wage = if input.expected_wage.trim().is_empty() {
+        None
+    } else {
+        let w = parse_money(&input.expected_wage);
+        if w.is_none() {
+            errors.push(err("expected_wage", "err.money.invalid"));
+        }
+        w
+    };
+
+    let hamlet = opt_text("hamlet", &input.hamlet, &mut errors);
+    let household = opt_text("household", &input.household, &mut errors);
+    let training_field = opt_text("training_field", &input.training_field, &mut errors);
+    let job_position = opt_text("job_position", &input.job_position, &mut errors);
+    let workplace = opt_text("workplace", &input.workplace, &mut errors);
+    let enterprise_type = opt_text("enterprise_type", &input.enterprise_type, &mut errors);
+    let inactivity_reason = opt_text("inactivity_reason", &input.inactivity_reason, &mut errors);
+    let sector = if !employed || input.sector.trim().is_empty() {
+        None
+    } else {
+        let c = code_of(&d.vsic_sections, &input.sector.trim().to_uppercase());
+        if c.is_none() {
+            errors.push(err("sector", "err.code.unknown"));
+        }
+        c
+    };
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let place = place.expect("checked");
+    let status = status.expect("checked");
+    Ok(Person {
+        cccd,
+        full_name,
+        birth_date: birth_date.expect("checked"),
+        sex: sex.expect("checked"),
+        ethnicity,
+        phone,
+        ward_code: place.ward,
+        hamlet,
+        household,
+        legacy_ward_code: place.legacy,
+        ward_certain: place.certain,
+        education,
+        qualification: qualification.expect("checked"),
+        training_field,
+        employment_status: status,
+        // What is asked depends on the status: keep only the relevant answers.
+        occupation_isco: if status == EmploymentStatus::Employed { occupation_isco } else { None },
+        job_position: if status == EmploymentStatus::Employed { job_position } else { None },
+        workplace: if status == EmploymentStatus::Employed { workplace } else { None },
+        enterprise_type: if status == EmploymentStatus::Employed { enterprise_type } else { None },
+        sector: if status == EmploymentStatus::Employed { sector } else { None },
+        prev_occupation_isco: if status == EmploymentStatus::Unemployed { prev_occupation_isco } else { None },
+        unemployed_months: if status == EmploymentStatus::Unemployed { unemployed_months } else { None },
+        inactivity_reason: if status == EmploymentStatus::Inactive { inactivity_reason } else { None },
+        needs: Needs {
+            job: need_job,
+            training: need_training,
+            training_trade: if need_training { training_trade } else { None },
+            abroad: need_abroad,
+            abroad_country: if need_abroad { abroad_country } else { None },
+        },
+        expected_wage,
+    })
+}
+
+/// Age bands used by filters and reports.
+pub const AGE_BANDS: [(&str, i32, i32); 5] =
+    [("15-17", 15, 17), ("18-35", 18, 35), ("36-45", 36, 45), ("46-60", 46, 60), ("61+", 61, MAX_AGE)];
+
+/// Birth-date range (inclusive) of people whose age on `today` is within [min, max].
+pub fn birth_range(min_age: i32, max_age: i32, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let shift = |years: i32| {
+        NaiveDate::from_ymd_opt(today.year() - years, today.month(), today.day())
+            .unwrap_or_else(|| NaiveDate::from_ymd_opt(today.year() - years, 2, 28).expect("valid"))
+    };
+    // Age ≤ max  ⇔ born after today − (max+1) years; age ≥ min ⇔ born on or before today − min years.
+    (shift(max_age + 1).succ_opt().expect("valid"), shift(min_age))
+}
+
+/// Labour-force indicators from the registry (definitions of the Labour Force Survey).
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, utoipa::ToSchema)]
+pub struct Indicators {
+    /// Người từ 15 tuổi trở lên.
+    pub people: i64,
+    /// Lực lượng lao động = có việc làm + thất nghiệp.
+    pub labour_force: i64,
+    pub employed: i64,
+    pub unemployed: i64,
+    /// Lao động qua đào tạo (any training, even without a certificate).
+    pub trained: i64,
+    /// Có bằng cấp, chứng chỉ (sơ cấp and above).
+    pub with_certificate: i64,
+}
+
+impl Indicators {
+    fn rate(n: i64, of: i64) -> Option<f64> {
+        (of > 0).then(|| (n as f64) * 100.0 / (of as f64))
+    }
+    /// Tỷ lệ lao động qua đào tạo, % of the labour force.
+    pub fn trained_rate(&self) -> Option<f64> {
+        Self::rate(self.trained, self.labour_force)
+    }
+    /// Tỷ lệ lao động có bằng cấp, chứng chỉ, % of the labour force.
+    pub fn certificate_rate(&self) -> Option<f64> {
+        Self::rate(self.with_certificate, self.labour_force)
+    }
+    /// Tỷ lệ thất nghiệp, % of the labour force.
+    pub fn unemployment_rate(&self) -> Option<f64> {
+        Self::rate(self.unemployed, self.labour_force)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+    }
+
+    fn valid() -> PersonInput {
+        PersonInput {
+            cccd: "056185012345".into(),
+            full_name: " Nguyễn   Thị Đào ".into(),
+            birth_date: "05/06/1985".into(),
+            sex: "Nữ".into(),
+            ward_code: "22504".into(),
+            qualification: "Trung cấp".into(),
+            employment_status: "thất nghiệp".into(),
+            prev_occupation_isco: "7212".into(),
+            unemployed_months: "4".into(),
+            occupation_isco: "9999".into(), // not asked of the unemployed: ignored
+            job_need: "việc làm; học nghề".into(),
+            training_trade: "Hàn".into(),
+            expected_wage: "7.000.000".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_person() {
+        let p = validate(&valid(), refdata::refdata(), "56", today()).unwrap();
+        assert_eq!(p.full_name, "Nguyễn Thị Đào");
+        assert_eq!(p.sex, Sex::Female);
+        assert_eq!(p.qualification, "intermediate");
+        assert_eq!(p.employment_status, EmploymentStatus::Unemployed);
+        assert_eq!(p.prev_occupation_isco.as_deref(), Some("7212"));
+        assert_eq!(p.occupation_isco, None);
+        assert!(p.needs.job && p.needs.training && !p.needs.abroad);
+        assert_eq!(p.needs.training_trade.as_deref(), Some("Hàn"));
+        assert_eq!(p.expected_wage, Some(7_000_000));
+        assert!(p.ward_certain);
+    }
+
+    #[test]
+    fn every_problem_names_its_field() {
+        let input = PersonInput {
+            cccd: "079203000001".into(), // male, born 2003
+            full_name: "<script>".into(),
+            birth_date: "31/02/1990".into(),
+            sex: "x".into(),
+            phone: "123".into(),
+            ward_code: "99999".into(),
+            employment_status: "bận".into(),
+            job_need: "du lịch".into(),
+            ..Default::default()
+        };
+        let errors = validate(&input, refdata::refdata(), "56", today()).unwrap_err();
+        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();
+        for expected in [
+            ("full_name", "err.name.invalid"),
+            ("birth_date", "err.date.invalid"),
+            ("sex", "err.sex.invalid"),
+            ("phone", "err.phone.format"),
+            ("ward_code", "err.ward.unknown"),
+            ("employment_status", "err.status.invalid"),
+            ("job_need", "err.need.unknown"),
+        ] {
+            assert!(fields.contains(&expected), "{expected:?} missing from {fields:?}");
+        }
+    }
+
+    #[test]
+    fn cccd_must_agree_with_sex_and_birth_year() {
+        let mut i = valid();
+        i.sex = "nam".into();
+        let e = validate(&i, refdata::refdata(), "56", today()).unwrap_err();
+        assert_eq!(e[0].code, "err.cccd.sex_mismatch");
+        let mut i = valid();
+        i.birth_date = "05/06/1986".into();
+        let e = validate(&i, refdata::refdata(), "56", today()).unwrap_err();
+        assert_eq!(e[0].code, "err.cccd.year_mismatch");
+        // Lost leading zero from a spreadsheet number.
+        let mut i = valid();
+        i.cccd = "56185012345".into();
+        assert_eq!(validate(&i, refdata::refdata(), "56", today()).unwrap().cccd.unwrap().as_str(), "056185012345");
+    }
+
+    #[test]
+    fn age_limits() {
+        let mut i = valid();
+        i.cccd.clear();
+        i.birth_date = "28/11/2011".into(); // 14 on 27/11/2026
+        assert_eq!(validate(&i, refdata::refdata(), "56", today()).unwrap_err()[0].code, "err.age.range");
+        i.birth_date = "27/11/2011".into(); // 15 today
+        assert!(validate(&i, refdata::refdata(), "56", today()).is_ok());
+    }
+
+    #[test]
+    fn old_communes_and_addresses_are_converted() {
+        let mut i = valid();
+        i.ward_code = "22627".into(); // xã Khánh Nam (old) → Tây Khánh Vĩnh
+        let p = validate(&i, refdata::refdata(), "56", today()).unwrap();
+        assert_eq!(p.ward_code.as_str(), "22624");
+        assert_eq!(p.legacy_ward_code.as_deref(), Some("22627"));
+        let mut i = valid();
+        i.ward_code.clear();
+        i.address = "x. van tho, h. van ninh, khanh hoa".into();
+        let p = validate(&i, refdata::refdata(), "56", today()).unwrap();
+        assert_eq!(p.ward_code.as_str(), "22504");
+        // A commune of another province is refused.
+        let mut i = valid();
+        i.ward_code = "00004".into();
+        assert_eq!(validate(&i, refdata::refdata(), "56", today()).unwrap_err()[0].code, "err.ward.other_province");
+        // A split old commune is taken as its usual successor, flagged uncertain.
+        let d = refdata::refdata();
+        let split = d
+            .successors
+            .iter()
+            .find(|s| {
+                // Codes that are also 2025 codes are read as 2025 codes.
+                !s.whole
+                    && s.is_default
+                    && d.ward(&s.legacy_ward_code).is_none()
+                    && d.ward(&s.ward_code).is_some_and(|w| w.province_code == "56")
+            })
+            .expect("a split commune in Khánh Hòa");
+        let mut i = valid();
+        i.ward_code = split.legacy_ward_code.clone();
+        let p = validate(&i, d, "56", today()).unwrap();
+        assert_eq!(p.ward_code.as_str(), split.ward_code);
+        assert!(!p.ward_certain);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(parse_date("5/6/1985"), NaiveDate::from_ymd_opt(1985, 6, 5));
+        assert_eq!(parse_date("31163"), NaiveDate::from_ymd_opt(1985, 4, 26)); // Excel serial
+        assert_eq!(parse_date("1985-13-01"), None);
+        assert_eq!(
+            age_on(NaiveDate::from_ymd_opt(2000, 2, 29).unwrap(), NaiveDate::from_ymd_opt(2026, 2, 28).unwrap()),
+            25
+        );
+        let (from, to) = birth_range(18, 35, today());
+        assert_eq!(age_on(from, today()), 35);
+        assert_eq!(age_on(from.pred_opt().unwrap(), today()), 36);
+        assert_eq!(age_on(to, today()), 18);
+        assert_eq!(age_on(to.succ_opt().unwrap(), today()), 17);
+    }
+
+    #[test]
+    fn needs_money_and_status() {
+        assert_eq!(parse_needs("Việc làm, XKLĐ"), Ok((true, false, true)));
+        assert_eq!(parse_needs(""), Ok((false, false, false)));
+        assert!(parse_needs("nghỉ hưu").is_err());
+        assert_eq!(parse_money("5.500.000 đ"), Some(5_500_000));
+        assert_eq!(parse_money("5tr"), None);
+        assert_eq!(parse_status("Có việc làm"), Some(EmploymentStatus::Employed));
+        assert_eq!(parse_status("inactive"), Some(EmploymentStatus::Inactive));
+    }
+
+    #[test]
+    fn indicator_rates() {
+        let i = Indicators {
+            people: 120,
+            labour_force: 100,
+            employed: 96,
+            unemployed: 4,
+            trained: 82,
+            with_certificate: 28,
+        };
+        assert_eq!(i.trained_rate(), Some(82.0));
+        assert_eq!(i.certificate_rate(), Some(28.0));
+        assert_eq!(i.unemployment_rate(), Some(4.0));
+        assert_eq!(Indicators::default().trained_rate(), None);
+    }
+}

@@ -1,0 +1,58 @@
+//! The registry's long-lived state: the search index and its catch-up with
+//! the database.
+
+use crate::search::SearchIndex;
+use chrono::{DateTime, Utc};
+use platform::Db;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub struct Registry {
+    pub index: SearchIndex,
+    /// Serialises syncs and remembers how far they got.
+    synced: tokio::sync::Mutex<Option<Option<DateTime<Utc>>>>,
+    db: Db,
+    province: String,
+}
+
+impl Registry {
+    pub fn new(db: Db, province: &str) -> Arc<Self> {
+        Arc::new(Self {
+            index: SearchIndex::new(),
+            synced: tokio::sync::Mutex::new(None),
+            db,
+            province: province.into(),
+        })
+    }
+
+    /// Bring the index up to date with rows changed since the last sync (all at first).
+    pub async fn sync(&self) -> anyhow::Result<usize> {
+        let mut synced = self.synced.lock().await;
+        let since = synced.flatten();
+        let (entries, latest) = crate::store::index_entries(&self.db, &self.province, since).await?;
+        self.index.upsert(&entries);
+        *synced = Some(latest);
+        Ok(entries.len())
+    }
+
+    /// Ready to answer: the first full load has happened.
+    pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
+        if self.synced.lock().await.is_none() {
+            self.sync().await?;
+        }
+        Ok(())
+    }
+
+    /// Load now, then follow other writers (CLI imports, other servers) every few seconds.
+    pub fn spawn_sync(self: &Arc<Self>) {
+        let me = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = me.sync().await {
+                    tracing::warn!(error = %e, "registry index sync failed");
+                }
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+        });
+    }
+}

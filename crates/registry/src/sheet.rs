@@ -1,0 +1,1293 @@
+//! Reading survey sheets (CSV, XLSX) row by row, without holding the file in
+//! memory.
+//!
+//! * The format is detected from the content: an XLSX file is a zip
+//!   (`PK\x03\x04`); anything else is text.
+//! * Text is UTF-8 (with or without BOM), UTF-16 LE/BE (with BOM, or without
+//!   one when the NUL bytes give it away: Excel's "Unicode text"), or, when the
+//!   bytes are not valid UTF-8, Windows-1258 (Vietnamese Excel exports). The
+//!   delimiter (tab, comma, semicolon) is taken from the header line, or from
+//!   Excel's `sep=;` first line. Line endings are normalised to `\n`.
+//! * XLSX: the first visible worksheet, streamed cell by cell; a sheet that
+//!   claims more than [`MAX_COLUMNS`] columns is refused before anything is
+//!   allocated for it.
+//! * The header is the first non-empty row (title rows before it, which match
+//!   no known column, are skipped); header cells are matched to [`Field`]s
+//!   diacritic- and case-insensitively, in Vietnamese or by English key.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
+
+use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxError};
+use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1258};
+
+/// Most columns a sheet may have (the template has 26).
+pub const MAX_COLUMNS: usize = 100;
+/// Most data rows a file may have.
+pub const MAX_ROWS: u64 = 5_000_000;
+
+/// How many leading non-empty rows matching no known column (a form's title,
+/// its subtitle…) are skipped while looking for the header.
+const MAX_TITLE_ROWS: usize = 10;
+/// Longest stretch of a text file without a line break: protects the CSV
+/// reader, which holds one record in memory, from a file with no newlines.
+const MAX_LINE_BYTES: usize = 4 << 20;
+
+/// A column of the import template. English key (accepted as header),
+/// Vietnamese header (template).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Cccd,
+    FullName,
+    BirthDate,
+    Sex,
+    Ethnicity,
+    Phone,
+    WardCode,
+    Address,
+    Hamlet,
+    Household,
+    Education,
+    Qualification,
+    TrainingField,
+    EmploymentStatus,
+    OccupationIsco,
+    JobPosition,
+    Workplace,
+    EnterpriseType,
+    Sector,
+    PrevOccupationIsco,
+    UnemployedMonths,
+    InactivityReason,
+    JobNeed,
+    TrainingTrade,
+    AbroadCountry,
+    ExpectedWage,
+}
+
+impl Field {
+    /// Every column, in template order.
+    pub const ALL: [Field; 26] = [
+        Field::Cccd,
+        Field::FullName,
+        Field::BirthDate,
+        Field::Sex,
+        Field::Ethnicity,
+        Field::Phone,
+        Field::WardCode,
+        Field::Address,
+        Field::Hamlet,
+        Field::Household,
+        Field::Education,
+        Field::Qualification,
+        Field::TrainingField,
+        Field::EmploymentStatus,
+        Field::OccupationIsco,
+        Field::JobPosition,
+        Field::Workplace,
+        Field::EnterpriseType,
+        Field::Sector,
+        Field::PrevOccupationIsco,
+        Field::UnemployedMonths,
+        Field::InactivityReason,
+        Field::JobNeed,
+        Field::TrainingTrade,
+        Field::AbroadCountry,
+        Field::ExpectedWage,
+    ];
+
+    /// English key, also accepted as a header.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Cccd => "cccd",
+            Field::FullName => "full_name",
+            Field::BirthDate => "birth_date",
+            Field::Sex => "sex",
+            Field::Ethnicity => "ethnicity",
+            Field::Phone => "phone",
+            Field::WardCode => "ward_code",
+            Field::Address => "address",
+            Field::Hamlet => "hamlet",
+            Field::Household => "household",
+            Field::Education => "education",
+            Field::Qualification => "qualification",
+            Field::TrainingField => "training_field",
+            Field::EmploymentStatus => "employment_status",
+            Field::OccupationIsco => "occupation_isco",
+            Field::JobPosition => "job_position",
+            Field::Workplace => "workplace",
+            Field::EnterpriseType => "enterprise_type",
+            Field::Sector => "sector",
+            Field::PrevOccupationIsco => "prev_occupation_isco",
+            Field::UnemployedMonths => "unemployed_months",
+            Field::InactivityReason => "inactivity_reason",
+            Field::JobNeed => "job_need",
+            Field::TrainingTrade => "training_trade",
+            Field::AbroadCountry => "abroad_country",
+            Field::ExpectedWage => "expected_wage",
+        }
+    }
+
+    /// The template's (Vietnamese) header.
+    pub fn header_vi(self) -> &'static str {
+        match self {
+            Field::Cccd => "Số CCCD",
+            Field::FullName => "Họ và tên",
+            Field::BirthDate => "Ngày sinh (dd/mm/yyyy)",
+            Field::Sex => "Giới tính",
+            Field::Ethnicity => "Dân tộc",
+            Field::Phone => "Số điện thoại",
+            Field::WardCode => "Mã xã/phường",
+            Field::Address => "Địa chỉ (nếu không có mã xã)",
+            Field::Hamlet => "Thôn/tổ dân phố",
+            Field::Household => "Mã hộ",
+            Field::Education => "Trình độ giáo dục phổ thông",
+            Field::Qualification => "Trình độ CMKT",
+            Field::TrainingField => "Chuyên ngành đào tạo",
+            Field::EmploymentStatus => "Tình trạng việc làm",
+            Field::OccupationIsco => "Mã nghề (ISCO)",
+            Field::JobPosition => "Vị trí việc làm",
+            Field::Workplace => "Nơi làm việc",
+            Field::EnterpriseType => "Loại hình doanh nghiệp",
+            Field::Sector => "Ngành kinh tế (VSIC)",
+            Field::PrevOccupationIsco => "Mã nghề trước đây",
+            Field::UnemployedMonths => "Số tháng thất nghiệp",
+            Field::InactivityReason => "Lý do không tham gia lao động",
+            Field::JobNeed => "Nhu cầu",
+            Field::TrainingTrade => "Nghề muốn học",
+            Field::AbroadCountry => "Nước muốn đi làm việc",
+            Field::ExpectedWage => "Mức lương mong muốn (đồng)",
+        }
+    }
+
+    /// Whether the column must be present. Besides these, one of
+    /// [`Field::WardCode`] and [`Field::Address`] must be.
+    pub fn required(self) -> bool {
+        matches!(self, Field::FullName | Field::BirthDate | Field::Sex | Field::EmploymentStatus)
+    }
+
+    /// Match a header cell: the Vietnamese header (with or without its
+    /// parenthesised part) or the English key, ignoring case, diacritics,
+    /// punctuation and spacing ("ngay sinh", "NGÀY SINH (dd/mm/yyyy)",
+    /// "Birth-Date", "mã xã / phường", "Họ và tên *" all match).
+    pub fn from_header(text: &str) -> Option<Field> {
+        let wanted = header_words(text);
+        if wanted.is_empty() {
+            return None;
+        }
+        Field::ALL.into_iter().find(|f| {
+            let vi = f.header_vi();
+            let short = vi.split('(').next().unwrap_or(vi);
+            header_words(vi) == wanted || header_words(short) == wanted || header_words(f.key()) == wanted
+        })
+    }
+}
+
+/// Folded words of a header, joined by single spaces.
+fn header_words(text: &str) -> String {
+    platform::fold::fold_words(text).join(" ")
+}
+
+/// One data row: its 1-based line number in the file as the user sees it
+/// (header = line 1), the cell texts by field, and the original cells in file
+/// order (for the rejected-rows file).
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    pub line: u64,
+    pub original: Vec<String>,
+    cells: Vec<(Field, String)>,
+}
+
+impl RawRow {
+    /// A row built by hand (tests, other importers): `original` is the
+    /// cells' texts in the given order.
+    pub fn from_cells(line: u64, cells: Vec<(Field, String)>) -> RawRow {
+        let original = cells.iter().map(|(_, v)| v.clone()).collect();
+        RawRow { line, original, cells }
+    }
+
+    /// The field's text, trimmed; "" when the column is absent or empty.
+    pub fn get(&self, f: Field) -> &str {
+        self.cells.iter().find(|(g, _)| *g == f).map_or("", |(_, v)| v.trim())
+    }
+}
+
+/// Why a file was refused as a whole.
+#[derive(Debug, thiserror::Error)]
+pub enum SheetError {
+    #[error("the file has no rows")]
+    Empty,
+    #[error("not a CSV or XLSX file")]
+    UnknownFormat,
+    #[error("the text encoding of the file could not be read")]
+    Encoding,
+    #[error("required columns are missing: {}", .0.join(", "))]
+    MissingColumns(Vec<&'static str>),
+    #[error("column appears twice: {0}")]
+    DuplicateColumn(String),
+    #[error("more than {max} columns")]
+    TooManyColumns { max: usize },
+    #[error("more than {max} rows")]
+    TooManyRows { max: u64 },
+    #[error("the file is damaged: {0}")]
+    Malformed(String),
+    #[error("the file could not be read: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl SheetError {
+    /// The i18n message key.
+    pub fn key(&self) -> &'static str {
+        match self {
+            SheetError::Empty => "err.sheet.empty",
+            SheetError::UnknownFormat => "err.sheet.format",
+            SheetError::Encoding => "err.sheet.encoding",
+            SheetError::MissingColumns(_) => "err.sheet.missing_columns",
+            SheetError::DuplicateColumn(_) => "err.sheet.duplicate_column",
+            SheetError::TooManyColumns { .. } => "err.sheet.too_many_columns",
+            SheetError::TooManyRows { .. } => "err.sheet.too_many_rows",
+            SheetError::Malformed(_) => "err.sheet.malformed",
+            SheetError::Io(_) => "err.sheet.io",
+        }
+    }
+
+    /// Text to show with the message: the missing headers (", "-separated;
+    /// for "ward code or address" the ward-code header), the duplicated
+    /// header, the limit, or the technical cause.
+    pub fn detail(&self) -> Option<String> {
+        match self {
+            SheetError::Empty | SheetError::UnknownFormat | SheetError::Encoding => None,
+            SheetError::MissingColumns(names) => Some(names.join(", ")),
+            SheetError::DuplicateColumn(name) => Some(name.clone()),
+            SheetError::TooManyColumns { max } => Some(max.to_string()),
+            SheetError::TooManyRows { max } => Some(max.to_string()),
+            SheetError::Malformed(why) => Some(why.clone()),
+            SheetError::Io(e) => Some(e.to_string()),
+        }
+    }
+}
+
+/// The header row: the original cells (trailing empty cells dropped) and which
+/// field each column holds. Unknown columns are kept in `original` and
+/// otherwise ignored.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub original: Vec<String>,
+    columns: Vec<Option<Field>>,
+}
+
+impl Header {
+    /// Number of columns (data rows are padded or truncated to it).
+    pub fn width(&self) -> usize {
+        self.original.len()
+    }
+
+    /// The field of column `index` (0-based), if known.
+    pub fn field_at(&self, index: usize) -> Option<Field> {
+        self.columns.get(index).copied().flatten()
+    }
+
+    /// The 0-based column holding `f`.
+    pub fn column(&self, f: Field) -> Option<usize> {
+        self.columns.iter().position(|c| *c == Some(f))
+    }
+
+    /// Whether the file has a column for `f`.
+    pub fn has(&self, f: Field) -> bool {
+        self.column(f).is_some()
+    }
+
+    /// The recognised fields, in file order.
+    pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
+        self.columns.iter().filter_map(|c| *c)
+    }
+
+    /// Map header cells to fields and check them.
+    fn parse(cells: Vec<String>) -> Result<Header, SheetError> {
+        let mut original = cells;
+        while original.last().is_some_and(|c| c.trim().is_empty()) {
+            original.pop();
+        }
+        if original.len() > MAX_COLUMNS {
+            return Err(SheetError::TooManyColumns { max: MAX_COLUMNS });
+        }
+        let mut columns: Vec<Option<Field>> = Vec::with_capacity(original.len());
+        for cell in &original {
+            let field = Field::from_header(cell);
+            if let Some(f) = field {
+                if columns.contains(&Some(f)) {
+                    return Err(SheetError::DuplicateColumn(cell.trim().to_owned()));
+                }
+            }
+            columns.push(field);
+        }
+        let header = Header { original, columns };
+        let mut missing: Vec<&'static str> =
+            Field::ALL.into_iter().filter(|f| f.required() && !header.has(*f)).map(Field::header_vi).collect();
+        if !header.has(Field::WardCode) && !header.has(Field::Address) {
+            missing.push(Field::WardCode.header_vi());
+        }
+        if missing.is_empty() {
+            Ok(header)
+        } else {
+            Err(SheetError::MissingColumns(missing))
+        }
+    }
+}
+
+/// Stream the rows of a CSV or XLSX file (format detected from the content),
+/// calling `on_header` once and `on_row` for each non-empty data row. Never
+/// holds the file in memory. An error from a callback stops reading and is
+/// returned as is; a refused file gives an error wrapping [`SheetError`].
+/// Returns the number of data rows given to `on_row`.
+pub fn read_rows(
+    path: &Path,
+    on_header: impl FnMut(&Header) -> anyhow::Result<()>,
+    on_row: impl FnMut(RawRow) -> anyhow::Result<()>,
+) -> anyhow::Result<u64> {
+    let mut file = File::open(path).map_err(SheetError::Io)?;
+    let mut rows = Rows { on_header, on_row, header: None, title: None, skipped: 0, count: 0 };
+    match detect(&mut file)? {
+        Format::Xlsx => {
+            drop(file);
+            read_xlsx(path, &mut rows)?;
+        }
+        Format::Text { encoding, skip } => {
+            file.seek(SeekFrom::Start(skip)).map_err(SheetError::Io)?;
+            read_csv(file, encoding, &mut rows)?;
+        }
+    }
+    rows.finish()
+}
+
+// ---------------------------------------------------------------------------
+// Rows: header detection and row shaping, shared by both formats.
+
+struct Rows<H, R> {
+    on_header: H,
+    on_row: R,
+    header: Option<Header>,
+    /// The first non-empty row, kept while looking past title rows.
+    title: Option<Vec<String>>,
+    skipped: usize,
+    count: u64,
+}
+
+impl<H, R> Rows<H, R>
+where
+    H: FnMut(&Header) -> anyhow::Result<()>,
+    R: FnMut(RawRow) -> anyhow::Result<()>,
+{
+    /// One row of the file, `line` as the user sees it.
+    fn push(&mut self, line: u64, mut cells: Vec<String>) -> anyhow::Result<()> {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return Ok(());
+        }
+        let Some(header) = &self.header else {
+            return self.push_header_candidate(cells);
+        };
+        self.count += 1;
+        if self.count > MAX_ROWS {
+            return Err(SheetError::TooManyRows { max: MAX_ROWS }.into());
+        }
+        cells.resize(header.width(), String::new());
+        let fields = header.columns.iter().zip(&cells).filter_map(|(f, v)| f.map(|f| (f, v.clone()))).collect();
+        (self.on_row)(RawRow { line, original: cells, cells: fields })
+    }
+
+    fn push_header_candidate(&mut self, cells: Vec<String>) -> anyhow::Result<()> {
+        let known = cells.iter().any(|c| Field::from_header(c).is_some());
+        if !known && self.skipped < MAX_TITLE_ROWS {
+            // A title row (or a header without one known column): look further.
+            self.skipped += 1;
+            self.title.get_or_insert(cells);
+            return Ok(());
+        }
+        let cells = if known { cells } else { self.title.take().unwrap_or(cells) };
+        self.set_header(cells)
+    }
+
+    fn set_header(&mut self, cells: Vec<String>) -> anyhow::Result<()> {
+        let header = Header::parse(cells)?;
+        (self.on_header)(&header)?;
+        self.header = Some(header);
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<u64> {
+        if self.header.is_none() {
+            match self.title.take() {
+                // Only rows that match no known column: report what is missing.
+                Some(first) => self.set_header(first)?,
+                None => return Err(SheetError::Empty.into()),
+            }
+        }
+        Ok(self.count)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Format and encoding detection.
+
+enum Format {
+    Xlsx,
+    /// Text in `encoding`, starting after a `skip`-byte BOM.
+    Text {
+        encoding: &'static Encoding,
+        skip: u64,
+    },
+}
+
+fn detect(file: &mut File) -> Result<Format, SheetError> {
+    let mut head = [0u8; 4096];
+    let mut n = 0;
+    while n < head.len() {
+        match file.read(&mut head[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    let head = &head[..n];
+    if head.is_empty() {
+        return Err(SheetError::Empty);
+    }
+    if head.starts_with(b"PK\x03\x04") {
+        return Ok(Format::Xlsx);
+    }
+    // OLE compound file: a legacy .xls, or a password-protected .xlsx.
+    if head.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+        return Err(SheetError::UnknownFormat);
+    }
+    if head.starts_with(b"\xEF\xBB\xBF") {
+        return Ok(Format::Text { encoding: UTF_8, skip: 3 });
+    }
+    if head.starts_with(b"\xFF\xFE") {
+        return Ok(Format::Text { encoding: UTF_16LE, skip: 2 });
+    }
+    if head.starts_with(b"\xFE\xFF") {
+        return Ok(Format::Text { encoding: UTF_16BE, skip: 2 });
+    }
+    if head.contains(&0) {
+        // UTF-16 without BOM has a NUL in every other byte of ASCII text.
+        let zeros = |parity: usize| head.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+        let (even, odd) = (zeros(0), zeros(1));
+        let half = n / 2;
+        if odd * 2 >= half && even * 8 < half {
+            return Ok(Format::Text { encoding: UTF_16LE, skip: 0 });
+        }
+        if even * 2 >= half && odd * 8 < half {
+            return Ok(Format::Text { encoding: UTF_16BE, skip: 0 });
+        }
+        return Err(SheetError::UnknownFormat);
+    }
+    file.seek(SeekFrom::Start(0))?;
+    let encoding = if is_utf8(file)? { UTF_8 } else { WINDOWS_1258 };
+    Ok(Format::Text { encoding, skip: 0 })
+}
+
+/// Whether the rest of `file` is valid UTF-8, reading it in chunks (stops at
+/// the first invalid byte).
+fn is_utf8(file: &mut File) -> io::Result<bool> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut carry = 0;
+    loop {
+        let n = file.read(&mut buf[carry..])?;
+        if n == 0 {
+            return Ok(carry == 0);
+        }
+        let total = carry + n;
+        match std::str::from_utf8(&buf[..total]) {
+            Ok(_) => carry = 0,
+            Err(e) if e.error_len().is_some() => return Ok(false),
+            Err(e) => {
+                // A sequence cut by the chunk boundary: keep it for the next round.
+                let valid = e.valid_up_to();
+                buf.copy_within(valid..total, 0);
+                carry = total - valid;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CSV
+
+/// Marks the I/O error raised for undecodable text.
+#[derive(Debug)]
+struct BadEncoding;
+
+impl std::fmt::Display for BadEncoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("malformed text for its encoding")
+    }
+}
+
+impl std::error::Error for BadEncoding {}
+
+/// Marks the I/O error raised for an overlong line.
+#[derive(Debug)]
+struct LineTooLong;
+
+impl std::fmt::Display for LineTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a line is longer than {} MB", MAX_LINE_BYTES >> 20)
+    }
+}
+
+impl std::error::Error for LineTooLong {}
+
+/// Decodes a byte stream to UTF-8 incrementally, with `\r\n` and lone `\r`
+/// turned into `\n` and a final `\n` added if missing, so that every CSV
+/// record ends with one consumed `\n` (which makes line numbers exact).
+struct Decoding<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    /// The last byte emitted was a `\r` turned into `\n`: drop a following `\n`.
+    after_cr: bool,
+    /// Whether the last byte emitted was `\n` (or nothing was emitted yet).
+    at_line_start: bool,
+    /// Bytes since the last line break.
+    line_bytes: usize,
+    done: bool,
+}
+
+impl<R: BufRead> Decoding<R> {
+    fn new(inner: R, encoding: &'static Encoding) -> Self {
+        Decoding {
+            inner,
+            decoder: encoding.new_decoder_without_bom_handling(),
+            buf: vec![0u8; 64 * 1024].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            after_cr: false,
+            at_line_start: true,
+            line_bytes: 0,
+            done: false,
+        }
+    }
+
+    /// The decoded bytes not read yet, refilling when empty ("" at the end).
+    fn peek(&mut self) -> io::Result<&[u8]> {
+        if self.pos == self.len {
+            self.refill()?;
+        }
+        Ok(&self.buf[self.pos..self.len])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.len);
+    }
+
+    fn refill(&mut self) -> io::Result<()> {
+        self.pos = 0;
+        self.len = 0;
+        if self.done {
+            return Ok(());
+        }
+        // Leave room for the final "\n".
+        let room = self.buf.len() - 1;
+        let mut written_total = 0;
+        loop {
+            let input = self.inner.fill_buf()?;
+            let last = input.is_empty();
+            let (result, read, written) =
+                self.decoder.decode_to_utf8_without_replacement(input, &mut self.buf[written_total..room], last);
+            self.inner.consume(read);
+            written_total += written;
+            match result {
+                DecoderResult::Malformed(_, _) => return Err(io::Error::new(io::ErrorKind::InvalidData, BadEncoding)),
+                DecoderResult::OutputFull => break,
+                DecoderResult::InputEmpty if last => {
+                    self.done = true;
+                    break;
+                }
+                DecoderResult::InputEmpty => {
+                    if written_total + 4 >= room {
+                        break;
+                    }
+                }
+            }
+        }
+        self.len = self.normalise_newlines(written_total)?;
+        if self.done && !self.at_line_start {
+            self.buf[self.len] = b'\n';
+            self.len += 1;
+            self.at_line_start = true;
+        }
+        Ok(())
+    }
+
+    /// Rewrite `buf[..n]` in place with `\n` line ends; returns the new length.
+    fn normalise_newlines(&mut self, n: usize) -> io::Result<usize> {
+        let mut out = 0;
+        for i in 0..n {
+            let b = self.buf[i];
+            let after_cr = std::mem::replace(&mut self.after_cr, false);
+            let b = match b {
+                b'\n' if after_cr => continue,
+                b'\r' => {
+                    self.after_cr = true;
+                    b'\n'
+                }
+                b => b,
+            };
+            if b == b'\n' {
+                self.line_bytes = 0;
+            } else {
+                self.line_bytes += 1;
+                if self.line_bytes > MAX_LINE_BYTES {
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, LineTooLong));
+                }
+            }
+            self.at_line_start = b == b'\n';
+            self.buf[out] = b;
+            out += 1;
+        }
+        Ok(out)
+    }
+}
+
+impl<R: BufRead> Read for Decoding<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let available = self.peek()?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+fn sheet_error_from_io(e: io::Error) -> SheetError {
+    match e.get_ref() {
+        Some(inner) if inner.is::<BadEncoding>() => SheetError::Encoding,
+        Some(inner) if inner.is::<LineTooLong>() => SheetError::Malformed(inner.to_string()),
+        _ => SheetError::Io(e),
+    }
+}
+
+fn sheet_error_from_csv(e: csv::Error) -> SheetError {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => sheet_error_from_io(e),
+        csv::ErrorKind::Utf8 { .. } => SheetError::Encoding,
+        other => SheetError::Malformed(format!("{other:?}")),
+    }
+}
+
+/// The delimiter, from an Excel `sep=X` first line (then also returned: the
+/// length of that line to skip) or from the first non-blank line: the most
+/// frequent of tab, semicolon and comma outside quotes (comma on a tie).
+fn sniff_delimiter(text: &[u8]) -> (u8, Option<usize>) {
+    let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
+    if let [s, e, p, b'=', d] = first_line {
+        if s.eq_ignore_ascii_case(&b's') && e.eq_ignore_ascii_case(&b'e') && p.eq_ignore_ascii_case(&b'p') {
+            let skip = if text.len() > first_line.len() { first_line.len() + 1 } else { first_line.len() };
+            return (*d, Some(skip));
+        }
+    }
+    let line = text.split(|b| *b == b'\n').find(|l| l.iter().any(|b| !b.is_ascii_whitespace())).unwrap_or_default();
+    let (mut quoted, mut tabs, mut semicolons, mut commas) = (false, 0, 0, 0);
+    for b in line {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\t' if !quoted => tabs += 1,
+            b';' if !quoted => semicolons += 1,
+            b',' if !quoted => commas += 1,
+            _ => {}
+        }
+    }
+    let delimiter = if commas >= tabs && commas >= semicolons {
+        b','
+    } else if tabs >= semicolons {
+        b'\t'
+    } else {
+        b';'
+    };
+    (delimiter, None)
+}
+
+fn read_csv<H, R>(file: File, encoding: &'static Encoding, rows: &mut Rows<H, R>) -> anyhow::Result<()>
+where
+    H: FnMut(&Header) -> anyhow::Result<()>,
+    R: FnMut(RawRow) -> anyhow::Result<()>,
+{
+    let mut text = Decoding::new(BufReader::with_capacity(64 * 1024, file), encoding);
+    let (delimiter, sep_line) = sniff_delimiter(text.peek().map_err(sheet_error_from_io)?);
+    let mut line_offset = 0;
+    if let Some(skip) = sep_line {
+        text.consume(skip);
+        line_offset = 1;
+    }
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .buffer_capacity(64 * 1024)
+        .from_reader(text);
+    let mut record = csv::StringRecord::new();
+    while reader.read_record(&mut record).map_err(sheet_error_from_csv)? {
+        // Every record ends with its own "\n" (see `Decoding`), so the line it
+        // starts on is the line after it minus its line breaks.
+        let breaks: u64 = record.iter().map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64).sum();
+        let line = reader.position().line() - 1 - breaks + line_offset;
+        rows.push(line, record.iter().map(str::to_owned).collect())?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// XLSX
+
+fn xlsx_error(e: XlsxError) -> SheetError {
+    match e {
+        XlsxError::Io(e) => SheetError::Io(e),
+        // No workbook part: some other zip (a .docx, an .ods…).
+        XlsxError::FileNotFound(_) => SheetError::UnknownFormat,
+        other => SheetError::Malformed(other.to_string()),
+    }
+}
+
+fn read_xlsx<H, R>(path: &Path, rows: &mut Rows<H, R>) -> anyhow::Result<()>
+where
+    H: FnMut(&Header) -> anyhow::Result<()>,
+    R: FnMut(RawRow) -> anyhow::Result<()>,
+{
+    let file = File::open(path).map_err(SheetError::Io)?;
+    let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(xlsx_error)?;
+    let sheet = workbook
+        .sheets_metadata()
+        .iter()
+        .find(|s| s.visible == SheetVisible::Visible && s.typ == SheetType::WorkSheet)
+        .map(|s| s.name.clone());
+    let Some(sheet) = sheet else {
+        return Err(SheetError::Empty.into());
+    };
+    let mut cells = workbook.worksheet_cells_reader(&sheet).map_err(xlsx_error)?;
+    let dimensions = cells.dimensions();
+    if dimensions.end.1 as usize >= MAX_COLUMNS {
+        return Err(SheetError::TooManyColumns { max: MAX_COLUMNS }.into());
+    }
+    if u64::from(dimensions.end.0) > MAX_ROWS {
+        return Err(SheetError::TooManyRows { max: MAX_ROWS }.into());
+    }
+    let mut current: Option<u32> = None;
+    let mut row: Vec<String> = Vec::new();
+    while let Some(cell) = cells.next_cell().map_err(xlsx_error)? {
+        let (r, c) = cell.get_position();
+        if current != Some(r) {
+            if let Some(previous) = current {
+                rows.push(u64::from(previous) + 1, std::mem::take(&mut row))?;
+            }
+            if u64::from(r) > MAX_ROWS {
+                return Err(SheetError::TooManyRows { max: MAX_ROWS }.into());
+            }
+            current = Some(r);
+        }
+        let text = cell_text(cell.get_value());
+        if text.is_empty() {
+            // Formatted but empty cells far to the right cost nothing.
+            continue;
+        }
+        let c = c as usize;
+        if c >= MAX_COLUMNS {
+            return Err(SheetError::TooManyColumns { max: MAX_COLUMNS }.into());
+        }
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    if let Some(last) = current {
+        rows.push(u64::from(last) + 1, row)?;
+    }
+    Ok(())
+}
+
+/// A cell as text: numbers without a needless ".0", dates as dd/mm/yyyy,
+/// formulas by their cached value, errors as "".
+fn cell_text(value: &DataRef<'_>) -> String {
+    match value {
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_owned(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+            if dt.as_f64() < 1.0 {
+                // A time of day without a date.
+                format!("{hh:02}:{mm:02}:{ss:02}")
+            } else {
+                format!("{d:02}/{m:02}/{y:04}")
+            }
+        }
+        DataRef::DateTime(dt) => number_text(dt.as_f64()),
+        DataRef::DateTimeIso(s) => iso_date_text(s),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(_) | DataRef::Empty => String::new(),
+    }
+}
+
+/// Integers without ".0" (a CCCD typed as a number), others as the shortest
+/// decimal that reads back the same.
+fn number_text(f: f64) -> String {
+    if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// "2024-05-17" or "2024-05-17T08:00:00" → "17/05/2024"; anything else as is.
+fn iso_date_text(s: &str) -> String {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' && digits(0..4) && digits(5..7) && digits(8..10) {
+        format!("{}/{}/{}", &s[8..10], &s[5..7], &s[0..4])
+    } else {
+        s.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Formula, Workbook};
+
+    struct Outcome {
+        header: Option<Header>,
+        rows: Vec<RawRow>,
+    }
+
+    fn read(path: &Path) -> anyhow::Result<Outcome> {
+        let mut header = None;
+        let mut rows = Vec::new();
+        let n = read_rows(
+            path,
+            |h| {
+                header = Some(h.clone());
+                Ok(())
+            },
+            |r| {
+                rows.push(r);
+                Ok(())
+            },
+        )?;
+        assert_eq!(n, rows.len() as u64);
+        Ok(Outcome { header, rows })
+    }
+
+    fn write(dir: &tempfile::TempDir, name: &str, bytes: &[u8]) -> std::path::PathBuf {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn read_bytes(bytes: &[u8]) -> anyhow::Result<Outcome> {
+        let dir = tempfile::tempdir().unwrap();
+        read(&write(&dir, "f.csv", bytes))
+    }
+
+    fn sheet_error(result: anyhow::Result<Outcome>) -> SheetError {
+        match result {
+            Ok(_) => panic!("expected a SheetError"),
+            Err(e) => match e.downcast::<SheetError>() {
+                Ok(e) => e,
+                Err(e) => panic!("not a SheetError: {e:#}"),
+            },
+        }
+    }
+
+    const VI_HEADER: &str = "Số CCCD,Họ và tên,Ngày sinh (dd/mm/yyyy),Giới tính,Mã xã/phường,Tình trạng việc làm";
+
+    fn utf16le(text: &str) -> Vec<u8> {
+        let mut bytes = vec![0xFF, 0xFE];
+        for unit in text.encode_utf16() {
+            bytes.extend_from_slice(&unit.to_le_bytes());
+        }
+        bytes
+    }
+
+    #[test]
+    fn sheet_field_keys_headers_and_lookup() {
+        assert_eq!(Field::ALL.len(), 26);
+        for f in Field::ALL {
+            assert_eq!(Field::from_header(f.key()), Some(f), "{f:?}");
+            assert_eq!(Field::from_header(f.header_vi()), Some(f), "{f:?}");
+            assert_eq!(Field::from_header(&f.header_vi().to_uppercase()), Some(f), "{f:?}");
+        }
+        assert_eq!(Field::from_header("ngay sinh"), Some(Field::BirthDate));
+        assert_eq!(Field::from_header("  NGÀY SINH "), Some(Field::BirthDate));
+        assert_eq!(Field::from_header("Birth-Date"), Some(Field::BirthDate));
+        assert_eq!(Field::from_header("Full Name"), Some(Field::FullName));
+        assert_eq!(Field::from_header("ho va ten *"), Some(Field::FullName));
+        assert_eq!(Field::from_header("Mã xã / phường"), Some(Field::WardCode));
+        assert_eq!(Field::from_header("muc luong mong muon"), Some(Field::ExpectedWage));
+        assert_eq!(Field::from_header("Ghi chú"), None);
+        assert_eq!(Field::from_header(""), None);
+        let required: Vec<Field> = Field::ALL.into_iter().filter(|f| f.required()).collect();
+        assert_eq!(required, [Field::FullName, Field::BirthDate, Field::Sex, Field::EmploymentStatus]);
+    }
+
+    #[test]
+    fn sheet_csv_utf8_without_bom() {
+        let text = format!("{VI_HEADER}\n056190012345,Nguyễn Văn Đào,17/05/1990,Nam,22504,Có việc làm\n");
+        let r = read_bytes(text.as_bytes()).unwrap();
+        let header = r.header.unwrap();
+        assert_eq!(header.original[1], "Họ và tên");
+        assert_eq!(header.column(Field::WardCode), Some(4));
+        assert_eq!(r.rows.len(), 1);
+        let row = &r.rows[0];
+        assert_eq!(row.line, 2);
+        assert_eq!(row.get(Field::Cccd), "056190012345");
+        assert_eq!(row.get(Field::FullName), "Nguyễn Văn Đào");
+        assert_eq!(row.get(Field::Address), "");
+        assert_eq!(row.original.len(), 6);
+    }
+
+    #[test]
+    fn sheet_csv_utf8_with_bom_and_crlf() {
+        let text = format!("\u{FEFF}{VI_HEADER}\r\n1,Trần Thị Lụa,01/01/2000,Nữ,22504,Thất nghiệp\r\n");
+        let r = read_bytes(text.as_bytes()).unwrap();
+        assert_eq!(r.header.unwrap().original[0], "Số CCCD");
+        assert_eq!(r.rows[0].line, 2);
+        assert_eq!(r.rows[0].get(Field::FullName), "Trần Thị Lụa");
+        assert_eq!(r.rows[0].get(Field::EmploymentStatus), "Thất nghiệp");
+    }
+
+    #[test]
+    fn sheet_csv_utf16le_with_bom_tab_separated() {
+        let text = format!(
+            "{}\r\n056190012345\tLê Văn Hùng\t02/03/1985\tNam\t22504\tCó việc làm\r\n",
+            VI_HEADER.replace(',', "\t")
+        );
+        let r = read_bytes(&utf16le(&text)).unwrap();
+        assert_eq!(r.header.unwrap().width(), 6);
+        assert_eq!(r.rows.len(), 1);
+        assert_eq!(r.rows[0].get(Field::FullName), "Lê Văn Hùng");
+        assert_eq!(r.rows[0].get(Field::WardCode), "22504");
+        assert_eq!(r.rows[0].line, 2);
+    }
+
+    #[test]
+    fn sheet_csv_utf16_be_and_without_bom() {
+        let text = format!("{VI_HEADER}\n1,Phạm Thu Hà,01/01/2001,Nữ,22504,Có việc làm\n");
+        let mut be = vec![0xFE, 0xFF];
+        for unit in text.encode_utf16() {
+            be.extend_from_slice(&unit.to_be_bytes());
+        }
+        assert_eq!(read_bytes(&be).unwrap().rows[0].get(Field::FullName), "Phạm Thu Hà");
+        let le_no_bom = &utf16le(&text)[2..];
+        assert_eq!(read_bytes(le_no_bom).unwrap().rows[0].get(Field::FullName), "Phạm Thu Hà");
+    }
+
+    #[test]
+    fn sheet_csv_windows_1258() {
+        // Windows-1258 has no "ễ" or "à": tones are combining marks after the base letter.
+        let text = "cccd,Ho\u{0323} va\u{0300} tên,birth_date,sex,ward_code,employment_status\n\
+                    1,Nguyê\u{0303}n Văn Đa\u{0300}o,01/01/1990,Nam,22504,Co\u{0301} viê\u{0323}c la\u{0300}m\n";
+        let (bytes, _, unmappable) = WINDOWS_1258.encode(text);
+        assert!(!unmappable);
+        assert!(std::str::from_utf8(&bytes).is_err());
+        let r = read_bytes(&bytes).unwrap();
+        let name = r.rows[0].get(Field::FullName);
+        assert_eq!(platform::fold::fold(name), platform::fold::fold("Nguyễn Văn Đào"));
+        assert_eq!(platform::fold::nfc(name), "Nguyễn Văn Đào");
+        assert_eq!(platform::fold::nfc(r.rows[0].get(Field::EmploymentStatus)), "Có việc làm");
+        let header = r.header.unwrap();
+        assert_eq!(platform::fold::nfc(&header.original[1]), "Họ và tên");
+        assert_eq!(header.field_at(1), Some(Field::FullName));
+    }
+
+    #[test]
+    fn sheet_csv_semicolons_and_excel_sep_line() {
+        let text = format!("{}\n1;Hồ Văn Nam;01/01/1990;Nam;22504;Có việc làm\n", VI_HEADER.replace(',', ";"));
+        assert_eq!(read_bytes(text.as_bytes()).unwrap().rows[0].get(Field::FullName), "Hồ Văn Nam");
+        let with_sep = format!("sep=;\n{text}");
+        let r = read_bytes(with_sep.as_bytes()).unwrap();
+        assert_eq!(r.rows[0].get(Field::FullName), "Hồ Văn Nam");
+        assert_eq!(r.rows[0].line, 3);
+    }
+
+    #[test]
+    fn sheet_english_keys_as_headers() {
+        let text = "full_name,Birth Date,SEX,address,employment-status,hamlet,notes\n\
+                    Võ Thị Sáu,1/1/1990,Nữ,\"Thôn 1, xã Đại Lãnh\",Có việc làm,Thôn 1,x\n";
+        let r = read_bytes(text.as_bytes()).unwrap();
+        let header = r.header.unwrap();
+        assert_eq!(
+            header.fields().collect::<Vec<_>>(),
+            [Field::FullName, Field::BirthDate, Field::Sex, Field::Address, Field::EmploymentStatus, Field::Hamlet]
+        );
+        assert_eq!(header.field_at(6), None);
+        assert_eq!(header.original[6], "notes");
+        assert_eq!(r.rows[0].get(Field::Address), "Thôn 1, xã Đại Lãnh");
+        assert_eq!(r.rows[0].original[6], "x");
+    }
+
+    #[test]
+    fn sheet_vietnamese_headers_any_case_and_diacritics() {
+        let text = "HO VA TEN,ngay sinh,Gioi Tinh,ma xa / phuong,TÌNH TRẠNG VIỆC LÀM,so cccd\n\
+                    Đặng Văn Lâm,05/06/1993,Nam,22504,Có việc làm, 056093000001 \n";
+        let r = read_bytes(text.as_bytes()).unwrap();
+        assert!(r.header.unwrap().has(Field::Cccd));
+        assert_eq!(r.rows[0].get(Field::BirthDate), "05/06/1993");
+        assert_eq!(r.rows[0].get(Field::Cccd), "056093000001");
+        assert_eq!(r.rows[0].original[5], " 056093000001 ");
+    }
+
+    #[test]
+    fn sheet_missing_required_columns() {
+        let e = sheet_error(read_bytes("Họ và tên,Giới tính,Số CCCD\nA,Nam,1\n".as_bytes()));
+        assert_eq!(e.key(), "err.sheet.missing_columns");
+        match &e {
+            SheetError::MissingColumns(names) => {
+                assert_eq!(names, &["Ngày sinh (dd/mm/yyyy)", "Tình trạng việc làm", "Mã xã/phường"])
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(e.detail().unwrap().contains("Tình trạng việc làm"));
+        // No known column at all: every required one is reported.
+        let e = sheet_error(read_bytes(b"a,b,c\n1,2,3\n"));
+        assert!(matches!(e, SheetError::MissingColumns(ref v) if v.len() == 5), "{e:?}");
+    }
+
+    #[test]
+    fn sheet_address_instead_of_ward_code_is_enough() {
+        let text = "Họ và tên,Ngày sinh,Giới tính,Địa chỉ,Tình trạng việc làm\nA,1/1/1990,Nam,\"x. Vạn Thọ, h. Vạn Ninh\",Có việc làm\n";
+        let r = read_bytes(text.as_bytes()).unwrap();
+        assert_eq!(r.rows[0].get(Field::Address), "x. Vạn Thọ, h. Vạn Ninh");
+        assert_eq!(r.rows[0].get(Field::WardCode), "");
+    }
+
+    #[test]
+    fn sheet_duplicate_column() {
+        let text = format!("{VI_HEADER},ho va ten\n");
+        let e = sheet_error(read_bytes(text.as_bytes()));
+        assert!(matches!(e, SheetError::DuplicateColumn(ref h) if h == "ho va ten"), "{e:?}");
+        assert_eq!(e.key(), "err.sheet.duplicate_column");
+    }
+
+    #[test]
+    fn sheet_empty_file() {
+        for bytes in [&b""[..], b"\xEF\xBB\xBF", b"\n\n  \n", b",,,\n,,\n"] {
+            let e = sheet_error(read_bytes(bytes));
+            assert!(matches!(e, SheetError::Empty), "{bytes:?}: {e:?}");
+            assert_eq!(e.key(), "err.sheet.empty");
+        }
+    }
+
+    #[test]
+    fn sheet_header_only_gives_zero_rows() {
+        let r = read_bytes(VI_HEADER.as_bytes()).unwrap();
+        assert!(r.header.is_some());
+        assert!(r.rows.is_empty());
+        let r = read_bytes(format!("{VI_HEADER}\n,,,,,\n\n").as_bytes()).unwrap();
+        assert!(r.rows.is_empty());
+    }
+
+    #[test]
+    fn sheet_blank_rows_skipped_with_line_numbers() {
+        let text = format!(
+            "\n{VI_HEADER}\n1,A,1/1/1990,Nam,22504,x\n\n,,,,,\n2,\"B\nC\",1/1/1990,Nam,22504,x\r\n\r\n3,D,1/1/1990,Nam,22504,x\r4,E"
+        );
+        let r = read_bytes(text.as_bytes()).unwrap();
+        let lines: Vec<(u64, &str)> = r.rows.iter().map(|r| (r.line, r.get(Field::FullName))).collect();
+        assert_eq!(lines, [(3, "A"), (6, "B\nC"), (9, "D"), (10, "E")]);
+        // Short rows are padded to the header's width.
+        assert_eq!(r.rows[3].original, ["4", "E", "", "", "", ""]);
+    }
+
+    #[test]
+    fn sheet_rows_padded_and_truncated_to_header() {
+        let text = format!("{VI_HEADER},,\n1,A\n1,B,1/1/1990,Nam,22504,x,extra,more\n");
+        let r = read_bytes(text.as_bytes()).unwrap();
+        assert_eq!(r.header.unwrap().width(), 6);
+        assert_eq!(r.rows[0].original.len(), 6);
+        assert_eq!(r.rows[1].original.len(), 6);
+        assert_eq!(r.rows[1].get(Field::EmploymentStatus), "x");
+    }
+
+    #[test]
+    fn sheet_title_rows_before_header_are_skipped() {
+        let text = format!("DANH SÁCH NGƯỜI LAO ĐỘNG,,\nXã Đại Lãnh,,\n\n{VI_HEADER}\n1,A,1/1/1990,Nam,22504,x\n");
+        let r = read_bytes(text.as_bytes()).unwrap();
+        assert_eq!(r.header.unwrap().original[1], "Họ và tên");
+        assert_eq!(r.rows[0].line, 5);
+    }
+
+    #[test]
+    fn sheet_on_row_error_stops_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("{VI_HEADER}\n1,A,,,,\n2,B,,,,\n3,C,,,,\n");
+        let path = write(&dir, "f.csv", text.as_bytes());
+        let mut seen = 0;
+        let e = read_rows(
+            &path,
+            |_| Ok(()),
+            |_| {
+                seen += 1;
+                if seen == 2 {
+                    anyhow::bail!("stop here")
+                }
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "stop here");
+        assert!(e.downcast_ref::<SheetError>().is_none());
+        assert_eq!(seen, 2);
+        // An error from on_header also stops before any row.
+        let e = read_rows(&path, |_| anyhow::bail!("no"), |_| panic!("row after a failed header")).unwrap_err();
+        assert_eq!(e.to_string(), "no");
+    }
+
+    #[test]
+    fn sheet_too_many_columns_in_csv_header() {
+        let header: Vec<String> = (0..=MAX_COLUMNS).map(|i| format!("c{i}")).collect();
+        let text = format!("{},{VI_HEADER}\n", header.join(","));
+        let e = sheet_error(read_bytes(text.as_bytes()));
+        assert!(matches!(e, SheetError::TooManyColumns { max: MAX_COLUMNS }), "{e:?}");
+    }
+
+    #[test]
+    fn sheet_unknown_binary_formats() {
+        let xls = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1\0\0\0\0";
+        assert!(matches!(sheet_error(read_bytes(xls)), SheetError::UnknownFormat));
+        let binary = [0u8, 1, 2, 0, 0, 0, 7, 0, 0, 0, 0, 9];
+        assert!(matches!(sheet_error(read_bytes(&binary)), SheetError::UnknownFormat));
+        let e = sheet_error(read_bytes(b"PK\x03\x04not really a zip"));
+        assert!(matches!(e, SheetError::Malformed(_) | SheetError::UnknownFormat), "{e:?}");
+    }
+
+    #[test]
+    fn sheet_bad_utf16_is_an_encoding_error() {
+        // An unpaired surrogate.
+        let mut bytes = utf16le(&format!("{VI_HEADER}\n"));
+        bytes.extend_from_slice(&0xD800u16.to_le_bytes());
+        bytes.extend_from_slice(&u16::from(b'x').to_le_bytes());
+        let e = sheet_error(read_bytes(&bytes));
+        assert!(matches!(e, SheetError::Encoding), "{e:?}");
+        assert_eq!(e.key(), "err.sheet.encoding");
+    }
+
+    fn xlsx_header(sheet: &mut rust_xlsxwriter::Worksheet, row: u32) {
+        for (c, h) in VI_HEADER.split(',').enumerate() {
+            sheet.write_string(row, c as u16, h).unwrap();
+        }
+    }
+
+    #[test]
+    fn sheet_xlsx_numbers_dates_formulas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.xlsx");
+        let mut wb = Workbook::new();
+        let sheet = wb.add_worksheet();
+        xlsx_header(sheet, 0);
+        sheet.write_number(1, 0, 56185012345.0).unwrap();
+        sheet.write_string(1, 1, "Nguyễn Văn Đào").unwrap();
+        let date = XFormat::new().set_num_format("dd/mm/yyyy");
+        sheet.write_datetime_with_format(1, 2, ExcelDateTime::from_ymd(1985, 5, 17).unwrap(), &date).unwrap();
+        sheet.write_boolean(1, 3, true).unwrap();
+        sheet.write_formula(1, 4, Formula::new("=22500+4").set_result("22504")).unwrap();
+        sheet.write_number(1, 5, 2.5).unwrap();
+        // Row 3 is blank; row 4 has only a name.
+        sheet.write_string(3, 1, "Lê Thị B").unwrap();
+        wb.save(&path).unwrap();
+
+        let r = read(&path).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        let row = &r.rows[0];
+        assert_eq!(row.line, 2);
+        assert_eq!(row.get(Field::Cccd), "56185012345");
+        assert_eq!(row.get(Field::FullName), "Nguyễn Văn Đào");
+        assert_eq!(row.get(Field::BirthDate), "17/05/1985");
+        assert_eq!(row.get(Field::Sex), "true");
+        assert_eq!(row.get(Field::WardCode), "22504");
+        assert_eq!(row.get(Field::EmploymentStatus), "2.5");
+        assert_eq!(r.rows[1].line, 4);
+        assert_eq!(r.rows[1].original, ["", "Lê Thị B", "", "", "", ""]);
+    }
+
+    #[test]
+    fn sheet_xlsx_hidden_first_sheet_is_skipped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.xlsx");
+        let mut wb = Workbook::new();
+        let hidden = wb.add_worksheet();
+        hidden.set_name("Danh mục").unwrap();
+        hidden.write_string(0, 0, "Họ và tên").unwrap();
+        hidden.write_string(1, 0, "from the hidden sheet").unwrap();
+        hidden.set_hidden(true);
+        let visible = wb.add_worksheet();
+        visible.set_name("Dữ liệu").unwrap();
+        visible.set_active(true);
+        // A title row, then the header on line 3.
+        visible.write_string(0, 0, "DANH SÁCH").unwrap();
+        xlsx_header(visible, 2);
+        visible.write_string(3, 1, "from the visible sheet").unwrap();
+        wb.save(&path).unwrap();
+
+        let r = read(&path).unwrap();
+        assert_eq!(r.rows.len(), 1);
+        assert_eq!(r.rows[0].get(Field::FullName), "from the visible sheet");
+        assert_eq!(r.rows[0].line, 4);
+    }
+
+    #[test]
+    fn sheet_xlsx_claiming_thousands_of_columns_is_refused() {
+        // A value far right, or only a formatted blank cell there (which the
+        // streaming check would skip: the declared dimension refuses it).
+        for blank in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("f.xlsx");
+            let mut wb = Workbook::new();
+            let sheet = wb.add_worksheet();
+            xlsx_header(sheet, 0);
+            if blank {
+                sheet.write_blank(1, 16000, &XFormat::new().set_bold()).unwrap();
+            } else {
+                sheet.write_string(1, 16000, "far away").unwrap();
+            }
+            wb.save(&path).unwrap();
+            let mut called = false;
+            let e = read_rows(
+                &path,
+                |_| Ok(()),
+                |_| {
+                    called = true;
+                    Ok(())
+                },
+            )
+            .unwrap_err();
+            let e = e.downcast_ref::<SheetError>().expect("a SheetError");
+            assert!(matches!(e, SheetError::TooManyColumns { max: MAX_COLUMNS }), "{e:?}");
+            assert_eq!(e.key(), "err.sheet.too_many_columns");
+            assert!(!called);
+        }
+    }
+
+    #[test]
+    fn sheet_xlsx_empty_workbook() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.xlsx");
+        let mut wb = Workbook::new();
+        wb.add_worksheet();
+        wb.save(&path).unwrap();
+        assert!(matches!(sheet_error(read(&path)), SheetError::Empty));
+    }
+
+    #[test]
+    fn sheet_cell_text_conversions() {
+        assert_eq!(number_text(56185012345.0), "56185012345");
+        assert_eq!(number_text(-3.0), "-3");
+        assert_eq!(number_text(0.1 + 0.2), "0.30000000000000004");
+        assert_eq!(number_text(1.5e20), "150000000000000000000");
+        assert_eq!(iso_date_text("1990-05-17"), "17/05/1990");
+        assert_eq!(iso_date_text("1990-05-17T08:30:00"), "17/05/1990");
+        assert_eq!(iso_date_text("08:30:00"), "08:30:00");
+    }
+}

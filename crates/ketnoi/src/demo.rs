@@ -9,6 +9,9 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::io::Write;
 
+/// People in the demo registry of `serve --demo`.
+pub const DEMO_PEOPLE: u64 = 5000;
+
 /// Password of every demo account (shown in the README; demo only).
 pub const DEMO_PASSWORD: &str = "ketnoi2026";
 
@@ -44,6 +47,36 @@ pub async fn seed_accounts(db: &Db) -> anyhow::Result<usize> {
         }
     }
     Ok(created)
+}
+
+/// Import `count` demo people through the registry's own import (so they are
+/// validated like any survey sheet). Does nothing if people exist already.
+pub async fn seed_people(db: &Db, province: &str, count: u64, seed: u64) -> anyhow::Result<u64> {
+    if registry::store::count(db, province).await? > 0 || count == 0 {
+        return Ok(0);
+    }
+    let dir = tempfile_dir()?;
+    let csv = dir.join("demo-people.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&csv)?);
+    write_people_csv(&mut w, count, seed, province)?;
+    w.flush()?;
+    drop(w);
+    let opts = registry::import::Options {
+        province,
+        scope: platform::auth::AreaScope::All,
+        today: chrono::Utc::now().date_naive(),
+        lang: platform::i18n::Lang::Vi,
+        rejects: dir.join("demo-rejects.xlsx"),
+    };
+    let report = registry::import::run(db, None, &csv, opts, &|_, _, _| {}).await?;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(report.inserted)
+}
+
+fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
+    let dir = std::env::temp_dir().join(format!("ketnoi-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
 }
 
 // Surname shares from Vietnamese population studies (Nguyễn ≈ 38%).
@@ -104,11 +137,10 @@ pub struct Person {
     pub job_need: &'static str,
 }
 
-/// An endless, reproducible stream of people living mostly in `province_code`.
+/// An endless, reproducible stream of people living in `province_code`.
 pub struct PeopleGen {
     rng: StdRng,
     home_wards: Vec<String>,
-    other_wards: Vec<String>,
     occupations: Vec<String>,
     serial: u64,
 }
@@ -116,11 +148,14 @@ pub struct PeopleGen {
 impl PeopleGen {
     pub fn new(seed: u64, province_code: &str) -> Self {
         let d = refdata::refdata();
-        let home_wards = d.wards_of(province_code).map(|w| w.code.clone()).collect();
-        let other_wards = d.wards.iter().filter(|w| w.province_code != province_code).map(|w| w.code.clone()).collect();
+        // Urban wards (phường) weigh three times a rural commune: more people live there.
+        let home_wards = d
+            .wards_of(province_code)
+            .flat_map(|w| std::iter::repeat_n(w.code.clone(), if w.kind == "Phường" { 3 } else { 1 }))
+            .collect();
         let occupations =
             d.occupations.iter().filter(|o| o.level == 4 && !o.code.starts_with('0')).map(|o| o.code.clone()).collect();
-        Self { rng: StdRng::seed_from_u64(seed), home_wards, other_wards, occupations, serial: 0 }
+        Self { rng: StdRng::seed_from_u64(seed), home_wards, occupations, serial: 0 }
     }
 
     pub fn next_person(&mut self) -> Person {
@@ -133,11 +168,7 @@ impl PeopleGen {
         let year = rng.gen_range(1961..=2010);
         let birth_date =
             chrono::NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28)).expect("valid");
-        let ward_code = if rng.gen_bool(0.9) || self.other_wards.is_empty() {
-            self.home_wards[rng.gen_range(0..self.home_wards.len())].clone()
-        } else {
-            self.other_wards[rng.gen_range(0..self.other_wards.len())].clone()
-        };
+        let ward_code = self.home_wards[rng.gen_range(0..self.home_wards.len())].clone();
         // CCCD: province of birth (056 Khánh Hòa mostly), sex+century digit, year, unique serial.
         let century_digit = if year >= 2000 { 2 } else { 0 } + u32::from(female);
         let cccd = format!("056{century_digit}{:02}{:06}", year % 100, self.serial % 1_000_000);
@@ -227,7 +258,7 @@ mod tests {
             assert!(refdata::refdata().ward(&p.ward_code).is_some());
             home += (refdata::refdata().ward(&p.ward_code).unwrap().province_code == "56") as u32;
         }
-        assert!(home > 1700, "mostly Khánh Hòa: {home}");
+        assert_eq!(home, 2000, "all live in Khánh Hòa");
     }
 
     #[test]

@@ -45,6 +45,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(platform::routes::router())
         .merge(refdata::routes::router())
         .merge(registry::routes::router())
+        .merge(registry::imports::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).

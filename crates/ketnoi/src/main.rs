@@ -50,6 +50,9 @@ enum Command {
     /// Administrative units.
     #[command(subcommand)]
     Address(AddressCmd),
+    /// Import data files.
+    #[command(subcommand)]
+    Import(ImportCmd),
     /// Consistent copy of the database into a SQLite FILE (safe while serving).
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE (stop the server first).
@@ -70,6 +73,9 @@ enum Command {
         /// Create the demo accounts in the database.
         #[arg(long)]
         accounts: bool,
+        /// Import the people into the database (through the registry import) instead of only writing --out.
+        #[arg(long)]
+        load: bool,
     },
 }
 
@@ -90,6 +96,20 @@ enum UserCmd {
     List,
     /// Set a user's password (read from standard input).
     Passwd { email: String },
+}
+
+#[derive(Subcommand)]
+enum ImportCmd {
+    /// Survey sheets of the labour registry (XLSX or CSV, the template's columns).
+    People {
+        file: PathBuf,
+        /// Where to write the rejected rows (XLSX).
+        #[arg(long, default_value = "rejected-rows.xlsx")]
+        rejects: PathBuf,
+        /// Language of the reasons: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -168,7 +188,12 @@ async fn main() -> anyhow::Result<()> {
                 if n > 0 {
                     tracing::info!(accounts = n, "demo accounts created (password: {})", demo::DEMO_PASSWORD);
                 }
+                let people = demo::seed_people(&db, &province, demo::DEMO_PEOPLE, 2026).await?;
+                if people > 0 {
+                    tracing::info!(people, "demo people imported");
+                }
             }
+            platform::jobs::fail_interrupted(&db).await?;
             // Expired sessions are removed hourly.
             let sessions = platform::auth::session_store::DbSessionStore::new(db.clone());
             tokio::spawn(async move {
@@ -312,6 +337,42 @@ async fn main() -> anyhow::Result<()> {
                 }
             }
         }
+        Command::Import(ImportCmd::People { file, rejects, lang }) => {
+            let db = open(&cli).await?;
+            let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}").expect("style"));
+            bar.enable_steady_tick(std::time::Duration::from_millis(200));
+            let progress_bar = bar.clone();
+            let on_progress = move |read: u64, accepted: u64, rejected: u64| {
+                progress_bar.set_message(format!("{read} rows read, {accepted} accepted, {rejected} rejected"));
+            };
+            let opts = registry::import::Options {
+                province: &province,
+                scope: platform::auth::AreaScope::All,
+                today: (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive(),
+                lang,
+                rejects: rejects.clone(),
+            };
+            let _ = std::fs::remove_file(rejects);
+            let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            cli_audit(&db, &province, audit::Action::Import, "people", None, Some(&name)).await?;
+            let report = match registry::import::run(&db, None, file, opts, &on_progress).await {
+                Ok(r) => r,
+                Err(e) => {
+                    bar.finish_and_clear();
+                    bail!("{}", registry::import::file_error_message(&e, lang));
+                }
+            };
+            bar.finish_and_clear();
+            println!(
+                "{} rows: {} new, {} updated, {} rejected, {} in split former communes (check them)",
+                report.rows, report.inserted, report.updated, report.rejected, report.uncertain_wards
+            );
+            if report.rejected > 0 {
+                println!("rejected rows and reasons: {}", rejects.display());
+            }
+        }
         Command::Backup { file } => {
             let db = Db::connect(&cli.database).await?;
             platform::dump::backup(&db, file).await?;
@@ -338,12 +399,16 @@ async fn main() -> anyhow::Result<()> {
             let rows: u64 = counts.iter().map(|c| c.1).sum();
             println!("imported {} tables, {rows} rows from {}", counts.len(), dir.display());
         }
-        Command::Demo { people, out, seed, accounts } => {
+        Command::Demo { people, out, seed, accounts, load } => {
             if *accounts {
                 let db = open(&cli).await?;
                 println!("{} demo accounts created", demo::seed_accounts(&db).await?);
             }
-            if *people > 0 {
+            if *load && *people > 0 {
+                let db = open(&cli).await?;
+                let n = demo::seed_people(&db, &province, *people, *seed).await?;
+                println!("{n} people imported in {:.1} s", started.elapsed().as_secs_f64());
+            } else if *people > 0 {
                 let f = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
                 let mut w = std::io::BufWriter::with_capacity(1 << 20, f);
                 demo::write_people_csv(&mut w, *people, *seed, &province)?;

@@ -33,6 +33,8 @@ pub type OnProgress<'a> = dyn Fn(u64, u64, u64) + Send + Sync + 'a;
 
 pub struct Options<'a> {
     pub province: &'a str,
+    /// Rows outside these communes are refused.
+    pub scope: platform::auth::AreaScope,
     pub today: NaiveDate,
     /// Language of the reasons in the rejected-rows file.
     pub lang: Lang,
@@ -88,7 +90,9 @@ enum Msg {
 /// A whole-file problem in the user's language.
 pub fn file_error_message(e: &anyhow::Error, lang: Lang) -> String {
     match e.downcast_ref::<SheetError>() {
-        Some(SheetError::MissingColumns(cols)) => format!("{} {}", t(lang, "err.sheet.missing_columns"), cols.join(", ")),
+        Some(SheetError::MissingColumns(cols)) => {
+            format!("{} {}", t(lang, "err.sheet.missing_columns"), cols.join(", "))
+        }
         Some(SheetError::DuplicateColumn(c)) => format!("{} {c}", t(lang, "err.sheet.duplicate_column")),
         Some(s) => t(lang, s.key()).to_owned(),
         None => format!("{}", e),
@@ -107,24 +111,31 @@ pub async fn run(
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Msg>(4);
     let path = path.to_owned();
     let province = opts.province.to_owned();
-    let (today, lang, rejects_path) = (opts.today, opts.lang, opts.rejects.clone());
+    let (today, lang, rejects_path, scope) = (opts.today, opts.lang, opts.rejects.clone(), opts.scope.clone());
     let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64)> {
         let d = refdata::refdata();
         let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
-        let mut header_cells: Vec<String> = vec![];
+        let header_cells = std::cell::RefCell::new(Vec::<String>::new());
         let mut seen: HashSet<String> = HashSet::new();
         let mut batch = Vec::with_capacity(BATCH);
         let (mut read, mut rejected, mut uncertain) = (0u64, 0u64, 0u64);
         let rows = sheet::read_rows(
             &path,
             |h| {
-                header_cells = h.original.clone();
+                *header_cells.borrow_mut() = h.original.clone();
                 Ok(())
             },
             |row| {
                 read += 1;
                 let input = input_of(&row);
                 let verdict = rules::validate(&input, d, &province, today).and_then(|p| {
+                    if !scope.allows(p.ward_code.as_str()) {
+                        return Err(vec![platform::error::FieldError {
+                            field: "ward_code".into(),
+                            code: "err.ward.not_yours".into(),
+                            row: None,
+                        }]);
+                    }
                     // The same person twice in one file: the first row counts.
                     match &p.cccd {
                         Some(c) if !seen.insert(c.to_string()) => Err(vec![platform::error::FieldError {
@@ -149,7 +160,7 @@ pub async fn run(
                         if rejects.is_none() {
                             rejects = Some(crate::xlsx_out::RejectsWriter::create(
                                 &rejects_path,
-                                &header_cells,
+                                &header_cells.borrow(),
                                 t(lang, "import.line"),
                                 t(lang, "import.reason"),
                             )?);

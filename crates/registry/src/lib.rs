@@ -2,6 +2,8 @@
 //! survey under Circular 01/2022/TT-BLĐTBXH, classified by need and
 //! qualification.
 
+pub mod import;
+pub mod imports;
 pub mod model;
 pub mod routes;
 pub mod rules;

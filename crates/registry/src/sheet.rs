@@ -30,9 +30,10 @@ pub const MAX_ROWS: u64 = 5_000_000;
 /// How many leading non-empty rows matching no known column (a form's title,
 /// its subtitle…) are skipped while looking for the header.
 const MAX_TITLE_ROWS: usize = 10;
-/// Longest stretch of a text file without a line break: protects the CSV
-/// reader, which holds one record in memory, from a file with no newlines.
-const MAX_LINE_BYTES: usize = 4 << 20;
+/// Largest CSV record (one row, all its lines): protects the CSV reader,
+/// which holds a record in memory, from a file without line breaks or with
+/// an unclosed quote.
+const MAX_RECORD_BYTES: usize = 8 << 20;
 
 /// A column of the import template. English key (accepted as header),
 /// Vietnamese header (template).
@@ -525,21 +526,33 @@ impl std::fmt::Display for BadEncoding {
 
 impl std::error::Error for BadEncoding {}
 
-/// Marks the I/O error raised for an overlong line.
+/// Marks the I/O error raised for an overlong record.
 #[derive(Debug)]
-struct LineTooLong;
+struct RecordTooLong;
 
-impl std::fmt::Display for LineTooLong {
+impl std::fmt::Display for RecordTooLong {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "a line is longer than {} MB", MAX_LINE_BYTES >> 20)
+        write!(f, "a row is longer than {} MB (an unclosed quote?)", MAX_RECORD_BYTES >> 20)
     }
 }
 
-impl std::error::Error for LineTooLong {}
+impl std::error::Error for RecordTooLong {}
+
+/// Where the CSV parser is, as far as record boundaries go (mirrors
+/// csv-core's states, so quoted line breaks are told from record ends).
+#[derive(Clone, Copy, PartialEq)]
+enum CsvState {
+    FieldStart,
+    Unquoted,
+    Quoted,
+    QuoteInQuoted,
+}
 
 /// Decodes a byte stream to UTF-8 incrementally, with `\r\n` and lone `\r`
 /// turned into `\n` and a final `\n` added if missing, so that every CSV
 /// record ends with one consumed `\n` (which makes line numbers exact).
+/// What is read through [`Read`] is also followed record by record to refuse
+/// one larger than [`MAX_RECORD_BYTES`].
 struct Decoding<R> {
     inner: R,
     decoder: encoding_rs::Decoder,
@@ -550,9 +563,11 @@ struct Decoding<R> {
     after_cr: bool,
     /// Whether the last byte emitted was `\n` (or nothing was emitted yet).
     at_line_start: bool,
-    /// Bytes since the last line break.
-    line_bytes: usize,
     done: bool,
+    /// The CSV delimiter, once known, and the record being read.
+    delimiter: u8,
+    state: CsvState,
+    record_bytes: usize,
 }
 
 impl<R: BufRead> Decoding<R> {
@@ -565,8 +580,10 @@ impl<R: BufRead> Decoding<R> {
             len: 0,
             after_cr: false,
             at_line_start: true,
-            line_bytes: 0,
             done: false,
+            delimiter: b',',
+            state: CsvState::FieldStart,
+            record_bytes: 0,
         }
     }
 
@@ -612,7 +629,7 @@ impl<R: BufRead> Decoding<R> {
                 }
             }
         }
-        self.len = self.normalise_newlines(written_total)?;
+        self.len = self.normalise_newlines(written_total);
         if self.done && !self.at_line_start {
             self.buf[self.len] = b'\n';
             self.len += 1;
@@ -622,7 +639,7 @@ impl<R: BufRead> Decoding<R> {
     }
 
     /// Rewrite `buf[..n]` in place with `\n` line ends; returns the new length.
-    fn normalise_newlines(&mut self, n: usize) -> io::Result<usize> {
+    fn normalise_newlines(&mut self, n: usize) -> usize {
         let mut out = 0;
         for i in 0..n {
             let b = self.buf[i];
@@ -635,19 +652,37 @@ impl<R: BufRead> Decoding<R> {
                 }
                 b => b,
             };
-            if b == b'\n' {
-                self.line_bytes = 0;
-            } else {
-                self.line_bytes += 1;
-                if self.line_bytes > MAX_LINE_BYTES {
-                    return Err(io::Error::new(io::ErrorKind::InvalidData, LineTooLong));
-                }
-            }
             self.at_line_start = b == b'\n';
             self.buf[out] = b;
             out += 1;
         }
-        Ok(out)
+        out
+    }
+
+    /// Follow `bytes` through the CSV grammar; refuse an overlong record.
+    fn track_records(&mut self, bytes: &[u8]) -> io::Result<()> {
+        use CsvState::*;
+        let (delimiter, mut state, mut size) = (self.delimiter, self.state, self.record_bytes);
+        for &b in bytes {
+            state = match (state, b) {
+                (Quoted, b'"') => QuoteInQuoted,
+                (Quoted, _) => Quoted,
+                (QuoteInQuoted, b'"') => Quoted,
+                (FieldStart, b'"') => Quoted,
+                (_, b'\n') => {
+                    size = 0;
+                    FieldStart
+                }
+                (_, b) if b == delimiter => FieldStart,
+                _ => Unquoted,
+            };
+            size += 1;
+            if size > MAX_RECORD_BYTES {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, RecordTooLong));
+            }
+        }
+        (self.state, self.record_bytes) = (state, size);
+        Ok(())
     }
 }
 
@@ -657,6 +692,7 @@ impl<R: BufRead> Read for Decoding<R> {
         let n = available.len().min(out.len());
         out[..n].copy_from_slice(&available[..n]);
         self.consume(n);
+        self.track_records(&out[..n])?;
         Ok(n)
     }
 }
@@ -664,7 +700,7 @@ impl<R: BufRead> Read for Decoding<R> {
 fn sheet_error_from_io(e: io::Error) -> SheetError {
     match e.get_ref() {
         Some(inner) if inner.is::<BadEncoding>() => SheetError::Encoding,
-        Some(inner) if inner.is::<LineTooLong>() => SheetError::Malformed(inner.to_string()),
+        Some(inner) if inner.is::<RecordTooLong>() => SheetError::Malformed(inner.to_string()),
         _ => SheetError::Io(e),
     }
 }
@@ -678,8 +714,9 @@ fn sheet_error_from_csv(e: csv::Error) -> SheetError {
 }
 
 /// The delimiter, from an Excel `sep=X` first line (then also returned: the
-/// length of that line to skip) or from the first non-blank line: the most
-/// frequent of tab, semicolon and comma outside quotes (comma on a tie).
+/// length of that line to skip) or from the first line that has one: the most
+/// frequent of tab, semicolon and comma outside quotes (comma on a tie, and
+/// when no line in `text` has any).
 fn sniff_delimiter(text: &[u8]) -> (u8, Option<usize>) {
     let first_line = text.split(|b| *b == b'\n').next().unwrap_or_default();
     if let [s, e, p, b'=', d] = first_line {
@@ -688,17 +725,22 @@ fn sniff_delimiter(text: &[u8]) -> (u8, Option<usize>) {
             return (*d, Some(skip));
         }
     }
-    let line = text.split(|b| *b == b'\n').find(|l| l.iter().any(|b| !b.is_ascii_whitespace())).unwrap_or_default();
-    let (mut quoted, mut tabs, mut semicolons, mut commas) = (false, 0, 0, 0);
-    for b in line {
-        match b {
-            b'"' => quoted = !quoted,
-            b'\t' if !quoted => tabs += 1,
-            b';' if !quoted => semicolons += 1,
-            b',' if !quoted => commas += 1,
-            _ => {}
+    let counts = |line: &[u8]| {
+        let (mut quoted, mut tabs, mut semicolons, mut commas) = (false, 0, 0, 0);
+        for b in line {
+            match b {
+                b'"' => quoted = !quoted,
+                b'\t' if !quoted => tabs += 1,
+                b';' if !quoted => semicolons += 1,
+                b',' if !quoted => commas += 1,
+                _ => {}
+            }
         }
-    }
+        (tabs, semicolons, commas)
+    };
+    // A title line before the header ("DANH SÁCH …") may have no delimiter.
+    let (tabs, semicolons, commas) =
+        text.split(|b| *b == b'\n').map(counts).find(|c| *c != (0, 0, 0)).unwrap_or_default();
     let delimiter = if commas >= tabs && commas >= semicolons {
         b','
     } else if tabs >= semicolons {
@@ -721,6 +763,7 @@ where
         text.consume(skip);
         line_offset = 1;
     }
+    text.delimiter = delimiter;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -732,7 +775,7 @@ where
         // Every record ends with its own "\n" (see `Decoding`), so the line it
         // starts on is the line after it minus its line breaks.
         let breaks: u64 = record.iter().map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64).sum();
-        let line = reader.position().line() - 1 - breaks + line_offset;
+        let line = reader.position().line().saturating_sub(1 + breaks) + line_offset;
         rows.push(line, record.iter().map(str::to_owned).collect())?;
     }
     Ok(())
@@ -1151,6 +1194,41 @@ mod tests {
         let text = format!("{},{VI_HEADER}\n", header.join(","));
         let e = sheet_error(read_bytes(text.as_bytes()));
         assert!(matches!(e, SheetError::TooManyColumns { max: MAX_COLUMNS }), "{e:?}");
+    }
+
+    #[test]
+    fn sheet_title_line_without_delimiters() {
+        let text = format!("DANH SÁCH NGƯỜI LAO ĐỘNG\n{}\n1;A;1/1/1990;Nam;22504;x\n", VI_HEADER.replace(',', ";"));
+        let r = read_bytes(text.as_bytes()).unwrap();
+        assert_eq!(r.rows[0].get(Field::FullName), "A");
+        assert_eq!(r.rows[0].line, 3);
+    }
+
+    #[test]
+    fn sheet_overlong_csv_record_is_refused() {
+        // An unclosed quote swallows the rest of the file into one field.
+        let mut text = format!("{VI_HEADER}\n1,A,1/1/1990,Nam,22504,x\n2,\"B,1/1/1990,Nam,22504,x\n");
+        let line = "3,C,1/1/1990,Nam,22504,x,\"\"quoted\"\" is fine\n";
+        while text.len() <= MAX_RECORD_BYTES + 1000 {
+            text.push_str(line);
+        }
+        let mut seen = 0;
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_rows(
+            &write(&dir, "f.csv", text.as_bytes()),
+            |_| Ok(()),
+            |_| {
+                seen += 1;
+                Ok(())
+            },
+        )
+        .unwrap_err();
+        let e = e.downcast_ref::<SheetError>().expect("a SheetError");
+        assert!(matches!(e, SheetError::Malformed(_)), "{e:?}");
+        assert_eq!(seen, 1);
+        // The same lines with the quote closed are read.
+        let closed = text.replacen("2,\"B,", "2,\"B\",", 1);
+        assert!(read_bytes(closed.as_bytes()).unwrap().rows.len() > 1000);
     }
 
     #[test]

@@ -316,8 +316,10 @@ impl RejectsWriter {
 /// `workbook.add_worksheet_with_constant_memory()` (rows are written in
 /// order, so nothing else changes); without it every cell stays in memory
 /// until `finish`.
+/// Rows are written in order and flushed to a temporary file as they come, so
+/// a million rejected rows need no more memory than a few.
 fn new_sheet(workbook: &mut Workbook) -> anyhow::Result<&mut Worksheet> {
-    Ok(workbook.add_worksheet())
+    Ok(workbook.add_worksheet_with_constant_memory()?)
 }
 
 #[cfg(test)]

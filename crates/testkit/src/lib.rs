@@ -50,6 +50,7 @@ pub struct TestApp {
     pub db: Db,
     pub database_url: String,
     _dir: Option<tempfile::TempDir>,
+    _data: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -63,13 +64,15 @@ impl TestApp {
         let db = Db::connect(&database_url).await?;
         ketnoi::prepare(&db).await?;
         ketnoi::demo::seed_accounts(&db).await?;
-        let app = ketnoi::app(db.clone(), Settings::default());
+        let data = tempfile::tempdir()?;
+        let settings = Settings { data_dir: data.path().to_owned(), ..Settings::default() };
+        let app = ketnoi::app(db.clone(), settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
         tokio::spawn(async move {
             let _ = ketnoi::serve(listener, app).await;
         });
-        Ok(TestApp { base: format!("http://{addr}"), db, database_url, _dir: dir })
+        Ok(TestApp { base: format!("http://{addr}"), db, database_url, _dir: dir, _data: data })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -135,6 +138,15 @@ impl Browser {
         body.extend_from_slice(fields);
         self.client.post(self.url(path)).form(&body).send().await.expect("POST")
     }
+    /// Upload a file as the multipart field `file` (CSRF token in the query, as the page does).
+    pub async fn upload(&self, path: &str, name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let token = self.csrf().await;
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        let sep = if path.contains('?') { '&' } else { '?' };
+        self.client.post(self.url(&format!("{path}{sep}_csrf={token}"))).multipart(form).send().await.expect("upload")
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
         self.post_form("/login", &[("email", email), ("password", password), ("next", "/")]).await
     }

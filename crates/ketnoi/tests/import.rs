@@ -1,0 +1,146 @@
+//! Importing survey sheets through the page and the API: validation per row,
+//! upsert by CCCD (twice changes nothing), rejected rows back with reasons,
+//! whole-file problems named, progress visible.
+
+use serde_json::Value;
+use std::time::Duration;
+use testkit::{TestApp, COMMUNE_OFFICER, STAFF};
+
+const GOOD: &str = "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Tình trạng việc làm,Trình độ CMKT,Nhu cầu\n\
+056185012345,Nguyễn Thị Đào,05/06/1985,Nữ,22504,Thất nghiệp,Sơ cấp,Việc làm; Học nghề\n\
+056090000123,Trần Văn Đạo,01/01/1990,Nam,22627,Có việc làm,Cao đẳng,\n\
+,Lê Thị Hoa,02/02/1995,Nữ,22624,Không tham gia hoạt động kinh tế,,\n\
+123,Người Sai,31/02/1990,x,99999,?,,\n\
+056185012345,Nguyễn Thị Đào,05/06/1985,Nữ,22504,Thất nghiệp,Sơ cấp,\n";
+
+async fn wait_done(b: &testkit::Browser, id: i64) -> Value {
+    for _ in 0..100 {
+        let job: Value = b.get(&format!("/api/v1/people/imports/{id}")).await.json().await.unwrap();
+        if job["status"] != "running" {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("import {id} did not finish");
+}
+
+#[tokio::test]
+async fn import_from_the_page_twice_with_rejects() {
+    let app = TestApp::spawn().await;
+    let staff = app.login(STAFF).await;
+
+    // The template downloads as XLSX.
+    let r = staff.get("/registry/template.xlsx").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+
+    let r = staff.upload("/registry/import", "khao-sat.csv", GOOD.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&staff, id).await;
+    assert_eq!(job["status"], "done", "{job}");
+    assert_eq!(job["report"]["rows"], 5);
+    assert_eq!(job["report"]["inserted"], 3);
+    assert_eq!(job["report"]["rejected"], 2, "a bad row and the same CCCD twice");
+    let (_, page) = staff.get_text(&location).await;
+    assert!(page.contains(r#"data-testid="inserted">3<"#), "{page}");
+
+    // The rejected rows come back with the line and the reason.
+    let r = staff.get(&format!("/api/v1/people/imports/{id}/rejects")).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("rejects.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&path).unwrap();
+    let sheet = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&sheet).unwrap();
+    let lines: Vec<String> =
+        range.rows().map(|r| r.iter().map(|c| c.to_string()).collect::<Vec<_>>().join("|")).collect();
+    let all = lines.join("\n");
+    assert!(all.contains("Ngày sinh: Ngày không hợp lệ"), "{all}");
+    assert!(all.contains("đã xuất hiện ở một dòng trước"), "{all}");
+    assert!(lines.iter().any(|l| l.starts_with("5|")) && lines.iter().any(|l| l.starts_with("6|")), "{all}");
+
+    // The old commune code 22627 (Khánh Nam) became Tây Khánh Vĩnh.
+    let (_, html) = staff.get_text("/registry?q=tran%20van%20dao").await;
+    assert!(html.contains("Xã Tây Khánh Vĩnh"), "{html}");
+
+    // Importing the same file again creates nobody new.
+    let r = staff.upload("/registry/import", "khao-sat.csv", GOOD.as_bytes().to_vec()).await;
+    let id2: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&staff, id2).await;
+    assert_eq!(job["report"]["inserted"], 0);
+    assert_eq!(job["report"]["updated"], 3);
+    assert_eq!(registry::store::count(&app.db, "56").await.unwrap(), 3);
+}
+
+#[tokio::test]
+async fn whole_file_problems_and_scope() {
+    let app = TestApp::spawn().await;
+    let officer = app.login(COMMUNE_OFFICER).await;
+
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("rong.csv", b"\n\n".to_vec(), "Tệp rỗng"),
+        ("thieu-cot.csv", "Họ và tên,Ghi chú\nA,B\n".as_bytes().to_vec(), "Thiếu cột bắt buộc"),
+        ("anh.png", vec![0x89, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 0x00], "Không"),
+    ];
+    for (name, bytes, expected) in cases {
+        let r = officer.upload("/registry/import", name, bytes).await;
+        if r.status() == 303 {
+            let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+            let job = wait_done(&officer, id).await;
+            assert_eq!(job["status"], "failed", "{name}: {job}");
+            assert!(job["error"].as_str().unwrap().contains(expected), "{name}: {job}");
+        } else {
+            let text = r.text().await.unwrap();
+            assert!(text.contains(expected), "{name}: {text}");
+        }
+    }
+
+    // UTF-16 (Excel "Unicode text") with a row outside the officer's communes.
+    let text = "full_name\tbirth_date\tsex\tward_code\temployment_status\n\
+                Phạm Văn Minh\t01/01/1990\tnam\t22504\temployed\n\
+                Võ Thị Lan\t01/01/1991\tnu\t22366\tunemployed\n";
+    let mut bytes = vec![0xff, 0xfe];
+    for u in text.encode_utf16() {
+        bytes.extend_from_slice(&u.to_le_bytes());
+    }
+    let token = {
+        let (o, _) = platform::auth::store::find_for_login(&app.db, COMMUNE_OFFICER).await.unwrap().unwrap();
+        platform::auth::store::issue_token(&app.db, o.id, "t").await.unwrap()
+    };
+    let form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("unicode.txt"));
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/people/imports"))
+        .bearer_auth(&token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    let started: Value = r.json().await.unwrap();
+    let api = reqwest::Client::new();
+    let mut job = Value::Null;
+    for _ in 0..100 {
+        job = api
+            .get(app.url(started["status_url"].as_str().unwrap()))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if job["status"] != "running" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(job["report"]["inserted"], 1, "{job}");
+    assert_eq!(job["report"]["rejected"], 1, "Nha Trang is not the officer's commune");
+    assert!(job["rejects_url"].is_string());
+}

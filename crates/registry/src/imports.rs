@@ -1,0 +1,350 @@
+//! Import as a background job: upload (page or API), progress, rejected rows.
+
+use crate::import::{self, Report};
+use crate::routes::scope_for;
+use crate::service::Registry;
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Json;
+use platform::audit::{self, Action};
+use platform::auth::{CurrentUser, Role, User};
+use platform::error::{AppError, AppResult};
+use platform::i18n::Lang;
+use platform::jobs::{self, Job};
+use platform::web::{render, Ctx, Page};
+use platform::AppState;
+use serde::Serialize;
+use std::path::PathBuf;
+use tokio::io::AsyncWriteExt;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub const KIND: &str = "people_import";
+/// Largest file accepted (a million survey rows is about 100 MB of CSV).
+pub const MAX_UPLOAD: u64 = 300 * 1024 * 1024;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/registry/import", get(import_page).post(upload_page))
+        .route("/registry/imports/{id}", get(job_page))
+        .route("/registry/template.xlsx", get(template))
+        .routes(routes!(upload_api))
+        .routes(routes!(job_api))
+        .routes(routes!(rejects))
+}
+
+fn imports_dir(st: &AppState) -> PathBuf {
+    st.settings.data_dir.join("imports")
+}
+
+fn rejects_path(st: &AppState, id: i64) -> PathBuf {
+    imports_dir(st).join(format!("{id}-rejected.xlsx"))
+}
+
+/// Stream the multipart field "file" to disk, refusing what is too large.
+async fn receive(st: &AppState, mut mp: Multipart) -> AppResult<(PathBuf, String)> {
+    let dir = imports_dir(st);
+    tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
+    while let Some(mut field) = mp.next_field().await.map_err(|_| AppError::bad("err.sheet.io"))? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        let name: String = field
+            .file_name()
+            .unwrap_or("upload")
+            .chars()
+            .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
+            .take(80)
+            .collect();
+        let path = dir.join(format!("upload-{}-{}", rand_suffix(), if name.is_empty() { "file" } else { &name }));
+        let mut file = tokio::fs::File::create(&path).await.map_err(anyhow::Error::from)?;
+        let mut size = 0u64;
+        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::bad("err.sheet.io"))? {
+            size += chunk.len() as u64;
+            if size > MAX_UPLOAD {
+                drop(file);
+                let _ = tokio::fs::remove_file(&path).await;
+                return Err(AppError::bad("err.too_large"));
+            }
+            file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
+        }
+        file.flush().await.map_err(anyhow::Error::from)?;
+        if size == 0 {
+            let _ = tokio::fs::remove_file(&path).await;
+            return Err(AppError::bad("err.sheet.empty"));
+        }
+        return Ok((path, name));
+    }
+    Err(AppError::bad("import.no_file"))
+}
+
+fn rand_suffix() -> String {
+    format!("{:016x}", rand_u64())
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
+    h.finish()
+}
+
+/// Create the job and run the import in the background.
+async fn start(st: &AppState, ctx: &Ctx, user: &User, path: PathBuf, name: &str) -> AppResult<i64> {
+    let scope = scope_for(user)?;
+    let id = jobs::create(&st.db, KIND, Some(user.id), Some(name)).await?;
+    audit::by_request(
+        &st.db,
+        &st.settings.province_code,
+        ctx,
+        Action::Import,
+        "people",
+        Some(&id.to_string()),
+        Some(name),
+    )
+    .await?;
+    let (st, lang) = (st.clone(), ctx.lang);
+    tokio::spawn(async move {
+        let registry = st.service::<Registry>();
+        let db = st.db.clone();
+        let progress_db = st.db.clone();
+        let last = std::sync::Mutex::new(std::time::Instant::now());
+        let on_progress = move |done: u64, accepted: u64, rejected: u64| {
+            // At most a few updates a second.
+            let mut l = last.lock().expect("lock");
+            if l.elapsed().as_millis() < 300 {
+                return;
+            }
+            *l = std::time::Instant::now();
+            let db = progress_db.clone();
+            tokio::spawn(async move {
+                let _ = jobs::progress(&db, id, done as i64, accepted as i64, rejected as i64).await;
+            });
+        };
+        let opts = import::Options {
+            province: &st.settings.province_code,
+            scope,
+            today: (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive(),
+            lang,
+            rejects: rejects_path(&st, id),
+        };
+        let outcome = import::run(&db, Some(&registry.index), &path, opts, &on_progress).await;
+        let _ = tokio::fs::remove_file(&path).await;
+        match outcome {
+            Ok(report) => {
+                let _ = jobs::progress(
+                    &db,
+                    id,
+                    report.rows as i64,
+                    (report.inserted + report.updated) as i64,
+                    report.rejected as i64,
+                )
+                .await;
+                let _ = jobs::finish(&db, id, Ok(&serde_json::to_string(&report).unwrap_or_default())).await;
+            }
+            Err(e) => {
+                let _ = jobs::finish(&db, id, Err(&import::file_error_message(&e, lang))).await;
+            }
+        }
+    });
+    Ok(id)
+}
+
+fn can_see(user: &User, job: &Job) -> bool {
+    job.kind == KIND && (job.user_id == Some(user.id) || matches!(user.role, Role::Admin | Role::Staff))
+}
+
+async fn load_job(st: &AppState, user: &User, id: i64) -> AppResult<Job> {
+    let job = jobs::get(&st.db, id).await?.ok_or(AppError::NotFound)?;
+    if !can_see(user, &job) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(job)
+}
+
+// ---------- pages ----------
+
+#[derive(Template)]
+#[template(path = "registry/import.html")]
+struct ImportPage {
+    page: Page,
+    recent: Vec<Job>,
+}
+
+async fn import_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
+    scope_for(&user)?;
+    let recent = jobs::recent(&st.db, KIND, Some(user.id), 10).await?;
+    Ok(render(ImportPage { page: ctx.page("import.title"), recent })?.into_response())
+}
+
+async fn upload_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    mp: Multipart,
+) -> AppResult<Response> {
+    scope_for(&user)?;
+    let (path, name) = receive(&st, mp).await?;
+    let id = start(&st, &ctx, &user, path, &name).await?;
+    Ok(Redirect::to(&format!("/registry/imports/{id}")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "registry/job_page.html")]
+struct JobPage {
+    page: Page,
+    job: Job,
+    report: Option<Report>,
+    percent: u64,
+}
+
+/// The progress block alone, which the page polls while the import runs.
+#[derive(Template)]
+#[template(path = "registry/job_body.html")]
+struct JobPartial {
+    page: Page,
+    job: Job,
+    report: Option<Report>,
+    percent: u64,
+}
+
+async fn job_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let job = load_job(&st, &user, id).await?;
+    let report: Option<Report> = job.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
+    let percent = match (&report, job.status.as_str()) {
+        (_, "done") => 100,
+        _ => 0,
+    };
+    let page = ctx.page("import.title");
+    if ctx.htmx {
+        return Ok(render(JobPartial { page, job, report, percent })?.into_response());
+    }
+    Ok(render(JobPage { page, job, report, percent })?.into_response())
+}
+
+async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> {
+    let d = refdata::refdata();
+    let pick = |items: &[refdata::model::CodeItem]| -> Vec<(String, String)> {
+        items
+            .iter()
+            .map(|i| (i.code.clone(), if ctx.lang == Lang::Vi { i.name_vi.clone() } else { i.name_en.clone() }))
+            .collect()
+    };
+    use crate::sheet::Field;
+    let codes = vec![
+        (Field::Sex, vec![("nam".into(), "Nam / male".into()), ("nữ".into(), "Nữ / female".into())]),
+        (Field::Ethnicity, pick(&d.ethnic_groups)),
+        (Field::Education, pick(&d.education)),
+        (Field::Qualification, pick(&d.qualifications)),
+        (
+            Field::EmploymentStatus,
+            vec![
+                ("employed".into(), "Có việc làm".into()),
+                ("unemployed".into(), "Thất nghiệp".into()),
+                ("inactive".into(), "Không tham gia hoạt động kinh tế".into()),
+            ],
+        ),
+        (
+            Field::JobNeed,
+            vec![
+                ("job".into(), "Việc làm".into()),
+                ("training".into(), "Học nghề".into()),
+                ("abroad".into(), "Đi làm việc ở nước ngoài".into()),
+            ],
+        ),
+        (Field::Sector, pick(&d.vsic_sections)),
+    ];
+    let bytes = crate::xlsx_out::template(&codes)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"mau-cung-lao-dong.xlsx\""),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+// ---------- API ----------
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct Started {
+    id: i64,
+    status_url: String,
+}
+
+/// Upload a survey sheet (multipart field `file`: XLSX or CSV). The import runs in
+/// the background: follow `status_url`.
+#[utoipa::path(post, path = "/api/v1/people/imports", tag = "registry",
+    request_body(content_type = "multipart/form-data", description = "field `file`: the XLSX or CSV"),
+    responses((status = 202, body = Started), (status = 400, body = platform::error::ApiError), (status = 403, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn upload_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    mp: Multipart,
+) -> AppResult<Response> {
+    scope_for(&user)?;
+    let (path, name) = receive(&st, mp).await?;
+    let id = start(&st, &ctx, &user, path, &name).await?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(Started { id, status_url: format!("/api/v1/people/imports/{id}") }))
+        .into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct JobStatus {
+    #[serde(flatten)]
+    job: Job,
+    report: Option<Report>,
+    /// Present when rows were rejected.
+    rejects_url: Option<String>,
+}
+
+/// Progress and outcome of an import.
+#[utoipa::path(get, path = "/api/v1/people/imports/{id}", tag = "registry",
+    params(("id" = i64, Path, description = "Import job id")),
+    responses((status = 200, body = JobStatus), (status = 404, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn job_api(
+    State(st): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<JobStatus>> {
+    let job = load_job(&st, &user, id).await?;
+    let report: Option<Report> = job.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
+    let rejects_url =
+        report.as_ref().filter(|r| r.rejected > 0).map(|_| format!("/api/v1/people/imports/{id}/rejects"));
+    Ok(Json(JobStatus { job, report, rejects_url }))
+}
+
+/// The rejected rows (XLSX): line, the original cells and the reason.
+#[utoipa::path(get, path = "/api/v1/people/imports/{id}/rejects", tag = "registry",
+    params(("id" = i64, Path, description = "Import job id")),
+    responses((status = 200, description = "XLSX file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+              (status = 404, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn rejects(
+    State(st): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    load_job(&st, &user, id).await?;
+    let bytes = tokio::fs::read(rejects_path(&st, id)).await.map_err(|_| AppError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"dong-bi-tu-choi-{id}.xlsx\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -46,6 +46,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(refdata::routes::router())
         .merge(registry::routes::router())
         .merge(registry::imports::router())
+        .merge(registry::lists::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).

@@ -75,6 +75,46 @@ async fn import_from_the_page_twice_with_rejects() {
     assert_eq!(job["report"]["inserted"], 0);
     assert_eq!(job["report"]["updated"], 3);
     assert_eq!(registry::store::count(&app.db, "56").await.unwrap(), 3);
+
+    // An exported list has the template's columns, so it imports back unchanged.
+    let r = staff.get("/registry/export.csv?status=unemployed").await;
+    assert_eq!(r.status(), 200);
+    let csv = r.bytes().await.unwrap().to_vec();
+    let text = String::from_utf8(csv.clone()).unwrap();
+    assert!(text.starts_with("\u{feff}Số CCCD,Họ và tên"), "{text}");
+    assert_eq!(text.lines().count(), 2, "one unemployed person: {text}");
+    assert!(text.contains("056185012345,Nguyễn Thị Đào,05/06/1985,nữ"));
+    let r = staff.upload("/registry/import", "xuat.csv", csv).await;
+    let id3: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&staff, id3).await;
+    assert_eq!((job["report"]["inserted"].as_u64(), job["report"]["updated"].as_u64()), (Some(0), Some(1)), "{job}");
+    let r = staff.get("/registry/export.xlsx").await;
+    assert!(r.bytes().await.unwrap().starts_with(b"PK"));
+
+    // A saved list keeps the filters, not the rows.
+    let r = staff
+        .post_form(
+            "/registry/lists",
+            &[("name", "Thất nghiệp cần việc"), ("query", "status=unemployed&need=job&page=3")],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/registry?status=unemployed&need=job");
+    let (_, html) = staff.get_text("/registry").await;
+    assert!(html.contains("Thất nghiệp cần việc"));
+    let log: Value = {
+        let token = platform::auth::store::issue_token(&app.db, 1, "t").await.unwrap();
+        reqwest::Client::new()
+            .get(app.url("/api/v1/audit?action=export"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    assert_eq!(log["total"], 2, "exports are audited");
 }
 
 #[tokio::test]

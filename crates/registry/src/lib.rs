@@ -4,6 +4,7 @@
 
 pub mod import;
 pub mod imports;
+pub mod lists;
 pub mod model;
 pub mod routes;
 pub mod rules;

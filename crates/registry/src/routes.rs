@@ -79,7 +79,7 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    fn search_query(&self) -> SearchQuery {
+    pub fn search_query(&self) -> SearchQuery {
         let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         SearchQuery {
             text: self.q.clone(),
@@ -153,6 +153,7 @@ struct ListPage {
     page_no: usize,
     pages: usize,
     query_string: String,
+    saved: Vec<(i64, String, String)>,
 }
 
 #[derive(Template)]
@@ -221,6 +222,7 @@ async fn list_page(
         return Ok(render(partial)?.into_response());
     }
     let page = ListPage {
+        saved: crate::lists::saved_lists(&st.db, user.id).await?,
         page: ctx.page("registry.title"),
         wards: scoped_wards(&st, &scope),
         qualifications: qualification_options(&ctx),

@@ -310,12 +310,68 @@ impl RejectsWriter {
     }
 }
 
-/// A new worksheet for the rejected rows.
+/// A plain table (exports): a header row, then rows of text, in constant memory.
+pub struct TableWriter {
+    workbook: Workbook,
+    path: PathBuf,
+    header: Vec<String>,
+    bold: Format,
+    text: Format,
+    sheet: usize,
+    row: u32,
+}
+
+impl TableWriter {
+    pub fn create(path: &Path, header: &[String]) -> anyhow::Result<Self> {
+        let mut w = TableWriter {
+            workbook: Workbook::new(),
+            path: path.to_owned(),
+            header: header.to_vec(),
+            bold: Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xDDEBF7)),
+            text: Format::new().set_num_format("@"),
+            sheet: 0,
+            row: 0,
+        };
+        w.start_sheet()?;
+        Ok(w)
+    }
+
+    fn start_sheet(&mut self) -> anyhow::Result<()> {
+        let index = self.workbook.worksheets().len();
+        let sheet = new_sheet(&mut self.workbook)?;
+        for (i, h) in self.header.iter().enumerate() {
+            sheet.set_column_width(i as u16, 18)?;
+            sheet.set_column_format(i as u16, &self.text)?;
+            sheet.write_string_with_format(0, i as u16, cell_text(h), &self.bold)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        self.sheet = index;
+        self.row = 1;
+        Ok(())
+    }
+
+    pub fn push(&mut self, cells: &[String]) -> anyhow::Result<()> {
+        if self.row >= SHEET_ROWS {
+            self.start_sheet()?;
+        }
+        let sheet = self.workbook.worksheet_from_index(self.sheet)?;
+        for (i, cell) in cells.iter().enumerate() {
+            if !cell.is_empty() {
+                sheet.write_string_with_format(self.row, i as u16, cell_text(cell), &self.text)?;
+            }
+        }
+        self.row += 1;
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> anyhow::Result<()> {
+        self.workbook.save(&self.path)?;
+        Ok(())
+    }
+}
+
+/// A new worksheet.
 ///
-/// With rust_xlsxwriter's `constant_memory` feature enabled this should be
-/// `workbook.add_worksheet_with_constant_memory()` (rows are written in
-/// order, so nothing else changes); without it every cell stays in memory
-/// until `finish`.
 /// Rows are written in order and flushed to a temporary file as they come, so
 /// a million rejected rows need no more memory than a few.
 fn new_sheet(workbook: &mut Workbook) -> anyhow::Result<&mut Worksheet> {

@@ -5,6 +5,8 @@
 //! file in a temporary folder; `postgres://…` → a fresh schema in that
 //! database, so tests never see each other's rows.
 
+pub mod browser;
+
 use platform::{Db, Settings};
 use rand::Rng;
 use std::net::SocketAddr;

@@ -55,8 +55,8 @@ CREATE TABLE people (
     updated_at TIMESTAMP NOT NULL
 );
 CREATE UNIQUE INDEX people_cccd ON people(province_code, cccd) WHERE cccd IS NOT NULL;
-CREATE INDEX people_ward ON people(province_code, ward_code);
 CREATE INDEX people_phone ON people(province_code, phone);
+-- Also serves filters by commune (its prefix).
 CREATE INDEX people_dup ON people(province_code, ward_code, name_folded, birth_date);
 
 -- A named list a user keeps to act on (the query behind it, not the rows).

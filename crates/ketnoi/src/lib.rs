@@ -95,7 +95,7 @@ pub fn app(db: Db, settings: Settings) -> Router {
         .fallback(|| async { platform::AppError::NotFound })
         .layer(axum::middleware::from_fn_with_state(state.clone(), platform::web::context))
         .layer(sessions)
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(64 * 1024 * 1024))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(registry::imports::MAX_UPLOAD as usize + 1024 * 1024))
         .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             axum::http::HeaderValue::from_static("nosniff"),

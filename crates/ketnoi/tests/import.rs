@@ -184,3 +184,27 @@ async fn whole_file_problems_and_scope() {
     assert_eq!(job["report"]["rejected"], 1, "Nha Trang is not the officer's commune");
     assert!(job["rejects_url"].is_string());
 }
+
+#[tokio::test]
+async fn a_file_that_breaks_halfway_leaves_nothing() {
+    let app = TestApp::spawn().await;
+    let staff = app.login(STAFF).await;
+    // Valid rows, then a quoted cell that never closes: the reader fails after
+    // the first rows were validated and handed to the writer.
+    let mut text = String::from("cccd,full_name,birth_date,sex,ward_code,employment_status\n");
+    for i in 0..50 {
+        text.push_str(&format!("0561850{i:05},Nguyễn Thị Đào,05/06/1985,nữ,22504,employed\n"));
+    }
+    text.push_str("\"");
+    text.push_str(&"x".repeat(9 * 1024 * 1024));
+    let r = staff.upload("/registry/import", "hong.csv", text.into_bytes()).await;
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&staff, id).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(registry::store::count(&app.db, "56").await.unwrap(), 0, "no half file");
+    // Run again once corrected: it goes in whole.
+    let good = GOOD.as_bytes().to_vec();
+    let r = staff.upload("/registry/import", "khao-sat.csv", good).await;
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(wait_done(&staff, id).await["report"]["inserted"], 3);
+}

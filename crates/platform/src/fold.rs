@@ -4,31 +4,51 @@
 //!
 //! "Nguyễn Văn Đào" and "nguyen van dao" fold to the same key.
 
-use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 /// Fold `s` for search: see the module comment.
+///
+/// Hot in imports (every name of a million-row file), so it works per
+/// character: a precomposed letter is replaced by the first character of its
+/// canonical decomposition ("ễ" → "e"), which is what NFD followed by dropping
+/// the marks gives, without building the decomposed string.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    // NFD splits "ễ" into "e" + circumflex + tilde, so the marks can be dropped.
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
+    for c in s.chars() {
         if c.is_whitespace() {
             pending_space = !out.is_empty();
             continue;
         }
+        let base = if c.is_ascii() {
+            c.to_ascii_lowercase()
+        } else if c == 'đ' || c == 'Đ' {
+            'd'
+        } else if is_combining_mark(c) {
+            continue;
+        } else {
+            let mut first = None;
+            decompose_canonical(c, |d| {
+                first.get_or_insert(d);
+            });
+            let b = first.unwrap_or(c);
+            if b.is_ascii() {
+                b.to_ascii_lowercase()
+            } else {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                out.extend(b.to_lowercase());
+                continue;
+            }
+        };
         if pending_space {
             out.push(' ');
             pending_space = false;
         }
-        match c {
-            'đ' | 'Đ' => out.push('d'),
-            c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-            c => out.extend(c.to_lowercase()),
-        }
+        out.push(base);
     }
     out
 }
@@ -61,6 +81,21 @@ mod tests {
         assert_ne!(composed, decomposed);
         assert_eq!(fold(composed), fold(&decomposed));
         assert_eq!(nfc(&decomposed), composed);
+    }
+
+    #[test]
+    fn same_as_decomposing_the_whole_string() {
+        for s in
+            ["Nguyễn Văn Đào", "ĐẶNG THỊ ÁNH", "Trường Cao đẳng Kỹ thuật", "Ơ Đu, Rơ-măm", "Ê-đê", "Huỳnh Ngọc Quý"]
+        {
+            let slow: String = s
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .map(|c| if c == 'đ' || c == 'Đ' { 'd' } else { c })
+                .collect::<String>()
+                .to_lowercase();
+            assert_eq!(fold(s), slow.split_whitespace().collect::<Vec<_>>().join(" "), "{s}");
+        }
     }
 
     #[test]

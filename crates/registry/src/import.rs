@@ -14,8 +14,10 @@ use platform::Db;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-/// Rows per transaction.
+/// Rows per transaction through the async driver (PostgreSQL).
 pub const BATCH: usize = 1000;
+/// Rows per transaction on SQLite's bulk path: large transactions are what make it fast.
+pub const SQLITE_BATCH: usize = 50_000;
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Report {
@@ -83,7 +85,10 @@ pub fn reason(errors: &[platform::error::FieldError], lang: Lang) -> String {
 }
 
 enum Msg {
+    /// Validated rows for the async writer (PostgreSQL).
     Valid(Vec<crate::model::Person>),
+    /// Rows the bulk writer stored (SQLite): index them.
+    Written(Vec<crate::search::Entry>, store::BatchResult),
     Progress(u64, u64),
 }
 
@@ -112,12 +117,52 @@ pub async fn run(
     let path = path.to_owned();
     let province = opts.province.to_owned();
     let (today, lang, rejects_path, scope) = (opts.today, opts.lang, opts.rejects.clone(), opts.scope.clone());
+    // SQLite: a writer thread of its own with rusqlite, so reading and
+    // validating (this thread) and writing (that one) use both cores.
+    let (writer_tx, writer) = match db {
+        Db::Sqlite(pool) => {
+            let mut bulk = crate::bulk::SqliteBulk::open(pool.connect_options().get_filename(), opts.province)?;
+            let (wtx, wrx) = std::sync::mpsc::sync_channel::<Option<Vec<crate::model::Person>>>(2);
+            let tx = tx.clone();
+            let handle = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                while let Ok(msg) = wrx.recv() {
+                    match msg {
+                        Some(batch) => {
+                            let (entries, result) = bulk.write(&batch)?;
+                            tx.blocking_send(Msg::Written(entries, result))
+                                .map_err(|_| anyhow::anyhow!("import stopped"))?;
+                        }
+                        // The whole file was read: only now may a first load commit.
+                        None => {
+                            return bulk.finish(|entries| {
+                                tx.blocking_send(Msg::Written(entries, store::BatchResult::default()))
+                                    .map_err(|_| anyhow::anyhow!("import stopped"))
+                            })
+                        }
+                    }
+                }
+                // The reader gave up: dropping the connection rolls a first load back.
+                Ok(())
+            });
+            (Some(wtx), Some(handle))
+        }
+        Db::Postgres(_) => (None, None),
+    };
+    let batch_size = if writer_tx.is_some() { SQLITE_BATCH } else { BATCH };
+    let reader_writer_tx = writer_tx.clone();
     let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64)> {
         let d = refdata::refdata();
         let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
         let header_cells = std::cell::RefCell::new(Vec::<String>::new());
         let mut seen: HashSet<String> = HashSet::new();
-        let mut batch = Vec::with_capacity(BATCH);
+        let mut batch = Vec::with_capacity(batch_size);
+        // Hand a full batch to whichever writer this backend uses.
+        let flush = |batch: Vec<crate::model::Person>| -> anyhow::Result<()> {
+            match &reader_writer_tx {
+                Some(w) => w.send(Some(batch)).map_err(|_| anyhow::anyhow!("import stopped")),
+                None => tx.blocking_send(Msg::Valid(batch)).map_err(|_| anyhow::anyhow!("import stopped")),
+            }
+        };
         let (mut read, mut rejected, mut uncertain) = (0u64, 0u64, 0u64);
         let rows = sheet::read_rows(
             &path,
@@ -150,9 +195,8 @@ pub async fn run(
                     Ok(p) => {
                         uncertain += u64::from(!p.ward_certain);
                         batch.push(p);
-                        if batch.len() == BATCH {
-                            tx.blocking_send(Msg::Valid(std::mem::take(&mut batch)))
-                                .map_err(|_| anyhow::anyhow!("import stopped"))?;
+                        if batch.len() == batch_size {
+                            flush(std::mem::take(&mut batch))?;
                         }
                     }
                     Err(errors) => {
@@ -175,13 +219,17 @@ pub async fn run(
             },
         )?;
         if !batch.is_empty() {
-            tx.blocking_send(Msg::Valid(batch)).map_err(|_| anyhow::anyhow!("import stopped"))?;
+            flush(batch)?;
+        }
+        if let Some(w) = &reader_writer_tx {
+            w.send(None).map_err(|_| anyhow::anyhow!("import stopped"))?;
         }
         if let Some(r) = rejects {
             r.finish()?;
         }
         Ok((rows, rejected, uncertain))
     });
+    drop(writer_tx);
 
     let mut report = Report::default();
     let mut rejected_so_far = 0;
@@ -197,6 +245,13 @@ pub async fn run(
                 report.inserted += r.inserted;
                 report.updated += r.updated;
             }
+            Msg::Written(entries, r) => {
+                if let Some(index) = index {
+                    index.upsert(&entries);
+                }
+                report.inserted += r.inserted;
+                report.updated += r.updated;
+            }
             Msg::Progress(read, rejected) => {
                 read_so_far = read;
                 rejected_so_far = rejected;
@@ -204,7 +259,12 @@ pub async fn run(
         }
         on_progress(read_so_far, report.inserted + report.updated, rejected_so_far);
     }
-    let (rows, rejected, uncertain) = reader.await??;
+    // A writer's failure explains a reader's "stopped": report it first.
+    let read = reader.await?;
+    if let Some(w) = writer {
+        w.await??;
+    }
+    let (rows, rejected, uncertain) = read?;
     report.rows = rows;
     report.rejected = rejected;
     report.uncertain_wards = uncertain;

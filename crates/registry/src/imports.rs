@@ -34,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(upload_api))
         .routes(routes!(job_api))
         .routes(routes!(rejects))
+        // Survey files are large; other routes keep axum's small default.
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD as usize))
 }
 
 fn imports_dir(st: &AppState) -> PathBuf {

@@ -2,6 +2,7 @@
 //! survey under Circular 01/2022/TT-BLĐTBXH, classified by need and
 //! qualification.
 
+pub mod bulk;
 pub mod import;
 pub mod imports;
 pub mod lists;

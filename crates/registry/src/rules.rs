@@ -74,13 +74,45 @@ pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
     Ok((job, training, abroad))
 }
 
+/// Folded code, Vietnamese name and English name → code, for each coded list
+/// (built once: imports look codes up millions of times).
+struct Lookup(std::collections::HashMap<String, String>);
+
+impl Lookup {
+    fn of(items: &[refdata::model::CodeItem]) -> Lookup {
+        let mut m = std::collections::HashMap::new();
+        for i in items {
+            for key in [&i.name_en, &i.name_vi, &i.code] {
+                m.insert(fold(key), i.code.clone());
+            }
+        }
+        Lookup(m)
+    }
+}
+
+struct Lookups {
+    ethnic: Lookup,
+    education: Lookup,
+    qualification: Lookup,
+    vsic: Lookup,
+}
+
+fn lookups() -> &'static Lookups {
+    static L: std::sync::OnceLock<Lookups> = std::sync::OnceLock::new();
+    L.get_or_init(|| {
+        let d = refdata::refdata();
+        Lookups {
+            ethnic: Lookup::of(&d.ethnic_groups),
+            education: Lookup::of(&d.education),
+            qualification: Lookup::of(&d.qualifications),
+            vsic: Lookup::of(&d.vsic_sections),
+        }
+    })
+}
+
 /// A code from a coded list, given as its code or its name in either language.
-fn code_of(items: &[refdata::model::CodeItem], s: &str) -> Option<String> {
-    let f = fold(s);
-    items
-        .iter()
-        .find(|i| i.code == s.trim() || fold(&i.name_vi) == f || fold(&i.name_en) == f || fold(&i.code) == f)
-        .map(|i| i.code.clone())
+fn code_of(list: &Lookup, s: &str) -> Option<String> {
+    list.0.get(&fold(s)).cloned()
 }
 
 /// Whole VND from "5000000", "5.000.000", "5,000,000".
@@ -229,8 +261,8 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
     let ethnicity = if input.ethnicity.trim().is_empty() {
         None
     } else {
-        let code = code_of(&d.ethnic_groups, &input.ethnicity).or_else(|| {
-            WardCode::parse(&input.ethnicity).ok().and_then(|c| code_of(&d.ethnic_groups, &c.as_str()[3..]))
+        let code = code_of(&lookups().ethnic, &input.ethnicity).or_else(|| {
+            WardCode::parse(&input.ethnicity).ok().and_then(|c| code_of(&lookups().ethnic, &c.as_str()[3..]))
         });
         if code.is_none() {
             errors.push(err("ethnicity", "err.ethnicity.unknown"));
@@ -249,7 +281,7 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
     let education = if input.education.trim().is_empty() {
         None
     } else {
-        let c = code_of(&d.education, &input.education);
+        let c = code_of(&lookups().education, &input.education);
         if c.is_none() {
             errors.push(err("education", "err.code.unknown"));
         }
@@ -258,7 +290,7 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
     let qualification = if input.qualification.trim().is_empty() {
         Some("none".to_owned())
     } else {
-        let c = code_of(&d.qualifications, &input.qualification);
+        let c = code_of(&lookups().qualification, &input.qualification);
         if c.is_none() {
             errors.push(err("qualification", "err.code.unknown"));
         }
@@ -338,7 +370,7 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
     let sector = if !employed || input.sector.trim().is_empty() {
         None
     } else {
-        let c = code_of(&d.vsic_sections, &input.sector.trim().to_uppercase());
+        let c = code_of(&lookups().vsic, &input.sector);
         if c.is_none() {
             errors.push(err("sector", "err.code.unknown"));
         }

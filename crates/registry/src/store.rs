@@ -155,7 +155,7 @@ macro_rules! bind_person {
 }
 
 /// The answers, in the order `bind_person!` binds them.
-const FIELDS: &str = "cccd, full_name, name_folded, birth_date, sex, ethnicity, phone, ward_code, \
+pub(crate) const FIELDS: &str = "cccd, full_name, name_folded, birth_date, sex, ethnicity, phone, ward_code, \
     hamlet, household, legacy_ward_code, ward_certain, education, qualification, training_field, employment_status, \
     occupation_isco, job_position, workplace, enterprise_type, sector, prev_occupation_isco, unemployed_months, \
     inactivity_reason, need_job, need_training, training_trade, need_abroad, abroad_country, expected_wage";
@@ -165,7 +165,8 @@ fn insert_columns() -> String {
 }
 
 /// On a CCCD already registered, the newer survey answers replace the old ones.
-const UPSERT_TAIL: &str = " ON CONFLICT (province_code, cccd) WHERE cccd IS NOT NULL DO UPDATE SET \
+/// `created_at` is kept on update, so `RETURNING created_at` tells new rows from updated ones.
+pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (province_code, cccd) WHERE cccd IS NOT NULL DO UPDATE SET \
     full_name = excluded.full_name, name_folded = excluded.name_folded, birth_date = excluded.birth_date, \
     sex = excluded.sex, ethnicity = excluded.ethnicity, phone = excluded.phone, ward_code = excluded.ward_code, \
     hamlet = excluded.hamlet, household = excluded.household, legacy_ward_code = excluded.legacy_ward_code, \
@@ -177,7 +178,7 @@ const UPSERT_TAIL: &str = " ON CONFLICT (province_code, cccd) WHERE cccd IS NOT 
     inactivity_reason = excluded.inactivity_reason, need_job = excluded.need_job, \
     need_training = excluded.need_training, training_trade = excluded.training_trade, \
     need_abroad = excluded.need_abroad, abroad_country = excluded.abroad_country, \
-    expected_wage = excluded.expected_wage, updated_at = excluded.updated_at RETURNING id";
+    expected_wage = excluded.expected_wage, updated_at = excluded.updated_at";
 
 /// Insert a new person; `Ok(Err(existing_id))` if the CCCD is already registered.
 pub async fn insert(db: &Db, province: &str, p: &Person) -> anyhow::Result<Result<i64, i64>> {
@@ -280,7 +281,8 @@ pub struct BatchResult {
 /// (name, birth date, commune). Importing the same rows again changes nothing
 /// but `updated_at`; a batch is all or nothing. Returns the ids in order.
 pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
-    let now = Utc::now();
+    // Microseconds: what both databases keep, so the RETURNING comparison holds.
+    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
     let mut ids = Vec::with_capacity(people.len());
     let mut result = BatchResult::default();
     with_db!(db, pool => {
@@ -288,26 +290,20 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow:
             let with_cccd: Vec<&Person> = people.iter().filter(|p| p.cccd.is_some()).collect();
             let mut by_cccd = std::collections::HashMap::new();
             for chunk in with_cccd.chunks(200) {
-                // Which of these exist already (to count inserts vs updates).
-                let mut q = QueryBuilder::new("SELECT cccd FROM people WHERE province_code = ");
-                q.push_bind(province).push(" AND cccd IN (");
-                let mut sep = q.separated(", ");
-                for p in chunk {
-                    sep.push_bind(p.cccd.as_ref().map(|c| c.to_string()));
-                }
-                q.push(")");
-                let existing: Vec<(String,)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                result.updated += existing.len() as u64;
-                result.inserted += (chunk.len() - existing.len()) as u64;
                 let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
                 q.push_values(chunk.iter(), |mut b, p| {
                     b.push_bind(province);
                     bind_person!(b, *p);
     b.push_bind(now).push_bind(now);
                 });
-                q.push(UPSERT_TAIL);
-                let got: Vec<(i64,)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                for (p, (id,)) in chunk.iter().zip(got) {
+                q.push(UPSERT_TAIL).push(" RETURNING id, created_at");
+                let got: Vec<(i64, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                for (p, (id, created)) in chunk.iter().zip(got) {
+                    if created == now {
+                        result.inserted += 1;
+                    } else {
+                        result.updated += 1;
+                    }
                     by_cccd.insert(p.cccd.as_ref().map(|c| c.to_string()), id);
                 }
             }

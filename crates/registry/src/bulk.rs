@@ -84,7 +84,7 @@ impl SqliteBulk {
         let conn = Connection::open(path)?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;",
+            "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY; PRAGMA foreign_keys = ON;",
         )?;
         // As sqlx encodes timestamps, so both drivers' rows compare and sort alike.
         let now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);

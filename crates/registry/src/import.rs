@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// Rows per transaction through the async driver (PostgreSQL).
 pub const BATCH: usize = 1000;
 /// Rows per transaction on SQLite's bulk path: large transactions are what make it fast.
-pub const SQLITE_BATCH: usize = 50_000;
+pub const SQLITE_BATCH: usize = 20_000;
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Report {

@@ -1,0 +1,302 @@
+//! Registry figures: a survey import against `sqlite3 .import` (and
+//! PostgreSQL against `\copy`), and name search against PostgreSQL with
+//! `unaccent` + `pg_trgm`.
+
+use crate::{Figure, Stat};
+use anyhow::Context;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const QUERIES: [&str; 12] = [
+    "nguyen van dao",
+    "tran thi thuy",
+    "thuy",
+    "le minh",
+    "pham van hung",
+    "hoang anh",
+    "nguyen thi lan",
+    "vo thanh",
+    "dang thi hoa",
+    "bui duc long",
+    "huynh ngoc",
+    "do xuan son",
+];
+
+fn ms(d: std::time::Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+pub fn postgres_url() -> String {
+    std::env::var("KETNOI_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
+    let out =
+        Command::new("psql").arg(url).args(["-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql]).output().context("psql")?;
+    anyhow::ensure!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Peak resident memory of a child process (VmHWM), polled while it runs.
+fn run_measuring_memory(cmd: &mut Command) -> anyhow::Result<(f64, u64)> {
+    let t = Instant::now();
+    let mut child = cmd.spawn()?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path) {
+            if let Some(kb) =
+                s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            {
+                peak_kb = peak_kb.max(kb);
+            }
+        }
+        if let Some(status) = child.try_wait()? {
+            anyhow::ensure!(status.success(), "{cmd:?} failed");
+            return Ok((ms(t.elapsed()), peak_kb));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// `bench --import-child DB CSV`: import in this process with the search index,
+/// as the server does, and exit (so memory is measured for the import alone).
+pub async fn import_child(db: &str, csv: &str) -> anyhow::Result<()> {
+    let db = platform::Db::connect(db).await?;
+    ketnoi::prepare(&db).await?;
+    let index = registry::search::SearchIndex::new();
+    let dir = tempfile::tempdir()?;
+    let opts = registry::import::Options {
+        province: "56",
+        scope: platform::auth::AreaScope::All,
+        today: chrono::Utc::now().date_naive(),
+        lang: platform::i18n::Lang::Vi,
+        rejects: dir.path().join("rejects.xlsx"),
+    };
+    let report = registry::import::run(&db, Some(&index), Path::new(csv), opts, &|_, _, _| {}).await?;
+    anyhow::ensure!(report.rejected == 0 && index.len() == report.inserted, "import incomplete: {report:?}");
+    Ok(())
+}
+
+pub fn import(rows: u64, reps: usize, with_postgres: bool) -> anyhow::Result<Vec<Figure>> {
+    let dir = tempfile::tempdir()?;
+    let csv = dir.path().join("people.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&csv)?);
+    ketnoi::demo::write_people_csv(&mut w, rows, 7, "56")?;
+    std::io::Write::flush(&mut w)?;
+    drop(w);
+    let mut ours = vec![];
+    let mut base = vec![];
+    let mut peak = 0u64;
+    for i in 0..reps {
+        let db = dir.path().join(format!("k{i}.db"));
+        let exe = std::env::current_exe()?;
+        let (t, kb) = run_measuring_memory(Command::new(exe).args([
+            "--import-child",
+            db.to_str().unwrap(),
+            csv.to_str().unwrap(),
+        ]))?;
+        // The child also migrates and loads reference data: subtract that, measured alone.
+        let prep_db = dir.path().join(format!("p{i}.db"));
+        let t0 = Instant::now();
+        let status = Command::new(crate::figures::ketnoi_binary()?)
+            .args(["--database", prep_db.to_str().unwrap(), "migrate"])
+            .env("RUST_LOG", "warn")
+            .output()?;
+        anyhow::ensure!(status.status.success());
+        ours.push(t - ms(t0.elapsed()));
+        peak = peak.max(kb);
+        let plain = dir.path().join(format!("plain{i}.db"));
+        let t = Instant::now();
+        let st = Command::new("sqlite3").arg(&plain).arg(format!(".import --csv {} people", csv.display())).status()?;
+        anyhow::ensure!(st.success(), "sqlite3 .import failed");
+        base.push(ms(t.elapsed()));
+        for f in [db, prep_db, plain] {
+            let _ = std::fs::remove_file(&f);
+            let _ = std::fs::remove_file(f.with_extension("db-wal"));
+            let _ = std::fs::remove_file(f.with_extension("db-shm"));
+        }
+    }
+    let value = Stat::of(ours);
+    let base = Stat::of(base);
+    let ratio = value.median / base.median;
+    let mut figures = vec![crate::figures::figure(
+        &format!("registry.import.sqlite.{rows}"),
+        &format!("Import {rows} survey rows into SQLite (validate, upsert, index); peak memory {} MB", peak / 1024),
+        "ms",
+        value,
+        "sqlite3 .import of the same CSV into a plain table",
+        base,
+        "≤ 2× sqlite3 .import, < 300 MB",
+        ratio <= 2.0 && peak < 300 * 1024,
+    )];
+    if with_postgres {
+        figures.push(import_postgres(&csv, rows)?);
+    }
+    Ok(figures)
+}
+
+fn import_postgres(csv: &Path, rows: u64) -> anyhow::Result<Figure> {
+    let base_url = postgres_url();
+    let schema = format!("ketnoi_bench_{}", std::process::id());
+    psql(&base_url, &format!("CREATE SCHEMA {schema}"))?;
+    let url = format!("{base_url}?options=-c%20search_path%3D{schema}");
+    let result = (|| -> anyhow::Result<Figure> {
+        let exe = std::env::current_exe()?;
+        let (t, _) = run_measuring_memory(Command::new(exe).args(["--import-child", &url, csv.to_str().unwrap()]))?;
+        psql(&url, "CREATE TABLE plain_people (cccd text, full_name text, birth_date text, sex text, ethnicity text, phone text, ward_code text, education text, qualification text, occupation_isco text, employment_status text, job_need text)")?;
+        let t0 = Instant::now();
+        psql(&url, &format!("\\copy plain_people FROM '{}' WITH (FORMAT csv, HEADER true)", csv.display()))?;
+        let base = ms(t0.elapsed());
+        let value = Stat::of(vec![t]);
+        Ok(crate::figures::figure(
+            &format!("registry.import.postgres.{rows}"),
+            &format!("Import {rows} survey rows into PostgreSQL (validate, upsert, index)"),
+            "ms",
+            value,
+            "psql \\copy of the same CSV into a plain table",
+            Stat::of(vec![base]),
+            "stated beside \\copy (no goal)",
+            true,
+        ))
+    })();
+    psql(&base_url, &format!("DROP SCHEMA {schema} CASCADE"))?;
+    result
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Name search over `people` names: our in-memory index against PostgreSQL
+/// `unaccent` + `pg_trgm` (GIN) answering the same queries (first page + total).
+pub fn search(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
+    let index = registry::search::SearchIndex::new();
+    let mut gen = ketnoi::demo::PeopleGen::new(11, "56");
+    let dir = tempfile::tempdir()?;
+    let names_csv = dir.path().join("names.csv");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&names_csv)?);
+    let mut batch = Vec::with_capacity(100_000);
+    for id in 1..=people as i64 {
+        let p = gen.next_person();
+        std::io::Write::write_all(&mut w, format!("{id},{}\n", p.full_name).as_bytes())?;
+        batch.push(registry::search::Entry {
+            id,
+            name_folded: platform::fold::fold(&p.full_name),
+            ward_code: p.ward_code,
+            birth_date: p.birth_date,
+            female: p.female,
+            qualification: p.qualification.into(),
+            status: registry::model::EmploymentStatus::parse(p.employment_status).expect("status"),
+            need_job: p.job_need == "job",
+            need_training: p.job_need == "training",
+            need_abroad: p.job_need == "abroad",
+        });
+        if batch.len() == 100_000 {
+            index.upsert(&std::mem::take(&mut batch));
+        }
+    }
+    index.upsert(&batch);
+    std::io::Write::flush(&mut w)?;
+    drop(w);
+
+    let mut ours = vec![];
+    let mut totals = vec![];
+    for _ in 0..reps {
+        for q in QUERIES {
+            let query = registry::search::Query { text: q.into(), ..Default::default() };
+            let t = Instant::now();
+            let (ids, total) = index.search(&query, &platform::auth::AreaScope::All, 0, 20);
+            ours.push(ms(t.elapsed()));
+            std::hint::black_box(ids);
+            totals.push(total);
+        }
+    }
+    ours.sort_by(f64::total_cmp);
+    let hits = totals.iter().filter(|t| **t > 0).count();
+    anyhow::ensure!(hits * 4 >= totals.len() * 3, "most benchmark queries must find people ({hits} of {})", totals.len());
+
+    // PostgreSQL with the trigram index people use for this.
+    let base_url = postgres_url();
+    let schema = format!("ketnoi_bench_s{}", std::process::id());
+    psql(&base_url, &format!("CREATE SCHEMA {schema}"))?;
+    let url = format!("{base_url}?options=-c%20search_path%3D{schema},public");
+    let result = (|| -> anyhow::Result<Vec<f64>> {
+        psql(&base_url, "CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS pg_trgm")?;
+        psql(&url, "CREATE TABLE names (id bigint primary key, full_name text)")?;
+        psql(&url, &format!("\\copy names FROM '{}' WITH (FORMAT csv)", names_csv.display()))?;
+        psql(&url, "CREATE FUNCTION f_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$")?;
+        psql(
+            &url,
+            "CREATE INDEX names_trgm ON names USING gin (f_unaccent(lower(full_name)) gin_trgm_ops); ANALYZE names",
+        )?;
+        let mut times = vec![];
+        // One psql session runs every query with \timing: no process start in the figures.
+        let mut script = String::from("\\timing on\n");
+        for _ in 0..reps {
+            for q in QUERIES {
+                let conds = q
+                    .split(' ')
+                    .map(|w| format!("f_unaccent(lower(full_name)) LIKE '%{w}%'"))
+                    .collect::<Vec<_>>()
+                    .join(" AND ");
+                script.push_str(&format!(
+                    "SELECT id, full_name, count(*) OVER () FROM names WHERE {conds} ORDER BY id LIMIT 20;\n"
+                ));
+            }
+        }
+        let out = Command::new("psql")
+            .arg(&url)
+            .args(["-qAtX", "-o", "/dev/null"])
+            .arg("-c")
+            .arg("SET jit = off")
+            .arg("-f")
+            .arg({
+                let f = dir.path().join("q.sql");
+                std::fs::write(&f, &script)?;
+                f
+            })
+            .output()?;
+        anyhow::ensure!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
+        for line in String::from_utf8_lossy(&out.stdout).lines().chain(String::from_utf8_lossy(&out.stderr).lines()) {
+            if let Some(v) = line
+                .strip_prefix("Time: ")
+                .and_then(|r| r.split(' ').next())
+                .and_then(|v| v.replace(',', "").parse::<f64>().ok())
+            {
+                times.push(v);
+            }
+        }
+        Ok(times)
+    })();
+    psql(&base_url, &format!("DROP SCHEMA {schema} CASCADE"))?;
+    let mut base = result?;
+    anyhow::ensure!(base.len() >= QUERIES.len(), "no PostgreSQL timings");
+    base.sort_by(f64::total_cmp);
+    let (p50, p99) = (percentile(&ours, 0.5), percentile(&ours, 0.99));
+    let (b50, b99) = (percentile(&base, 0.5), percentile(&base, 0.99));
+    let stat = |v: &[f64], p50: f64| Stat { median: p50, min: v[0], max: v[v.len() - 1], runs: v.len() };
+    Ok(vec![
+        crate::figures::figure(
+            &format!("registry.search.p50.{people}"),
+            &format!("Name search without diacritics over {people} people, p50 (first page + total)"),
+            "ms",
+            stat(&ours, p50),
+            "PostgreSQL 15 unaccent + pg_trgm GIN, same queries, p50",
+            stat(&base, b50),
+            "p50 < 2 ms and ≥ 10× faster",
+            p50 < 2.0 && p50 * 10.0 <= b50,
+        ),
+        crate::figures::figure(
+            &format!("registry.search.p99.{people}"),
+            &format!("Name search without diacritics over {people} people, p99"),
+            "ms",
+            stat(&ours, p99),
+            "PostgreSQL 15 unaccent + pg_trgm GIN, same queries, p99",
+            stat(&base, b99),
+            "p99 < 10 ms",
+            p99 < 10.0,
+        ),
+    ])
+}

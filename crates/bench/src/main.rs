@@ -167,7 +167,7 @@ async fn main() -> anyhow::Result<()> {
         for f in &results.figures {
             if let Some(c) = committed.figures.iter().find(|c| c.key == f.key) {
                 // Ratios far below 1 are dominated by timer noise: allow a floor.
-            if f.ratio > 2.0 * c.ratio.max(0.01) {
+                if f.ratio > 2.0 * c.ratio.max(0.01) {
                     regressions.push(format!("{}: ratio {:.2} vs committed {:.2}", f.key, f.ratio, c.ratio));
                 }
             }

@@ -63,6 +63,9 @@ fn run_measuring_memory(cmd: &mut Command) -> anyhow::Result<(f64, u64)> {
 /// `bench --import-child DB CSV`: import in this process with the search index,
 /// as the server does, and exit (so memory is measured for the import alone).
 pub async fn import_child(db: &str, csv: &str) -> anyhow::Result<()> {
+    if std::env::var("RUST_LOG").is_ok() {
+        let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::from_default_env()).try_init();
+    }
     let db = platform::Db::connect(db).await?;
     ketnoi::prepare(&db).await?;
     let index = registry::search::SearchIndex::new();
@@ -215,7 +218,11 @@ pub fn search(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
     }
     ours.sort_by(f64::total_cmp);
     let hits = totals.iter().filter(|t| **t > 0).count();
-    anyhow::ensure!(hits * 4 >= totals.len() * 3, "most benchmark queries must find people ({hits} of {})", totals.len());
+    anyhow::ensure!(
+        hits * 4 >= totals.len() * 3,
+        "most benchmark queries must find people ({hits} of {})",
+        totals.len()
+    );
 
     // PostgreSQL with the trigram index people use for this.
     let base_url = postgres_url();

@@ -99,10 +99,12 @@ impl SqliteBulk {
         self.initial.is_some()
     }
 
-    fn write_initial(&mut self, people: &[Person]) -> anyhow::Result<BatchResult> {
+    fn write_initial(&mut self, people: &[Person]) -> anyhow::Result<(Vec<Entry>, BatchResult)> {
         let init = self.initial.as_mut().expect("initial");
         if !init.begun {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            // Let SQLite sort with a second thread when it rebuilds the indexes.
+            self.conn.execute_batch("PRAGMA threads = 2")?;
             init.begun = true;
             let mut stmt = self.conn.prepare(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people' AND sql IS NOT NULL",
@@ -119,13 +121,15 @@ impl SqliteBulk {
         let insert_sql =
             format!("INSERT INTO people (province_code, {FIELDS}, created_at, updated_at) VALUES ({placeholders})");
         let mut result = BatchResult::default();
+        let mut entries = Vec::with_capacity(people.len());
         let mut insert = self.conn.prepare_cached(&insert_sql)?;
         for p in people {
             let v = values(&self.province, &self.now, p);
             if p.cccd.is_none() {
                 let key = (p.ward_code.to_string(), platform::fold::fold(&p.full_name), p.birth_date.to_string());
-                if init.without_cccd.contains_key(&key) {
+                if let Some(id) = init.without_cccd.get(&key) {
                     // The same person twice in the file without CCCD: the first row stands.
+                    entries.push(entry_of(*id, p));
                     result.updated += 1;
                     continue;
                 }
@@ -134,60 +138,34 @@ impl SqliteBulk {
             } else {
                 insert.execute(params_from_iter(v.iter()))?;
             }
+            entries.push(entry_of(self.conn.last_insert_rowid(), p));
             result.inserted += 1;
         }
-        Ok(result)
+        Ok((entries, result))
     }
 
-    /// End the import: on a first load, rebuild the indexes and commit, then
-    /// hand back what the search index needs, in batches.
-    pub fn finish(mut self, mut on_entries: impl FnMut(Vec<Entry>) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    /// End the import: on a first load, rebuild the indexes and commit.
+    pub fn finish(mut self) -> anyhow::Result<()> {
         let Some(init) = self.initial.take() else { return Ok(()) };
         if !init.begun {
             return Ok(());
         }
+        let t = std::time::Instant::now();
         for sql in &init.indexes {
             self.conn.execute_batch(sql)?;
         }
         self.conn.execute_batch("COMMIT")?;
-        let mut stmt = self.conn.prepare(
-            "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status, need_job, \
-             need_training, need_abroad FROM people WHERE province_code = ?1 AND updated_at = ?2",
-        )?;
-        let mut rows = stmt.query(rusqlite::params![self.province, self.now])?;
-        let mut batch = Vec::with_capacity(50_000);
-        while let Some(r) = rows.next()? {
-            let birth: String = r.get(3)?;
-            let status: String = r.get(6)?;
-            batch.push(Entry {
-                id: r.get(0)?,
-                name_folded: r.get(1)?,
-                ward_code: r.get(2)?,
-                birth_date: chrono::NaiveDate::parse_from_str(&birth, "%F")?,
-                female: r.get::<_, String>(4)? == "female",
-                qualification: r.get(5)?,
-                status: crate::model::EmploymentStatus::parse(&status)
-                    .unwrap_or(crate::model::EmploymentStatus::Inactive),
-                need_job: r.get(7)?,
-                need_training: r.get(8)?,
-                need_abroad: r.get(9)?,
-            });
-            if batch.len() == 50_000 {
-                on_entries(std::mem::take(&mut batch))?;
-            }
-        }
-        if !batch.is_empty() {
-            on_entries(batch)?;
-        }
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "indexes rebuilt and committed");
         Ok(())
     }
 
     /// Upsert `people` in one transaction: by CCCD, else by (name, birth date, commune).
-    /// On a first load, rows join the file's single transaction and their index
-    /// entries come from [`SqliteBulk::finish`] instead (after the commit).
+    /// On a first load, rows join the file's single transaction, committed by
+    /// [`SqliteBulk::finish`]; their index entries are returned at once, and the
+    /// caller takes them out of the search index again if the load fails.
     pub fn write(&mut self, people: &[Person]) -> anyhow::Result<(Vec<Entry>, BatchResult)> {
         if self.initial.is_some() {
-            return Ok((vec![], self.write_initial(people)?));
+            return self.write_initial(people);
         }
         let placeholders = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
         let upsert_sql = format!(

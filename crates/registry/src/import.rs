@@ -117,11 +117,13 @@ pub async fn run(
     let path = path.to_owned();
     let province = opts.province.to_owned();
     let (today, lang, rejects_path, scope) = (opts.today, opts.lang, opts.rejects.clone(), opts.scope.clone());
+    let mut initial = false;
     // SQLite: a writer thread of its own with rusqlite, so reading and
     // validating (this thread) and writing (that one) use both cores.
     let (writer_tx, writer) = match db {
         Db::Sqlite(pool) => {
             let mut bulk = crate::bulk::SqliteBulk::open(pool.connect_options().get_filename(), opts.province)?;
+            initial = bulk.is_initial();
             let (wtx, wrx) = std::sync::mpsc::sync_channel::<Option<Vec<crate::model::Person>>>(2);
             let tx = tx.clone();
             let handle = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -133,12 +135,7 @@ pub async fn run(
                                 .map_err(|_| anyhow::anyhow!("import stopped"))?;
                         }
                         // The whole file was read: only now may a first load commit.
-                        None => {
-                            return bulk.finish(|entries| {
-                                tx.blocking_send(Msg::Written(entries, store::BatchResult::default()))
-                                    .map_err(|_| anyhow::anyhow!("import stopped"))
-                            })
-                        }
+                        None => return bulk.finish(),
                     }
                 }
                 // The reader gave up: dropping the connection rolls a first load back.
@@ -150,6 +147,7 @@ pub async fn run(
     };
     let batch_size = if writer_tx.is_some() { SQLITE_BATCH } else { BATCH };
     let reader_writer_tx = writer_tx.clone();
+    let started = std::time::Instant::now();
     let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64)> {
         let d = refdata::refdata();
         let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
@@ -227,11 +225,14 @@ pub async fn run(
         if let Some(r) = rejects {
             r.finish()?;
         }
+        tracing::debug!(ms = started.elapsed().as_millis() as u64, rows, "file read and validated");
         Ok((rows, rejected, uncertain))
     });
     drop(writer_tx);
 
     let mut report = Report::default();
+    // Ids indexed from a first load not yet committed: taken out again if it fails.
+    let mut indexed: Vec<i64> = Vec::new();
     let mut rejected_so_far = 0;
     let mut read_so_far = 0;
     while let Some(msg) = rx.recv().await {
@@ -248,6 +249,9 @@ pub async fn run(
             Msg::Written(entries, r) => {
                 if let Some(index) = index {
                     index.upsert(&entries);
+                    if initial {
+                        indexed.extend(entries.iter().map(|e| e.id));
+                    }
                 }
                 report.inserted += r.inserted;
                 report.updated += r.updated;
@@ -259,11 +263,19 @@ pub async fn run(
         }
         on_progress(read_so_far, report.inserted + report.updated, rejected_so_far);
     }
+    tracing::debug!(ms = started.elapsed().as_millis() as u64, "all written and indexed");
     // A writer's failure explains a reader's "stopped": report it first.
     let read = reader.await?;
-    if let Some(w) = writer {
-        w.await??;
+    let written = match writer {
+        Some(w) => w.await?,
+        None => Ok(()),
+    };
+    if written.is_err() || read.is_err() {
+        if let Some(index) = index {
+            index.remove(&indexed);
+        }
     }
+    written?;
     let (rows, rejected, uncertain) = read?;
     report.rows = rows;
     report.rejected = rejected;

@@ -44,22 +44,34 @@ pub struct Query {
     pub born: Option<(NaiveDate, NaiveDate)>,
 }
 
+/// Words kept per person (for updates); longer names keep their first words
+/// and fall back to a scan of all words when removed.
+const WORDS_PER_DOC: usize = 5;
+
+#[derive(Clone, Copy, Default)]
+struct Doc {
+    /// Term ids of the name's distinct words.
+    terms: [u32; WORDS_PER_DOC],
+    len: u8,
+    overflow: bool,
+    /// Birth date as days from the common era.
+    birth: i32,
+}
+
 #[derive(Default)]
 struct Inner {
-    terms: BTreeMap<String, RoaringBitmap>,
+    /// Folded word → term id (sorted, for prefix ranges).
+    term_ids: BTreeMap<String, u32>,
+    /// Term id → people whose name has that word.
+    postings: Vec<RoaringBitmap>,
     wards: HashMap<String, RoaringBitmap>,
     female: RoaringBitmap,
     qualification: HashMap<String, RoaringBitmap>,
     status: HashMap<&'static str, RoaringBitmap>,
     needs: HashMap<&'static str, RoaringBitmap>,
     all: RoaringBitmap,
-    /// id → (words, birth date as days) for updates and the date filter.
-    docs: HashMap<u32, (Vec<String>, i32)>,
-}
-
-#[derive(Default)]
-pub struct SearchIndex {
-    inner: RwLock<Inner>,
+    /// Indexed by person id (ids are dense): compact, no allocation per person.
+    docs: Vec<Doc>,
 }
 
 fn days(d: NaiveDate) -> i32 {
@@ -69,15 +81,25 @@ fn days(d: NaiveDate) -> i32 {
 use chrono::Datelike;
 
 impl Inner {
+    fn term(&mut self, word: &str) -> u32 {
+        if let Some(id) = self.term_ids.get(word) {
+            return *id;
+        }
+        let id = self.postings.len() as u32;
+        self.term_ids.insert(word.to_owned(), id);
+        self.postings.push(RoaringBitmap::new());
+        id
+    }
+
     fn remove(&mut self, id: u32) {
-        if let Some((words, _)) = self.docs.remove(&id) {
-            for w in words {
-                if let Some(b) = self.terms.get_mut(&w) {
-                    b.remove(id);
-                    if b.is_empty() {
-                        self.terms.remove(&w);
-                    }
-                }
+        let doc = self.docs.get(id as usize).copied().unwrap_or_default();
+        if doc.overflow {
+            for b in &mut self.postings {
+                b.remove(id);
+            }
+        } else {
+            for t in &doc.terms[..doc.len as usize] {
+                self.postings[*t as usize].remove(id);
             }
         }
         for b in self.wards.values_mut().chain(self.qualification.values_mut()) {
@@ -95,13 +117,24 @@ impl Inner {
         if self.all.contains(id) {
             self.remove(id);
         }
-        let mut words: Vec<String> = e.name_folded.split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
-        words.sort();
-        words.dedup();
-        for w in &words {
-            self.terms.entry(w.clone()).or_default().insert(id);
+        let mut doc = Doc { birth: days(e.birth_date), ..Doc::default() };
+        for w in e.name_folded.split(' ').filter(|w| !w.is_empty()) {
+            let t = self.term(w);
+            if doc.terms[..doc.len as usize].contains(&t) {
+                continue;
+            }
+            self.postings[t as usize].insert(id);
+            if (doc.len as usize) < WORDS_PER_DOC {
+                doc.terms[doc.len as usize] = t;
+                doc.len += 1;
+            } else {
+                doc.overflow = true;
+            }
         }
-        self.docs.insert(id, (words, days(e.birth_date)));
+        if self.docs.len() <= id as usize {
+            self.docs.resize(id as usize + 1, Doc::default());
+        }
+        self.docs[id as usize] = doc;
         self.wards.entry(e.ward_code.clone()).or_default().insert(id);
         self.qualification.entry(e.qualification.clone()).or_default().insert(id);
         self.status.entry(e.status.as_str()).or_default().insert(id);
@@ -120,8 +153,20 @@ impl Inner {
     fn prefixed(&self, prefix: &str) -> RoaringBitmap {
         let mut upper = prefix.to_owned();
         upper.push(char::MAX);
-        self.terms.range(prefix.to_owned()..upper).map(|(_, b)| b).fold(RoaringBitmap::new(), |acc, b| acc | b)
+        self.term_ids
+            .range(prefix.to_owned()..upper)
+            .map(|(_, t)| &self.postings[*t as usize])
+            .fold(RoaringBitmap::new(), |acc, b| acc | b)
     }
+
+    fn exact(&self, word: &str) -> Option<&RoaringBitmap> {
+        self.term_ids.get(word).map(|t| &self.postings[*t as usize])
+    }
+}
+
+#[derive(Default)]
+pub struct SearchIndex {
+    inner: RwLock<Inner>,
 }
 
 impl SearchIndex {
@@ -133,6 +178,18 @@ impl SearchIndex {
         let mut inner = self.inner.write().expect("index lock");
         for e in entries {
             inner.add(e);
+        }
+    }
+
+    /// Take people out (a first load that was rolled back).
+    pub fn remove(&self, ids: &[i64]) {
+        let mut inner = self.inner.write().expect("index lock");
+        for id in ids {
+            if let Ok(id) = u32::try_from(*id) {
+                if inner.all.contains(id) {
+                    inner.remove(id);
+                }
+            }
         }
     }
 
@@ -164,7 +221,7 @@ impl SearchIndex {
             if i + 1 == words.len() && last_is_prefix {
                 continue;
             }
-            match inner.terms.get(w) {
+            match inner.exact(w) {
                 Some(b) => exact.push(b),
                 None => return (vec![], 0),
             }
@@ -203,7 +260,7 @@ impl SearchIndex {
         let mut set = acc.unwrap_or_else(|| inner.all.clone());
         if let Some((from, to)) = q.born {
             let (from, to) = (days(from), days(to));
-            set.retain(|id| inner.docs.get(&id).is_some_and(|(_, b)| (from..=to).contains(b)));
+            set.retain(|id| inner.docs.get(id as usize).is_some_and(|d| (from..=to).contains(&d.birth)));
         }
         let total = set.len();
         let ids = set.iter().skip(offset).take(limit).map(i64::from).collect();
@@ -279,6 +336,17 @@ mod tests {
             ..q("")
         };
         assert_eq!(i.search(&born, &AreaScope::All, 0, 20).1, 0);
+    }
+
+    #[test]
+    fn long_names_are_removed_on_update_too() {
+        let i = idx();
+        i.upsert(&[entry(9, "Công Tôn Nữ Thị Minh Khai Hồng", "22504", true)]);
+        assert_eq!(i.search(&q("hong"), &AreaScope::All, 0, 20), (vec![9], 1), "the 7th word is indexed");
+        i.upsert(&[entry(9, "Lê Thị Hoa", "22504", true)]);
+        assert_eq!(i.search(&q("hong"), &AreaScope::All, 0, 20).1, 0);
+        assert_eq!(i.search(&q("cong ton"), &AreaScope::All, 0, 20).1, 0);
+        assert_eq!(i.search(&q("le thi hoa"), &AreaScope::All, 0, 20), (vec![9], 1));
     }
 
     #[test]

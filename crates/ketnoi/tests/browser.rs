@@ -24,10 +24,9 @@ async fn commune_officer_logs_in_switches_language_sees_own_communes_logs_out() 
 
     // Switch to English.
     click(&c, "[data-testid=lang-switch]").await;
-    let communes = c.wait().for_element(Locator::Css("[data-testid=my-communes]")).await.unwrap();
-    let lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
-    assert_eq!(lang.as_deref(), Some("en"));
-    let mine = communes.text().await.unwrap();
+    // The new page is in English (waiting for it, not for the old page's elements).
+    c.wait().for_element(Locator::Css("html[lang=en] [data-testid=my-communes]")).await.unwrap();
+    let mine = text(&c, "[data-testid=my-communes]").await;
     assert!(mine.contains("Xã Đại Lãnh") && mine.contains("Xã Tây Khánh Vĩnh"), "{mine}");
     assert!(c.source().await.unwrap().contains("Your communes"));
     shot(&c, "home-en").await;

@@ -99,15 +99,8 @@ async fn commune_officer_finds_a_person_without_diacritics_and_reads_the_record_
 
     // The same record in English.
     click(&c, "[data-testid=lang-switch]").await;
-    let mut lang = None;
-    for _ in 0..50 {
-        lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
-        if lang.as_deref() == Some("en") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(lang.as_deref(), Some("en"));
+    // Wait for the new page (the old one's elements vanish while it loads).
+    c.wait().for_element(Locator::Css("html[lang=en] [data-testid=cccd]")).await.unwrap();
     assert_eq!(text(&c, "[data-testid=cccd]").await, "056185012345", "still the person's page");
     let html = c.source().await.unwrap();
     assert!(html.contains("Date of birth") && !html.contains("Ngày sinh"), "the page is in English");

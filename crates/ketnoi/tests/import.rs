@@ -208,3 +208,24 @@ async fn a_file_that_breaks_halfway_leaves_nothing() {
     let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
     assert_eq!(wait_done(&staff, id).await["report"]["inserted"], 3);
 }
+
+#[tokio::test]
+async fn an_officer_cannot_overwrite_someone_in_another_commune() {
+    let app = TestApp::spawn().await;
+    let staff = app.login(STAFF).await;
+    let nha_trang = "cccd,full_name,birth_date,sex,ward_code,employment_status\n056090000123,Trần Văn Đạo,01/01/1990,nam,22366,employed\n";
+    let r = staff.upload("/registry/import", "nt.csv", nha_trang.as_bytes().to_vec()).await;
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    assert_eq!(wait_done(&staff, id).await["report"]["inserted"], 1);
+
+    // The officer of Đại Lãnh sends the same CCCD with their own commune.
+    let officer = app.login(COMMUNE_OFFICER).await;
+    let grab = "cccd,full_name,birth_date,sex,ward_code,employment_status\n056090000123,Trần Văn Đạo,01/01/1990,nam,22504,unemployed\n056185012345,Nguyễn Thị Đào,05/06/1985,nữ,22504,unemployed\n";
+    let r = officer.upload("/registry/import", "grab.csv", grab.as_bytes().to_vec()).await;
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&officer, id).await;
+    assert_eq!(job["report"]["rejected"], 1, "{job}");
+    assert_eq!(job["report"]["inserted"], 1);
+    let (_, html) = staff.get_text("/registry?q=056090000123").await;
+    assert!(html.contains("Phường Nha Trang") && html.contains("Có việc làm"), "unchanged: {html}");
+}

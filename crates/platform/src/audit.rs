@@ -150,8 +150,8 @@ pub async fn search(db: &Db, f: &Filter) -> anyhow::Result<(Vec<Entry>, i64)> {
     // Optional filters as "$n IS NULL OR …" keep one statement for every combination.
     let filter = "($1 IS NULL OR actor LIKE $1) AND ($2 IS NULL OR action = $2) AND ($3 IS NULL OR entity = $3)
         AND ($4 IS NULL OR entity_id = $4) AND ($5 IS NULL OR at >= $5) AND ($6 IS NULL OR at < $6)";
-    let page = f.page.unwrap_or(1).max(1);
-    let offset = i64::from((page - 1) * PAGE_SIZE);
+    let page = f.page.unwrap_or(1).clamp(1, 1_000_000);
+    let offset = i64::from(page - 1) * i64::from(PAGE_SIZE);
     let list_sql = format!(
         "SELECT id, at, user_id, actor, action, entity, entity_id, detail, ip FROM audit_log WHERE {filter}
          ORDER BY at DESC, id DESC LIMIT {PAGE_SIZE} OFFSET $7"

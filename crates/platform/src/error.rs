@@ -30,6 +30,9 @@ pub enum AppError {
     BadRequest { key: &'static str, args: Vec<(&'static str, String)> },
     #[error("invalid input")]
     Invalid(Vec<FieldError>),
+    /// The record exists already (a message key).
+    #[error("conflict: {key}")]
+    Conflict { key: &'static str },
     #[error("too many attempts")]
     TooManyAttempts { wait_minutes: u64 },
     #[error("csrf")]
@@ -61,6 +64,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -73,6 +77,7 @@ impl AppError {
             AppError::Csrf => "csrf",
             AppError::BadRequest { .. } => "bad_request",
             AppError::Invalid(_) => "invalid",
+            AppError::Conflict { .. } => "conflict",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
             AppError::Internal(_) => "internal",
         }
@@ -84,6 +89,7 @@ impl AppError {
                 let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 fill(t(lang, key), &args)
             }
+            AppError::Conflict { key } => t(lang, key).to_owned(),
             AppError::TooManyAttempts { wait_minutes } => {
                 fill(t(lang, "err.too_many_attempts"), &[("minutes", &wait_minutes.to_string())])
             }

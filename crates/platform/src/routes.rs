@@ -522,7 +522,7 @@ async fn audit_page(
 ) -> AppResult<Response> {
     me.require(me.is_admin())?;
     let (items, total) = audit::search(&st.db, &filter).await?;
-    let page_no = filter.page.unwrap_or(1).max(1);
+    let page_no = filter.page.unwrap_or(1).clamp(1, 1_000_000);
     let pages = (total as u32).div_ceil(audit::PAGE_SIZE).max(1);
     let page = AuditPage {
         page: ctx.page("audit.title"),

@@ -180,6 +180,15 @@ async fn context_inner(
     let res = next.run(req).await;
     Ok(match res.extensions().get::<ErrorPayload>().cloned() {
         Some(ErrorPayload(err)) => present_arc(&ctx, &err),
+        // axum's own rejections (a bad path, query or body) are plain English
+        // text: present them like ours, in the caller's language.
+        None if res.status().is_client_error()
+            && res.status() != StatusCode::NOT_FOUND
+            && !res.headers().contains_key(header::LOCATION)
+            && res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/plain")) =>
+        {
+            present_arc(&ctx, &AppError::bad("err.bad_request"))
+        }
         None => res,
     })
 }
@@ -329,7 +338,15 @@ pub fn render(t: impl Template) -> Result<Html<String>, AppError> {
 /// A safe local redirect target (never another site).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        // A path on this site only: no "//host", no backslash, no control or
+        // white-space characters (browsers drop a tab and would follow "/\t/host").
+        Some(n)
+            if n.starts_with('/')
+                && !n[1..].starts_with(['/', '\\'])
+                && !n.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace()) =>
+        {
+            n.to_owned()
+        }
         _ => "/".to_owned(),
     }
 }
@@ -373,6 +390,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(None), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\nb")), "/");
     }
 
     #[test]

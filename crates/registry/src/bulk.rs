@@ -100,11 +100,22 @@ impl SqliteBulk {
     }
 
     fn write_initial(&mut self, people: &[Person]) -> anyhow::Result<(Vec<Entry>, BatchResult)> {
-        let init = self.initial.as_mut().expect("initial");
-        if !init.begun {
+        if !self.initial.as_ref().expect("initial").begun {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
+            // Another import may have loaded people since this one opened: then
+            // this is no first load after all, and rows must be upserted.
+            let existing: i64 =
+                self.conn.query_row("SELECT COUNT(*) FROM people WHERE province_code = ?1", [&self.province], |r| {
+                    r.get(0)
+                })?;
+            if existing > 0 {
+                self.conn.execute_batch("COMMIT")?;
+                self.initial = None;
+                return self.write(people);
+            }
             // Let SQLite sort with a second thread when it rebuilds the indexes.
             self.conn.execute_batch("PRAGMA threads = 2")?;
+            let init = self.initial.as_mut().expect("initial");
             init.begun = true;
             let mut stmt = self.conn.prepare(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'people' AND sql IS NOT NULL",
@@ -114,9 +125,10 @@ impl SqliteBulk {
             drop(stmt);
             for (name, sql) in found {
                 self.conn.execute_batch(&format!("DROP INDEX \"{name}\""))?;
-                init.indexes.push(sql);
+                self.initial.as_mut().expect("initial").indexes.push(sql);
             }
         }
+        let init = self.initial.as_mut().expect("initial");
         let placeholders = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
         let insert_sql =
             format!("INSERT INTO people (province_code, {FIELDS}, created_at, updated_at) VALUES ({placeholders})");
@@ -176,6 +188,9 @@ impl SqliteBulk {
             format!("UPDATE people SET ({FIELDS}, updated_at) = ({set}, ?33) WHERE province_code = ?1 AND id = ?34");
         let find_sql = "SELECT id FROM people WHERE province_code = ?1 AND ward_code = ?2 AND name_folded = ?3 \
                         AND birth_date = ?4 AND cccd IS NULL ORDER BY id LIMIT 1";
+        // A timestamp per transaction, so the server's catch-up (which follows
+        // updated_at) sees rows in the order they were committed.
+        self.now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);
         let (province, now) = (self.province.clone(), self.now.clone());
         let mut result = BatchResult::default();
         let mut entries = Vec::with_capacity(people.len());

@@ -84,6 +84,36 @@ pub fn reason(errors: &[platform::error::FieldError], lang: Lang) -> String {
         .join("; ")
 }
 
+/// Drop from `batch` the people whose CCCD is registered in a commune outside
+/// `wards`, rejecting their rows: an officer's file must not change them.
+fn keep_own(
+    runtime: &tokio::runtime::Handle,
+    db: &Db,
+    province: &str,
+    wards: &[String],
+    batch: &mut Vec<crate::model::Person>,
+    origins: &mut Vec<(u64, Vec<String>)>,
+    reject: &mut dyn FnMut(u64, &[String], &[platform::error::FieldError]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let cccds: Vec<String> = batch.iter().filter_map(|p| p.cccd.as_ref().map(|c| c.to_string())).collect();
+    let outside = runtime.block_on(store::cccds_outside(db, province, &cccds, wards))?;
+    if !outside.is_empty() {
+        let error =
+            [platform::error::FieldError { field: "cccd".into(), code: "err.cccd.other_commune".into(), row: None }];
+        let mut kept = Vec::with_capacity(batch.len());
+        for (p, (line, original)) in batch.drain(..).zip(origins.drain(..)) {
+            if p.cccd.as_ref().is_some_and(|c| outside.contains(c.as_str())) {
+                reject(line, &original, &error)?;
+            } else {
+                kept.push(p);
+            }
+        }
+        *batch = kept;
+    }
+    origins.clear();
+    Ok(())
+}
+
 enum Msg {
     /// Validated rows for the async writer (PostgreSQL).
     Valid(Vec<crate::model::Person>),
@@ -148,12 +178,21 @@ pub async fn run(
     let batch_size = if writer_tx.is_some() { SQLITE_BATCH } else { BATCH };
     let reader_writer_tx = writer_tx.clone();
     let started = std::time::Instant::now();
+    let runtime = tokio::runtime::Handle::current();
+    let check_db = db.clone();
     let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64)> {
         let d = refdata::refdata();
         let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
         let header_cells = std::cell::RefCell::new(Vec::<String>::new());
         let mut seen: HashSet<String> = HashSet::new();
         let mut batch = Vec::with_capacity(batch_size);
+        // For a commune officer: where each batch row came from, to refuse rows
+        // whose CCCD belongs to someone registered in another commune.
+        let scoped_wards = match &scope {
+            platform::auth::AreaScope::Wards(w) => Some(w.clone()),
+            _ => None,
+        };
+        let mut origins: Vec<(u64, Vec<String>)> = Vec::new();
         // Hand a full batch to whichever writer this backend uses.
         let flush = |batch: Vec<crate::model::Person>| -> anyhow::Result<()> {
             match &reader_writer_tx {
@@ -189,15 +228,8 @@ pub async fn run(
                         _ => Ok(p),
                     }
                 });
-                match verdict {
-                    Ok(p) => {
-                        uncertain += u64::from(!p.ward_certain);
-                        batch.push(p);
-                        if batch.len() == batch_size {
-                            flush(std::mem::take(&mut batch))?;
-                        }
-                    }
-                    Err(errors) => {
+                let mut reject =
+                    |line: u64, original: &[String], errors: &[platform::error::FieldError]| -> anyhow::Result<()> {
                         rejected += 1;
                         if rejects.is_none() {
                             rejects = Some(crate::xlsx_out::RejectsWriter::create(
@@ -207,8 +239,24 @@ pub async fn run(
                                 t(lang, "import.reason"),
                             )?);
                         }
-                        rejects.as_mut().expect("created").push(row.line, &row.original, &reason(&errors, lang))?;
+                        rejects.as_mut().expect("created").push(line, original, &reason(errors, lang))
+                    };
+                match verdict {
+                    Ok(p) => {
+                        uncertain += u64::from(!p.ward_certain);
+                        batch.push(p);
+                        if scoped_wards.is_some() {
+                            origins.push((row.line, row.original.clone()));
+                        }
+                        if batch.len() == batch_size {
+                            let mut full = std::mem::take(&mut batch);
+                            if let Some(wards) = &scoped_wards {
+                                keep_own(&runtime, &check_db, &province, wards, &mut full, &mut origins, &mut reject)?;
+                            }
+                            flush(full)?;
+                        }
                     }
+                    Err(errors) => reject(row.line, &row.original, &errors)?,
                 }
                 if read % 5000 == 0 {
                     let _ = tx.blocking_send(Msg::Progress(read, rejected));
@@ -216,6 +264,22 @@ pub async fn run(
                 Ok(())
             },
         )?;
+        if let Some(wards) = &scoped_wards {
+            let mut reject =
+                |line: u64, original: &[String], errors: &[platform::error::FieldError]| -> anyhow::Result<()> {
+                    rejected += 1;
+                    if rejects.is_none() {
+                        rejects = Some(crate::xlsx_out::RejectsWriter::create(
+                            &rejects_path,
+                            &header_cells.borrow(),
+                            t(lang, "import.line"),
+                            t(lang, "import.reason"),
+                        )?);
+                    }
+                    rejects.as_mut().expect("created").push(line, original, &reason(errors, lang))
+                };
+            keep_own(&runtime, &check_db, &province, wards, &mut batch, &mut origins, &mut reject)?;
+        }
         if !batch.is_empty() {
             flush(batch)?;
         }

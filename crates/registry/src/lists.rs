@@ -86,14 +86,37 @@ async fn selected(
     let registry = st.service::<Registry>();
     registry.ensure_loaded().await?;
     let (ids, total) = registry.index.search(&q.search_query(), &scope, 0, usize::MAX);
-    let detail = format!("{format} {} rows: {}", total, q.to_query_string());
+    // Which filters, never their values (a name or an ID number is personal data).
+    let used: Vec<&str> = [
+        ("q", &q.q),
+        ("ward", &q.ward),
+        ("age", &q.age),
+        ("sex", &q.sex),
+        ("qualification", &q.qualification),
+        ("status", &q.status),
+        ("need", &q.need),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, _)| k)
+    .collect();
+    let detail = format!("{format} {total} rows; filters: {}", used.join(","));
     audit::by_request(&st.db, &st.settings.province_code, ctx, Action::Export, "people", None, Some(&detail)).await?;
     Ok(ids)
 }
 
+/// Text that a spreadsheet would run as a formula gets a leading apostrophe.
+fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
+}
+
 fn csv_line(cells: &[String]) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(vec![]);
-    let _ = w.write_record(cells);
+    let _ = w.write_record(cells.iter().map(|c| inert(c).into_owned()));
     w.into_inner().unwrap_or_default()
 }
 
@@ -104,6 +127,7 @@ async fn export_csv(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let ids = selected(&st, &ctx, &user, &q, "csv").await?;
+    let scope = scope_for(&user)?;
     let header: Vec<String> = Field::ALL.iter().map(|f| f.header_vi().to_owned()).collect();
     let (db, province) = (st.db.clone(), st.settings.province_code.clone());
     // UTF-8 with a BOM so Excel shows Vietnamese correctly; rows stream as they are read.
@@ -114,9 +138,10 @@ async fn export_csv(
     });
     let chunks: Vec<Vec<i64>> = ids.chunks(CHUNK).map(<[i64]>::to_vec).collect();
     let rows = futures_util::stream::iter(chunks).then(move |chunk| {
-        let (db, province) = (db.clone(), province.clone());
+        let (db, province, scope) = (db.clone(), province.clone(), scope.clone());
         async move {
-            let people = store::by_ids(&db, &province, &chunk).await.map_err(std::io::Error::other)?;
+            let mut people = store::by_ids(&db, &province, &chunk).await.map_err(std::io::Error::other)?;
+            people.retain(|p| scope.allows(p.person.ward_code.as_str()));
             Ok::<_, std::io::Error>(people.iter().flat_map(|r| csv_line(&cells(r))).collect::<Vec<u8>>())
         }
     });
@@ -138,6 +163,7 @@ async fn export_xlsx(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let ids = selected(&st, &ctx, &user, &q, "xlsx").await?;
+    let scope = scope_for(&user)?;
     let dir = st.settings.data_dir.join("exports");
     tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
     let path = dir.join(format!("export-{}-{}.xlsx", user.id, chrono::Utc::now().timestamp_micros()));
@@ -148,7 +174,9 @@ async fn export_xlsx(
     )?;
     for chunk in ids.chunks(CHUNK) {
         for r in store::by_ids(&st.db, &st.settings.province_code, chunk).await? {
-            writer.push(&cells(&r))?;
+            if scope.allows(r.person.ward_code.as_str()) {
+                writer.push(&cells(&r))?;
+            }
         }
     }
     writer.finish()?;

@@ -99,7 +99,7 @@ impl ListQuery {
         self.per_page.unwrap_or(20).clamp(1, 100)
     }
     fn page_no(&self) -> usize {
-        self.page.unwrap_or(1).max(1)
+        self.page.unwrap_or(1).clamp(1, 1_000_000)
     }
     /// The query string of these filters (for links and saved lists).
     pub fn to_query_string(&self) -> String {
@@ -122,7 +122,9 @@ impl ListQuery {
 }
 
 /// A search: numbers (CCCD/phone) go to the database, names to the index.
-async fn run_search(st: &AppState, scope: &AreaScope, q: &ListQuery) -> AppResult<(Vec<PersonRecord>, u64)> {
+/// Rows are checked against the user's communes again as they are loaded: the
+/// index may lag a change made elsewhere by a few seconds.
+async fn run_search(st: &AppState, ctx: &Ctx, scope: &AreaScope, q: &ListQuery) -> AppResult<(Vec<PersonRecord>, u64)> {
     let province = &st.settings.province_code;
     let number: String = q.q.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
     if number.len() >= 9 && number.bytes().all(|b| b.is_ascii_digit() || b == b'+') {
@@ -130,13 +132,27 @@ async fn run_search(st: &AppState, scope: &AreaScope, q: &ListQuery) -> AppResul
         let ids = store::ids_by_number(&st.db, province, &phone).await?;
         let mut people = store::by_ids(&st.db, province, &ids).await?;
         people.retain(|p| scope.allows(p.person.ward_code.as_str()));
+        // An ID or phone number turned into a person: a read of personal data.
+        let found = people.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(",");
+        audit::by_request(
+            &st.db,
+            province,
+            ctx,
+            Action::ReadPersonal,
+            "person",
+            None,
+            Some(&format!("number search: {found}")),
+        )
+        .await?;
         let total = people.len() as u64;
         return Ok((people, total));
     }
     let registry = st.service::<Registry>();
     registry.ensure_loaded().await?;
     let (ids, total) = registry.index.search(&q.search_query(), scope, (q.page_no() - 1) * q.per_page(), q.per_page());
-    Ok((store::by_ids(&st.db, province, &ids).await?, total))
+    let mut people = store::by_ids(&st.db, province, &ids).await?;
+    people.retain(|p| scope.allows(p.person.ward_code.as_str()));
+    Ok((people, total))
 }
 
 // ---------- list page ----------
@@ -207,7 +223,7 @@ async fn list_page(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let scope = scope_for(&user)?;
-    let (people, total) = run_search(&st, &scope, &q).await?;
+    let (people, total) = run_search(&st, &ctx, &scope, &q).await?;
     let pages = (total as usize).div_ceil(q.per_page()).max(1);
     let query_string = q.to_query_string();
     if ctx.htmx {
@@ -697,11 +713,12 @@ fn summary(r: &PersonRecord) -> PersonSummary {
     security(("bearer" = [])))]
 async fn list_api(
     State(st): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<PersonList>> {
     let scope = scope_for(&user)?;
-    let (people, total) = run_search(&st, &scope, &q).await?;
+    let (people, total) = run_search(&st, &ctx, &scope, &q).await?;
     Ok(Json(PersonList {
         items: people.iter().map(summary).collect(),
         total,

@@ -2,7 +2,6 @@
 //! the database.
 
 use crate::search::SearchIndex;
-use chrono::{DateTime, Utc};
 use platform::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +9,7 @@ use std::time::Duration;
 pub struct Registry {
     pub index: SearchIndex,
     /// Serialises syncs and remembers how far they got.
-    synced: tokio::sync::Mutex<Option<Option<DateTime<Utc>>>>,
+    synced: tokio::sync::Mutex<Option<Option<crate::store::Cursor>>>,
     db: Db,
     province: String,
 }

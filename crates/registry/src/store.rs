@@ -270,6 +270,37 @@ pub async fn ids_by_number(db: &Db, province: &str, number: &str) -> anyhow::Res
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// Which of these CCCDs belong to people registered outside `wards`
+/// (a commune officer's import must not overwrite them).
+pub async fn cccds_outside(
+    db: &Db,
+    province: &str,
+    cccds: &[String],
+    wards: &[String],
+) -> anyhow::Result<std::collections::HashSet<String>> {
+    let mut out = std::collections::HashSet::new();
+    for chunk in cccds.chunks(500) {
+        let rows: Vec<(String,)> = with_db!(db, p => {
+            let mut q = QueryBuilder::new("SELECT cccd FROM people WHERE province_code = ");
+            q.push_bind(province).push(" AND cccd IN (");
+            let mut sep = q.separated(", ");
+            for c in chunk {
+                sep.push_bind(c.clone());
+            }
+            q.push(") AND ward_code NOT IN (");
+            let mut sep = q.separated(", ");
+            sep.push_bind("");
+            for w in wards {
+                sep.push_bind(w.clone());
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(p).await?
+        });
+        out.extend(rows.into_iter().map(|r| r.0));
+    }
+    Ok(out)
+}
+
 /// Outcome of upserting a batch.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct BatchResult {
@@ -296,20 +327,22 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow:
                     bind_person!(b, *p);
     b.push_bind(now).push_bind(now);
                 });
-                q.push(UPSERT_TAIL).push(" RETURNING id, created_at");
-                let got: Vec<(i64, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                for (p, (id, created)) in chunk.iter().zip(got) {
+                // RETURNING order is not guaranteed: match rows by CCCD.
+                q.push(UPSERT_TAIL).push(" RETURNING id, cccd, created_at");
+                let got: Vec<(i64, Option<String>, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                for (id, cccd, created) in got {
                     if created == now {
                         result.inserted += 1;
                     } else {
                         result.updated += 1;
                     }
-                    by_cccd.insert(p.cccd.as_ref().map(|c| c.to_string()), id);
+                    by_cccd.insert(cccd, id);
                 }
             }
             for p in people {
                 if p.cccd.is_some() {
-                    ids.push(by_cccd[&p.cccd.as_ref().map(|c| c.to_string())]);
+                    let id = by_cccd.get(&p.cccd.as_ref().map(|c| c.to_string())).copied();
+                    ids.push(id.ok_or_else(|| anyhow::anyhow!("upsert returned no row for a CCCD"))?);
                     continue;
                 }
                 let existing: Option<(i64,)> = sqlx::query_as(
@@ -347,20 +380,25 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow:
     Ok((ids, result))
 }
 
-/// Index entries of people changed since `since` (all when None), for building
-/// and refreshing the search index.
+/// Where the search index's catch-up stopped: the last (updated_at, id) seen.
+pub type Cursor = (DateTime<Utc>, i64);
+
+/// Index entries of people changed after `after` (all when None), for building
+/// and refreshing the search index. Strictly after, so rows already seen are not
+/// indexed again on every round.
 pub async fn index_entries(
     db: &Db,
     province: &str,
-    since: Option<DateTime<Utc>>,
-) -> anyhow::Result<(Vec<Entry>, Option<DateTime<Utc>>)> {
+    after: Option<Cursor>,
+) -> anyhow::Result<(Vec<Entry>, Option<Cursor>)> {
     type R = (i64, String, String, NaiveDate, String, String, String, bool, bool, bool, DateTime<Utc>);
+    let (since, last_id) = (after.map(|c| c.0), after.map(|c| c.1).unwrap_or(0));
     let rows: Vec<R> = with_db!(db, p => sqlx::query_as(
         "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status, need_job, need_training,
                 need_abroad, updated_at
-         FROM people WHERE province_code = $1 AND ($2 IS NULL OR updated_at >= $2)")
-        .bind(province).bind(since).fetch_all(p).await?);
-    let latest = rows.iter().map(|r| r.10).max().or(since);
+         FROM people WHERE province_code = $1 AND ($2 IS NULL OR updated_at > $2 OR (updated_at = $2 AND id > $3))")
+        .bind(province).bind(since).bind(last_id).fetch_all(p).await?);
+    let latest = rows.iter().map(|r| (r.10, r.0)).max().or(after);
     let entries = rows
         .into_iter()
         .filter_map(|r| {

@@ -114,7 +114,7 @@ async fn import_from_the_page_twice_with_rejects() {
             .await
             .unwrap()
     };
-    assert_eq!(log["total"], 2, "exports are audited");
+    assert_eq!(log["total"], 3, "exports and the rejected-rows download are audited: {log}");
 }
 
 #[tokio::test]

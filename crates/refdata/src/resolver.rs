@@ -360,8 +360,39 @@ impl RefData {
                 .collect();
             let hits = narrow(hits, ward_part, |w| &w.name);
             if !hits.is_empty() && province_2025.is_some() {
-                let cands = hits.iter().filter_map(|w| self.current_candidate(w)).collect();
-                return conclude(cands, unmatched);
+                // An old commune of the same name may be meant ("Phường Vĩnh Hải"
+                // of Nha Trang is not today's "Xã Vĩnh Hải").
+                let old_same_name: Vec<&LegacyWard> = self
+                    .index
+                    .legacy_wards
+                    .get(ward_name)
+                    .into_iter()
+                    .flatten()
+                    .map(|&i| &self.legacy_wards[i])
+                    .filter(|w| {
+                        legacy_province.as_ref().is_none_or(|ps| {
+                            self.legacy_district(&w.district_code)
+                                .is_some_and(|d| ps.contains(&d.province_code.as_str()))
+                        })
+                    })
+                    .collect();
+                let old_same_name = narrow(old_same_name, ward_part, |w| &w.name);
+                let kind_of_hits_differs =
+                    ward_part.kind.is_some() && hits.iter().all(|h| parse_part(&h.name).kind != ward_part.kind);
+                let old_kind_matches = ward_part.kind.is_some()
+                    && old_same_name.iter().any(|w| parse_part(&w.name).kind == ward_part.kind);
+                let elsewhere: Vec<Candidate> = old_same_name
+                    .iter()
+                    .flat_map(|w| self.successors_of(&w.code))
+                    .filter(|c| !hits.iter().any(|h| h.code == c.ward_code))
+                    .collect();
+                // The type word written points at the old commune: read it as an old address.
+                if !(kind_of_hits_differs && old_kind_matches) {
+                    let mut cands: Vec<Candidate> = hits.iter().filter_map(|w| self.current_candidate(w)).collect();
+                    let doubtful = unmatched || kind_of_hits_differs || !elsewhere.is_empty();
+                    cands.extend(elsewhere);
+                    return conclude(cands, doubtful);
+                }
             }
         }
 
@@ -426,7 +457,8 @@ fn conclude(mut cands: Vec<Candidate>, doubtful: bool) -> Resolution {
     let distinct_new: std::collections::HashSet<_> = cands.iter().map(|c| c.ward_code.clone()).collect();
     let (status, pick) = if cands.is_empty() {
         (Status::NotFound, None)
-    } else if distinct_old.len() > 1 && distinct_new.len() > 1 {
+    } else if distinct_new.len() > 1 && (distinct_old.len() > 1 || cands.iter().all(|c| c.legacy_ward_code.is_none())) {
+        // Several old communes, or several of today's communes with the same name.
         (Status::Ambiguous, None)
     } else if distinct_new.len() > 1 {
         (Status::Split, cands.iter().find(|c| c.is_default).or(cands.first()))
@@ -527,6 +559,18 @@ mod tests {
         assert_eq!(d.resolve_legacy_code("99999").status, Status::NotFound);
         assert_eq!(d.resolve_legacy_code("abc").status, Status::NotFound);
         assert_eq!(d.resolve_address("").status, Status::NotFound);
+    }
+
+    #[test]
+    fn an_old_ward_is_not_mistaken_for_a_new_commune_of_the_same_name() {
+        let d = refdata();
+        // Phường Vĩnh Hải (Nha Trang) became Bắc Nha Trang; Xã Vĩnh Hải (formerly
+        // Ninh Thuận) is another place, now also in Khánh Hòa.
+        let r = d.resolve_address("Phường Vĩnh Hải, Khánh Hòa");
+        assert_eq!(r.ward_code.as_deref(), Some("22333"), "{r:?}");
+        let r = d.resolve_address("Vĩnh Hải, Khánh Hòa");
+        assert!(!r.certain, "without the type word both are possible: {r:?}");
+        assert!(r.candidates.iter().any(|c| c.ward_code == "22333"));
     }
 
     #[test]

@@ -336,11 +336,23 @@ async fn job_api(
     security(("bearer" = [])))]
 async fn rejects(
     State(st): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     load_job(&st, &user, id).await?;
     let bytes = tokio::fs::read(rejects_path(&st, id)).await.map_err(|_| AppError::NotFound)?;
+    // The rows hold the uploaded personal data.
+    audit::by_request(
+        &st.db,
+        &st.settings.province_code,
+        &ctx,
+        Action::Export,
+        "import_rejects",
+        Some(&id.to_string()),
+        None,
+    )
+    .await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),

@@ -84,6 +84,27 @@ pub fn reason(errors: &[platform::error::FieldError], lang: Lang) -> String {
         .join("; ")
 }
 
+/// Write a rejected row, creating the file at the first one.
+fn write_reject(
+    rejects: &mut Option<crate::xlsx_out::RejectsWriter>,
+    path: &Path,
+    header: &[String],
+    lang: Lang,
+    line: u64,
+    original: &[String],
+    errors: &[platform::error::FieldError],
+) -> anyhow::Result<()> {
+    if rejects.is_none() {
+        *rejects = Some(crate::xlsx_out::RejectsWriter::create(
+            path,
+            header,
+            t(lang, "import.line"),
+            t(lang, "import.reason"),
+        )?);
+    }
+    rejects.as_mut().expect("created").push(line, original, &reason(errors, lang))
+}
+
 /// Drop from `batch` the people whose CCCD is registered in a commune outside
 /// `wards`, rejecting their rows: an officer's file must not change them.
 fn keep_own(
@@ -228,19 +249,10 @@ pub async fn run(
                         _ => Ok(p),
                     }
                 });
-                let mut reject =
-                    |line: u64, original: &[String], errors: &[platform::error::FieldError]| -> anyhow::Result<()> {
-                        rejected += 1;
-                        if rejects.is_none() {
-                            rejects = Some(crate::xlsx_out::RejectsWriter::create(
-                                &rejects_path,
-                                &header_cells.borrow(),
-                                t(lang, "import.line"),
-                                t(lang, "import.reason"),
-                            )?);
-                        }
-                        rejects.as_mut().expect("created").push(line, original, &reason(errors, lang))
-                    };
+                let mut reject = |line: u64, original: &[String], errors: &[platform::error::FieldError]| {
+                    rejected += 1;
+                    write_reject(&mut rejects, &rejects_path, &header_cells.borrow(), lang, line, original, errors)
+                };
                 match verdict {
                     Ok(p) => {
                         uncertain += u64::from(!p.ward_certain);
@@ -265,19 +277,10 @@ pub async fn run(
             },
         )?;
         if let Some(wards) = &scoped_wards {
-            let mut reject =
-                |line: u64, original: &[String], errors: &[platform::error::FieldError]| -> anyhow::Result<()> {
-                    rejected += 1;
-                    if rejects.is_none() {
-                        rejects = Some(crate::xlsx_out::RejectsWriter::create(
-                            &rejects_path,
-                            &header_cells.borrow(),
-                            t(lang, "import.line"),
-                            t(lang, "import.reason"),
-                        )?);
-                    }
-                    rejects.as_mut().expect("created").push(line, original, &reason(errors, lang))
-                };
+            let mut reject = |line: u64, original: &[String], errors: &[platform::error::FieldError]| {
+                rejected += 1;
+                write_reject(&mut rejects, &rejects_path, &header_cells.borrow(), lang, line, original, errors)
+            };
             keep_own(&runtime, &check_db, &province, wards, &mut batch, &mut origins, &mut reject)?;
         }
         if !batch.is_empty() {

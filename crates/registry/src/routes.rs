@@ -407,6 +407,22 @@ async fn load_person(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResul
     Ok(p)
 }
 
+/// Load a person for display and record the read of their personal data.
+async fn read_person(st: &AppState, ctx: &Ctx, user: &User, id: i64, detail: Option<&str>) -> AppResult<PersonRecord> {
+    let p = load_person(st, ctx, user, id).await?;
+    audit::by_request(
+        &st.db,
+        &st.settings.province_code,
+        ctx,
+        Action::ReadPersonal,
+        "person",
+        Some(&id.to_string()),
+        detail,
+    )
+    .await?;
+    Ok(p)
+}
+
 #[derive(Template)]
 #[template(path = "registry/detail.html")]
 struct DetailPage {
@@ -438,17 +454,7 @@ async fn detail_page(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let p = load_person(&st, &ctx, &user, id).await?;
-    audit::by_request(
-        &st.db,
-        &st.settings.province_code,
-        &ctx,
-        Action::ReadPersonal,
-        "person",
-        Some(&id.to_string()),
-        None,
-    )
-    .await?;
+    let p = read_person(&st, &ctx, &user, id, None).await?;
     let d = refdata::refdata();
     let page = DetailPage {
         page: ctx.page("registry.person"),
@@ -512,17 +518,7 @@ async fn edit_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let scope = scope_for(&user)?;
-    let p = load_person(&st, &ctx, &user, id).await?;
-    audit::by_request(
-        &st.db,
-        &st.settings.province_code,
-        &ctx,
-        Action::ReadPersonal,
-        "person",
-        Some(&id.to_string()),
-        Some("edit"),
-    )
-    .await?;
+    let p = read_person(&st, &ctx, &user, id, Some("edit")).await?;
     Ok(render(form_page(&st, &ctx, &scope, Some(id), input_of(&p.person), vec![], vec![]))?.into_response())
 }
 
@@ -738,17 +734,7 @@ async fn get_api(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<PersonRecord>> {
-    let p = load_person(&st, &ctx, &user, id).await?;
-    audit::by_request(
-        &st.db,
-        &st.settings.province_code,
-        &ctx,
-        Action::ReadPersonal,
-        "person",
-        Some(&id.to_string()),
-        Some("api"),
-    )
-    .await?;
+    let p = read_person(&st, &ctx, &user, id, Some("api")).await?;
     Ok(Json(p))
 }
 

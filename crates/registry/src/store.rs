@@ -437,6 +437,23 @@ fn scope_wards(scope: &AreaScope) -> Option<Vec<String>> {
     }
 }
 
+/// ` AND <column> IN (…)` for a scoped user ("" keeps the list valid when empty).
+fn push_ward_filter<'a, DB: sqlx::Database>(q: &mut QueryBuilder<'a, DB>, column: &str, wards: &'a Option<Vec<String>>)
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    if let Some(ws) = wards {
+        q.push(format!(" AND {column} IN ("));
+        let mut sep = q.separated(", ");
+        sep.push_bind("");
+        for w in ws {
+            sep.push_bind(w.clone());
+        }
+        q.push(")");
+    }
+}
+
 pub async fn classification(db: &Db, province: &str, scope: &AreaScope) -> anyhow::Result<Vec<ClassCount>> {
     let wards = scope_wards(scope);
     let mut out = Vec::new();
@@ -449,15 +466,7 @@ pub async fn classification(db: &Db, province: &str, scope: &AreaScope) -> anyho
         let rows: Vec<(String, String, i64)> = with_db!(db, p => {
             let mut q = QueryBuilder::new("SELECT ward_code, qualification, COUNT(*) FROM people WHERE province_code = ");
             q.push_bind(province).push(format!(" AND {cond}"));
-            if let Some(ws) = &wards {
-                q.push(" AND ward_code IN (");
-                let mut sep = q.separated(", ");
-                sep.push_bind("");
-                for w in ws {
-                    sep.push_bind(w.clone());
-                }
-                q.push(")");
-            }
+            push_ward_filter(&mut q, "ward_code", &wards);
             q.push(" GROUP BY ward_code, qualification ORDER BY ward_code, qualification");
             q.build_query_as().fetch_all(p).await?
         });
@@ -488,15 +497,7 @@ pub async fn indicators_by_ward(
              FROM people p JOIN qualification_levels q ON q.code = p.qualification
              WHERE p.province_code = ");
         q.push_bind(province);
-        if let Some(ws) = &wards {
-            q.push(" AND p.ward_code IN (");
-            let mut sep = q.separated(", ");
-            sep.push_bind("");
-            for w in ws {
-                sep.push_bind(w.clone());
-            }
-            q.push(")");
-        }
+        push_ward_filter(&mut q, "p.ward_code", &wards);
         q.push(" GROUP BY p.ward_code ORDER BY p.ward_code");
         q.build_query_as().fetch_all(p).await?
     });

@@ -361,7 +361,11 @@ async fn main() -> anyhow::Result<()> {
                 Ok(r) => r,
                 Err(e) => {
                     bar.finish_and_clear();
-                    bail!("{}", registry::import::file_error_message(&e, lang));
+                    // Operators get the cause as well as the user's message.
+                    match e.downcast_ref::<registry::sheet::SheetError>() {
+                        Some(_) => bail!("{}", registry::import::file_error_message(&e, lang)),
+                        None => bail!("{}: {e:#}", registry::import::file_error_message(&e, lang)),
+                    }
                 }
             };
             bar.finish_and_clear();

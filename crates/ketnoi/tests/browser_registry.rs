@@ -45,7 +45,7 @@ async fn import_survey(c: &Client, app: &TestApp) {
     assert_eq!(text(c, "[data-testid=rejected]").await, "1");
     let rejects = c.find(Locator::Css("[data-testid=rejects]")).await.expect("a link to the rejected rows");
     let href = rejects.attr("href").await.unwrap().unwrap_or_default();
-    assert!(href.ends_with("/rejects"), "{href}");
+    assert!(href.ends_with("/rejects.xlsx"), "{href}");
 }
 
 #[tokio::test]

@@ -34,18 +34,25 @@ pub async fn create(db: &Db, kind: &str, user_id: Option<i64>, file_name: Option
 }
 
 pub async fn progress(db: &Db, id: i64, done: i64, accepted: i64, rejected: i64) -> anyhow::Result<()> {
-    with_db!(db, p => sqlx::query("UPDATE jobs SET done = $1, accepted = $2, rejected = $3 WHERE id = $4")
+    // Only while running: a late progress update must not overwrite the final counts.
+    with_db!(db, p => sqlx::query("UPDATE jobs SET done = $1, accepted = $2, rejected = $3 WHERE id = $4 AND status = 'running'")
         .bind(done).bind(accepted).bind(rejected).bind(id).execute(p).await?.rows_affected());
     Ok(())
 }
 
-pub async fn finish(db: &Db, id: i64, result: Result<&str, &str>) -> anyhow::Result<()> {
+/// Final counts (done, accepted, rejected) and outcome, in one statement so no
+/// late progress update can leave older counts behind.
+pub async fn finish(db: &Db, id: i64, counts: (i64, i64, i64), result: Result<&str, &str>) -> anyhow::Result<()> {
     let (status, result, error) = match result {
         Ok(r) => ("done", Some(r), None),
         Err(e) => ("failed", None, Some(e)),
     };
-    with_db!(db, p => sqlx::query("UPDATE jobs SET status = $1, result = $2, error = $3, finished_at = $4 WHERE id = $5")
-        .bind(status).bind(result).bind(error).bind(Utc::now()).bind(id).execute(p).await?.rows_affected());
+    with_db!(db, p => sqlx::query(
+        "UPDATE jobs SET status = $1, result = $2, error = $3, finished_at = $4,
+         done = CASE WHEN $6 > done THEN $6 ELSE done END, accepted = CASE WHEN $7 > accepted THEN $7 ELSE accepted END,
+         rejected = CASE WHEN $8 > rejected THEN $8 ELSE rejected END WHERE id = $5")
+        .bind(status).bind(result).bind(error).bind(Utc::now()).bind(id).bind(counts.0).bind(counts.1).bind(counts.2)
+        .execute(p).await?.rows_affected());
     Ok(())
 }
 

@@ -151,7 +151,8 @@ pub fn file_error_message(e: &anyhow::Error, lang: Lang) -> String {
         }
         Some(SheetError::DuplicateColumn(c)) => format!("{} {c}", t(lang, "err.sheet.duplicate_column")),
         Some(s) => t(lang, s.key()).to_owned(),
-        None => format!("{}", e),
+        // Not the file's fault (the database, the disk): no internals on the page.
+        None => t(lang, "err.import.failed").to_owned(),
     }
 }
 

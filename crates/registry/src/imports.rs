@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/registry/import", get(import_page).post(upload_page))
         .route("/registry/imports/{id}", get(job_page))
         .route("/registry/template.xlsx", get(template))
+        .route("/registry/imports/{id}/rejects.xlsx", get(rejects))
         .routes(routes!(upload_api))
         .routes(routes!(job_api))
         .routes(routes!(rejects))
@@ -137,18 +138,12 @@ async fn start(st: &AppState, ctx: &Ctx, user: &User, path: PathBuf, name: &str)
         let _ = tokio::fs::remove_file(&path).await;
         match outcome {
             Ok(report) => {
-                let _ = jobs::progress(
-                    &db,
-                    id,
-                    report.rows as i64,
-                    (report.inserted + report.updated) as i64,
-                    report.rejected as i64,
-                )
-                .await;
-                let _ = jobs::finish(&db, id, Ok(&serde_json::to_string(&report).unwrap_or_default())).await;
+                let counts = (report.rows as i64, (report.inserted + report.updated) as i64, report.rejected as i64);
+                let _ = jobs::finish(&db, id, counts, Ok(&serde_json::to_string(&report).unwrap_or_default())).await;
             }
             Err(e) => {
-                let _ = jobs::finish(&db, id, Err(&import::file_error_message(&e, lang))).await;
+                tracing::warn!(job = id, error = %e, "import failed");
+                let _ = jobs::finish(&db, id, (0, 0, 0), Err(&import::file_error_message(&e, lang))).await;
             }
         }
     });

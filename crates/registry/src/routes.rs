@@ -581,6 +581,8 @@ struct ClassificationPage {
     rows: Vec<(String, String, Vec<i64>)>,
     columns: Vec<(String, String, String)>,
     totals: Vec<i64>,
+    /// Links to the people behind a number (not for leadership, who see figures only).
+    drill: bool,
 }
 
 async fn classification_page(
@@ -620,7 +622,14 @@ async fn classification_page(
         .collect();
     rows.retain(|r| r.2.iter().any(|n| *n > 0));
     let totals = (0..columns.len()).map(|i| rows.iter().map(|r| r.2[i]).sum()).collect();
-    Ok(render(ClassificationPage { page: ctx.page("registry.classification"), rows, columns, totals })?.into_response())
+    Ok(render(ClassificationPage {
+        page: ctx.page("registry.classification"),
+        rows,
+        columns,
+        totals,
+        drill: user.may_see_personal_data(),
+    })?
+    .into_response())
 }
 
 #[derive(Template)]

@@ -104,15 +104,7 @@ async fn import_from_the_page_twice_with_rejects() {
     assert!(html.contains("Thất nghiệp cần việc"));
     let log: Value = {
         let token = platform::auth::store::issue_token(&app.db, 1, "t").await.unwrap();
-        reqwest::Client::new()
-            .get(app.url("/api/v1/audit?action=export"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
+        app.get_json("/api/v1/audit?action=export", &token).await
     };
     assert_eq!(log["total"], 3, "exports and the rejected-rows download are audited: {log}");
 }
@@ -163,18 +155,9 @@ async fn whole_file_problems_and_scope() {
         .unwrap();
     assert_eq!(r.status(), 202);
     let started: Value = r.json().await.unwrap();
-    let api = reqwest::Client::new();
     let mut job = Value::Null;
     for _ in 0..100 {
-        job = api
-            .get(app.url(started["status_url"].as_str().unwrap()))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        job = app.get_json(started["status_url"].as_str().unwrap(), &token).await;
         if job["status"] != "running" {
             break;
         }

@@ -82,26 +82,10 @@ async fn record_search_scope_and_audit() {
     assert!(html.contains("056185012345") && html.contains("Xã Đại Lãnh"));
     assert_eq!(officer.get(&format!("/registry/{other}")).await.status(), 403);
     let admin_token = platform::auth::store::issue_token(&app.db, 1, "t").await.unwrap();
-    let api = reqwest::Client::new();
-    let log: Value = api
-        .get(app.url(&format!("/api/v1/audit?entity=person&entity_id={id}&action=read_personal")))
-        .bearer_auth(&admin_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value =
+        app.get_json(&format!("/api/v1/audit?entity=person&entity_id={id}&action=read_personal"), &admin_token).await;
     assert_eq!(log["total"], 1);
-    let log: Value = api
-        .get(app.url("/api/v1/audit?action=denied&entity=person"))
-        .bearer_auth(&admin_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.get_json("/api/v1/audit?action=denied&entity=person", &admin_token).await;
     assert_eq!(log["items"][0]["actor"], COMMUNE_OFFICER);
 
     // Edit: the change is saved and the audit names fields, not values.
@@ -112,15 +96,8 @@ async fn record_search_scope_and_audit() {
     edit.push(("occupation_isco", "7212"));
     let r = officer.post_form(&format!("/registry/{id}"), &edit).await;
     assert_eq!(r.status(), 303);
-    let log: Value = api
-        .get(app.url(&format!("/api/v1/audit?entity=person&entity_id={id}&action=update")))
-        .bearer_auth(&admin_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value =
+        app.get_json(&format!("/api/v1/audit?entity=person&entity_id={id}&action=update"), &admin_token).await;
     let detail = log["items"][0]["detail"].as_str().unwrap();
     assert!(detail.contains("employment_status") && !detail.contains("7212"), "{detail}");
 
@@ -163,42 +140,17 @@ async fn api_list_get_create_and_indicators() {
     assert_eq!(body["error"]["fields"][0]["field"], "birth_date");
     assert_eq!(body["error"]["fields"][0]["code"], "err.age.range");
 
-    let list: Value = api
-        .get(app.url("/api/v1/people?q=le%20van%20h"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/people?q=le%20van%20h", &token).await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["full_name"], "Lê Văn Hùng");
     assert!(list["items"][0].get("cccd").is_none(), "lists carry no CCCD");
-    let list: Value = api
-        .get(app.url("/api/v1/people?status=unemployed&need=job"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.get_json("/api/v1/people?status=unemployed&need=job", &token).await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["items"][0]["ward_code"], "22624");
-    let one: Value = api
-        .get(app.url(&format!("/api/v1/people/{id}")))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let one: Value = app.get_json(&format!("/api/v1/people/{id}"), &token).await;
     assert_eq!(one["cccd"], "056088001122");
 
-    let ind: Value =
-        api.get(app.url("/api/v1/people/indicators")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let ind: Value = app.get_json("/api/v1/people/indicators", &token).await;
     assert_eq!(ind["province"]["labour_force"], 2);
     assert_eq!(ind["province"]["employed"], 1);
     assert_eq!(ind["province"]["trained"], 1);

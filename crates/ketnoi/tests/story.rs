@@ -170,40 +170,14 @@ async fn admin_manages_users_and_reads_the_audit_log() {
     assert_eq!(status, 200);
     assert!(html.contains(ADMIN) && html.contains("role=commune_officer"));
     let token = platform::auth::store::issue_token(&app.db, 1, "test").await.unwrap();
-    let api = reqwest::Client::new();
-    let log: Value =
-        api.get(app.url("/api/v1/audit?action=update")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let log: Value = app.get_json("/api/v1/audit?action=update", &token).await;
     assert!(log["total"].as_i64().unwrap() >= 1, "password change audited: {log}");
-    let log: Value = api
-        .get(app.url("/api/v1/audit?action=login_failed"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.get_json("/api/v1/audit?action=login_failed", &token).await;
     assert!(log["items"].as_array().unwrap().iter().any(|e| e["actor"] == "xa.moi@kh.gov.vn"));
-    let log: Value = api
-        .get(app.url("/api/v1/audit?action=read_personal"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.get_json("/api/v1/audit?action=read_personal", &token).await;
     assert_eq!(log["total"], 0);
     assert_eq!(admin.get("/admin/users/2").await.status(), 200);
-    let log: Value = api
-        .get(app.url("/api/v1/audit?action=read_personal&entity=user&entity_id=2"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: Value = app.get_json("/api/v1/audit?action=read_personal&entity=user&entity_id=2", &token).await;
     assert_eq!(log["total"], 1, "viewing a user's record is audited");
 }
 
@@ -232,7 +206,7 @@ async fn api_tokens_errors_in_the_callers_language() {
 
     let (viewer, _) = platform::auth::store::find_for_login(&app.db, VIEWER).await.unwrap().unwrap();
     let token = platform::auth::store::issue_token(&app.db, viewer.id, "test").await.unwrap();
-    let me: Value = api.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let me: Value = app.get_json("/api/v1/me", &token).await;
     assert_eq!(me["email"], VIEWER);
     assert_eq!(me["role"], "viewer");
     // Bearer requests need no CSRF token, but are still subject to roles.

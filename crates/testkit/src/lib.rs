@@ -81,6 +81,19 @@ impl TestApp {
         format!("{}{path}", self.base)
     }
 
+    /// GET an API path with a bearer token and read the JSON answer.
+    pub async fn get_json(&self, path: &str, token: &str) -> serde_json::Value {
+        reqwest::Client::new()
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("JSON")
+    }
+
     /// A client that keeps cookies, like a browser, and does not follow redirects.
     pub fn browser(&self) -> Browser {
         let client = reqwest::Client::builder()

@@ -7,7 +7,6 @@ CREATE TABLE jobs (
     status TEXT NOT NULL,
     user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,
     file_name TEXT,
-    total BIGINT,
     done BIGINT NOT NULL DEFAULT 0,
     accepted BIGINT NOT NULL DEFAULT 0,
     rejected BIGINT NOT NULL DEFAULT 0,

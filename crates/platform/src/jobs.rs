@@ -14,7 +14,6 @@ pub struct Job {
     pub status: String,
     pub user_id: Option<i64>,
     pub file_name: Option<String>,
-    pub total: Option<i64>,
     /// Rows read so far.
     pub done: i64,
     pub accepted: i64,
@@ -25,6 +24,9 @@ pub struct Job {
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }
+
+const COLUMNS: &str =
+    "id, kind, status, user_id, file_name, done, accepted, rejected, result, error, created_at, finished_at";
 
 pub async fn create(db: &Db, kind: &str, user_id: Option<i64>, file_name: Option<&str>) -> anyhow::Result<i64> {
     let (id,): (i64,) = with_db!(db, p => sqlx::query_as(
@@ -57,16 +59,16 @@ pub async fn finish(db: &Db, id: i64, counts: (i64, i64, i64), result: Result<&s
 }
 
 pub async fn get(db: &Db, id: i64) -> anyhow::Result<Option<Job>> {
-    Ok(with_db!(db, p => sqlx::query_as(
-        "SELECT id, kind, status, user_id, file_name, total, done, accepted, rejected, result, error, created_at, finished_at
-         FROM jobs WHERE id = $1").bind(id).fetch_optional(p).await?))
+    let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = $1");
+    Ok(with_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?))
 }
 
 /// The latest jobs of a kind (a user's own when `user_id` is given).
 pub async fn recent(db: &Db, kind: &str, user_id: Option<i64>, limit: i64) -> anyhow::Result<Vec<Job>> {
-    Ok(with_db!(db, p => sqlx::query_as(
-        "SELECT id, kind, status, user_id, file_name, total, done, accepted, rejected, result, error, created_at, finished_at
-         FROM jobs WHERE kind = $1 AND ($2 IS NULL OR user_id = $2) ORDER BY id DESC LIMIT $3")
+    let sql = format!(
+        "SELECT {COLUMNS} FROM jobs WHERE kind = $1 AND ($2 IS NULL OR user_id = $2) ORDER BY id DESC LIMIT $3"
+    );
+    Ok(with_db!(db, p => sqlx::query_as(&sql)
         .bind(kind).bind(user_id).bind(limit).fetch_all(p).await?))
 }
 

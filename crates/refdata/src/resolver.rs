@@ -362,21 +362,8 @@ impl RefData {
             if !hits.is_empty() && province_2025.is_some() {
                 // An old commune of the same name may be meant ("Phường Vĩnh Hải"
                 // of Nha Trang is not today's "Xã Vĩnh Hải").
-                let old_same_name: Vec<&LegacyWard> = self
-                    .index
-                    .legacy_wards
-                    .get(ward_name)
-                    .into_iter()
-                    .flatten()
-                    .map(|&i| &self.legacy_wards[i])
-                    .filter(|w| {
-                        legacy_province.as_ref().is_none_or(|ps| {
-                            self.legacy_district(&w.district_code)
-                                .is_some_and(|d| ps.contains(&d.province_code.as_str()))
-                        })
-                    })
-                    .collect();
-                let old_same_name = narrow(old_same_name, ward_part, |w| &w.name);
+                let old_same_name =
+                    narrow(self.old_communes_named(ward_name, legacy_province.as_deref()), ward_part, |w| &w.name);
                 let kind_of_hits_differs =
                     ward_part.kind.is_some() && hits.iter().all(|h| parse_part(&h.name).kind != ward_part.kind);
                 let old_kind_matches = ward_part.kind.is_some()
@@ -398,18 +385,9 @@ impl RefData {
 
         // An old address.
         let legacy: Vec<&LegacyWard> = self
-            .index
-            .legacy_wards
-            .get(ward_name)
+            .old_communes_named(ward_name, legacy_province.as_deref())
             .into_iter()
-            .flatten()
-            .map(|&i| &self.legacy_wards[i])
             .filter(|w| district.as_ref().is_none_or(|ds| ds.contains(&w.district_code.as_str())))
-            .filter(|w| {
-                legacy_province.as_ref().is_none_or(|ps| {
-                    self.legacy_district(&w.district_code).is_some_and(|d| ps.contains(&d.province_code.as_str()))
-                })
-            })
             .collect();
         let legacy = narrow(legacy, ward_part, |w| &w.name);
         if legacy.is_empty() {
@@ -428,6 +406,22 @@ impl RefData {
         let ambiguous = legacy.len() > 1;
         let cands: Vec<Candidate> = legacy.iter().flat_map(|w| self.successors_of(&w.code)).collect();
         conclude(cands, unmatched || ambiguous)
+    }
+
+    /// Old communes with this bare folded name, in the given old provinces if any.
+    fn old_communes_named(&self, name: &str, provinces: Option<&[&str]>) -> Vec<&LegacyWard> {
+        self.index
+            .legacy_wards
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.legacy_wards[i])
+            .filter(|w| {
+                provinces.is_none_or(|ps| {
+                    self.legacy_district(&w.district_code).is_some_and(|d| ps.contains(&d.province_code.as_str()))
+                })
+            })
+            .collect()
     }
 
     fn current_candidate(&self, w: &Ward) -> Option<Candidate> {

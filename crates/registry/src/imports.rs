@@ -177,15 +177,20 @@ async fn import_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): Cu
     Ok(render(ImportPage { page: ctx.page("import.title"), recent })?.into_response())
 }
 
+/// Receive the upload (only from users who may import) and start the job.
+async fn upload(st: &AppState, ctx: &Ctx, user: &User, mp: Multipart) -> AppResult<i64> {
+    scope_for(user)?;
+    let (path, name) = receive(st, mp).await?;
+    start(st, ctx, user, path, &name).await
+}
+
 async fn upload_page(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     mp: Multipart,
 ) -> AppResult<Response> {
-    scope_for(&user)?;
-    let (path, name) = receive(&st, mp).await?;
-    let id = start(&st, &ctx, &user, path, &name).await?;
+    let id = upload(&st, &ctx, &user, mp).await?;
     Ok(Redirect::to(&format!("/registry/imports/{id}")).into_response())
 }
 
@@ -290,9 +295,7 @@ async fn upload_api(
     CurrentUser(user): CurrentUser,
     mp: Multipart,
 ) -> AppResult<Response> {
-    scope_for(&user)?;
-    let (path, name) = receive(&st, mp).await?;
-    let id = start(&st, &ctx, &user, path, &name).await?;
+    let id = upload(&st, &ctx, &user, mp).await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(Started { id, status_url: format!("/api/v1/people/imports/{id}") }))
         .into_response())
 }

@@ -10,6 +10,7 @@ pub mod fold;
 pub mod i18n;
 pub mod jobs;
 pub mod routes;
+pub mod search;
 pub mod state;
 pub mod types;
 pub mod web;

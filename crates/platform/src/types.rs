@@ -165,6 +165,51 @@ impl Email {
     }
 }
 
+/// Mã số thuế (MST): 10 digits whose last is a check digit over the first
+/// nine (weights 31 29 23 19 17 13 7 5 3, N10 = 10 − sum mod 11), or a branch:
+/// the parent's 10 digits, "-", and 3 digits (001–999). Numbers whose check
+/// would be 10 are never issued. Spaces and a missing dash are tolerated.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(try_from = "String", into = "String")]
+pub struct TaxCode(String);
+
+impl TaxCode {
+    const WEIGHTS: [u32; 9] = [31, 29, 23, 19, 17, 13, 7, 5, 3];
+
+    pub fn parse(input: &str) -> Result<Self, ParseError> {
+        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        let (main, branch) = match s.len() {
+            10 => (&s[..], None),
+            13 if s.is_ascii() => (&s[..10], Some(&s[10..])),
+            14 if s.is_ascii() && s.as_bytes()[10] == b'-' => (&s[..10], Some(&s[11..])),
+            _ => return Err(ParseError::new("err.tax_code.format", input)),
+        };
+        let digits = |x: &str| x.bytes().all(|b| b.is_ascii_digit());
+        if !digits(main) || branch.is_some_and(|b| !digits(b)) {
+            return Err(ParseError::new("err.tax_code.format", input));
+        }
+        if branch == Some("000") {
+            return Err(ParseError::new("err.tax_code.format", input));
+        }
+        let d: Vec<u32> = main.bytes().map(|b| u32::from(b - b'0')).collect();
+        let sum: u32 = d.iter().zip(Self::WEIGHTS).map(|(x, w)| x * w).sum();
+        if 10 - sum % 11 != d[9] {
+            return Err(ParseError::new("err.tax_code.check", input));
+        }
+        Ok(Self(match branch {
+            Some(b) => format!("{main}-{b}"),
+            None => main.to_owned(),
+        }))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// The parent enterprise's 10-digit code (itself when not a branch).
+    pub fn parent(&self) -> &str {
+        &self.0[..10]
+    }
+}
+
 macro_rules! string_newtype_impls {
     ($($t:ident),*) => {$(
         impl TryFrom<String> for $t {
@@ -183,7 +228,7 @@ macro_rules! string_newtype_impls {
         }
     )*};
 }
-string_newtype_impls!(Cccd, PhoneNumber, WardCode, Email);
+string_newtype_impls!(Cccd, PhoneNumber, WardCode, Email, TaxCode);
 
 #[cfg(test)]
 mod tests {
@@ -235,6 +280,27 @@ mod tests {
         assert!(Email::parse("no-at-sign").is_err());
         assert!(Email::parse("a@b").is_err());
         assert!(Email::parse("<script>@x.vn").is_err());
+    }
+
+    #[test]
+    fn tax_code_checks_its_check_digit() {
+        // 0100109106: 0·31+1·29+0·23+0·19+1·17+0·13+9·7+1·5+0·3 = 114; 114 mod 11 = 4; 10 − 4 = 6.
+        assert_eq!(TaxCode::parse("0100109106").unwrap().as_str(), "0100109106");
+        assert_eq!(TaxCode::parse("0100109107").unwrap_err().key, "err.tax_code.check");
+        assert_eq!(TaxCode::parse("0100109106-001").unwrap().as_str(), "0100109106-001");
+        assert_eq!(TaxCode::parse("0100109106001").unwrap().as_str(), "0100109106-001");
+        assert_eq!(TaxCode::parse("0100109106-001").unwrap().parent(), "0100109106");
+        assert_eq!(TaxCode::parse("0100109106-000").unwrap_err().key, "err.tax_code.format");
+        assert_eq!(TaxCode::parse("0100109107-001").unwrap_err().key, "err.tax_code.check");
+        assert_eq!(TaxCode::parse("010010910").unwrap_err().key, "err.tax_code.format");
+        assert_eq!(TaxCode::parse("01001091O6").unwrap_err().key, "err.tax_code.format");
+        assert_eq!(TaxCode::parse("0100109106+001").unwrap_err().key, "err.tax_code.format");
+        // A sum divisible by 11 would need a check digit of 10: never issued.
+        // 1000000000: 31 mod 11 = 9 → check 1, so 100000000x is valid only for x = 1.
+        assert!(TaxCode::parse("1000000001").is_ok());
+        assert!((0..10).filter(|x| *x != 1).all(|x| TaxCode::parse(&format!("100000000{x}")).is_err()));
+        // 0000000000: sum 0 → check would be 10.
+        assert_eq!(TaxCode::parse("0000000000").unwrap_err().key, "err.tax_code.check");
     }
 
     #[test]

@@ -11,8 +11,9 @@
 use crate::model::EmploymentStatus;
 use chrono::NaiveDate;
 use platform::auth::AreaScope;
+use platform::search::TextIndex;
 use roaring::RoaringBitmap;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::RwLock;
 
 /// What the index keeps of a person.
@@ -60,10 +61,8 @@ struct Doc {
 
 #[derive(Default)]
 struct Inner {
-    /// Folded word → term id (sorted, for prefix ranges).
-    term_ids: BTreeMap<String, u32>,
-    /// Term id → people whose name has that word.
-    postings: Vec<RoaringBitmap>,
+    /// Name words → people.
+    names: TextIndex,
     wards: HashMap<String, RoaringBitmap>,
     female: RoaringBitmap,
     qualification: HashMap<String, RoaringBitmap>,
@@ -81,26 +80,12 @@ fn days(d: NaiveDate) -> i32 {
 use chrono::Datelike;
 
 impl Inner {
-    fn term(&mut self, word: &str) -> u32 {
-        if let Some(id) = self.term_ids.get(word) {
-            return *id;
-        }
-        let id = self.postings.len() as u32;
-        self.term_ids.insert(word.to_owned(), id);
-        self.postings.push(RoaringBitmap::new());
-        id
-    }
-
     fn remove(&mut self, id: u32) {
         let doc = self.docs.get(id as usize).copied().unwrap_or_default();
         if doc.overflow {
-            for b in &mut self.postings {
-                b.remove(id);
-            }
+            self.names.remove_everywhere(id);
         } else {
-            for t in &doc.terms[..doc.len as usize] {
-                self.postings[*t as usize].remove(id);
-            }
+            self.names.remove(id, &doc.terms[..doc.len as usize]);
         }
         for b in self.wards.values_mut().chain(self.qualification.values_mut()) {
             b.remove(id);
@@ -118,20 +103,10 @@ impl Inner {
             self.remove(id);
         }
         let mut doc = Doc { birth: days(e.birth_date), ..Doc::default() };
-        // Split exactly as queries are split (apostrophes, hyphens: "H'Hen" → h, hen).
-        for w in platform::fold::fold_words(&e.name_folded) {
-            let t = self.term(&w);
-            if doc.terms[..doc.len as usize].contains(&t) {
-                continue;
-            }
-            self.postings[t as usize].insert(id);
-            if (doc.len as usize) < WORDS_PER_DOC {
-                doc.terms[doc.len as usize] = t;
-                doc.len += 1;
-            } else {
-                doc.overflow = true;
-            }
-        }
+        let terms = self.names.insert(id, &e.name_folded);
+        doc.len = terms.len().min(WORDS_PER_DOC) as u8;
+        doc.terms[..doc.len as usize].copy_from_slice(&terms[..doc.len as usize]);
+        doc.overflow = terms.len() > WORDS_PER_DOC;
         if self.docs.len() <= id as usize {
             self.docs.resize(id as usize + 1, Doc::default());
         }
@@ -148,20 +123,6 @@ impl Inner {
             self.female.insert(id);
         }
         self.all.insert(id);
-    }
-
-    /// People whose name has a word starting with `prefix`.
-    fn prefixed(&self, prefix: &str) -> RoaringBitmap {
-        let mut upper = prefix.to_owned();
-        upper.push(char::MAX);
-        self.term_ids
-            .range(prefix.to_owned()..upper)
-            .map(|(_, t)| &self.postings[*t as usize])
-            .fold(RoaringBitmap::new(), |acc, b| acc | b)
-    }
-
-    fn exact(&self, word: &str) -> Option<&RoaringBitmap> {
-        self.term_ids.get(word).map(|t| &self.postings[*t as usize])
     }
 }
 
@@ -207,8 +168,6 @@ impl SearchIndex {
     /// so results follow typing.
     pub fn search(&self, q: &Query, scope: &AreaScope, offset: usize, limit: usize) -> (Vec<i64>, u64) {
         let inner = self.inner.read().expect("index lock");
-        let words = platform::fold::fold_words(&q.text);
-        let last_is_prefix = !q.text.ends_with(' ');
         let mut acc: Option<RoaringBitmap> = None;
         let mut and = |b: RoaringBitmap| {
             acc = Some(match acc.take() {
@@ -216,25 +175,8 @@ impl SearchIndex {
                 None => b,
             });
         };
-        // Exact words first: the rarest narrows the most.
-        let mut exact: Vec<&RoaringBitmap> = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            if i + 1 == words.len() && last_is_prefix {
-                continue;
-            }
-            match inner.exact(w) {
-                Some(b) => exact.push(b),
-                None => return (vec![], 0),
-            }
-        }
-        exact.sort_by_key(|b| b.len());
-        for b in exact {
-            and(b.clone());
-        }
-        if last_is_prefix {
-            if let Some(w) = words.last() {
-                and(inner.prefixed(w));
-            }
+        if let Some(b) = inner.names.matching(&q.text) {
+            and(b);
         }
         match scope {
             AreaScope::All => {}

@@ -7,6 +7,18 @@
       window.SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true });
     }
   });
+  // Pickers: a click on a suggestion puts its code in the field it belongs to.
+  document.addEventListener("click", function (e) {
+    var pick = e.target.closest && e.target.closest("button.pick");
+    if (!pick) return;
+    var form = pick.closest("form");
+    var field = form && form.elements[pick.getAttribute("data-fill")];
+    if (field) {
+      field.value = pick.getAttribute("data-value");
+      field.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    pick.parentNode.innerHTML = "";
+  });
   // Toasts fade out after a while.
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail.target && e.detail.target.id === "toasts") {

@@ -41,6 +41,7 @@ pub async fn seed_accounts(db: &Db) -> anyhow::Result<usize> {
             wards: &wards,
             employer_id: None,
             school_id: None,
+            person_id: None,
         };
         if store::create(db, new).await?.is_some() {
             created += 1;

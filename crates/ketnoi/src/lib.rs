@@ -20,7 +20,8 @@ use utoipa_axum::router::OpenApiRouter;
     modifiers(&BearerAuth),
     tags((name = "platform", description = "Health, identity, audit"),
          (name = "reference data", description = "Administrative units (2025 and legacy), address resolution, occupations, code lists"),
-         (name = "registry", description = "Labour registry (cung lao động): people aged 15+, search, import, indicators"))
+         (name = "registry", description = "Labour registry (cung lao động): people aged 15+, search, import, indicators"),
+         (name = "employers", description = "Employers (doanh nghiệp): registration, approval, recruitment-needs declarations"))
 )]
 pub struct ApiDoc;
 
@@ -36,7 +37,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// Message catalogs of every capability.
 pub fn install_messages() {
-    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES]);
+    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES, employers::MESSAGES]);
 }
 
 /// Every capability's routes, and the OpenAPI document they describe.
@@ -47,6 +48,8 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(registry::routes::router())
         .merge(registry::imports::router())
         .merge(registry::lists::router())
+        .merge(employers::routes::router())
+        .merge(employers::needs::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -69,6 +72,12 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     let registry = registry::service::Registry::new(db.clone(), &settings.province_code);
     registry.spawn_sync();
     s.insert(registry);
+    if let Some(url) = &settings.smtp_url {
+        match platform::notify::Mailer::new(url, &settings.mail_from, &settings.public_url) {
+            Ok(m) => m.spawn_outbox(db.clone()),
+            Err(e) => tracing::error!(error = %e, "SMTP settings refused: no e-mail will be sent"),
+        }
+    }
     s
 }
 

@@ -38,6 +38,15 @@ enum Command {
         /// Mark cookies Secure (when served over HTTPS).
         #[arg(long, env = "KETNOI_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Where the public reaches this server (links in feeds, sitemaps, posters, mails).
+        #[arg(long, env = "KETNOI_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// Send e-mail notifications through this server: smtp://host:port.
+        #[arg(long, env = "KETNOI_SMTP_URL")]
+        smtp_url: Option<String>,
+        /// Sender of notification mails.
+        #[arg(long, env = "KETNOI_MAIL_FROM", default_value = "Kết Nối <no-reply@ketnoi.invalid>")]
+        mail_from: String,
     },
     /// Apply migrations and load reference data, then exit.
     Migrate,
@@ -181,7 +190,7 @@ async fn main() -> anyhow::Result<()> {
     ketnoi::install_messages();
     let province = cli.province.clone();
     match &cli.command {
-        Command::Serve { listen, demo: with_demo, secure_cookies } => {
+        Command::Serve { listen, demo: with_demo, secure_cookies, public_url, smtp_url, mail_from } => {
             let db = open(&cli).await?;
             if *with_demo {
                 let n = demo::seed_accounts(&db).await?;
@@ -204,8 +213,14 @@ async fn main() -> anyhow::Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                 }
             });
-            let settings =
-                Settings { province_code: province, secure_cookies: *secure_cookies, data_dir: cli.data_dir.clone() };
+            let settings = Settings {
+                province_code: province,
+                secure_cookies: *secure_cookies,
+                data_dir: cli.data_dir.clone(),
+                public_url: public_url.clone().unwrap_or_else(|| format!("http://{listen}")),
+                smtp_url: smtp_url.clone(),
+                mail_from: mail_from.clone(),
+            };
             let app = ketnoi::app(db, settings);
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
@@ -253,6 +268,7 @@ async fn main() -> anyhow::Result<()> {
                 wards: &wards,
                 employer_id: None,
                 school_id: None,
+                person_id: None,
             };
             let id = store::create(&db, new).await?.with_context(|| format!("{email} already has an account"))?;
             cli_audit(

@@ -58,6 +58,7 @@ async fn export_import_round_trip_across_backends() {
             wards: &[],
             employer_id: None,
             school_id: None,
+            person_id: None,
         },
     )
     .await
@@ -108,6 +109,7 @@ async fn a_damaged_export_changes_nothing() {
             wards: &[],
             employer_id: None,
             school_id: None,
+            person_id: None,
         },
     )
     .await
@@ -147,6 +149,7 @@ async fn backup_while_serving_and_restore() {
             wards: &[],
             employer_id: None,
             school_id: None,
+            person_id: None,
         },
     )
     .await

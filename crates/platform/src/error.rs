@@ -17,6 +17,12 @@ pub struct FieldError {
     pub row: Option<u64>,
 }
 
+impl FieldError {
+    pub fn new(field: &str, code: &str) -> Self {
+        Self { field: field.into(), code: code.into(), row: None }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("not found")]

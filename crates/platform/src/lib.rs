@@ -9,10 +9,12 @@ pub mod error;
 pub mod fold;
 pub mod i18n;
 pub mod jobs;
+pub mod notify;
 pub mod routes;
 pub mod search;
 pub mod state;
 pub mod types;
+pub mod validate;
 pub mod web;
 
 pub use db::Db;

@@ -2,12 +2,12 @@
 //! health, API documentation.
 
 use crate::audit::{self, Action};
-use crate::auth::{password, store, CurrentUser, Role};
+use crate::auth::{password, store, CurrentUser, MaybeUser, Role};
 use crate::error::{AppError, AppResult};
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::types::Email;
-use crate::web::{render, safe_next, Ctx, Page, SESSION_CSRF, SESSION_USER};
+use crate::web::{render, safe_next, Ctx, Page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -25,7 +25,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/", get(home))
         .route("/login", get(login_page).post(login))
         .route("/logout", axum::routing::post(logout))
-        .route("/lang", axum::routing::post(set_lang))
+        .route("/lang", get(visitor_lang).post(set_lang))
+        .route("/notifications", get(notifications_page))
         .route("/account/password", get(password_page).post(change_password))
         .route("/admin/users", get(users_page).post(create_user))
         .route("/admin/users/new", get(new_user_page))
@@ -35,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(healthz))
         .routes(routes!(me))
         .routes(routes!(audit_api))
+        .routes(routes!(notifications_api))
 }
 
 // ---------- home ----------
@@ -46,7 +48,11 @@ struct HomePage {
     wards: Vec<(String, String)>,
 }
 
-async fn home(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
+/// The public start at the job board; staff and users at their home page.
+async fn home(State(st): State<AppState>, ctx: Ctx, MaybeUser(user): MaybeUser) -> AppResult<Response> {
+    let Some(user) = user else {
+        return Ok(Redirect::to("/jobs").into_response());
+    };
     let wards = crate::area::ward_names(&st.db, &user.wards).await?;
     Ok(render(HomePage { page: ctx.page("home.title"), wards })?.into_response())
 }
@@ -105,10 +111,7 @@ async fn login(
     match user {
         Some(u) if password_ok && u.active => {
             st.throttle.succeed(&keys);
-            session.cycle_id().await.map_err(|e| anyhow::anyhow!(e))?;
-            session.insert(SESSION_USER, u.id).await.map_err(|e| anyhow::anyhow!(e))?;
-            let csrf = hex::encode(rand::random::<[u8; 24]>());
-            session.insert(SESSION_CSRF, csrf).await.map_err(|e| anyhow::anyhow!(e))?;
+            crate::web::start_session(&session, u.id).await?;
             audit::record(
                 &st.db,
                 &st.settings.province_code,
@@ -192,6 +195,50 @@ async fn set_lang(
         .max_age(time::Duration::days(365))
         .build();
     Ok((jar.add(cookie), Redirect::to(&safe_next(f.next.as_deref()))).into_response())
+}
+
+/// A visitor's language from a link (public pages carry no form token): only
+/// the cookie changes, never an account.
+async fn visitor_lang(jar: CookieJar, Query(f): Query<LangForm>) -> AppResult<Response> {
+    let lang = Lang::parse(&f.lang).ok_or_else(|| AppError::bad("err.bad_request"))?;
+    let cookie = Cookie::build((crate::web::LANG_COOKIE, lang.code()))
+        .path("/")
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::days(365))
+        .build();
+    Ok((jar.add(cookie), Redirect::to(&safe_next(f.next.as_deref()))).into_response())
+}
+
+// ---------- notifications ----------
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    page: Page,
+    items: Vec<crate::notify::Notification>,
+}
+
+/// The user's notifications; seeing them marks them read.
+async fn notifications_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+) -> AppResult<Response> {
+    let items = crate::notify::recent(&st.db, user.id, ctx.lang, 100).await?;
+    crate::notify::mark_all_read(&st.db, user.id).await?;
+    Ok(render(NotificationsPage { page: ctx.page("nav.notifications"), items })?.into_response())
+}
+
+/// The calling user's latest notifications (newest first), in the caller's language.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "platform",
+    responses((status = 200, body = Vec<crate::notify::Notification>), (status = 401, body = crate::error::ApiError)),
+    security(("bearer" = [])))]
+async fn notifications_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+) -> AppResult<Json<Vec<crate::notify::Notification>>> {
+    Ok(Json(crate::notify::recent(&st.db, user.id, ctx.lang, 100).await?))
 }
 
 // ---------- password change ----------
@@ -381,6 +428,7 @@ async fn create_user(
         wards: &wards,
         employer_id: None,
         school_id: None,
+        person_id: None,
     };
     let Some(id) = store::create(&st.db, new).await? else {
         let page = user_form_page(

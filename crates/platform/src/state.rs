@@ -15,11 +15,24 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Where uploads, rejected-row files and exports are kept.
     pub data_dir: PathBuf,
+    /// Where the public reaches this server (links in feeds, sitemaps, posters, mails).
+    pub public_url: String,
+    /// `smtp://host:port`: e-mail notifications are sent when set.
+    pub smtp_url: Option<String>,
+    /// Sender of notification mails.
+    pub mail_from: String,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Self { province_code: "56".into(), secure_cookies: false, data_dir: PathBuf::from("ketnoi-data") }
+        Self {
+            province_code: "56".into(),
+            secure_cookies: false,
+            data_dir: PathBuf::from("ketnoi-data"),
+            public_url: "http://127.0.0.1:8080".into(),
+            smtp_url: None,
+            mail_from: "Kết Nối <no-reply@ketnoi.invalid>".into(),
+        }
     }
 }
 
@@ -43,6 +56,13 @@ pub struct AppState {
     pub throttle: Arc<LoginThrottle>,
     pub settings: Arc<Settings>,
     pub services: Arc<Services>,
+}
+
+impl Settings {
+    /// An absolute URL for a local path.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url.trim_end_matches('/'))
+    }
 }
 
 impl AppState {

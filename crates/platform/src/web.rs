@@ -36,6 +36,8 @@ pub struct Ctx {
     pub htmx: bool,
     /// Authenticated by bearer token (no cookies, so no CSRF check).
     pub via_token: bool,
+    /// Unread notifications (pages of logged-in users).
+    pub unread: i64,
 }
 
 impl Ctx {
@@ -49,8 +51,17 @@ impl Ctx {
             user: self.user.clone(),
             csrf: self.csrf.clone(),
             path: self.path.clone(),
+            unread: self.unread,
         }
     }
+}
+
+/// Public read-only pages (the job board, its feeds): an anonymous visit
+/// starts no session, so they stay fast and cacheable. Forms live elsewhere.
+const SESSIONLESS: [&str; 3] = ["/jobs", "/sitemap.xml", "/robots.txt"];
+
+fn sessionless(path: &str) -> bool {
+    SESSIONLESS.iter().any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('/')))
 }
 
 impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
@@ -112,7 +123,17 @@ async fn context_inner(
         match store::user_for_token(&state.db, token).await? {
             Some(u) => Some(u),
             None => {
-                let ctx = Ctx { user: None, lang: Lang::Vi, csrf: String::new(), ip, path, api: true, htmx, via_token };
+                let ctx = Ctx {
+                    user: None,
+                    lang: Lang::Vi,
+                    csrf: String::new(),
+                    ip,
+                    path,
+                    api: true,
+                    htmx,
+                    via_token,
+                    unread: 0,
+                };
                 return Ok(present_error(&ctx, AppError::Unauthorized));
             }
         }
@@ -140,9 +161,11 @@ async fn context_inner(
     // CSRF: a synchronizer token kept in the session, for pages only.
     let mut csrf = String::new();
     if !via_token && !path.starts_with("/static/") {
+        let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
         csrf = match session.get::<String>(SESSION_CSRF).await.map_err(|e| anyhow::anyhow!(e))? {
             Some(t) => t,
-            None if !api || *req.method() != Method::GET => {
+            None if user.is_none() && is_get && sessionless(&path) => String::new(),
+            None if !api || !is_get => {
                 let t = random_token();
                 session.insert(SESSION_CSRF, &t).await.map_err(|e| anyhow::anyhow!(e))?;
                 t
@@ -150,7 +173,11 @@ async fn context_inner(
             None => String::new(),
         };
     }
-    let ctx = Ctx { user, lang, csrf, ip, path, api, htmx, via_token };
+    let unread = match &user {
+        Some(u) if !api && !htmx => crate::notify::unread_count(&state.db, u.id).await?,
+        _ => 0,
+    };
+    let ctx = Ctx { user, lang, csrf, ip, path, api, htmx, via_token, unread };
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !via_token {
@@ -191,6 +218,15 @@ async fn context_inner(
         }
         None => res,
     })
+}
+
+/// Log `user_id` in on this browser: a new session id (no fixation) and a
+/// new form token.
+pub async fn start_session(session: &Session, user_id: i64) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(|e| anyhow::anyhow!(e))?;
+    session.insert(SESSION_USER, user_id).await.map_err(|e| anyhow::anyhow!(e))?;
+    session.insert(SESSION_CSRF, random_token()).await.map_err(|e| anyhow::anyhow!(e))?;
+    Ok(())
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -259,6 +295,7 @@ pub struct Page {
     pub user: Option<User>,
     pub csrf: String,
     pub path: String,
+    pub unread: i64,
 }
 
 /// One entry of the main navigation: a capability, enabled once it exists.
@@ -278,6 +315,10 @@ impl Page {
     }
     pub fn other_lang(&self) -> &'static str {
         self.tr.lang.other().code()
+    }
+    /// The current path, URL-encoded (for `next=` links).
+    pub fn path_encoded(&self) -> String {
+        url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect()
     }
     pub fn other_lang_label(&self) -> &'static str {
         match self.tr.lang {
@@ -393,6 +434,16 @@ mod tests {
         assert_eq!(safe_next(Some("/\t/evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
         assert_eq!(safe_next(Some("/a\nb")), "/");
+    }
+
+    #[test]
+    fn public_pages_start_no_session() {
+        assert!(sessionless("/jobs"));
+        assert!(sessionless("/jobs/12"));
+        assert!(sessionless("/sitemap.xml"));
+        assert!(!sessionless("/jobsearch"));
+        assert!(!sessionless("/apply/12"));
+        assert!(!sessionless("/registry"));
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/units", get(units_page))
         .route("/units/resolve", get(resolve_page))
         .route("/units/{code}", get(unit_page))
+        .route("/occupations/picker", get(occupation_picker))
         .routes(routes!(resolve_api))
         .routes(routes!(provinces_api))
         .routes(routes!(wards_api))
@@ -194,6 +195,35 @@ struct OccupationQuery {
 async fn occupations_api(Query(q): Query<OccupationQuery>) -> Json<Vec<&'static Occupation>> {
     let limit = q.limit.unwrap_or(20).min(100);
     Json(refdata().search_occupations(q.q.as_deref().unwrap_or(""), q.level, limit))
+}
+
+#[derive(Template)]
+#[template(path = "occupation_hits.html")]
+struct OccupationHits {
+    hits: Vec<(String, String)>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PickerQuery {
+    occupation_isco: String,
+}
+
+/// Occupation picker (htmx): unit groups matching what is typed in the
+/// `occupation_isco` field, diacritics ignored; a click puts the code in the field.
+async fn occupation_picker(ctx: Ctx, Query(q): Query<PickerQuery>) -> AppResult<Response> {
+    let vi = ctx.lang == platform::i18n::Lang::Vi;
+    let text = q.occupation_isco.trim();
+    let hits = if text.is_empty() || refdata().occupation(text).is_some_and(|o| o.level == 4) {
+        vec![]
+    } else {
+        refdata()
+            .search_occupations(text, Some(4), 8)
+            .into_iter()
+            .map(|o| (o.code.clone(), if vi { o.title_vi.clone() } else { o.title_en.clone() }))
+            .collect()
+    };
+    Ok(render(OccupationHits { hits })?.into_response())
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -51,11 +51,20 @@ pub async fn find_by_id(db: &Db, id: i64) -> anyhow::Result<Option<User>> {
     }
 }
 
-/// The user and their password hash, for login.
-pub async fn find_for_login(db: &Db, email: &str) -> anyhow::Result<Option<(User, String)>> {
+/// What a login is stored as: an e-mail address lower-cased, or a phone
+/// number in its national form (job seekers who registered with a phone).
+pub fn login_key(input: &str) -> String {
+    match crate::types::PhoneNumber::parse(input) {
+        Ok(phone) => phone.to_string(),
+        Err(_) => input.trim().to_lowercase(),
+    }
+}
+
+/// The user and their password hash, for login (by e-mail or phone number).
+pub async fn find_for_login(db: &Db, login: &str) -> anyhow::Result<Option<(User, String)>> {
     let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
     let row: Option<(i64, String, String, String, String, Option<i64>, Option<i64>, Option<i64>, bool, String)> =
-        with_db!(db, p => sqlx::query_as(&sql).bind(email.to_lowercase()).fetch_optional(p).await?);
+        with_db!(db, p => sqlx::query_as(&sql).bind(login_key(login)).fetch_optional(p).await?);
     let Some((id, email, display_name, role, lang, employer_id, school_id, person_id, active, hash)) = row else {
         return Ok(None);
     };
@@ -81,6 +90,8 @@ pub struct NewUser<'a> {
     pub wards: &'a [String],
     pub employer_id: Option<i64>,
     pub school_id: Option<i64>,
+    /// The registry record of a job seeker.
+    pub person_id: Option<i64>,
 }
 
 /// Create a user; `Ok(None)` if the e-mail is taken.
@@ -89,11 +100,11 @@ pub async fn create(db: &Db, u: NewUser<'_>) -> anyhow::Result<Option<i64>> {
     let id: Option<(i64,)> = with_db!(db, p => {
         let mut tx = p.begin().await?;
         let id: Option<(i64,)> = sqlx::query_as(
-            "INSERT INTO users (email, display_name, role, password_hash, lang, employer_id, school_id, active, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, 'vi', $5, $6, TRUE, $7, $7)
+            "INSERT INTO users (email, display_name, role, password_hash, lang, employer_id, school_id, person_id, active, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, 'vi', $5, $6, $7, TRUE, $8, $8)
              ON CONFLICT (email) DO NOTHING RETURNING id")
             .bind(u.email).bind(u.display_name).bind(u.role.as_str()).bind(u.password_hash)
-            .bind(u.employer_id).bind(u.school_id).bind(now)
+            .bind(u.employer_id).bind(u.school_id).bind(u.person_id).bind(now)
             .fetch_optional(&mut *tx).await?;
         if let Some((id,)) = id {
             for w in u.wards {
@@ -105,6 +116,37 @@ pub async fn create(db: &Db, u: NewUser<'_>) -> anyhow::Result<Option<i64>> {
         id
     });
     Ok(id.map(|(id,)| id))
+}
+
+/// Link an account to its employer (once the employer exists).
+pub async fn set_employer(db: &Db, id: i64, employer_id: i64) -> anyhow::Result<()> {
+    with_db!(db, p => sqlx::query("UPDATE users SET employer_id = $1, updated_at = $2 WHERE id = $3")
+        .bind(employer_id).bind(Utc::now()).bind(id).execute(p).await?.rows_affected());
+    Ok(())
+}
+
+/// Remove an account that never came into use (a registration that failed halfway).
+pub async fn delete_unused(db: &Db, id: i64) -> anyhow::Result<()> {
+    with_db!(db, p => sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(p).await?.rows_affected());
+    Ok(())
+}
+
+/// Accounts of an employer (to notify them).
+pub async fn ids_of_employer(db: &Db, employer_id: i64) -> anyhow::Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = with_db!(db, p => sqlx::query_as("SELECT id FROM users WHERE employer_id = $1 AND active")
+        .bind(employer_id).fetch_all(p).await?);
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// Active accounts with one of these roles (to notify staff).
+pub async fn ids_with_role(db: &Db, roles: &[Role]) -> anyhow::Result<Vec<i64>> {
+    let mut out = vec![];
+    for r in roles {
+        let rows: Vec<(i64,)> = with_db!(db, p => sqlx::query_as("SELECT id FROM users WHERE role = $1 AND active")
+            .bind(r.as_str()).fetch_all(p).await?);
+        out.extend(rows.into_iter().map(|r| r.0));
+    }
+    Ok(out)
 }
 
 pub async fn update(

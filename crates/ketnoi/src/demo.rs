@@ -271,3 +271,177 @@ mod tests {
         assert!(text.starts_with("cccd,full_name,"));
     }
 }
+
+// ---------- employers and vacancies ----------
+
+/// Employers in the demo of `serve --demo`, and their published vacancies.
+pub const DEMO_EMPLOYERS: u64 = 40;
+pub const DEMO_VACANCIES: u64 = 120;
+
+/// A tax code (MST) with a valid check digit, from a serial (province 42 = old Khánh Hòa).
+pub fn tax_code(serial: u64) -> String {
+    const W: [u64; 9] = [31, 29, 23, 19, 17, 13, 7, 5, 3];
+    let mut n = serial;
+    loop {
+        let body = format!("42{:07}", n % 10_000_000);
+        let sum: u64 = body.bytes().zip(W).map(|(b, w)| u64::from(b - b'0') * w).sum();
+        if sum % 11 != 0 {
+            return format!("{body}{}", 10 - sum % 11);
+        }
+        n += 1;
+    }
+}
+
+const COMPANY_KIND: [&str; 4] = ["Công ty TNHH", "Công ty Cổ phần", "Công ty TNHH MTV", "Hợp tác xã"];
+const COMPANY_TRADE: [(&str, &str); 10] = [
+    ("Thủy sản", "C"),
+    ("Du lịch", "N"),
+    ("Xây dựng", "F"),
+    ("May mặc", "C"),
+    ("Cơ khí", "C"),
+    ("Thương mại", "G"),
+    ("Khách sạn", "I"),
+    ("Vận tải", "H"),
+    ("Yến sào", "C"),
+    ("Công nghệ", "J"),
+];
+const COMPANY_PLACE: [&str; 10] = [
+    "Khánh Hòa",
+    "Nha Trang",
+    "Cam Ranh",
+    "Vạn Ninh",
+    "Ninh Hòa",
+    "Biển Xanh",
+    "Hải Âu",
+    "Trường Sa",
+    "Cam Lâm",
+    "Diên Khánh",
+];
+
+/// (title, ISCO unit group, qualification, wage from, wage to in millions; 0 = negotiable)
+const JOBS: [(&str, &str, &str, i64, i64); 20] = [
+    ("Công nhân chế biến thủy sản", "7511", "none", 7, 9),
+    ("Thợ hàn kết cấu thép", "7212", "elementary", 10, 14),
+    ("Công nhân may công nghiệp", "8153", "none", 6, 9),
+    ("Nhân viên phục vụ nhà hàng", "5131", "none", 6, 8),
+    ("Lễ tân khách sạn (tiếng Anh)", "4224", "intermediate", 8, 12),
+    ("Đầu bếp món Á", "5120", "elementary", 10, 18),
+    ("Nhân viên bán hàng", "5223", "none", 6, 8),
+    ("Lái xe tải hạng C", "8332", "elementary", 12, 16),
+    ("Kế toán tổng hợp", "2411", "university", 10, 15),
+    ("Thợ điện công trình", "7411", "intermediate", 9, 13),
+    ("Thợ xây", "7112", "none", 9, 12),
+    ("Điều dưỡng viên", "2221", "college", 8, 11),
+    ("Hướng dẫn viên du lịch tiếng Trung", "5113", "college", 12, 20),
+    ("Nhân viên buồng phòng", "9112", "none", 6, 7),
+    ("Lập trình viên", "2512", "university", 15, 30),
+    ("Thuyền viên tàu cá", "6222", "none", 0, 0),
+    ("Nhân viên bảo vệ", "5414", "none", 6, 7),
+    ("Giáo viên mầm non", "2342", "college", 7, 9),
+    ("Thợ sửa xe máy", "7231", "elementary", 7, 10),
+    ("Lao động phổ thông", "9329", "none", 0, 0),
+];
+
+/// Create `employers` approved employers and `vacancies` published vacancies
+/// (deterministic from `seed`), unless the province has employers already.
+/// The first employer belongs to the demo employer account. Returns what was created.
+pub async fn seed_demand(
+    db: &Db,
+    province: &str,
+    employers: u64,
+    vacancies: u64,
+    seed: u64,
+) -> anyhow::Result<(u64, u64)> {
+    use employers::model::{Employer, EmployerStatus};
+    let (_, existing) = employers::store::search(db, province, "", None, 1).await?;
+    if existing > 0 || employers == 0 {
+        return Ok((0, 0));
+    }
+    let mut rng = StdRng::seed_from_u64(seed ^ 0xE11);
+    let wards: Vec<String> = refdata::refdata().wards_of(province).map(|w| w.code.clone()).collect();
+    let mut ids = Vec::with_capacity(employers as usize);
+    for i in 0..employers {
+        let (trade, vsic) = COMPANY_TRADE[rng.gen_range(0..COMPANY_TRADE.len())];
+        let name = if i == 0 {
+            "Công ty TNHH Thủy sản Vạn Ninh".to_owned()
+        } else {
+            let kind = COMPANY_KIND[rng.gen_range(0..COMPANY_KIND.len())];
+            let place = COMPANY_PLACE[rng.gen_range(0..COMPANY_PLACE.len())];
+            if employers > 100 {
+                format!("{kind} {trade} {place} {i}")
+            } else {
+                format!("{kind} {trade} {place}")
+            }
+        };
+        let e = Employer {
+            tax_code: platform::types::TaxCode::parse(&tax_code(1000 + i * 7))?,
+            name,
+            vsic_section: Some(if i == 0 { "C" } else { vsic }.to_owned()),
+            size_band: ["micro", "small", "medium", "large"][rng.gen_range(0..4)].to_owned(),
+            ownership: ["private", "private", "private", "fdi", "state", "cooperative"][rng.gen_range(0..6)].to_owned(),
+            ward_code: platform::types::WardCode::parse(if i == 0 {
+                "22504"
+            } else {
+                &wards[rng.gen_range(0..wards.len())]
+            })?,
+            street: Some(format!("{} đường số {}", rng.gen_range(1..300), rng.gen_range(1..40))),
+            contact_name: Some("Phòng Nhân sự".into()),
+            phone: Some(platform::types::PhoneNumber::parse(&format!("0258{:07}", rng.gen_range(0..10_000_000)))?),
+            email: None,
+            website: None,
+        };
+        match employers::store::insert(db, province, &e, EmployerStatus::Approved).await? {
+            Ok(id) => ids.push(id),
+            Err(_) => continue,
+        }
+    }
+    // The demo employer account manages the first employer.
+    if let Some((user, _)) = store::find_for_login(db, "doanhnghiep@demo.ketnoi.vn").await? {
+        store::set_employer(db, user.id, ids[0]).await?;
+    }
+    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
+    let now = chrono::Utc::now();
+    let mut created = 0;
+    for i in 0..vacancies {
+        let (title, isco, qualification, lo, hi) = JOBS[rng.gen_range(0..JOBS.len())];
+        let employer = ids[(i as usize) % ids.len()];
+        let abroad = rng.gen_ratio(1, 25);
+        let v = vacancies::model::Vacancy {
+            title: title.to_owned(),
+            occupation_isco: isco.to_owned(),
+            positions: rng.gen_range(1..30),
+            qualification: qualification.to_owned(),
+            experience_years: rng.gen_range(0..3),
+            age_min: Some(18),
+            age_max: if rng.gen_bool(0.5) { Some(45) } else { None },
+            wage_min: (lo > 0).then_some(lo * 1_000_000),
+            wage_max: (hi > 0).then_some(hi * 1_000_000),
+            contract_type: ["fixed_term", "indefinite", "seasonal", "part_time"][rng.gen_range(0..4)].to_owned(),
+            working_hours: Some("8 giờ/ngày, 6 ngày/tuần".into()),
+            work_ward_code: (!abroad).then(|| wards[rng.gen_range(0..wards.len())].clone()),
+            work_province_code: (!abroad).then(|| province.to_owned()),
+            work_country: abroad
+                .then(|| ["Nhật Bản", "Hàn Quốc", "Đài Loan (Trung Quốc)"][rng.gen_range(0..3)].to_owned()),
+            deadline: today + chrono::Duration::days(rng.gen_range(10..90)),
+            description: format!("{title}: làm việc tại doanh nghiệp, được đào tạo thêm khi vào làm."),
+            requirements: Some("Sức khỏe tốt, chăm chỉ, trung thực.".into()),
+            benefits: Some("BHXH, BHYT đầy đủ; thưởng lễ Tết; hỗ trợ chỗ ở.".into()),
+            contact: Some("Phòng Nhân sự, giờ hành chính".into()),
+            flagged: None,
+        };
+        vacancies::store::insert(db, province, employer, &v, vacancies::model::Status::Published, now).await?;
+        created += 1;
+    }
+    Ok((ids.len() as u64, created))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn generated_tax_codes_are_valid() {
+        for i in 0..2000 {
+            let t = super::tax_code(i * 7);
+            assert!(platform::types::TaxCode::parse(&t).is_ok(), "{t}");
+        }
+    }
+}

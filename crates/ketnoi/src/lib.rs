@@ -21,7 +21,9 @@ use utoipa_axum::router::OpenApiRouter;
     tags((name = "platform", description = "Health, identity, audit"),
          (name = "reference data", description = "Administrative units (2025 and legacy), address resolution, occupations, code lists"),
          (name = "registry", description = "Labour registry (cung lao động): people aged 15+, search, import, indicators"),
-         (name = "employers", description = "Employers (doanh nghiệp): registration, approval, recruitment-needs declarations"))
+         (name = "employers", description = "Employers (doanh nghiệp): registration, approval, recruitment-needs declarations"),
+         (name = "vacancies", description = "Vacancies (tin tuyển dụng): the public board's search, and managing vacancies"),
+         (name = "applications", description = "Applications (hồ sơ ứng tuyển) and their statuses"))
 )]
 pub struct ApiDoc;
 
@@ -37,7 +39,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// Message catalogs of every capability.
 pub fn install_messages() {
-    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES, employers::MESSAGES]);
+    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES, employers::MESSAGES, vacancies::MESSAGES]);
 }
 
 /// Every capability's routes, and the OpenAPI document they describe.
@@ -50,6 +52,9 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(registry::lists::router())
         .merge(employers::routes::router())
         .merge(employers::needs::router())
+        .merge(vacancies::board::router())
+        .merge(vacancies::manage::router())
+        .merge(vacancies::applications::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -72,6 +77,9 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     let registry = registry::service::Registry::new(db.clone(), &settings.province_code);
     registry.spawn_sync();
     s.insert(registry);
+    let board = vacancies::service::Board::new(db.clone(), &settings.province_code, settings.smtp_url.is_some());
+    board.spawn();
+    s.insert(board);
     if let Some(url) = &settings.smtp_url {
         match platform::notify::Mailer::new(url, &settings.mail_from, &settings.public_url) {
             Ok(m) => m.spawn_outbox(db.clone()),

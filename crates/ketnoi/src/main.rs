@@ -82,6 +82,12 @@ enum Command {
         /// Create the demo accounts in the database.
         #[arg(long)]
         accounts: bool,
+        /// Create this many approved employers in the database (with --vacancies).
+        #[arg(long, default_value_t = 0)]
+        employers: u64,
+        /// Create this many published vacancies in the database.
+        #[arg(long, default_value_t = 0)]
+        vacancies: u64,
         /// Import the people into the database (through the registry import) instead of only writing --out.
         #[arg(long)]
         load: bool,
@@ -200,6 +206,11 @@ async fn main() -> anyhow::Result<()> {
                 let people = demo::seed_people(&db, &province, demo::DEMO_PEOPLE, 2026).await?;
                 if people > 0 {
                     tracing::info!(people, "demo people imported");
+                }
+                let (employers, vacancies) =
+                    demo::seed_demand(&db, &province, demo::DEMO_EMPLOYERS, demo::DEMO_VACANCIES, 2026).await?;
+                if employers > 0 {
+                    tracing::info!(employers, vacancies, "demo employers and vacancies created");
                 }
             }
             platform::jobs::fail_interrupted(&db).await?;
@@ -419,10 +430,15 @@ async fn main() -> anyhow::Result<()> {
             let rows: u64 = counts.iter().map(|c| c.1).sum();
             println!("imported {} tables, {rows} rows from {}", counts.len(), dir.display());
         }
-        Command::Demo { people, out, seed, accounts, load } => {
+        Command::Demo { people, out, seed, accounts, load, employers, vacancies } => {
             if *accounts {
                 let db = open(&cli).await?;
                 println!("{} demo accounts created", demo::seed_accounts(&db).await?);
+            }
+            if *employers > 0 {
+                let db = open(&cli).await?;
+                let (e, v) = demo::seed_demand(&db, &province, *employers, *vacancies, *seed).await?;
+                println!("{e} employers and {v} vacancies created in {:.1} s", started.elapsed().as_secs_f64());
             }
             if *load && *people > 0 {
                 let db = open(&cli).await?;

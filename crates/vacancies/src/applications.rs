@@ -1,0 +1,414 @@
+//! Hồ sơ ứng tuyển: a job seeker applies from a vacancy's page (logged in, or
+//! registering on the spot with phone and CCCD, which links the account to
+//! their registry record); the employer moves the application through its
+//! statuses; both sides are told in the app (and by e-mail when configured).
+
+use crate::model::*;
+use crate::rules;
+use crate::store::{self, NewApplication};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Json;
+use employers::routes::{authorize, is_staff};
+use platform::audit::{self, Action};
+use platform::auth::{password, store as users, CurrentUser, MaybeUser, Role, User};
+use platform::error::{AppError, AppResult, FieldError};
+use platform::types::{Cccd, PhoneNumber};
+use platform::validate::Checker;
+use platform::web::{render, Ctx, Page};
+use platform::AppState;
+use serde::Deserialize;
+use tower_sessions::Session;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/apply/{id}", get(apply_page).post(apply))
+        .route("/applications", get(list_page))
+        .route("/applications/{id}/status", post(status_form))
+        .routes(routes!(apply_api))
+        .routes(routes!(list_api))
+        .routes(routes!(status_api))
+}
+
+fn mail(st: &AppState) -> bool {
+    st.settings.smtp_url.is_some()
+}
+
+/// What the apply form carries.
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ApplyInput {
+    pub full_name: String,
+    pub phone: String,
+    /// A note to the employer (at most 1,000 characters).
+    pub message: String,
+    /// Registering on the spot (web form only): CCCD and a password.
+    #[schema(ignore)]
+    pub cccd: String,
+    #[schema(ignore)]
+    pub password: String,
+    #[schema(ignore)]
+    pub repeat: String,
+}
+
+#[derive(Template)]
+#[template(path = "vacancies/apply.html")]
+struct ApplyPage {
+    page: Page,
+    v: VacancyRecord,
+    input: ApplyInput,
+    errors: Vec<FieldError>,
+    /// Logged in, but not as a job seeker.
+    wrong_role: bool,
+}
+
+impl ApplyPage {
+    fn error_for(&self, field: &str) -> Option<String> {
+        let msgs: Vec<&str> = self.errors.iter().filter(|e| e.field == field).map(|e| self.page.t(&e.code)).collect();
+        (!msgs.is_empty()).then(|| msgs.join(" "))
+    }
+}
+
+async fn published(st: &AppState, id: i64) -> AppResult<VacancyRecord> {
+    match store::get(&st.db, &st.settings.province_code, id).await? {
+        Some(v) if v.status == Status::Published => Ok(v),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn apply_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let v = published(&st, id).await?;
+    let mut input = ApplyInput::default();
+    if let Some(u) = &user {
+        input.full_name = u.display_name.clone();
+        if let Ok(p) = PhoneNumber::parse(&u.email) {
+            input.phone = p.to_string();
+        }
+    }
+    let wrong_role = user.as_ref().is_some_and(|u| u.role != Role::JobSeeker);
+    let page = ApplyPage { page: ctx.page("apply.title"), v, input, errors: vec![], wrong_role };
+    Ok(render(page)?.into_response())
+}
+
+/// Check the applicant's details; for a visitor also the new account's.
+fn check(
+    input: &ApplyInput,
+    registering: bool,
+) -> Result<(String, PhoneNumber, Option<Cccd>, Option<String>), Vec<FieldError>> {
+    let mut c = Checker::new();
+    let name = c.required("full_name", &input.full_name, 100);
+    let phone = c.parse("phone", &input.phone, PhoneNumber::parse);
+    if input.phone.trim().is_empty() {
+        c.fail("phone", "err.required");
+    }
+    let message = c.text("message", &input.message, 1000);
+    let mut cccd = None;
+    if registering {
+        cccd = c.parse("cccd", &input.cccd, Cccd::parse);
+        if input.cccd.trim().is_empty() {
+            c.fail("cccd", "err.required");
+        }
+        c.new_password("password", &input.password, &input.repeat);
+    }
+    let Some(phone) = phone else { return Err(c.errors) };
+    c.finish((name, phone, cccd, message))
+}
+
+/// Record the application and tell both sides.
+async fn submit(
+    st: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    v: &VacancyRecord,
+    name: &str,
+    phone: &PhoneNumber,
+    cccd: Option<&Cccd>,
+    message: Option<&str>,
+) -> AppResult<i64> {
+    if user.role != Role::JobSeeker {
+        return Err(AppError::Forbidden);
+    }
+    let province = &st.settings.province_code;
+    let app = NewApplication {
+        vacancy_id: v.id,
+        employer_id: v.employer_id,
+        user_id: user.id,
+        person_id: user.person_id,
+        full_name: name,
+        phone: phone.as_str(),
+        cccd: cccd.map(Cccd::as_str),
+        message,
+    };
+    let id = store::apply(&st.db, province, &app).await?.ok_or(AppError::Conflict { key: "apply.already" })?;
+    audit::by_request(&st.db, province, ctx, Action::Create, "application", Some(&id.to_string()), None).await?;
+    for u in users::ids_of_employer(&st.db, v.employer_id).await? {
+        platform::notify::send(
+            &st.db,
+            province,
+            u,
+            "apply.notify.new",
+            &[("title", &v.title), ("name", name)],
+            Some(&format!("/vacancies/{}", v.id)),
+            mail(st),
+        )
+        .await?;
+    }
+    platform::notify::send(
+        &st.db,
+        province,
+        user.id,
+        "apply.notify.sent",
+        &[("title", &v.title)],
+        Some("/applications"),
+        mail(st),
+    )
+    .await?;
+    Ok(id)
+}
+
+async fn apply(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    session: Session,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+    axum::Form(input): axum::Form<ApplyInput>,
+) -> AppResult<Response> {
+    let v = published(&st, id).await?;
+    let province = &st.settings.province_code;
+    let refuse = |errors: Vec<FieldError>, status: StatusCode, input: ApplyInput| -> AppResult<Response> {
+        let wrong_role = false;
+        let page = ApplyPage { page: ctx.page("apply.title"), v: v.clone(), input, errors, wrong_role };
+        Ok((status, render(page)?).into_response())
+    };
+    let (name, phone, cccd, message) = match check(&input, user.is_none()) {
+        Ok(x) => x,
+        Err(errors) => return refuse(errors, StatusCode::UNPROCESSABLE_ENTITY, input),
+    };
+    let user = match user {
+        Some(u) => u,
+        None => {
+            // Register on the spot: the phone number is the login; the CCCD
+            // finds the person's registry record, if the commune has one.
+            let cccd = cccd.as_ref().expect("checked");
+            let person_id = registry::store::ids_by_number(&st.db, province, cccd.as_str()).await?.first().copied();
+            let hash = password::hash(&input.password)?;
+            let new = users::NewUser {
+                email: phone.as_str(),
+                display_name: &name,
+                role: Role::JobSeeker,
+                password_hash: &hash,
+                wards: &[],
+                employer_id: None,
+                school_id: None,
+                person_id,
+            };
+            let Some(user_id) = users::create(&st.db, new).await? else {
+                return refuse(vec![FieldError::new("phone", "apply.err.phone_taken")], StatusCode::CONFLICT, input);
+            };
+            platform::web::start_session(&session, user_id).await?;
+            audit::record(
+                &st.db,
+                province,
+                audit::Event {
+                    user_id: Some(user_id),
+                    actor: phone.as_str(),
+                    action: Action::Create,
+                    entity: "user",
+                    entity_id: Some(&user_id.to_string()),
+                    detail: Some(if person_id.is_some() { "job seeker, linked to the registry" } else { "job seeker" }),
+                    ip: ctx.ip.as_deref(),
+                },
+            )
+            .await?;
+            users::find_by_id(&st.db, user_id).await?.ok_or(AppError::NotFound)?
+        }
+    };
+    submit(&st, &ctx, &user, &v, &name, &phone, cccd.as_ref(), message.as_deref()).await?;
+    Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
+}
+
+// ---------- lists and statuses ----------
+
+/// Whose applications a user sees: an employer its own, a job seeker theirs, staff all.
+fn filter_for(user: &User) -> AppResult<(Option<i64>, Option<i64>)> {
+    match user.role {
+        Role::Employer => Ok((Some(user.employer_id.ok_or(AppError::Forbidden)?), None)),
+        Role::JobSeeker => Ok((None, Some(user.id))),
+        _ if is_staff(user) => Ok((None, None)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+async fn visible(st: &AppState, ctx: &Ctx, user: &User) -> AppResult<Vec<Application>> {
+    let (employer, applicant) = filter_for(user)?;
+    let list = store::applications(&st.db, &st.settings.province_code, employer, applicant, None).await?;
+    if applicant.is_none() && !list.is_empty() {
+        audit::by_request(
+            &st.db,
+            &st.settings.province_code,
+            ctx,
+            Action::ReadPersonal,
+            "application",
+            None,
+            Some("list"),
+        )
+        .await?;
+    }
+    Ok(list)
+}
+
+#[derive(Template)]
+#[template(path = "vacancies/applications.html")]
+struct ListPage {
+    page: Page,
+    applications: Vec<Application>,
+    applicant: bool,
+}
+
+async fn list_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
+    let applications = visible(&st, &ctx, &user).await?;
+    let page = ListPage { page: ctx.page("nav.applications"), applications, applicant: user.role == Role::JobSeeker };
+    Ok(render(page)?.into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+pub struct StatusInput {
+    /// reviewing | interview | accepted | refused (employer) | withdrawn (applicant)
+    pub to: String,
+    /// When refusing: qualification | experience | position_filled | no_show | other
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &StatusInput) -> AppResult<Application> {
+    let province = &st.settings.province_code;
+    let a = store::application(&st.db, province, id).await?.ok_or(AppError::NotFound)?;
+    let by_applicant = user.role == Role::JobSeeker;
+    if by_applicant {
+        if a.user_id != user.id {
+            audit::by_request(&st.db, province, ctx, Action::Denied, "application", Some(&id.to_string()), None)
+                .await?;
+            return Err(AppError::Forbidden);
+        }
+    } else {
+        authorize(st, ctx, user, a.employer_id, "application").await?;
+    }
+    let to = AppStatus::parse(&f.to).ok_or_else(|| AppError::invalid("to", "err.code.unknown"))?;
+    let to = rules::application_step(a.status, to, by_applicant).map_err(AppError::bad)?;
+    let reason = if to == AppStatus::Refused {
+        let r = f.reason.trim();
+        if !REFUSAL_REASONS.contains(&r) {
+            return Err(AppError::invalid("reason", if r.is_empty() { "err.required" } else { "err.code.unknown" }));
+        }
+        Some(r)
+    } else {
+        None
+    };
+    store::set_application_status(&st.db, province, id, to, reason).await?;
+    audit::by_request(&st.db, province, ctx, Action::Update, "application", Some(&id.to_string()), Some(to.as_str()))
+        .await?;
+    let status_label = format!("apply.status.{}", to.as_str());
+    if by_applicant {
+        for u in users::ids_of_employer(&st.db, a.employer_id).await? {
+            platform::notify::send(
+                &st.db,
+                province,
+                u,
+                "apply.notify.withdrawn",
+                &[("title", &a.vacancy_title), ("name", &a.full_name)],
+                Some(&format!("/vacancies/{}", a.vacancy_id)),
+                mail(st),
+            )
+            .await?;
+        }
+    } else {
+        // The applicant reads the status in their own language.
+        let applicant = users::find_by_id(&st.db, a.user_id).await?;
+        let lang = applicant.map(|u| u.lang).unwrap_or_default();
+        let label = platform::i18n::t(lang, &status_label).to_owned();
+        platform::notify::send(
+            &st.db,
+            province,
+            a.user_id,
+            "apply.notify.status",
+            &[("title", &a.vacancy_title), ("status", &label)],
+            Some("/applications"),
+            mail(st),
+        )
+        .await?;
+    }
+    Ok(store::application(&st.db, province, id).await?.ok_or(AppError::NotFound)?)
+}
+
+async fn status_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    axum::Form(f): axum::Form<StatusInput>,
+) -> AppResult<Response> {
+    let a = change_status(&st, &ctx, &user, id, &f).await?;
+    let back =
+        if user.role == Role::JobSeeker { "/applications".to_owned() } else { format!("/vacancies/{}", a.vacancy_id) };
+    Ok(Redirect::to(&back).into_response())
+}
+
+// ---------- API ----------
+
+/// Apply to a published vacancy (a job seeker's account).
+#[utoipa::path(post, path = "/api/v1/vacancies/{id}/applications", tag = "applications", request_body = ApplyInput,
+    responses((status = 201, body = Application), (status = 403, body = platform::error::ApiError),
+        (status = 409, body = platform::error::ApiError), (status = 422, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn apply_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Json(input): Json<ApplyInput>,
+) -> AppResult<Response> {
+    let v = published(&st, id).await?;
+    let (name, phone, _, message) = check(&input, false).map_err(AppError::Invalid)?;
+    let app_id = submit(&st, &ctx, &user, &v, &name, &phone, None, message.as_deref()).await?;
+    let a = store::application(&st.db, &st.settings.province_code, app_id).await?.ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(a)).into_response())
+}
+
+/// Applications: to the calling employer's vacancies, or the calling job seeker's own (staff: all).
+#[utoipa::path(get, path = "/api/v1/applications", tag = "applications",
+    responses((status = 200, body = Vec<Application>), (status = 403, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn list_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+) -> AppResult<Json<Vec<Application>>> {
+    Ok(Json(visible(&st, &ctx, &user).await?))
+}
+
+/// Move an application on: the employer reviews, invites, accepts or refuses
+/// (with a coded reason); the applicant may withdraw.
+#[utoipa::path(post, path = "/api/v1/applications/{id}/status", tag = "applications", request_body = StatusInput,
+    responses((status = 200, body = Application), (status = 400, body = platform::error::ApiError),
+        (status = 403, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn status_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Json(f): Json<StatusInput>,
+) -> AppResult<Json<Application>> {
+    Ok(Json(change_status(&st, &ctx, &user, id, &f).await?))
+}

@@ -1,0 +1,588 @@
+//! Việc làm: the public job board. No login, no session: fast on a cheap
+//! phone, shareable, and readable by search engines (JSON-LD `JobPosting`,
+//! Open Graph, Atom feeds, a sitemap).
+
+use crate::index::{Query as BoardQuery, Summary, WAGE_FLOORS};
+use crate::model::*;
+use crate::service::Board;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Json;
+use platform::auth::MaybeUser;
+use platform::error::{AppError, AppResult};
+use platform::i18n::{Lang, Tr};
+use platform::web::{render, Ctx, Page};
+use platform::AppState;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .route("/jobs", get(board_page))
+        .route("/jobs/feed.atom", get(feed))
+        .route("/jobs/{id}", get(vacancy_page))
+        .route("/jobs/{id}/poster", get(poster))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
+        .routes(routes!(search_api, crate::manage::create_api))
+        .routes(routes!(public_get_api, crate::manage::update_api))
+        .routes(routes!(crate::manage::transition_api))
+}
+
+/// Distances offered for "near a commune".
+pub const DISTANCES_KM: [u32; 4] = [5, 10, 20, 50];
+const PER_PAGE: usize = 20;
+
+/// The board's filters (page, feed and API alike).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(default)]
+pub struct BoardParams {
+    /// Words (diacritics optional) of the title, the employer or the occupation.
+    pub q: String,
+    /// ISCO-08 code at any level (1–4 digits).
+    pub occupation: String,
+    /// 2025 commune code of the workplace.
+    pub ward: String,
+    /// Province code of the workplace.
+    pub province: String,
+    /// "1": work abroad only.
+    pub abroad: String,
+    /// Near this commune (2025 code) ...
+    pub near: String,
+    /// ... within this many km (5, 10, 20, 50; default 10).
+    pub km: Option<u32>,
+    /// Wage at least (VND per month): 5000000, 8000000, 10000000, 15000000, 20000000.
+    pub wage: Option<i64>,
+    pub page: Option<usize>,
+}
+
+impl BoardParams {
+    fn page_no(&self) -> usize {
+        self.page.unwrap_or(1).clamp(1, 10_000)
+    }
+
+    fn query(&self, board: &Board) -> BoardQuery {
+        let some = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+        let near = some(&self.near).map(|code| {
+            let d = refdata::refdata();
+            let km = f64::from(self.km.unwrap_or(10));
+            let origin = d.ward(&code).and_then(|w| Some((w.lat?, w.lon?)));
+            board
+                .index
+                .wards()
+                .into_iter()
+                .filter(|w| {
+                    *w == code
+                        || origin.is_some_and(|o| {
+                            d.ward(w)
+                                .and_then(|x| Some((x.lat?, x.lon?)))
+                                .is_some_and(|p| refdata::distance_km(o, p) <= km)
+                        })
+                })
+                .collect()
+        });
+        BoardQuery {
+            text: self.q.clone(),
+            occupation: some(&self.occupation).filter(|o| o.len() <= 4 && o.bytes().all(|b| b.is_ascii_digit())),
+            ward: some(&self.ward),
+            province: some(&self.province),
+            abroad: self.abroad == "1",
+            near,
+            wage_floor: self.wage.filter(|w| WAGE_FLOORS.contains(w)),
+        }
+    }
+
+    /// The query string (for links, feeds and paging).
+    pub fn to_query_string(&self) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("q", self.q.as_str()),
+            ("occupation", &self.occupation),
+            ("ward", &self.ward),
+            ("province", &self.province),
+            ("abroad", &self.abroad),
+            ("near", &self.near),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        if let Some(km) = self.km.filter(|_| !self.near.is_empty()) {
+            s.append_pair("km", &km.to_string());
+        }
+        if let Some(w) = self.wage {
+            s.append_pair("wage", &w.to_string());
+        }
+        s.finish()
+    }
+}
+
+/// "8.000.000 – 12.000.000 ₫", "Từ 8.000.000 ₫", or "Thỏa thuận".
+pub fn wage_text(lang: Lang, min: Option<i64>, max: Option<i64>) -> String {
+    let tr = Tr::new(lang);
+    match (min, max) {
+        (Some(a), Some(b)) if a == b => tr.money(a),
+        (Some(a), Some(b)) => {
+            format!("{} – {}", tr.money(a).trim_end_matches(" ₫").trim_end_matches(" VND"), tr.money(b))
+        }
+        (Some(a), None) => format!("{} {}", tr.t("vacancies.wage.from"), tr.money(a)),
+        (None, Some(b)) => format!("{} {}", tr.t("vacancies.wage.to"), tr.money(b)),
+        (None, None) => tr.t("vacancies.wage.negotiable").to_owned(),
+    }
+}
+
+/// Where the work is, in words.
+pub fn place_text(lang: Lang, ward: Option<&str>, province: Option<&str>, country: Option<&str>) -> String {
+    let d = refdata::refdata();
+    if let Some(c) = country {
+        return format!("{}: {c}", platform::i18n::t(lang, "vacancies.abroad"));
+    }
+    let ward = ward.and_then(|w| d.ward(w));
+    let province = province.and_then(|p| d.province(p));
+    match (ward, province) {
+        (Some(w), Some(p)) => format!("{}, {}", w.name, p.name),
+        (None, Some(p)) => p.name.clone(),
+        (Some(w), None) => w.name.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+pub fn occupation_title(lang: Lang, code: &str) -> String {
+    refdata::refdata()
+        .occupation(code)
+        .map(|o| if lang == Lang::Vi { o.title_vi.clone() } else { o.title_en.clone() })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+// ---------- the board page ----------
+
+#[derive(Template)]
+#[template(path = "vacancies/board.html")]
+struct BoardPage {
+    page: Page,
+    p: BoardParams,
+    items: Vec<Arc<Summary>>,
+    total: u64,
+    page_no: usize,
+    pages: usize,
+    query_string: String,
+    wards: Vec<(String, String)>,
+    provinces: Vec<(String, String)>,
+    groups: Vec<(String, String)>,
+    /// (km, selected)
+    distances: Vec<(u32, bool)>,
+    /// (VND, label, selected)
+    floors: Vec<(i64, String, bool)>,
+}
+
+#[derive(Template)]
+#[template(path = "vacancies/board_results.html")]
+struct BoardResults {
+    page: Page,
+    items: Vec<Arc<Summary>>,
+    total: u64,
+    page_no: usize,
+    pages: usize,
+    query_string: String,
+}
+
+macro_rules! summary_helpers {
+    ($t:ty) => {
+        impl $t {
+            fn wage(&self, s: &Summary) -> String {
+                wage_text(self.page.tr.lang, s.wage_min, s.wage_max)
+            }
+            fn place(&self, s: &Summary) -> String {
+                place_text(
+                    self.page.tr.lang,
+                    s.work_ward_code.as_deref(),
+                    s.work_province_code.as_deref(),
+                    s.work_country.as_deref(),
+                )
+            }
+        }
+    };
+}
+summary_helpers!(BoardPage);
+summary_helpers!(BoardResults);
+
+async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
+    let board = st.service::<Board>();
+    board.ensure_loaded().await?;
+    let (items, total) = board.index.search(&p.query(&board), (p.page_no() - 1) * PER_PAGE, PER_PAGE);
+    let pages = (total as usize).div_ceil(PER_PAGE).max(1);
+    let query_string = p.to_query_string();
+    if ctx.htmx {
+        let r = BoardResults { page: ctx.page("board.title"), items, total, page_no: p.page_no(), pages, query_string };
+        return Ok(render(r)?.into_response());
+    }
+    let d = refdata::refdata();
+    let vi = ctx.lang == Lang::Vi;
+    let distances = DISTANCES_KM.iter().map(|km| (*km, p.km.unwrap_or(10) == *km)).collect();
+    let floors = WAGE_FLOORS.iter().map(|w| (*w, Tr::new(ctx.lang).money(*w), p.wage == Some(*w))).collect();
+    let page = BoardPage {
+        page: ctx.page("board.title"),
+        wards: d.wards_of(&st.settings.province_code).map(|w| (w.code.clone(), w.name.clone())).collect(),
+        provinces: d.provinces.iter().map(|x| (x.code.clone(), x.name.clone())).collect(),
+        groups: d
+            .occupations
+            .iter()
+            .filter(|o| o.level == 1)
+            .map(|o| (o.code.clone(), if vi { o.title_vi.clone() } else { o.title_en.clone() }))
+            .collect(),
+        page_no: p.page_no(),
+        pages,
+        query_string,
+        p,
+        items,
+        total,
+        distances,
+        floors,
+    };
+    Ok(render(page)?.into_response())
+}
+
+// ---------- one vacancy ----------
+
+async fn published(st: &AppState, id: i64) -> AppResult<VacancyRecord> {
+    match crate::store::get(&st.db, &st.settings.province_code, id).await? {
+        Some(v) if v.status == Status::Published => Ok(v),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "vacancies/vacancy.html")]
+struct VacancyPage {
+    page: Page,
+    v: VacancyRecord,
+    url: String,
+    json_ld: String,
+    share_facebook: String,
+    share_zalo: String,
+    description_short: String,
+    applied: bool,
+}
+
+impl VacancyPage {
+    fn wage(&self) -> String {
+        wage_text(self.page.tr.lang, self.v.wage_min, self.v.wage_max)
+    }
+    fn place(&self) -> String {
+        place_text(
+            self.page.tr.lang,
+            self.v.work_ward_code.as_deref(),
+            self.v.work_province_code.as_deref(),
+            self.v.work_country.as_deref(),
+        )
+    }
+    fn occupation(&self) -> String {
+        format!("{} {}", self.v.occupation_isco, occupation_title(self.page.tr.lang, &self.v.occupation_isco))
+    }
+    fn qualification(&self) -> String {
+        qualification_name(self.page.tr.lang, &self.v.qualification)
+    }
+}
+
+pub fn qualification_name(lang: Lang, code: &str) -> String {
+    refdata::refdata()
+        .qualifications
+        .iter()
+        .find(|q| q.code == code)
+        .map(|q| if lang == Lang::Vi { q.name_vi.clone() } else { q.name_en.clone() })
+        .unwrap_or_else(|| code.to_owned())
+}
+
+/// schema.org JobPosting, safe to embed in a `<script>` element.
+pub fn json_ld(v: &VacancyRecord, url: &str) -> String {
+    let d = refdata::refdata();
+    let employment_type = match v.contract_type.as_str() {
+        "part_time" => "PART_TIME",
+        "seasonal" => "TEMPORARY",
+        "apprenticeship" => "INTERN",
+        _ => "FULL_TIME",
+    };
+    let mut posting = serde_json::json!({
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": v.title,
+        "description": v.description,
+        "identifier": {"@type": "PropertyValue", "name": v.employer_name, "value": v.id.to_string()},
+        "datePosted": v.published_at.unwrap_or(v.created_at).format("%Y-%m-%d").to_string(),
+        "validThrough": format!("{}T23:59:59+07:00", v.deadline.format("%Y-%m-%d")),
+        "employmentType": employment_type,
+        "occupationalCategory": format!("ISCO-08 {}", v.occupation_isco),
+        "totalJobOpenings": v.positions,
+        "directApply": true,
+        "url": url,
+        "hiringOrganization": {"@type": "Organization", "name": v.employer_name},
+    });
+    let address = match &v.work_country {
+        Some(country) => serde_json::json!({"@type": "PostalAddress", "addressCountry": country}),
+        None => serde_json::json!({
+            "@type": "PostalAddress",
+            "addressLocality": v.work_ward_code.as_deref().and_then(|w| d.ward(w)).map(|w| w.name.clone()),
+            "addressRegion": v.work_province_code.as_deref().and_then(|p| d.province(p)).map(|p| p.name.clone()),
+            "addressCountry": "VN",
+        }),
+    };
+    posting["jobLocation"] = serde_json::json!({"@type": "Place", "address": address});
+    if v.wage_min.is_some() || v.wage_max.is_some() {
+        posting["baseSalary"] = serde_json::json!({
+            "@type": "MonetaryAmount",
+            "currency": "VND",
+            "value": {"@type": "QuantitativeValue", "minValue": v.wage_min, "maxValue": v.wage_max, "unitText": "MONTH"},
+        });
+    }
+    // "</script>" inside a value must not end the element.
+    posting.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+async fn vacancy_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let v = published(&st, id).await?;
+    let url = st.settings.absolute(&format!("/jobs/{id}"));
+    let enc: String = url::form_urlencoded::byte_serialize(url.as_bytes()).collect();
+    let applied = match &user {
+        Some(u) => !crate::store::applications(&st.db, &st.settings.province_code, None, Some(u.id), Some(id))
+            .await?
+            .is_empty(),
+        None => false,
+    };
+    let page = VacancyPage {
+        page: Page { title: v.title.clone(), ..ctx.page("board.title") },
+        json_ld: json_ld(&v, &url),
+        share_facebook: format!("https://www.facebook.com/sharer/sharer.php?u={enc}"),
+        share_zalo: format!("https://sp.zalo.me/share_inline?url={enc}"),
+        description_short: v.description.chars().take(200).collect(),
+        url,
+        applied,
+        v,
+    };
+    Ok(render(page)?.into_response())
+}
+
+// ---------- poster ----------
+
+#[derive(Template)]
+#[template(path = "vacancies/poster.html")]
+struct PosterPage {
+    page: Page,
+    v: VacancyRecord,
+    url: String,
+    qr_svg: String,
+}
+
+impl PosterPage {
+    fn wage(&self) -> String {
+        wage_text(self.page.tr.lang, self.v.wage_min, self.v.wage_max)
+    }
+    fn place(&self) -> String {
+        place_text(
+            self.page.tr.lang,
+            self.v.work_ward_code.as_deref(),
+            self.v.work_province_code.as_deref(),
+            self.v.work_country.as_deref(),
+        )
+    }
+}
+
+/// An SVG QR code of `text` (medium error correction: survives a crease).
+pub fn qr_svg(text: &str) -> anyhow::Result<String> {
+    let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)?;
+    Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).quiet_zone(true).build())
+}
+
+/// A printable A4 poster with a QR code to the vacancy's page.
+async fn poster(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let v = published(&st, id).await?;
+    let url = st.settings.absolute(&format!("/jobs/{id}"));
+    let qr_svg = qr_svg(&url)?;
+    Ok(render(PosterPage { page: Page { title: v.title.clone(), ..ctx.page("board.title") }, v, url, qr_svg })?
+        .into_response())
+}
+
+// ---------- feeds ----------
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// An Atom feed of any board search (the newest 50).
+async fn feed(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
+    let board = st.service::<Board>();
+    board.ensure_loaded().await?;
+    let (items, _) = board.index.search(&p.query(&board), 0, 50);
+    let self_url = st.settings.absolute(&format!("/jobs/feed.atom?{}", p.to_query_string()));
+    let board_url = st.settings.absolute(&format!("/jobs?{}", p.to_query_string()));
+    let updated = items.iter().map(|s| s.published).max().unwrap_or_else(chrono::Utc::now);
+    let mut out = String::with_capacity(512 + items.len() * 512);
+    out.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+    out.push_str(&format!(
+        "<title>{}</title>\n<id>{}</id>\n<link rel=\"self\" href=\"{}\"/>\n<link href=\"{}\"/>\n<updated>{}</updated>\n",
+        xml_escape(&format!("{} · Kết Nối", platform::i18n::t(ctx.lang, "board.title"))),
+        xml_escape(&self_url),
+        xml_escape(&self_url),
+        xml_escape(&board_url),
+        updated.to_rfc3339()
+    ));
+    for s in &items {
+        let url = st.settings.absolute(&format!("/jobs/{}", s.id));
+        let summary = format!(
+            "{} · {} · {} · {}",
+            s.employer_name,
+            place_text(
+                ctx.lang,
+                s.work_ward_code.as_deref(),
+                s.work_province_code.as_deref(),
+                s.work_country.as_deref()
+            ),
+            wage_text(ctx.lang, s.wage_min, s.wage_max),
+            Tr::new(ctx.lang).date(&s.deadline)
+        );
+        out.push_str(&format!(
+            "<entry>\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<updated>{}</updated>\n<author><name>{}</name></author>\n<summary>{}</summary>\n</entry>\n",
+            xml_escape(&s.title),
+            xml_escape(&url),
+            xml_escape(&url),
+            s.published.to_rfc3339(),
+            xml_escape(&s.employer_name),
+            xml_escape(&summary)
+        ));
+    }
+    out.push_str("</feed>\n");
+    Ok(([(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")], out).into_response())
+}
+
+/// Every published vacancy's page, for search engines.
+async fn sitemap(State(st): State<AppState>) -> AppResult<Response> {
+    let board = st.service::<Board>();
+    board.ensure_loaded().await?;
+    let (items, _) = board.index.search(&BoardQuery::default(), 0, 50_000);
+    let mut out = String::with_capacity(128 + items.len() * 100);
+    out.push_str(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    out.push_str(&format!(
+        "<url><loc>{}</loc><changefreq>hourly</changefreq></url>\n",
+        xml_escape(&st.settings.absolute("/jobs"))
+    ));
+    for s in &items {
+        out.push_str(&format!(
+            "<url><loc>{}</loc><lastmod>{}</lastmod></url>\n",
+            xml_escape(&st.settings.absolute(&format!("/jobs/{}", s.id))),
+            s.published.format("%Y-%m-%d")
+        ));
+    }
+    out.push_str("</urlset>\n");
+    Ok(([(header::CONTENT_TYPE, "application/xml; charset=utf-8")], out).into_response())
+}
+
+async fn robots(State(st): State<AppState>) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /jobs\nDisallow: /api/\nDisallow: /registry\nSitemap: {}\n",
+        st.settings.absolute("/sitemap.xml")
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+// ---------- API ----------
+
+/// A published vacancy as the public sees it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicVacancy {
+    pub id: i64,
+    pub title: String,
+    pub employer_name: String,
+    pub occupation_isco: String,
+    pub positions: i64,
+    pub work_ward_code: Option<String>,
+    pub work_province_code: Option<String>,
+    pub work_country: Option<String>,
+    /// VND per month; both null = negotiable.
+    pub wage_min: Option<i64>,
+    pub wage_max: Option<i64>,
+    pub deadline: chrono::NaiveDate,
+    pub published_at: chrono::DateTime<chrono::Utc>,
+    /// Its public page.
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct VacancyList {
+    pub items: Vec<PublicVacancy>,
+    pub total: u64,
+}
+
+/// Search published vacancies (public, no login): the board's filters, 20 per page.
+#[utoipa::path(get, path = "/api/v1/vacancies", tag = "vacancies", params(BoardParams),
+    responses((status = 200, body = VacancyList)))]
+async fn search_api(State(st): State<AppState>, Query(p): Query<BoardParams>) -> AppResult<Json<VacancyList>> {
+    let board = st.service::<Board>();
+    board.ensure_loaded().await?;
+    let (items, total) = board.index.search(&p.query(&board), (p.page_no() - 1) * PER_PAGE, PER_PAGE);
+    let items = items
+        .iter()
+        .map(|s| PublicVacancy {
+            id: s.id,
+            title: s.title.clone(),
+            employer_name: s.employer_name.clone(),
+            occupation_isco: s.occupation_isco.clone(),
+            positions: s.positions,
+            work_ward_code: s.work_ward_code.clone(),
+            work_province_code: s.work_province_code.clone(),
+            work_country: s.work_country.clone(),
+            wage_min: s.wage_min,
+            wage_max: s.wage_max,
+            deadline: s.deadline,
+            published_at: s.published,
+            url: st.settings.absolute(&format!("/jobs/{}", s.id)),
+        })
+        .collect();
+    Ok(Json(VacancyList { items, total }))
+}
+
+/// One vacancy: published ones for anyone; others for their employer and staff.
+#[utoipa::path(get, path = "/api/v1/vacancies/{id}", tag = "vacancies",
+    responses((status = 200, body = VacancyRecord), (status = 404, body = platform::error::ApiError)))]
+async fn public_get_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    MaybeUser(user): MaybeUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<VacancyRecord>> {
+    let v = crate::store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
+    if v.status != Status::Published {
+        let user = user.ok_or(AppError::NotFound)?;
+        employers::routes::authorize(&st, &ctx, &user, v.employer_id, "vacancy").await?;
+    }
+    Ok(Json(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wages_in_words() {
+        assert_eq!(wage_text(Lang::Vi, Some(8_000_000), Some(12_000_000)), "8.000.000 – 12.000.000 ₫");
+        assert_eq!(wage_text(Lang::En, Some(8_000_000), Some(12_000_000)), "8,000,000 – 12,000,000 VND");
+        assert_eq!(wage_text(Lang::Vi, Some(8_000_000), Some(8_000_000)), "8.000.000 ₫");
+    }
+
+    #[test]
+    fn a_qr_code_is_an_svg() {
+        let svg = qr_svg("https://vieclam.khanhhoa.gov.vn/jobs/123").unwrap();
+        assert!(svg.starts_with("<?xml") && svg.contains("<svg") && svg.contains("<path"), "{}", &svg[..80]);
+    }
+}

@@ -1,0 +1,291 @@
+//! The public board's search, in memory: published vacancies only.
+//!
+//! Words of the title, the employer's name and the occupation's titles (both
+//! languages) point to bitmaps of vacancy ids, as do the filters (occupation
+//! at every ISCO level, commune, province, abroad, wage floor). Each entry
+//! keeps what a result line shows, so a board page needs no database at all:
+//! that is what lets a cheap phone on a slow network get its answer fast and
+//! the server answer thousands of searches a second.
+
+use crate::model::{Status, VacancyRecord};
+use chrono::NaiveDate;
+use platform::search::TextIndex;
+use roaring::RoaringBitmap;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+/// Wage floors the board offers as a filter (VND per month).
+pub const WAGE_FLOORS: [i64; 5] = [5_000_000, 8_000_000, 10_000_000, 15_000_000, 20_000_000];
+
+/// What a result line shows.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub id: i64,
+    pub title: String,
+    pub employer_name: String,
+    pub occupation_isco: String,
+    pub work_ward_code: Option<String>,
+    pub work_province_code: Option<String>,
+    pub work_country: Option<String>,
+    pub wage_min: Option<i64>,
+    pub wage_max: Option<i64>,
+    pub positions: i64,
+    pub deadline: NaiveDate,
+    pub published: chrono::DateTime<chrono::Utc>,
+}
+
+impl Summary {
+    fn of(r: &VacancyRecord) -> Self {
+        Summary {
+            id: r.id,
+            title: r.title.clone(),
+            employer_name: r.employer_name.clone(),
+            occupation_isco: r.occupation_isco.clone(),
+            work_ward_code: r.work_ward_code.clone(),
+            work_province_code: r.work_province_code.clone(),
+            work_country: r.work_country.clone(),
+            wage_min: r.wage_min,
+            wage_max: r.wage_max,
+            positions: r.positions,
+            deadline: r.deadline,
+            published: r.published_at.unwrap_or(r.updated_at),
+        }
+    }
+}
+
+/// A board search (all filters optional).
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub text: String,
+    /// ISCO code at any level (1–4 digits).
+    pub occupation: Option<String>,
+    pub ward: Option<String>,
+    pub province: Option<String>,
+    /// Work abroad only.
+    pub abroad: bool,
+    /// Communes within a distance (already resolved to ward codes).
+    pub near: Option<Vec<String>>,
+    /// Wage at least this (one of [`WAGE_FLOORS`]).
+    pub wage_floor: Option<i64>,
+}
+
+struct Doc {
+    terms: Vec<u32>,
+    summary: Arc<Summary>,
+}
+
+#[derive(Default)]
+struct Inner {
+    words: TextIndex,
+    occupation: HashMap<String, RoaringBitmap>,
+    ward: HashMap<String, RoaringBitmap>,
+    province: HashMap<String, RoaringBitmap>,
+    abroad: RoaringBitmap,
+    /// Per floor in [`WAGE_FLOORS`]: vacancies whose wage reaches it.
+    wage: Vec<RoaringBitmap>,
+    all: RoaringBitmap,
+    docs: HashMap<u32, Doc>,
+}
+
+impl Inner {
+    fn remove(&mut self, id: u32) {
+        let Some(doc) = self.docs.remove(&id) else { return };
+        self.words.remove(id, &doc.terms);
+        for b in self.occupation.values_mut().chain(self.ward.values_mut()).chain(self.province.values_mut()) {
+            b.remove(id);
+        }
+        for b in &mut self.wage {
+            b.remove(id);
+        }
+        self.abroad.remove(id);
+        self.all.remove(id);
+    }
+
+    fn add(&mut self, r: &VacancyRecord) {
+        let Ok(id) = u32::try_from(r.id) else { return };
+        self.remove(id);
+        if r.status != Status::Published {
+            return;
+        }
+        let occ = refdata::refdata().occupation(&r.occupation_isco);
+        let text = format!(
+            "{} {} {} {}",
+            r.title,
+            r.employer_name,
+            occ.map(|o| o.title_vi.as_str()).unwrap_or(""),
+            occ.map(|o| o.title_en.as_str()).unwrap_or("")
+        );
+        let terms = self.words.insert(id, &text);
+        for len in 1..=r.occupation_isco.len().min(4) {
+            self.occupation.entry(r.occupation_isco[..len].to_owned()).or_default().insert(id);
+        }
+        if let Some(w) = &r.work_ward_code {
+            self.ward.entry(w.clone()).or_default().insert(id);
+        }
+        if let Some(p) = &r.work_province_code {
+            self.province.entry(p.clone()).or_default().insert(id);
+        }
+        if r.work_country.is_some() {
+            self.abroad.insert(id);
+        }
+        if self.wage.is_empty() {
+            self.wage = vec![RoaringBitmap::new(); WAGE_FLOORS.len()];
+        }
+        let top = r.wage_max.or(r.wage_min);
+        for (i, floor) in WAGE_FLOORS.iter().enumerate() {
+            if top.is_some_and(|w| w >= *floor) {
+                self.wage[i].insert(id);
+            }
+        }
+        self.all.insert(id);
+        self.docs.insert(id, Doc { terms, summary: Arc::new(Summary::of(r)) });
+    }
+}
+
+#[derive(Default)]
+pub struct BoardIndex {
+    inner: RwLock<Inner>,
+}
+
+impl BoardIndex {
+    /// Add, replace or (when no longer published) remove vacancies.
+    pub fn upsert(&self, records: &[VacancyRecord]) {
+        let mut inner = self.inner.write().expect("board lock");
+        for r in records {
+            inner.add(r);
+        }
+    }
+
+    pub fn len(&self) -> u64 {
+        self.inner.read().expect("board lock").all.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Communes with published vacancies (for the filter lists).
+    pub fn wards(&self) -> Vec<String> {
+        let inner = self.inner.read().expect("board lock");
+        inner.ward.iter().filter(|(_, b)| !b.is_empty()).map(|(w, _)| w.clone()).collect()
+    }
+
+    /// Newest first: `offset`/`limit` of the matches, and their number.
+    pub fn search(&self, q: &Query, offset: usize, limit: usize) -> (Vec<Arc<Summary>>, u64) {
+        let inner = self.inner.read().expect("board lock");
+        let mut acc: Option<RoaringBitmap> = inner.words.matching(&q.text);
+        let mut and = |b: Option<&RoaringBitmap>| {
+            let b = b.cloned().unwrap_or_default();
+            acc = Some(match acc.take() {
+                Some(a) => a & b,
+                None => b,
+            });
+        };
+        if let Some(o) = &q.occupation {
+            and(inner.occupation.get(o));
+        }
+        if let Some(w) = &q.ward {
+            and(inner.ward.get(w));
+        }
+        if let Some(p) = &q.province {
+            and(inner.province.get(p));
+        }
+        if q.abroad {
+            and(Some(&inner.abroad));
+        }
+        if let Some(near) = &q.near {
+            let b = near.iter().filter_map(|w| inner.ward.get(w)).fold(RoaringBitmap::new(), |a, b| a | b);
+            and(Some(&b));
+        }
+        if let Some(floor) = q.wage_floor {
+            let i = WAGE_FLOORS.iter().position(|f| *f == floor);
+            and(i.and_then(|i| inner.wage.get(i)));
+        }
+        let set = acc.unwrap_or_else(|| inner.all.clone());
+        let total = set.len();
+        // Ids grow with time: the highest first is the newest first.
+        let items = set
+            .iter()
+            .rev()
+            .skip(offset)
+            .take(limit)
+            .filter_map(|id| inner.docs.get(&id).map(|d| Arc::clone(&d.summary)))
+            .collect();
+        (items, total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Utc;
+
+    fn rec(
+        id: i64,
+        title: &str,
+        occ: &str,
+        ward: Option<&str>,
+        wage_max: Option<i64>,
+        status: Status,
+    ) -> VacancyRecord {
+        VacancyRecord {
+            id,
+            employer_id: 1,
+            employer_name: "Công ty TNHH Thủy sản Vạn Ninh".into(),
+            title: title.into(),
+            occupation_isco: occ.into(),
+            positions: 1,
+            qualification: "none".into(),
+            experience_years: 0,
+            age_min: None,
+            age_max: None,
+            wage_min: None,
+            wage_max,
+            contract_type: "fixed_term".into(),
+            working_hours: None,
+            work_ward_code: ward.map(str::to_owned),
+            work_province_code: Some(if ward.is_some() { "56" } else { "79" }.into()),
+            work_country: None,
+            deadline: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            description: String::new(),
+            requirements: None,
+            benefits: None,
+            contact: None,
+            status,
+            flagged: None,
+            review_note: None,
+            published_at: Some(Utc::now()),
+            created_at: Utc::now(),
+            updated_at: Utc::now(),
+        }
+    }
+
+    fn ids(r: (Vec<Arc<Summary>>, u64)) -> (Vec<i64>, u64) {
+        (r.0.iter().map(|s| s.id).collect(), r.1)
+    }
+
+    #[test]
+    fn board_search() {
+        let b = BoardIndex::default();
+        b.upsert(&[
+            rec(1, "Thợ hàn điện", "7212", Some("22504"), Some(12_000_000), Status::Published),
+            rec(2, "Công nhân may", "7533", Some("22366"), Some(7_000_000), Status::Published),
+            rec(3, "Thợ hàn ống", "7212", None, None, Status::Published),
+            rec(4, "Thợ hàn nháp", "7212", Some("22504"), None, Status::Draft),
+        ]);
+        let q = |text: &str| Query { text: text.into(), ..Default::default() };
+        assert_eq!(ids(b.search(&q("tho han"), 0, 10)), (vec![3, 1], 2), "newest first, drafts never");
+        assert_eq!(ids(b.search(&q("welder"), 0, 10)).1, 2, "the occupation's English title");
+        assert_eq!(ids(b.search(&q("van ninh"), 0, 10)).1, 3, "the employer's name");
+        assert_eq!(ids(b.search(&Query { occupation: Some("7".into()), ..q("") }, 0, 10)).1, 3);
+        assert_eq!(ids(b.search(&Query { ward: Some("22504".into()), ..q("") }, 0, 10)), (vec![1], 1));
+        assert_eq!(ids(b.search(&Query { province: Some("79".into()), ..q("") }, 0, 10)), (vec![3], 1));
+        assert_eq!(ids(b.search(&Query { wage_floor: Some(10_000_000), ..q("") }, 0, 10)), (vec![1], 1));
+        assert_eq!(ids(b.search(&Query { near: Some(vec!["22366".into()]), ..q("") }, 0, 10)), (vec![2], 1));
+        assert_eq!(ids(b.search(&q(""), 1, 1)), (vec![2], 3), "paging");
+        // Leaving "published" leaves the board.
+        b.upsert(&[rec(1, "Thợ hàn điện", "7212", Some("22504"), Some(12_000_000), Status::Filled)]);
+        assert_eq!(ids(b.search(&q("han"), 0, 10)), (vec![3], 1));
+        assert_eq!(b.len(), 2);
+    }
+}

@@ -101,21 +101,22 @@ pub fn validate(input: &VacancyInput, d: &RefData, today: NaiveDate) -> Result<V
 }
 
 /// Phrases that ask for one sex (Labour Code 2019, art. 8: no discrimination),
-/// folded. "nam" alone is not one: it also means "year" and "south".
+/// folded. "nam" alone is not one: folded, it is also "năm" (year) and
+/// "Nam" (south), so "lao động nam" stays out ("lao động năm 2026").
 const SEX_PHRASES: [&str; 16] = [
     "chi tuyen nam",
     "chi tuyen nu",
     "chi nhan nam",
     "chi nhan nu",
-    "tuyen nam gioi",
-    "tuyen nu gioi",
+    "tuyen nu",
+    "nam gioi",
+    "nu gioi",
     "gioi tinh nam",
     "gioi tinh nu",
     "uu tien nam",
     "uu tien nu",
     "yeu cau nam",
     "yeu cau nu",
-    "lao dong nam",
     "lao dong nu",
     "male only",
     "female only",
@@ -333,14 +334,15 @@ mod tests {
 
     #[test]
     fn sixty_days_with_a_warning_first() {
-        let t = |d: i64| Utc::now() - chrono::Duration::days(d);
+        let now = Utc::now();
+        let t = |d: i64| now - chrono::Duration::days(d);
         let today = day(2026, 11, 27);
         let far = day(2027, 6, 1);
-        assert_eq!(upkeep(Utc::now(), t(10), None, far, today), Upkeep::Nothing);
-        assert_eq!(upkeep(Utc::now(), t(53), None, far, today), Upkeep::Warn);
-        assert_eq!(upkeep(Utc::now(), t(54), Some(t(1)), far, today), Upkeep::Nothing, "warned once");
-        assert_eq!(upkeep(Utc::now(), t(60), Some(t(1)), far, today), Upkeep::Expire);
-        assert_eq!(upkeep(Utc::now(), t(1), None, day(2026, 11, 26), today), Upkeep::Expire, "deadline passed");
+        assert_eq!(upkeep(now, t(10), None, far, today), Upkeep::Nothing);
+        assert_eq!(upkeep(now, t(53), None, far, today), Upkeep::Warn);
+        assert_eq!(upkeep(now, t(54), Some(t(1)), far, today), Upkeep::Nothing, "warned once");
+        assert_eq!(upkeep(now, t(60), Some(t(1)), far, today), Upkeep::Expire);
+        assert_eq!(upkeep(now, t(1), None, day(2026, 11, 26), today), Upkeep::Expire, "deadline passed");
     }
 
     #[test]

@@ -138,7 +138,7 @@ pub async fn lines(db: &Db, province: &str, employer_id: i64, period: &str) -> a
 pub async fn report(db: &Db, province: &str, period: &str) -> anyhow::Result<Vec<ReportRow>> {
     Ok(with_db!(db, p => sqlx::query_as(
         "SELECT substr(occupation_isco, 1, 1) AS occupation_group, qualification, ward_code,
-                SUM(positions) AS positions, COUNT(DISTINCT employer_id) AS employers
+                CAST(SUM(positions) AS BIGINT) AS positions, COUNT(DISTINCT employer_id) AS employers
          FROM recruitment_needs WHERE province_code = $1 AND period = $2
          GROUP BY substr(occupation_isco, 1, 1), qualification, ward_code
          ORDER BY 1, 2, 3")

@@ -6,6 +6,7 @@
 //! database, so tests never see each other's rows.
 
 pub mod browser;
+pub mod smtp;
 
 use platform::{Db, Settings};
 use rand::Rng;
@@ -20,6 +21,7 @@ pub const STAFF: &str = "canbo.so@demo.ketnoi.vn";
 pub const COMMUNE_OFFICER: &str = "canbo.xa@demo.ketnoi.vn";
 pub const EMPLOYER: &str = "doanhnghiep@demo.ketnoi.vn";
 pub const VIEWER: &str = "lanhdao@demo.ketnoi.vn";
+pub const JOB_SEEKER: &str = "nguoilaodong@demo.ketnoi.vn";
 
 /// A fresh, empty database URL for the configured backend, plus what keeps it alive.
 pub async fn fresh_database_url() -> anyhow::Result<(String, Option<tempfile::TempDir>)> {
@@ -58,16 +60,22 @@ pub struct TestApp {
 impl TestApp {
     /// Migrated, reference data loaded, demo accounts created, serving on a free port.
     pub async fn spawn() -> TestApp {
-        Self::try_spawn().await.expect("start test app")
+        Self::try_spawn(|_| {}).await.expect("start test app")
     }
 
-    async fn try_spawn() -> anyhow::Result<TestApp> {
+    /// Like [`TestApp::spawn`], with settings adjusted first (e.g. an SMTP server).
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        Self::try_spawn(adjust).await.expect("start test app")
+    }
+
+    async fn try_spawn(adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<TestApp> {
         let (database_url, dir) = fresh_database_url().await?;
         let db = Db::connect(&database_url).await?;
         ketnoi::prepare(&db).await?;
         ketnoi::demo::seed_accounts(&db).await?;
         let data = tempfile::tempdir()?;
-        let settings = Settings { data_dir: data.path().to_owned(), ..Settings::default() };
+        let mut settings = Settings { data_dir: data.path().to_owned(), ..Settings::default() };
+        adjust(&mut settings);
         let app = ketnoi::app(db.clone(), settings);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
@@ -92,6 +100,12 @@ impl TestApp {
             .json()
             .await
             .expect("JSON")
+    }
+
+    /// A bearer token for an account (by login).
+    pub async fn token(&self, login: &str) -> String {
+        let (user, _) = platform::auth::store::find_for_login(&self.db, login).await.unwrap().expect("account");
+        platform::auth::store::issue_token(&self.db, user.id, "test").await.unwrap()
     }
 
     /// A client that keeps cookies, like a browser, and does not follow redirects.

@@ -196,7 +196,12 @@ pub(crate) async fn create_vacancy(
     let id = store::insert(&st.db, province, employer_id, &v, Status::Draft, chrono::Utc::now()).await?;
     audit::by_request(&st.db, province, ctx, Action::Create, "vacancy", Some(&id.to_string()), None).await?;
     if submit {
-        apply_transition(st, ctx, user, id, Transition::Submit, None).await?;
+        // Not possible yet (the employer awaits approval): the draft is kept,
+        // and its page says why it is not sent.
+        match apply_transition(st, ctx, user, id, Transition::Submit, None).await {
+            Ok(_) | Err(AppError::BadRequest { .. }) => {}
+            Err(e) => return Err(e),
+        }
     }
     Ok(Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?))
 }
@@ -276,6 +281,7 @@ struct DetailPage {
     v: VacancyRecord,
     reviewer: bool,
     owner: bool,
+    employer_approved: bool,
     applications: Vec<Application>,
 }
 
@@ -325,7 +331,9 @@ async fn detail_page(
         )
         .await?;
     }
+    let employer = employers::store::get(&st.db, &st.settings.province_code, v.employer_id).await?;
     let page = DetailPage {
+        employer_approved: employer.is_some_and(|e| e.status == EmployerStatus::Approved),
         page: Page { title: v.title.clone(), ..ctx.page("nav.vacancies") },
         reviewer: is_reviewer(&user),
         owner: user.role == Role::Employer,

@@ -198,7 +198,7 @@ pub async fn changed_since(
     since: Option<(DateTime<Utc>, i64)>,
 ) -> anyhow::Result<(Vec<VacancyRecord>, Option<(DateTime<Utc>, i64)>)> {
     // Every status: a vacancy leaving "published" must leave the index too.
-    let (at, id) = since.unwrap_or((DateTime::<Utc>::MIN_UTC, 0));
+    let (at, id) = since.unwrap_or((DateTime::<Utc>::UNIX_EPOCH, 0));
     let sql = format!(
         "SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = $1 AND (v.updated_at > $2 OR (v.updated_at = $2 AND v.id > $3))
            AND (v.status = 'published' OR $4)

@@ -6,6 +6,14 @@
     if (swagger && window.SwaggerUIBundle) {
       window.SwaggerUIBundle({ url: "/api/v1/openapi.json", dom_id: "#swagger-ui", deepLinking: true });
     }
+    // The phone's own share sheet (Zalo, Messenger…) where the browser has one.
+    document.querySelectorAll("button.share-native").forEach(function (b) {
+      if (!navigator.share) return;
+      b.hidden = false;
+      b.addEventListener("click", function () {
+        navigator.share({ title: b.getAttribute("data-title"), url: b.getAttribute("data-url") }).catch(function () {});
+      });
+    });
   });
   // Pickers: a click on a suggestion puts its code in the field it belongs to.
   document.addEventListener("click", function (e) {

@@ -436,7 +436,7 @@ pub async fn seed_demand(
 }
 
 #[cfg(test)]
-mod tests {
+mod demand_tests {
     #[test]
     fn generated_tax_codes_are_valid() {
         for i in 0..2000 {

@@ -1,5 +1,5 @@
 //! A key journey in a real browser (headless Chromium through ChromeDriver):
-//! a commune officer logs in, switches to English, sees only their communes,
+//! a commune officer comes by the public board, logs in, switches to English, sees only their communes,
 //! and logs out.
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (see `testkit::browser`).
@@ -13,8 +13,11 @@ async fn commune_officer_logs_in_switches_language_sees_own_communes_logs_out() 
     let Some(c) = testkit::browser::session().await else { return };
     let app = testkit::TestApp::spawn().await;
 
-    // Sent to the login page, in Vietnamese.
+    // A visitor starts at the public job board; the login link is at the top.
     c.goto(&app.url("/")).await.unwrap();
+    assert_eq!(c.current_url().await.unwrap().path(), "/jobs");
+    click(&c, "a.login-link").await;
+    c.wait().for_element(Locator::Css("input[name=email]")).await.unwrap();
     assert!(c.current_url().await.unwrap().path().starts_with("/login"));
     assert_eq!(text(&c, "h1").await, "Đăng nhập");
     shot(&c, "login-vi").await;

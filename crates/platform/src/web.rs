@@ -335,10 +335,14 @@ impl Page {
         };
         let r = user.role;
         let staffish = matches!(r, Admin | Staff | CommuneOfficer);
-        let items: [(&str, &str, bool, bool); 13] = [
+        let items: [(&str, &str, bool, bool); 17] = [
             ("/", "nav.home", true, true),
+            ("/jobs", "nav.jobs", true, true),
             ("/registry", "nav.registry", staffish, true),
-            ("/employers", "nav.employers", staffish || r == Employer, false),
+            ("/employers", "nav.employers", staffish || r == Employer, true),
+            ("/vacancies", "nav.vacancies", staffish || r == Employer, true),
+            ("/applications", "nav.applications", staffish || r == Employer || r == JobSeeker, true),
+            ("/recruitment-needs", "nav.needs", matches!(r, Admin | Staff | CommuneOfficer | Viewer | Employer), true),
             ("/matching", "nav.matching", staffish || r == Employer || r == JobSeeker, false),
             ("/sessions", "nav.sessions", true, false),
             ("/placements", "nav.placements", staffish || r == Viewer, false),

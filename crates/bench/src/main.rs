@@ -5,6 +5,7 @@
 //! `--quick` (CI) runs fewer repetitions and fails if any ratio is more than
 //! twice the committed one, so a slowdown is caught without flaky timed tests.
 
+mod board_figures;
 mod figures;
 mod registry_figures;
 

@@ -10,6 +10,7 @@ pub struct Registry {
     pub index: SearchIndex,
     /// Serialises syncs and remembers how far they got.
     synced: tokio::sync::Mutex<Option<Option<crate::store::Cursor>>>,
+    loaded: std::sync::atomic::AtomicBool,
     db: Db,
     province: String,
 }
@@ -19,6 +20,7 @@ impl Registry {
         Arc::new(Self {
             index: SearchIndex::new(),
             synced: tokio::sync::Mutex::new(None),
+            loaded: Default::default(),
             db,
             province: province.into(),
         })
@@ -31,11 +33,16 @@ impl Registry {
         let (entries, latest) = crate::store::index_entries(&self.db, &self.province, since).await?;
         self.index.upsert(&entries);
         *synced = Some(latest);
+        self.loaded.store(true, std::sync::atomic::Ordering::Release);
         Ok(entries.len())
     }
 
     /// Ready to answer: the first full load has happened.
     pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
+        // Checked on every search: a flag, not the lock the sync holds.
+        if self.loaded.load(std::sync::atomic::Ordering::Acquire) {
+            return Ok(());
+        }
         if self.synced.lock().await.is_none() {
             self.sync().await?;
         }

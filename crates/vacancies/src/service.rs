@@ -12,6 +12,7 @@ use std::time::Duration;
 pub struct Board {
     pub index: BoardIndex,
     synced: tokio::sync::Mutex<Option<Option<(DateTime<Utc>, i64)>>>,
+    loaded: std::sync::atomic::AtomicBool,
     db: Db,
     province: String,
     mail: bool,
@@ -22,6 +23,7 @@ impl Board {
         Arc::new(Self {
             index: BoardIndex::default(),
             synced: tokio::sync::Mutex::new(None),
+            loaded: Default::default(),
             db,
             province: province.into(),
             mail,
@@ -34,10 +36,15 @@ impl Board {
         let (records, latest) = crate::store::changed_since(&self.db, &self.province, synced.flatten()).await?;
         self.index.upsert(&records);
         *synced = Some(latest);
+        self.loaded.store(true, std::sync::atomic::Ordering::Release);
         Ok(records.len())
     }
 
     pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
+        // Checked on every search: a flag, not the lock the sync holds.
+        if self.loaded.load(std::sync::atomic::Ordering::Acquire) {
+            return Ok(());
+        }
         if self.synced.lock().await.is_none() {
             self.sync().await?;
         }

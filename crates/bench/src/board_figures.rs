@@ -1,0 +1,181 @@
+//! The public job board under load: `wrk` on loopback against the search
+//! page with the generated employers and vacancies, and — the baseline, in
+//! the same run and the same server — against a static file.
+
+use crate::figures::{figure, ketnoi_binary};
+use crate::{Figure, Stat};
+use anyhow::Context;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Searches people make on the board: words typed without diacritics, filters, paging.
+const PATHS: [&str; 12] = [
+    "/jobs?q=tho+han",
+    "/jobs?q=nhan+vien",
+    "/jobs?q=le+tan",
+    "/jobs",
+    "/jobs?q=cong+nhan+may",
+    "/jobs?occupation=7",
+    "/jobs?q=lai+xe&wage=10000000",
+    "/jobs?q=ke+toan",
+    "/jobs?near=22504&km=20",
+    "/jobs?q=dau+bep&page=2",
+    "/jobs?q=thuy+san+nha+trang",
+    "/jobs?abroad=1",
+];
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start(db: &Path, port: u16) -> anyhow::Result<Server> {
+    let child = Command::new(ketnoi_binary()?)
+        .args(["--database", db.to_str().context("path")?, "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let server = Server(child);
+    let t = Instant::now();
+    loop {
+        if board_is_up(port) {
+            return Ok(server);
+        }
+        anyhow::ensure!(t.elapsed() < Duration::from_secs(60), "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Whether the board answers 200 (a plain HTTP/1.1 GET; the bench needs no client for this).
+fn board_is_up(port: u16) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let mut buf = String::new();
+    s.write_all(b"GET /jobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").is_ok()
+        && s.read_to_string(&mut buf).is_ok()
+        && buf.starts_with("HTTP/1.1 200")
+}
+
+struct Load {
+    rps: f64,
+    p99_ms: f64,
+}
+
+/// `wrk` with 2 threads and 64 connections for `secs`, cycling through `paths`.
+fn wrk(port: u16, paths: &[&str], secs: u64, dir: &Path) -> anyhow::Result<Load> {
+    let script = dir.join("paths.lua");
+    let list = paths.iter().map(|p| format!("\"{p}\"")).collect::<Vec<_>>().join(", ");
+    std::fs::write(
+        &script,
+        format!(
+            "local paths = {{{list}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n  return wrk.format(\"GET\", paths[(i % #paths) + 1])\nend\n"
+        ),
+    )?;
+    let out = Command::new("wrk")
+        .args(["-t2", "-c64", &format!("-d{secs}s"), "--latency", "-s"])
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .output()
+        .context("wrk is needed for the HTTP figures (apt-get install wrk)")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    anyhow::ensure!(out.status.success(), "wrk failed: {text}");
+    anyhow::ensure!(!text.contains("Non-2xx"), "errors under load: {text}");
+    let rps = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .context("wrk: no Requests/sec")?;
+    let p99 = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("99%"))
+        .map(str::trim)
+        .and_then(parse_duration_ms)
+        .context("wrk: no 99% latency")?;
+    Ok(Load { rps, p99_ms: p99 })
+}
+
+/// "1.23ms", "850.00us", "1.02s" → milliseconds.
+fn parse_duration_ms(s: &str) -> Option<f64> {
+    let (num, factor) = if let Some(v) = s.strip_suffix("us") {
+        (v, 0.001)
+    } else if let Some(v) = s.strip_suffix("ms") {
+        (v, 1.0)
+    } else if let Some(v) = s.strip_suffix('s') {
+        (v, 1000.0)
+    } else {
+        return None;
+    };
+    num.parse::<f64>().ok().map(|n| n * factor)
+}
+
+/// Generate `employers`/`vacancies` into a fresh SQLite database, serve it,
+/// and load the board and a static file alternately, `reps` times each.
+pub fn board(employers: u64, vacancies: u64, reps: usize, secs: u64) -> anyhow::Result<Vec<Figure>> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("board.db");
+    let t = Instant::now();
+    let status = Command::new(ketnoi_binary()?)
+        .args(["--database", db.to_str().context("path")?, "demo"])
+        .args(["--employers", &employers.to_string(), "--vacancies", &vacancies.to_string()])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "generating employers and vacancies failed");
+    eprintln!("board: {employers} employers, {vacancies} vacancies generated in {:.1} s", t.elapsed().as_secs_f64());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let _server = start(&db, port)?;
+    // Warm both paths once.
+    wrk(port, &PATHS, 1, dir.path())?;
+    let (mut ours, mut base) = (vec![], vec![]);
+    for _ in 0..reps {
+        ours.push(wrk(port, &PATHS, secs, dir.path())?);
+        base.push(wrk(port, &["/static/app.css"], secs, dir.path())?);
+    }
+    let us_per_req = |l: &[Load]| Stat::of(l.iter().map(|x| 1e6 / x.rps).collect());
+    let p99 = |l: &[Load]| Stat::of(l.iter().map(|x| x.p99_ms).collect());
+    let rps_median = {
+        let mut r: Vec<f64> = ours.iter().map(|x| x.rps).collect();
+        r.sort_by(|a, b| a.total_cmp(b));
+        r[r.len() / 2]
+    };
+    let (throughput, latency) = (us_per_req(&ours), p99(&ours));
+    let n = if vacancies >= 1000 { format!("{}k", vacancies / 1000) } else { vacancies.to_string() };
+    Ok(vec![
+        figure(
+            &format!("board.search.throughput.{n}"),
+            &format!("Public board search under load, {n} published vacancies ({rps_median:.0} req/s)"),
+            "µs/request",
+            throughput.clone(),
+            "the same server serving /static/app.css",
+            us_per_req(&base),
+            "≥ 3,000 req/s (≤ 333 µs/request)",
+            throughput.median <= 1e6 / 3000.0,
+        ),
+        figure(
+            &format!("board.search.p99.{n}"),
+            &format!("Public board search p99 latency, {n} published vacancies (wrk, 64 connections)"),
+            "ms",
+            latency.clone(),
+            "p99 of /static/app.css, same run",
+            p99(&base),
+            "p99 < 50 ms",
+            latency.median < 50.0,
+        ),
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn wrk_durations() {
+        assert_eq!(super::parse_duration_ms("850.00us"), Some(0.85));
+        assert_eq!(super::parse_duration_ms("1.50ms"), Some(1.5));
+        assert_eq!(super::parse_duration_ms("1.02s"), Some(1020.0));
+    }
+}

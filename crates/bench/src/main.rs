@@ -6,6 +6,7 @@
 //! twice the committed one, so a slowdown is caught without flaky timed tests.
 
 mod board_figures;
+mod dashboard_figures;
 mod figures;
 mod registry_figures;
 

@@ -157,3 +157,39 @@ async fn api_list_get_create_and_indicators() {
     assert_eq!(ind["province"]["with_certificate"], 1);
     assert_eq!(ind["province"]["trained_rate"], 50.0);
 }
+
+/// The indicators counted on the in-memory index agree, commune by commune,
+/// with the SQL formulation over the stored rows.
+#[tokio::test]
+async fn indicators_agree_with_sql() {
+    let app = TestApp::spawn().await;
+    let n = ketnoi::demo::seed_people(&app.db, "56", 3000, 11).await.unwrap();
+    assert_eq!(n, 3000);
+    let token = app.token(STAFF).await;
+    // Written behind the server's back (as the CLI does): the index follows within seconds.
+    let mut api: Value = Value::Null;
+    for _ in 0..100 {
+        api = app.get_json("/api/v1/people/indicators", &token).await;
+        if api["province"]["people"] == 3000 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(api["province"]["people"], 3000);
+    let sql = registry::store::indicators_by_ward(&app.db, "56", &platform::auth::AreaScope::All).await.unwrap();
+    let wards = api["wards"].as_array().unwrap();
+    assert_eq!(wards.len(), sql.len());
+    for (code, i) in &sql {
+        let w = wards.iter().find(|w| w["ward_code"] == code.as_str()).unwrap_or_else(|| panic!("{code} missing"));
+        for (field, value) in [
+            ("people", i.people),
+            ("labour_force", i.labour_force),
+            ("employed", i.employed),
+            ("unemployed", i.unemployed),
+            ("trained", i.trained),
+            ("with_certificate", i.with_certificate),
+        ] {
+            assert_eq!(w[field], value, "{field} of {code}");
+        }
+    }
+}

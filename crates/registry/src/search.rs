@@ -211,6 +211,48 @@ impl SearchIndex {
     }
 }
 
+impl SearchIndex {
+    /// Labour-force indicators per commune, counted on the bitmaps (what the
+    /// SQL `GROUP BY` in [`crate::store::indicators_by_ward`] computes, without
+    /// reading a row): `trained` and `certified` are the qualification codes
+    /// that count as trained (rank ≥ 1) and as a degree or certificate.
+    pub fn indicators(
+        &self,
+        scope: &AreaScope,
+        trained: &[&str],
+        certified: &[&str],
+    ) -> Vec<(String, crate::rules::Indicators)> {
+        let inner = self.inner.read().expect("index lock");
+        let union = |codes: &[&str]| {
+            codes.iter().filter_map(|c| inner.qualification.get(*c)).fold(RoaringBitmap::new(), |a, b| a | b)
+        };
+        let (trained, certified) = (union(trained), union(certified));
+        let empty = RoaringBitmap::new();
+        let employed = inner.status.get(EmploymentStatus::Employed.as_str()).unwrap_or(&empty);
+        let unemployed = inner.status.get(EmploymentStatus::Unemployed.as_str()).unwrap_or(&empty);
+        let active = employed | unemployed;
+        let mut out: Vec<(String, crate::rules::Indicators)> = inner
+            .wards
+            .iter()
+            .filter(|(w, b)| scope.allows(w) && !b.is_empty())
+            .map(|(w, people)| {
+                let force = people & &active;
+                let i = crate::rules::Indicators {
+                    people: people.len() as i64,
+                    labour_force: force.len() as i64,
+                    employed: people.intersection_len(employed) as i64,
+                    unemployed: people.intersection_len(unemployed) as i64,
+                    trained: force.intersection_len(&trained) as i64,
+                    with_certificate: force.intersection_len(&certified) as i64,
+                };
+                (w.clone(), i)
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,6 +323,32 @@ mod tests {
             ..q("")
         };
         assert_eq!(i.search(&born, &AreaScope::All, 0, 20).1, 0);
+    }
+
+    #[test]
+    fn indicators_from_the_bitmaps() {
+        let i = idx();
+        i.upsert(&[Entry {
+            status: EmploymentStatus::Employed,
+            qualification: "college".into(),
+            ..entry(7, "Lê Văn Tám", "22504", false)
+        }]);
+        i.upsert(&[Entry {
+            status: EmploymentStatus::Inactive,
+            qualification: "college".into(),
+            ..entry(8, "Lê Văn Chín", "22504", false)
+        }]);
+        let all = i.indicators(&AreaScope::All, &["elementary", "college"], &["college"]);
+        let dai_lanh = &all.iter().find(|(w, _)| w == "22504").unwrap().1;
+        assert_eq!((dai_lanh.people, dai_lanh.labour_force, dai_lanh.employed, dai_lanh.unemployed), (5, 4, 1, 3));
+        assert_eq!(
+            (dai_lanh.trained, dai_lanh.with_certificate),
+            (1, 1),
+            "the inactive graduate is not in the labour force"
+        );
+        let officer = i.indicators(&AreaScope::Wards(vec!["22624".into()]), &[], &[]);
+        assert_eq!(officer.len(), 1);
+        assert_eq!(officer[0].1.people, 2);
     }
 
     #[test]

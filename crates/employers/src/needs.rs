@@ -70,10 +70,16 @@ pub struct Need {
     pub positions: i64,
 }
 
-pub fn validate(input: &NeedInput, d: &refdata::RefData, today: NaiveDate) -> Result<Need, Vec<FieldError>> {
+/// Check one line: a period open for declarations, known codes, a commune of `province`.
+pub fn validate(
+    input: &NeedInput,
+    d: &refdata::RefData,
+    province: &str,
+    today: NaiveDate,
+) -> Result<Need, Vec<FieldError>> {
     let mut c = Checker::new();
     let period = input.period.trim().to_owned();
-    if !valid_period(&period) || period < period_of(today) {
+    if !open_periods(today).contains(&period) {
         c.fail("period", "needs.err.period");
     }
     let occ = input.occupation_isco.trim().to_owned();
@@ -85,7 +91,7 @@ pub fn validate(input: &NeedInput, d: &refdata::RefData, today: NaiveDate) -> Re
         c.fail("qualification", "err.code.unknown");
     }
     let ward_code = input.ward_code.trim().to_owned();
-    if d.ward(&ward_code).is_none() {
+    if !d.ward(&ward_code).is_some_and(|w| w.province_code == province) {
         c.fail("ward_code", "err.ward.unknown");
     }
     let positions = c.number("positions", &input.positions, 1, 100_000);
@@ -279,7 +285,7 @@ async fn add(
     axum::Form(input): axum::Form<NeedInput>,
 ) -> AppResult<Response> {
     let employer = employer_of(&user)?;
-    match validate(&input, refdata::refdata(), today()) {
+    match validate(&input, refdata::refdata(), &st.settings.province_code, today()) {
         Ok(n) => {
             upsert(&st.db, &st.settings.province_code, employer, &n).await?;
             audit::by_request(
@@ -315,6 +321,10 @@ async fn remove(
         .bind(province).bind(id).fetch_optional(p).await?);
     let (owner, period) = owner.ok_or(AppError::NotFound)?;
     authorize(&st, &ctx, &user, owner, "recruitment_need").await?;
+    if period < period_of(today()) {
+        // A past period's declaration is a record: kept as it was.
+        return Err(AppError::bad("needs.err.closed"));
+    }
     with_db!(&st.db, p => sqlx::query("DELETE FROM recruitment_needs WHERE province_code = $1 AND id = $2 AND employer_id = $3")
         .bind(province).bind(id).bind(employer).execute(p).await?.rows_affected());
     audit::by_request(&st.db, province, &ctx, Action::Delete, "recruitment_need", Some(&id.to_string()), None).await?;
@@ -346,7 +356,7 @@ async fn declare_api(
     Json(input): Json<NeedInput>,
 ) -> AppResult<StatusCode> {
     let employer = employer_of(&user)?;
-    let n = validate(&input, refdata::refdata(), today()).map_err(AppError::Invalid)?;
+    let n = validate(&input, refdata::refdata(), &st.settings.province_code, today()).map_err(AppError::Invalid)?;
     upsert(&st.db, &st.settings.province_code, employer, &n).await?;
     audit::by_request(
         &st.db,
@@ -386,7 +396,11 @@ mod tests {
             ward_code: "22504".into(),
             positions: "30".into(),
         };
-        assert_eq!(validate(&good, d, day(2026, 11, 27)).unwrap().positions, 30);
+        assert_eq!(validate(&good, d, "56", day(2026, 11, 27)).unwrap().positions, 30);
+        let far = NeedInput { period: "2030-H1".into(), ..good.clone() };
+        assert!(validate(&far, d, "56", day(2026, 11, 27)).is_err(), "only the open periods");
+        let elsewhere = NeedInput { ward_code: "00004".into(), ..good.clone() };
+        assert!(validate(&elsewhere, d, "56", day(2026, 11, 27)).is_err(), "a commune of this province");
         let bad = NeedInput {
             period: "2026-H1".into(),
             occupation_isco: "72".into(),
@@ -394,7 +408,8 @@ mod tests {
             ward_code: "1".into(),
             positions: "0".into(),
         };
-        let f: Vec<String> = validate(&bad, d, day(2026, 11, 27)).unwrap_err().into_iter().map(|e| e.field).collect();
+        let f: Vec<String> =
+            validate(&bad, d, "56", day(2026, 11, 27)).unwrap_err().into_iter().map(|e| e.field).collect();
         assert_eq!(f, ["period", "occupation_isco", "qualification", "ward_code", "positions"]);
     }
 }

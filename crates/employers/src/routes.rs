@@ -41,10 +41,23 @@ pub fn is_reviewer(user: &User) -> bool {
     matches!(user.role, Role::Admin | Role::Staff)
 }
 
-/// An employer's data, for staff or for that employer's own accounts only. An
-/// attempt on another employer's data is refused and audited.
+/// Reading an employer's data: staff (commune officers too) or that
+/// employer's own accounts. An attempt on another employer's data is refused
+/// and audited.
 pub async fn authorize(st: &AppState, ctx: &Ctx, user: &User, employer_id: i64, entity: &str) -> AppResult<()> {
-    if is_staff(user) || (user.role == Role::Employer && user.employer_id == Some(employer_id)) {
+    let own = user.role == Role::Employer && user.employer_id == Some(employer_id);
+    check(st, ctx, is_staff(user) || own, employer_id, entity).await
+}
+
+/// Changing it: the employer's own accounts, or the department's reviewers
+/// (a commune officer reads, but does not act for an employer).
+pub async fn authorize_write(st: &AppState, ctx: &Ctx, user: &User, employer_id: i64, entity: &str) -> AppResult<()> {
+    let own = user.role == Role::Employer && user.employer_id == Some(employer_id);
+    check(st, ctx, is_reviewer(user) || own, employer_id, entity).await
+}
+
+async fn check(st: &AppState, ctx: &Ctx, allowed: bool, employer_id: i64, entity: &str) -> AppResult<()> {
+    if allowed {
         return Ok(());
     }
     audit::by_request(
@@ -358,6 +371,7 @@ async fn edit_page(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
+    authorize_write(&st, &ctx, &user, id, "employer").await?;
     let e = load(&st, &ctx, &user, id).await?;
     Ok(render(form_page(&st, &ctx, Some(id), e.input(), String::new(), vec![]))?.into_response())
 }
@@ -369,20 +383,34 @@ async fn update(
     Path(id): Path<i64>,
     axum::Form(input): axum::Form<EmployerInput>,
 ) -> AppResult<Response> {
-    load(&st, &ctx, &user, id).await?;
+    authorize_write(&st, &ctx, &user, id, "employer").await?;
+    let old = load(&st, &ctx, &user, id).await?;
+    let province = &st.settings.province_code;
     let errors = match rules::validate(&input, refdata::refdata()) {
         Ok(e) => {
-            if store::update(&st.db, &st.settings.province_code, id, &e).await? {
-                audit::by_request(
-                    &st.db,
-                    &st.settings.province_code,
-                    &ctx,
-                    Action::Update,
-                    "employer",
-                    Some(&id.to_string()),
-                    None,
-                )
-                .await?;
+            if store::update(&st.db, province, id, &e).await? {
+                audit::by_request(&st.db, province, &ctx, Action::Update, "employer", Some(&id.to_string()), None)
+                    .await?;
+                // A new name or tax code is a new identity: staff look again.
+                let identity_changed = old.name != e.name || old.tax_code != e.tax_code.as_str();
+                if identity_changed && !is_reviewer(&user) && old.status != EmployerStatus::Pending {
+                    store::set_status(&st.db, province, id, EmployerStatus::Pending, None).await?;
+                    let link = format!("/employers/{id}");
+                    for staff in users::ids_with_role(&st.db, &[Role::Staff, Role::Admin]).await? {
+                        let mail = st.settings.smtp_url.is_some();
+                        let args = [("name", e.name.as_str())];
+                        platform::notify::send(
+                            &st.db,
+                            province,
+                            staff,
+                            "employers.notify.registered",
+                            &args,
+                            Some(&link),
+                            mail,
+                        )
+                        .await?;
+                    }
+                }
                 return Ok(Redirect::to(&format!("/employers/{id}")).into_response());
             }
             vec![FieldError::new("tax_code", "employers.err.registered")]

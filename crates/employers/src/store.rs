@@ -86,6 +86,10 @@ pub async fn update(db: &Db, province: &str, id: i64, e: &Employer) -> anyhow::R
         .bind(e.phone.as_ref().map(|p| p.to_string())).bind(e.email.as_ref().map(|m| m.to_string()))
         .bind(&e.website).bind(Utc::now()).bind(province).bind(id)
         .execute(p).await?.rows_affected());
+    // The board shows the employer's name with each vacancy: its index
+    // catches up with vacancies whose update time moved.
+    with_db!(db, p => sqlx::query("UPDATE vacancies SET updated_at = $1 WHERE province_code = $2 AND employer_id = $3")
+        .bind(Utc::now()).bind(province).bind(id).execute(p).await?.rows_affected());
     Ok(true)
 }
 

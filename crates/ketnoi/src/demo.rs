@@ -342,6 +342,106 @@ const JOBS: [(&str, &str, &str, i64, i64); 20] = [
     ("Lao động phổ thông", "9329", "none", 0, 0),
 ];
 
+/// Deterministic employers and vacancies: the same sequence whether written to
+/// files or straight into a database.
+pub struct DemandGen {
+    rng: StdRng,
+    wards: Vec<String>,
+    province: String,
+    today: chrono::NaiveDate,
+    many: bool,
+}
+
+impl DemandGen {
+    /// `employers`: how many will be drawn (names carry a number when many).
+    pub fn new(seed: u64, province: &str, employers: u64) -> Self {
+        Self {
+            rng: StdRng::seed_from_u64(seed ^ 0xE11),
+            wards: refdata::refdata().wards_of(province).map(|w| w.code.clone()).collect(),
+            province: province.to_owned(),
+            today: (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive(),
+            many: employers > 100,
+        }
+    }
+
+    fn ward(&mut self) -> String {
+        self.wards[self.rng.gen_range(0..self.wards.len())].clone()
+    }
+
+    /// The `i`-th employer (the first is the demo employer account's).
+    pub fn employer(&mut self, i: u64) -> employers::model::Employer {
+        let rng = &mut self.rng;
+        let (trade, vsic) = COMPANY_TRADE[rng.gen_range(0..COMPANY_TRADE.len())];
+        let name = if i == 0 {
+            "Công ty TNHH Thủy sản Vạn Ninh".to_owned()
+        } else {
+            let kind = COMPANY_KIND[rng.gen_range(0..COMPANY_KIND.len())];
+            let place = COMPANY_PLACE[rng.gen_range(0..COMPANY_PLACE.len())];
+            if self.many {
+                format!("{kind} {trade} {place} {i}")
+            } else {
+                format!("{kind} {trade} {place}")
+            }
+        };
+        let size_band = ["micro", "small", "medium", "large"][rng.gen_range(0..4)].to_owned();
+        let ownership =
+            ["private", "private", "private", "fdi", "state", "cooperative"][rng.gen_range(0..6)].to_owned();
+        let ward = if i == 0 { "22504".to_owned() } else { self.ward() };
+        let rng = &mut self.rng;
+        employers::model::Employer {
+            tax_code: platform::types::TaxCode::parse(&tax_code(1000 + i * 7)).expect("valid by construction"),
+            name,
+            vsic_section: Some(if i == 0 { "C" } else { vsic }.to_owned()),
+            size_band,
+            ownership,
+            ward_code: platform::types::WardCode::parse(&ward).expect("a known commune"),
+            street: Some(format!("{} đường số {}", rng.gen_range(1..300), rng.gen_range(1..40))),
+            contact_name: Some("Phòng Nhân sự".into()),
+            phone: Some(
+                platform::types::PhoneNumber::parse(&format!("0258{:07}", rng.gen_range(0..10_000_000)))
+                    .expect("a landline"),
+            ),
+            email: None,
+            website: None,
+        }
+    }
+
+    /// The next vacancy (published; its employer is the caller's choice).
+    pub fn vacancy(&mut self) -> vacancies::model::Vacancy {
+        let (title, isco, qualification, lo, hi) = JOBS[self.rng.gen_range(0..JOBS.len())];
+        let abroad = self.rng.gen_ratio(1, 25);
+        let positions = self.rng.gen_range(1..30);
+        let experience_years = self.rng.gen_range(0..3);
+        let age_max = if self.rng.gen_bool(0.5) { Some(45) } else { None };
+        let contract_type = ["fixed_term", "indefinite", "seasonal", "part_time"][self.rng.gen_range(0..4)].to_owned();
+        let work_ward_code = (!abroad).then(|| self.ward());
+        let rng = &mut self.rng;
+        vacancies::model::Vacancy {
+            title: title.to_owned(),
+            occupation_isco: isco.to_owned(),
+            positions,
+            qualification: qualification.to_owned(),
+            experience_years,
+            age_min: Some(18),
+            age_max,
+            wage_min: (lo > 0).then_some(lo * 1_000_000),
+            wage_max: (hi > 0).then_some(hi * 1_000_000),
+            contract_type,
+            working_hours: Some("8 giờ/ngày, 6 ngày/tuần".into()),
+            work_ward_code,
+            work_province_code: (!abroad).then(|| self.province.clone()),
+            work_country: abroad
+                .then(|| ["Nhật Bản", "Hàn Quốc", "Đài Loan (Trung Quốc)"][rng.gen_range(0..3)].to_owned()),
+            deadline: self.today + chrono::Duration::days(rng.gen_range(10..90)),
+            description: format!("{title}: làm việc tại doanh nghiệp, được đào tạo thêm khi vào làm."),
+            requirements: Some("Sức khỏe tốt, chăm chỉ, trung thực.".into()),
+            benefits: Some("BHXH, BHYT đầy đủ; thưởng lễ Tết; hỗ trợ chỗ ở.".into()),
+            contact: Some("Phòng Nhân sự, giờ hành chính".into()),
+            flagged: None,
+        }
+    }
+}
+
 /// Create `employers` approved employers and `vacancies` published vacancies
 /// (deterministic from `seed`), unless the province has employers already.
 /// The first employer belongs to the demo employer account. Returns what was created.
@@ -352,91 +452,167 @@ pub async fn seed_demand(
     vacancies: u64,
     seed: u64,
 ) -> anyhow::Result<(u64, u64)> {
-    use employers::model::{Employer, EmployerStatus};
+    use employers::model::EmployerStatus;
     let (_, existing) = employers::store::search(db, province, "", None, 1).await?;
     if existing > 0 || employers == 0 {
         return Ok((0, 0));
     }
-    let mut rng = StdRng::seed_from_u64(seed ^ 0xE11);
-    let wards: Vec<String> = refdata::refdata().wards_of(province).map(|w| w.code.clone()).collect();
+    let mut gen = DemandGen::new(seed, province, employers);
     let mut ids = Vec::with_capacity(employers as usize);
     for i in 0..employers {
-        let (trade, vsic) = COMPANY_TRADE[rng.gen_range(0..COMPANY_TRADE.len())];
-        let name = if i == 0 {
-            "Công ty TNHH Thủy sản Vạn Ninh".to_owned()
-        } else {
-            let kind = COMPANY_KIND[rng.gen_range(0..COMPANY_KIND.len())];
-            let place = COMPANY_PLACE[rng.gen_range(0..COMPANY_PLACE.len())];
-            if employers > 100 {
-                format!("{kind} {trade} {place} {i}")
-            } else {
-                format!("{kind} {trade} {place}")
-            }
-        };
-        let e = Employer {
-            tax_code: platform::types::TaxCode::parse(&tax_code(1000 + i * 7))?,
-            name,
-            vsic_section: Some(if i == 0 { "C" } else { vsic }.to_owned()),
-            size_band: ["micro", "small", "medium", "large"][rng.gen_range(0..4)].to_owned(),
-            ownership: ["private", "private", "private", "fdi", "state", "cooperative"][rng.gen_range(0..6)].to_owned(),
-            ward_code: platform::types::WardCode::parse(if i == 0 {
-                "22504"
-            } else {
-                &wards[rng.gen_range(0..wards.len())]
-            })?,
-            street: Some(format!("{} đường số {}", rng.gen_range(1..300), rng.gen_range(1..40))),
-            contact_name: Some("Phòng Nhân sự".into()),
-            phone: Some(platform::types::PhoneNumber::parse(&format!("0258{:07}", rng.gen_range(0..10_000_000)))?),
-            email: None,
-            website: None,
-        };
-        match employers::store::insert(db, province, &e, EmployerStatus::Approved).await? {
-            Ok(id) => ids.push(id),
-            Err(_) => continue,
+        if let Ok(id) = employers::store::insert(db, province, &gen.employer(i), EmployerStatus::Approved).await? {
+            ids.push(id);
         }
     }
     // The demo employer account manages the first employer.
     if let Some((user, _)) = store::find_for_login(db, "doanhnghiep@demo.ketnoi.vn").await? {
         store::set_employer(db, user.id, ids[0]).await?;
     }
-    let today = (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive();
     let now = chrono::Utc::now();
-    let mut created = 0;
     for i in 0..vacancies {
-        let (title, isco, qualification, lo, hi) = JOBS[rng.gen_range(0..JOBS.len())];
+        let v = gen.vacancy();
         let employer = ids[(i as usize) % ids.len()];
-        let abroad = rng.gen_ratio(1, 25);
-        let v = vacancies::model::Vacancy {
-            title: title.to_owned(),
-            occupation_isco: isco.to_owned(),
-            positions: rng.gen_range(1..30),
-            qualification: qualification.to_owned(),
-            experience_years: rng.gen_range(0..3),
-            age_min: Some(18),
-            age_max: if rng.gen_bool(0.5) { Some(45) } else { None },
-            wage_min: (lo > 0).then_some(lo * 1_000_000),
-            wage_max: (hi > 0).then_some(hi * 1_000_000),
-            contract_type: ["fixed_term", "indefinite", "seasonal", "part_time"][rng.gen_range(0..4)].to_owned(),
-            working_hours: Some("8 giờ/ngày, 6 ngày/tuần".into()),
-            work_ward_code: (!abroad).then(|| wards[rng.gen_range(0..wards.len())].clone()),
-            work_province_code: (!abroad).then(|| province.to_owned()),
-            work_country: abroad
-                .then(|| ["Nhật Bản", "Hàn Quốc", "Đài Loan (Trung Quốc)"][rng.gen_range(0..3)].to_owned()),
-            deadline: today + chrono::Duration::days(rng.gen_range(10..90)),
-            description: format!("{title}: làm việc tại doanh nghiệp, được đào tạo thêm khi vào làm."),
-            requirements: Some("Sức khỏe tốt, chăm chỉ, trung thực.".into()),
-            benefits: Some("BHXH, BHYT đầy đủ; thưởng lễ Tết; hỗ trợ chỗ ở.".into()),
-            contact: Some("Phòng Nhân sự, giờ hành chính".into()),
-            flagged: None,
-        };
         vacancies::store::insert(db, province, employer, &v, vacancies::model::Status::Published, now).await?;
-        created += 1;
     }
-    Ok((ids.len() as u64, created))
+    Ok((ids.len() as u64, vacancies))
+}
+
+/// The same employers and vacancies as [`seed_demand`], as two CSV files in
+/// `dir`: `employers.csv` and `vacancies.csv` (each vacancy names its
+/// employer by tax code).
+pub fn write_demand_csv(
+    dir: &std::path::Path,
+    province: &str,
+    employers: u64,
+    vacancies: u64,
+    seed: u64,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut gen = DemandGen::new(seed, province, employers);
+    let mut e_out = csv::Writer::from_path(dir.join("employers.csv"))?;
+    e_out.write_record([
+        "tax_code",
+        "name",
+        "vsic_section",
+        "size_band",
+        "ownership",
+        "ward_code",
+        "street",
+        "contact_name",
+        "phone",
+    ])?;
+    let mut tax_codes = Vec::with_capacity(employers as usize);
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    for i in 0..employers {
+        let e = gen.employer(i);
+        tax_codes.push(e.tax_code.to_string());
+        e_out.write_record([
+            e.tax_code.to_string(),
+            e.name,
+            opt(&e.vsic_section),
+            e.size_band,
+            e.ownership,
+            e.ward_code.to_string(),
+            opt(&e.street),
+            opt(&e.contact_name),
+            e.phone.map(|p| p.to_string()).unwrap_or_default(),
+        ])?;
+    }
+    e_out.flush()?;
+    let mut v_out = csv::Writer::from_path(dir.join("vacancies.csv"))?;
+    v_out.write_record([
+        "employer_tax_code",
+        "title",
+        "occupation_isco",
+        "positions",
+        "qualification",
+        "experience_years",
+        "age_min",
+        "age_max",
+        "wage_min",
+        "wage_max",
+        "contract_type",
+        "working_hours",
+        "work_ward_code",
+        "work_province_code",
+        "work_country",
+        "deadline",
+        "description",
+        "requirements",
+        "benefits",
+        "contact",
+    ])?;
+    let num = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
+    for i in 0..vacancies {
+        let v = gen.vacancy();
+        v_out.write_record([
+            tax_codes[(i as usize) % tax_codes.len().max(1)].clone(),
+            v.title,
+            v.occupation_isco,
+            v.positions.to_string(),
+            v.qualification,
+            v.experience_years.to_string(),
+            num(v.age_min),
+            num(v.age_max),
+            num(v.wage_min),
+            num(v.wage_max),
+            v.contract_type,
+            opt(&v.working_hours),
+            opt(&v.work_ward_code),
+            opt(&v.work_province_code),
+            opt(&v.work_country),
+            v.deadline.format("%d/%m/%Y").to_string(),
+            v.description,
+            opt(&v.requirements),
+            opt(&v.benefits),
+            opt(&v.contact),
+        ])?;
+    }
+    v_out.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]
 mod demand_tests {
+    #[test]
+    fn files_hold_valid_employers_and_vacancies() {
+        let dir = tempfile::tempdir().unwrap();
+        super::write_demand_csv(dir.path(), "56", 30, 90, 1).unwrap();
+        let mut employers = csv::Reader::from_path(dir.path().join("employers.csv")).unwrap();
+        let tax_codes: Vec<String> = employers.records().map(|r| r.unwrap()[0].to_owned()).collect();
+        assert_eq!(tax_codes.len(), 30);
+        assert!(tax_codes.iter().all(|t| platform::types::TaxCode::parse(t).is_ok()));
+        let mut vacancies = csv::Reader::from_path(dir.path().join("vacancies.csv")).unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let mut n = 0;
+        for r in vacancies.records() {
+            let r = r.unwrap();
+            assert!(tax_codes.contains(&r[0].to_owned()));
+            // Each row is a vacancy the rules accept.
+            let input = vacancies::model::VacancyInput {
+                title: r[1].into(),
+                occupation_isco: r[2].into(),
+                positions: r[3].into(),
+                qualification: r[4].into(),
+                experience_years: r[5].into(),
+                age_min: r[6].into(),
+                age_max: r[7].into(),
+                wage_min: r[8].into(),
+                wage_max: r[9].into(),
+                contract_type: r[10].into(),
+                workplace: if r[14].is_empty() { "ward" } else { "abroad" }.into(),
+                work_ward_code: r[12].into(),
+                work_country: r[14].into(),
+                deadline: r[15].into(),
+                description: r[16].into(),
+                ..Default::default()
+            };
+            vacancies::rules::validate(&input, refdata::refdata(), today).unwrap_or_else(|e| panic!("{e:?}"));
+            n += 1;
+        }
+        assert_eq!(n, 90);
+    }
+
     #[test]
     fn generated_tax_codes_are_valid() {
         for i in 0..2000 {

@@ -88,6 +88,9 @@ enum Command {
         /// Create this many published vacancies in the database.
         #[arg(long, default_value_t = 0)]
         vacancies: u64,
+        /// Write the employers and vacancies to DIR/employers.csv and DIR/vacancies.csv instead.
+        #[arg(long)]
+        demand_out: Option<PathBuf>,
         /// Import the people into the database (through the registry import) instead of only writing --out.
         #[arg(long)]
         load: bool,
@@ -430,12 +433,15 @@ async fn main() -> anyhow::Result<()> {
             let rows: u64 = counts.iter().map(|c| c.1).sum();
             println!("imported {} tables, {rows} rows from {}", counts.len(), dir.display());
         }
-        Command::Demo { people, out, seed, accounts, load, employers, vacancies } => {
+        Command::Demo { people, out, seed, accounts, load, employers, vacancies, demand_out } => {
             if *accounts {
                 let db = open(&cli).await?;
                 println!("{} demo accounts created", demo::seed_accounts(&db).await?);
             }
-            if *employers > 0 {
+            if let (Some(dir), true) = (demand_out, *employers > 0) {
+                demo::write_demand_csv(dir, &province, *employers, *vacancies, *seed)?;
+                println!("{employers} employers and {vacancies} vacancies written to {}", dir.display());
+            } else if *employers > 0 {
                 let db = open(&cli).await?;
                 let (e, v) = demo::seed_demand(&db, &province, *employers, *vacancies, *seed).await?;
                 println!("{e} employers and {v} vacancies created in {:.1} s", started.elapsed().as_secs_f64());

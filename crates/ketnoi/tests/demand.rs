@@ -93,6 +93,10 @@ async fn employer_to_board_to_application() {
     let staff = app.login(STAFF).await;
     let (_, html) = staff.get_text("/notifications").await;
     assert!(html.contains("Công ty TNHH Đóng tàu Cam Ranh"), "staff told of the registration");
+    assert!(html.contains("data-testid=\"unread\""), "the bell counts it");
+    assert_eq!(staff.post_form("/notifications/read", &[]).await.status(), 303);
+    let (_, html) = staff.get_text("/notifications").await;
+    assert!(!html.contains("data-testid=\"unread\"") && html.contains("Công ty TNHH Đóng tàu Cam Ranh"));
     let r =
         staff.post_form(&format!("/employers/{employer_id}/review"), &[("decision", "approve"), ("note", "")]).await;
     assert_eq!(r.status(), 303);
@@ -359,4 +363,101 @@ async fn notifications_are_mailed_through_smtp() {
     let text = mail.text();
     assert!(text.contains("chưa được duyệt") && text.contains("Thiếu giấy phép"), "{text}");
     assert!(text.contains(&format!("/employers/{employer_id}")), "with a link: {text}");
+}
+
+/// What the review of this capability asked for: commune officers read but do
+/// not act for employers, the public never sees review notes or unpublished
+/// vacancies, a published vacancy changed by its employer is reviewed again,
+/// and an account links to a registry record only when CCCD and phone agree.
+#[tokio::test]
+async fn rights_redaction_review_and_linking() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_demand(&app.db, "56", 2, 0, 5).await.unwrap();
+    let employer = app.token(EMPLOYER).await;
+    let staff = app.token(STAFF).await;
+    let officer = app.token(testkit::COMMUNE_OFFICER).await;
+    let client = reqwest::Client::new();
+    let send = |method: reqwest::Method, path: &str, token: &str, body: Value| {
+        client.request(method, app.url(path)).bearer_auth(token).json(&body).send()
+    };
+    let deadline = (chrono::Utc::now() + chrono::Duration::days(20)).format("%d/%m/%Y").to_string();
+    let body = json!({
+        "title": "Thợ may", "occupation_isco": "8153", "positions": "5", "qualification": "none",
+        "contract_type": "fixed_term", "workplace": "ward", "work_ward_code": "22504", "deadline": deadline,
+        "description": "May hàng xuất khẩu."
+    });
+    let v: Value = send(reqwest::Method::POST, "/api/v1/vacancies?submit=true", &employer, body.clone())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = v["id"].as_i64().unwrap();
+    let path = format!("/api/v1/vacancies/{id}");
+    // Not public yet: 404 for the public and another employer's account alike.
+    assert_eq!(reqwest::get(app.url(&path)).await.unwrap().status(), 404);
+    // Sent back with a note, resubmitted, published: the public never sees the note.
+    let tr = format!("{path}/transition");
+    assert_eq!(
+        send(reqwest::Method::POST, &tr, &staff, json!({"to": "reject", "note": "Thiếu mức lương"}))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(send(reqwest::Method::POST, &tr, &employer, json!({"to": "submit"})).await.unwrap().status(), 200);
+    assert_eq!(send(reqwest::Method::POST, &tr, &officer, json!({"to": "approve"})).await.unwrap().status(), 403);
+    let published: Value =
+        send(reqwest::Method::POST, &tr, &staff, json!({"to": "approve"})).await.unwrap().json().await.unwrap();
+    assert_eq!(published["status"], "published");
+    assert!(published["review_note"].is_null(), "publication clears the old note");
+    let public: Value = reqwest::get(app.url(&path)).await.unwrap().json().await.unwrap();
+    assert!(public["review_note"].is_null() && public["flagged"].is_null());
+
+    // A commune officer reads but does not act for the employer.
+    let r = send(reqwest::Method::PUT, &path, &officer, body.clone()).await.unwrap();
+    assert_eq!(r.status(), 403);
+    assert_eq!(client.get(app.url("/api/v1/applications")).bearer_auth(&officer).send().await.unwrap().status(), 403);
+    let ok = client.get(app.url(&path)).bearer_auth(&officer).send().await.unwrap();
+    assert_eq!(ok.status(), 200);
+
+    // The employer changes the published text: back to review, reviewers told.
+    let mut changed = body.clone();
+    changed["description"] = json!("May hàng xuất khẩu, làm ca.");
+    let after: Value = send(reqwest::Method::PUT, &path, &employer, changed).await.unwrap().json().await.unwrap();
+    assert_eq!(after["status"], "pending");
+    assert_eq!(reqwest::get(app.url(&path)).await.unwrap().status(), 404, "off the board until reviewed");
+    let notes = app.get_json("/api/v1/notifications", &staff).await;
+    assert!(notes.as_array().unwrap().iter().filter(|n| n["text"].as_str().unwrap().contains("Thợ may")).count() >= 2);
+
+    // Control characters are refused with a named field, on both databases.
+    let mut nul = body.clone();
+    nul["title"] = json!("Thợ\u{0} may");
+    let r = send(reqwest::Method::POST, "/api/v1/vacancies", &employer, nul).await.unwrap();
+    assert_eq!(r.status(), 422);
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["fields"][0]["field"], "title");
+
+    // On-the-spot registration links the registry record only when the phone agrees.
+    let person = json!({"full_name": "Trần Thị Mai", "cccd": "056192000777", "birth_date": "21/09/1992", "sex": "nữ",
+        "ward_code": "22504", "phone": "0987654321", "employment_status": "unemployed"});
+    assert_eq!(send(reqwest::Method::POST, "/api/v1/people", &staff, person).await.unwrap().status(), 201);
+    assert_eq!(send(reqwest::Method::POST, &tr, &staff, json!({"to": "approve"})).await.unwrap().status(), 200);
+    for (phone, linked) in [("0911000111", false), ("0987654321", true)] {
+        let visitor = app.browser();
+        let r = visitor
+            .post_form(
+                &format!("/apply/{id}"),
+                &[
+                    ("full_name", "Trần Thị Mai"),
+                    ("phone", phone),
+                    ("cccd", "056192000777"),
+                    ("password", "mai2026!"),
+                    ("repeat", "mai2026!"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303);
+        let (user, _) = platform::auth::store::find_for_login(&app.db, phone).await.unwrap().unwrap();
+        assert_eq!(user.person_id.is_some(), linked, "phone {phone}");
+    }
 }

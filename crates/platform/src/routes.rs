@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/logout", axum::routing::post(logout))
         .route("/lang", get(visitor_lang).post(set_lang))
         .route("/notifications", get(notifications_page))
+        .route("/notifications/read", axum::routing::post(notifications_read))
         .route("/account/password", get(password_page).post(change_password))
         .route("/admin/users", get(users_page).post(create_user))
         .route("/admin/users/new", get(new_user_page))
@@ -94,7 +95,8 @@ async fn login(
     session: Session,
     axum::Form(f): axum::Form<LoginForm>,
 ) -> AppResult<Response> {
-    let email = f.email.trim().to_lowercase();
+    // The same key the account is found by: "+84 905…" and "0905…" are one account.
+    let email = store::login_key(&f.email);
     let ip_key = format!("ip:{}", ctx.ip.as_deref().unwrap_or("?"));
     let email_key = format!("email:{email}");
     let keys = [ip_key.as_str(), email_key.as_str()];
@@ -218,15 +220,20 @@ struct NotificationsPage {
     items: Vec<crate::notify::Notification>,
 }
 
-/// The user's notifications; seeing them marks them read.
+/// The user's notifications, newest first (unread ones stand out).
 async fn notifications_page(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Response> {
     let items = crate::notify::recent(&st.db, user.id, ctx.lang, 100).await?;
-    crate::notify::mark_all_read(&st.db, user.id).await?;
     Ok(render(NotificationsPage { page: ctx.page("nav.notifications"), items })?.into_response())
+}
+
+/// Mark them all read (a POST: a link elsewhere cannot do it).
+async fn notifications_read(State(st): State<AppState>, CurrentUser(user): CurrentUser) -> AppResult<Response> {
+    crate::notify::mark_all_read(&st.db, user.id).await?;
+    Ok(Redirect::to("/notifications").into_response())
 }
 
 /// The calling user's latest notifications (newest first), in the caller's language.

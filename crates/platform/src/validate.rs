@@ -22,6 +22,11 @@ impl Checker {
     /// Markup is kept as typed: pages escape it, so it is shown, never run.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
         let v = value.trim();
+        // NUL breaks PostgreSQL text and other C0 characters break XML feeds.
+        if v.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+            self.fail(field, "err.control_chars");
+            return None;
+        }
         if v.chars().count() > max {
             self.fail(field, "err.too_long");
             return None;
@@ -111,6 +116,8 @@ mod tests {
         assert_eq!(c.text("a", "  x  ", 5), Some("x".into()));
         assert_eq!(c.text("b", "", 5), None);
         assert_eq!(c.text("c", "ẩẩẩẩẩẩ", 5), None);
+        assert_eq!(c.text("nul", "a\u{0}b", 5), None);
+        assert_eq!(c.text("lines", "a\nb", 5), Some("a\nb".into()));
         assert_eq!(c.required("d", " ", 5), "");
         assert_eq!(c.number("e", "12.000.000", 0, 1_000_000_000), Some(12_000_000));
         assert_eq!(c.number("f", "-1", 0, 10), None);
@@ -122,6 +129,7 @@ mod tests {
             fields,
             [
                 ("c", "err.too_long"),
+                ("nul", "err.control_chars"),
                 ("d", "err.required"),
                 ("f", "err.number.invalid"),
                 ("g", "err.code.unknown"),

@@ -12,7 +12,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Json;
-use employers::routes::{authorize, is_staff};
 use platform::audit::{self, Action};
 use platform::auth::{password, store as users, CurrentUser, MaybeUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
@@ -201,7 +200,7 @@ async fn apply(
             // Register on the spot: the phone number is the login; the CCCD
             // finds the person's registry record, if the commune has one.
             let cccd = cccd.as_ref().expect("checked");
-            let person_id = registry::store::ids_by_number(&st.db, province, cccd.as_str()).await?.first().copied();
+            let person_id = registry_match(&st, &ctx, cccd, &phone).await?;
             let hash = password::hash(&input.password)?;
             let new = users::NewUser {
                 email: phone.as_str(),
@@ -238,6 +237,34 @@ async fn apply(
     Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
 }
 
+/// The registry record this new account belongs to: the person with that CCCD,
+/// if the commune recorded the same phone number too (a CCCD alone is no
+/// proof: anyone may type another's). The lookup is audited.
+async fn registry_match(st: &AppState, ctx: &Ctx, cccd: &Cccd, phone: &PhoneNumber) -> AppResult<Option<i64>> {
+    let province = &st.settings.province_code;
+    let ids = registry::store::ids_by_number(&st.db, province, cccd.as_str()).await?;
+    let people = registry::store::by_ids(&st.db, province, &ids).await?;
+    let found = people.iter().find(|p| p.person.phone.as_ref() == Some(phone)).map(|p| p.id);
+    if !ids.is_empty() {
+        let detail = if found.is_some() {
+            "job seeker registration: linked"
+        } else {
+            "job seeker registration: phone differs, not linked"
+        };
+        audit::by_request(
+            &st.db,
+            province,
+            ctx,
+            Action::ReadPersonal,
+            "person",
+            found.map(|i| i.to_string()).as_deref(),
+            Some(detail),
+        )
+        .await?;
+    }
+    Ok(found)
+}
+
 // ---------- lists and statuses ----------
 
 /// Whose applications a user sees: an employer its own, a job seeker theirs, staff all.
@@ -245,7 +272,8 @@ fn filter_for(user: &User) -> AppResult<(Option<i64>, Option<i64>)> {
     match user.role {
         Role::Employer => Ok((Some(user.employer_id.ok_or(AppError::Forbidden)?), None)),
         Role::JobSeeker => Ok((None, Some(user.id))),
-        _ if is_staff(user) => Ok((None, None)),
+        // The department; a commune officer has no business with applicants' phones.
+        Role::Admin | Role::Staff => Ok((None, None)),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -301,8 +329,10 @@ async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &Statu
                 .await?;
             return Err(AppError::Forbidden);
         }
-    } else {
-        authorize(st, ctx, user, a.employer_id, "application").await?;
+    } else if user.role != Role::Employer || user.employer_id != Some(a.employer_id) {
+        // Only the employer decides on its applicants.
+        audit::by_request(&st.db, province, ctx, Action::Denied, "application", Some(&id.to_string()), None).await?;
+        return Err(AppError::Forbidden);
     }
     let to = AppStatus::parse(&f.to).ok_or_else(|| AppError::invalid("to", "err.code.unknown"))?;
     let to = rules::application_step(a.status, to, by_applicant).map_err(AppError::bad)?;

@@ -414,8 +414,15 @@ async fn poster(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> Ap
 
 // ---------- feeds ----------
 
+/// Escaped for XML text and attributes; characters XML 1.0 cannot carry are dropped.
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t'))
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// An Atom feed of any board search (the newest 50).
@@ -552,19 +559,27 @@ async fn search_api(State(st): State<AppState>, Query(p): Query<BoardParams>) ->
     Ok(Json(VacancyList { items, total }))
 }
 
-/// One vacancy: published ones for anyone; others for their employer and staff.
+/// One vacancy: a published one for anyone (without the review notes); any
+/// state, with the notes, for its employer and staff.
 #[utoipa::path(get, path = "/api/v1/vacancies/{id}", tag = "vacancies",
     responses((status = 200, body = VacancyRecord), (status = 404, body = platform::error::ApiError)))]
 async fn public_get_api(
     State(st): State<AppState>,
-    ctx: Ctx,
     MaybeUser(user): MaybeUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<VacancyRecord>> {
-    let v = crate::store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
-    if v.status != Status::Published {
-        let user = user.ok_or(AppError::NotFound)?;
-        employers::routes::authorize(&st, &ctx, &user, v.employer_id, "vacancy").await?;
+    let mut v = crate::store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
+    let insider = user.is_some_and(|u| {
+        employers::routes::is_staff(&u)
+            || (u.role == platform::auth::Role::Employer && u.employer_id == Some(v.employer_id))
+    });
+    if !insider {
+        // Whether an unpublished vacancy exists is not the public's to know.
+        if v.status != Status::Published {
+            return Err(AppError::NotFound);
+        }
+        v.review_note = None;
+        v.flagged = None;
     }
     Ok(Json(v))
 }

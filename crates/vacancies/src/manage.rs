@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use employers::model::EmployerStatus;
-use employers::routes::{authorize, is_reviewer, is_staff};
+use employers::routes::{authorize, authorize_write, is_reviewer, is_staff};
 use platform::audit::{self, Action};
 use platform::auth::{store as users, CurrentUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
@@ -80,7 +80,8 @@ async fn notify_reviewers(st: &AppState, key: &str, args: &[(&str, &str)], link:
 #[serde(default)]
 struct ListQuery {
     status: String,
-    employer: Option<i64>,
+    /// An employer's id (staff), as typed in the address: empty is none.
+    employer: String,
     page: Option<i64>,
 }
 
@@ -89,8 +90,12 @@ struct ListQuery {
 struct ListPage {
     page: Page,
     status: String,
+    /// `employer=N&` when the list is one employer's (kept by the tabs and the pager).
+    employer_param: String,
     items: Vec<VacancyRecord>,
     total: i64,
+    page_no: i64,
+    pages: i64,
     can_create: bool,
 }
 
@@ -102,17 +107,23 @@ async fn list_page(
 ) -> AppResult<Response> {
     let employer = match user.role {
         Role::Employer => Some(own_employer(&user)?),
-        _ if is_staff(&user) => q.employer,
+        _ if is_staff(&user) => q.employer.trim().parse().ok(),
         _ => return Err(AppError::Forbidden),
     };
+    let page_no = q.page.unwrap_or(1).max(1);
     let (items, total) =
-        store::list(&st.db, &st.settings.province_code, employer, Status::parse(&q.status), q.page.unwrap_or(1))
-            .await?;
+        store::list(&st.db, &st.settings.province_code, employer, Status::parse(&q.status), page_no).await?;
     let page = ListPage {
         page: ctx.page("nav.vacancies"),
         status: q.status,
+        employer_param: employer
+            .filter(|_| user.role != Role::Employer)
+            .map(|e| format!("employer={e}&"))
+            .unwrap_or_default(),
         items,
         total,
+        page_no,
+        pages: ((total + store::PAGE_SIZE - 1) / store::PAGE_SIZE).max(1),
         can_create: user.role == Role::Employer,
     };
     Ok(render(page)?.into_response())
@@ -231,6 +242,7 @@ pub(crate) async fn update_vacancy(
     input: &VacancyInput,
 ) -> AppResult<Result<VacancyRecord, Vec<FieldError>>> {
     let old = load(st, ctx, user, id).await?;
+    authorize_write(st, ctx, user, old.employer_id, "vacancy").await?;
     if !matches!(old.status, Status::Draft | Status::Pending | Status::Published) {
         return Err(AppError::bad("vacancies.err.closed"));
     }
@@ -238,11 +250,16 @@ pub(crate) async fn update_vacancy(
         Ok(v) => v,
         Err(e) => return Ok(Err(e)),
     };
-    let status = if old.status == Status::Published && v.flagged.is_some() { Status::Pending } else { old.status };
+    // What the public reads was reviewed: an employer's change is reviewed again.
+    let back_to_review = old.status == Status::Published && !is_reviewer(user);
+    let status = if back_to_review { Status::Pending } else { old.status };
     let province = &st.settings.province_code;
     store::update(&st.db, province, id, &v, status).await?;
     audit::by_request(&st.db, province, ctx, Action::Update, "vacancy", Some(&id.to_string()), None).await?;
-    st.service::<Board>().sync().await?;
+    if back_to_review {
+        notify_reviewers(st, "vacancies.notify.submitted", &[("title", &v.title)], &format!("/vacancies/{id}")).await?;
+    }
+    sync_board(st).await;
     Ok(Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?))
 }
 
@@ -316,8 +333,13 @@ async fn detail_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let v = load(&st, &ctx, &user, id).await?;
-    let applications =
-        store::applications(&st.db, &st.settings.province_code, Some(v.employer_id), None, Some(id)).await?;
+    // Applicants' names and phones: for the employer and the department's reviewers.
+    let owner = user.role == Role::Employer;
+    let applications = if owner || is_reviewer(&user) {
+        store::applications(&st.db, &st.settings.province_code, Some(v.employer_id), None, Some(id)).await?
+    } else {
+        vec![]
+    };
     if !applications.is_empty() {
         // Applicants' names and phone numbers are personal data.
         audit::by_request(
@@ -336,7 +358,7 @@ async fn detail_page(
         employer_approved: employer.is_some_and(|e| e.status == EmployerStatus::Approved),
         page: Page { title: v.title.clone(), ..ctx.page("nav.vacancies") },
         reviewer: is_reviewer(&user),
-        owner: user.role == Role::Employer,
+        owner,
         applications,
         v,
     };
@@ -371,6 +393,9 @@ pub(crate) async fn apply_transition(
     if t == Transition::Reject && note.is_none() {
         return Err(AppError::invalid("note", "err.required"));
     }
+    if note.is_some_and(|n| n.chars().count() > 500) {
+        return Err(AppError::invalid("note", "err.too_long"));
+    }
     store::set_status(&st.db, province, id, to, note).await?;
     audit::by_request(&st.db, province, ctx, Action::Update, "vacancy", Some(&id.to_string()), Some(to.as_str()))
         .await?;
@@ -382,8 +407,16 @@ pub(crate) async fn apply_transition(
         Transition::Reject => notify_employer(st, v.employer_id, "vacancies.notify.rejected", &args, &link).await?,
         _ => {}
     }
-    st.service::<Board>().sync().await?;
+    sync_board(st).await;
     Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?)
+}
+
+/// Show a change on the board now. The change is saved either way: if this
+/// fails, the background catch-up brings it within seconds.
+async fn sync_board(st: &AppState) {
+    if let Err(e) = st.service::<Board>().sync().await {
+        tracing::warn!(error = %e, "board index sync after a change failed");
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]

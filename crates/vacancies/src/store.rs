@@ -144,7 +144,8 @@ pub async fn update(db: &Db, province: &str, id: i64, v: &Vacancy, status: Statu
 pub async fn set_status(db: &Db, province: &str, id: i64, status: Status, note: Option<&str>) -> anyhow::Result<()> {
     let now = Utc::now();
     with_db!(db, p => sqlx::query(
-        "UPDATE vacancies SET status = $1, review_note = COALESCE($2, review_note), updated_at = $3,
+        "UPDATE vacancies SET status = $1,
+            review_note = COALESCE($2, CASE WHEN $1 = 'published' THEN NULL ELSE review_note END), updated_at = $3,
             published_at = CASE WHEN $1 = 'published' AND published_at IS NULL THEN $3 ELSE published_at END
          WHERE province_code = $4 AND id = $5")
         .bind(status.as_str()).bind(note).bind(now).bind(province).bind(id)
@@ -190,7 +191,12 @@ pub async fn list(
     })
 }
 
-/// Published vacancies changed after `since` (all at first), for the board's
+/// How far behind the latest change each catch-up reads again: a write whose
+/// timestamp was taken before another's but committed after it (or a server
+/// whose clock is a little behind) is still seen. Re-reading is harmless.
+const OVERLAP: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Published vacancies changed since `since` (all at first), for the board's
 /// index, with the latest change seen.
 pub async fn changed_since(
     db: &Db,
@@ -198,16 +204,16 @@ pub async fn changed_since(
     since: Option<(DateTime<Utc>, i64)>,
 ) -> anyhow::Result<(Vec<VacancyRecord>, Option<(DateTime<Utc>, i64)>)> {
     // Every status: a vacancy leaving "published" must leave the index too.
-    let (at, id) = since.unwrap_or((DateTime::<Utc>::UNIX_EPOCH, 0));
+    let from = since.map(|(at, _)| at - OVERLAP).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
     let sql = format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = $1 AND (v.updated_at > $2 OR (v.updated_at = $2 AND v.id > $3))
-           AND (v.status = 'published' OR $4)
+        "SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = $1 AND v.updated_at >= $2
+           AND (v.status = 'published' OR $3)
          ORDER BY v.updated_at, v.id"
     );
     let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(&sql)
-        .bind(province).bind(at).bind(id).bind(since.is_some()).fetch_all(p).await?);
+        .bind(province).bind(from).bind(since.is_some()).fetch_all(p).await?);
     let records: Vec<VacancyRecord> = rows.into_iter().map(Into::into).collect();
-    let latest = records.last().map(|r| (r.updated_at, r.id)).or(since);
+    let latest = records.last().map(|r| (r.updated_at, r.id)).max(since);
     Ok((records, latest))
 }
 

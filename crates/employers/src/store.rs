@@ -76,7 +76,7 @@ pub async fn update(db: &Db, province: &str, id: i64, e: &Employer) -> anyhow::R
             return Ok(false);
         }
     }
-    with_db!(db, p => sqlx::query(
+    let result = with_db!(db, p => sqlx::query(
         "UPDATE employers SET tax_code = $1, name = $2, name_folded = $3, vsic_section = $4, size_band = $5,
             ownership = $6, ward_code = $7, street = $8, contact_name = $9, phone = $10, email = $11, website = $12,
             updated_at = $13
@@ -85,7 +85,13 @@ pub async fn update(db: &Db, province: &str, id: i64, e: &Employer) -> anyhow::R
         .bind(&e.size_band).bind(&e.ownership).bind(e.ward_code.as_str()).bind(&e.street).bind(&e.contact_name)
         .bind(e.phone.as_ref().map(|p| p.to_string())).bind(e.email.as_ref().map(|m| m.to_string()))
         .bind(&e.website).bind(Utc::now()).bind(province).bind(id)
-        .execute(p).await?.rows_affected());
+        .execute(p).await.map(|r| r.rows_affected()));
+    match result {
+        Ok(_) => {}
+        // Taken by another registration between the check above and now.
+        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => return Ok(false),
+        Err(e) => return Err(e.into()),
+    }
     // The board shows the employer's name with each vacancy: its index
     // catches up with vacancies whose update time moved.
     with_db!(db, p => sqlx::query("UPDATE vacancies SET updated_at = $1 WHERE province_code = $2 AND employer_id = $3")
@@ -100,10 +106,24 @@ pub async fn set_status(
     status: EmployerStatus,
     note: Option<&str>,
 ) -> anyhow::Result<()> {
-    with_db!(db, p => sqlx::query(
-        "UPDATE employers SET status = $1, review_note = $2, updated_at = $3 WHERE province_code = $4 AND id = $5")
-        .bind(status.as_str()).bind(note).bind(Utc::now()).bind(province).bind(id)
-        .execute(p).await?.rows_affected());
+    let now = Utc::now();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query(
+            "UPDATE employers SET status = $1, review_note = $2, updated_at = $3 WHERE province_code = $4 AND id = $5")
+            .bind(status.as_str()).bind(note).bind(now).bind(province).bind(id)
+            .execute(&mut *tx).await?;
+        if status == EmployerStatus::Rejected {
+            // A rejected employer recruits no more: its vacancies leave the board
+            // (the board's index follows the moved update time).
+            sqlx::query(
+                "UPDATE vacancies SET status = 'withdrawn', updated_at = $1
+                 WHERE province_code = $2 AND employer_id = $3 AND status IN ('pending', 'published')")
+                .bind(now).bind(province).bind(id)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+    });
     Ok(())
 }
 

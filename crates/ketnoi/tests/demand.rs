@@ -460,4 +460,24 @@ async fn rights_redaction_review_and_linking() {
         let (user, _) = platform::auth::store::find_for_login(&app.db, phone).await.unwrap().unwrap();
         assert_eq!(user.person_id.is_some(), linked, "phone {phone}");
     }
+
+    // An employer rejected after approval recruits no more: its vacancies leave the board.
+    let employer_id = published["employer_id"].as_i64().unwrap();
+    let review = format!("/api/v1/employers/{employer_id}/review");
+    let r = send(reqwest::Method::POST, &review, &staff, json!({"decision": "reject", "note": "Giấy phép bị thu hồi"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let mut gone = false;
+    for _ in 0..80 {
+        let list: Value = reqwest::get(app.url("/api/v1/vacancies?q=tho+may")).await.unwrap().json().await.unwrap();
+        if list["total"] == 0 {
+            gone = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(gone, "withdrawn from the board within seconds");
+    let v: Value = app.get_json(&path, &staff).await;
+    assert_eq!(v["status"], "withdrawn");
 }

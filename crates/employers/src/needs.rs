@@ -216,8 +216,7 @@ impl NeedsPage {
         self.qualifications.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_else(|| code.to_owned())
     }
     fn error_for(&self, field: &str) -> Option<String> {
-        let msgs: Vec<&str> = self.errors.iter().filter(|e| e.field == field).map(|e| self.page.t(&e.code)).collect();
-        (!msgs.is_empty()).then(|| msgs.join(" "))
+        self.page.field_error(&self.errors, field)
     }
 }
 

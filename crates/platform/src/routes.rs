@@ -191,24 +191,23 @@ async fn set_lang(
     if let Some(u) = &ctx.user {
         store::set_lang(&st.db, u.id, lang).await?;
     }
-    let cookie = Cookie::build((crate::web::LANG_COOKIE, lang.code()))
+    Ok((jar.add(lang_cookie(lang)), Redirect::to(&safe_next(f.next.as_deref()))).into_response())
+}
+
+/// The visitor's language, remembered by the browser for a year.
+fn lang_cookie(lang: Lang) -> Cookie<'static> {
+    Cookie::build((crate::web::LANG_COOKIE, lang.code()))
         .path("/")
         .same_site(SameSite::Lax)
         .max_age(time::Duration::days(365))
-        .build();
-    Ok((jar.add(cookie), Redirect::to(&safe_next(f.next.as_deref()))).into_response())
+        .build()
 }
 
 /// A visitor's language from a link (public pages carry no form token): only
 /// the cookie changes, never an account.
 async fn visitor_lang(jar: CookieJar, Query(f): Query<LangForm>) -> AppResult<Response> {
     let lang = Lang::parse(&f.lang).ok_or_else(|| AppError::bad("err.bad_request"))?;
-    let cookie = Cookie::build((crate::web::LANG_COOKIE, lang.code()))
-        .path("/")
-        .same_site(SameSite::Lax)
-        .max_age(time::Duration::days(365))
-        .build();
-    Ok((jar.add(cookie), Redirect::to(&safe_next(f.next.as_deref()))).into_response())
+    Ok((jar.add(lang_cookie(lang)), Redirect::to(&safe_next(f.next.as_deref()))).into_response())
 }
 
 // ---------- notifications ----------

@@ -316,6 +316,11 @@ impl Page {
     pub fn other_lang(&self) -> &'static str {
         self.tr.lang.other().code()
     }
+    /// What is wrong with `field`, in the page's language (`None`: nothing).
+    pub fn field_error(&self, errors: &[crate::error::FieldError], field: &str) -> Option<String> {
+        let msgs: Vec<&str> = errors.iter().filter(|e| e.field == field).map(|e| self.t(&e.code)).collect();
+        (!msgs.is_empty()).then(|| msgs.join(" "))
+    }
     /// The current path, URL-encoded (for `next=` links).
     pub fn path_encoded(&self) -> String {
         url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect()

@@ -270,9 +270,7 @@ struct FormPage {
 
 impl FormPage {
     fn error_for(&self, field: &str) -> Option<String> {
-        let msgs: Vec<String> =
-            self.errors.iter().filter(|e| e.field == field).map(|e| self.page.t(&e.code).to_owned()).collect();
-        (!msgs.is_empty()).then(|| msgs.join(" "))
+        self.page.field_error(&self.errors, field)
     }
     fn needs(&self, n: &str) -> bool {
         rules::parse_needs(&self.input.job_need).is_ok_and(|(j, t, a)| match n {

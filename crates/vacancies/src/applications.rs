@@ -68,8 +68,7 @@ struct ApplyPage {
 
 impl ApplyPage {
     fn error_for(&self, field: &str) -> Option<String> {
-        let msgs: Vec<&str> = self.errors.iter().filter(|e| e.field == field).map(|e| self.page.t(&e.code)).collect();
-        (!msgs.is_empty()).then(|| msgs.join(" "))
+        self.page.field_error(&self.errors, field)
     }
 }
 

@@ -11,6 +11,7 @@ use axum::Json;
 use platform::audit::{self, Action};
 use platform::auth::{password, store as users, CurrentUser, MaybeUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
+use platform::notify::To;
 use platform::validate::Checker;
 use platform::web::{render, Ctx, Page};
 use platform::AppState;
@@ -311,19 +312,8 @@ async fn register(
     )
     .await?;
     let link = format!("/employers/{id}");
-    for staff in users::ids_with_role(&st.db, &[Role::Staff, Role::Admin]).await? {
-        let mail = st.settings.smtp_url.is_some();
-        platform::notify::send(
-            &st.db,
-            province,
-            staff,
-            "employers.notify.registered",
-            &[("name", &employer.name)],
-            Some(&link),
-            mail,
-        )
+    platform::notify::tell(&st, To::Reviewers, "employers.notify.registered", &[("name", &employer.name)], Some(&link))
         .await?;
-    }
     Ok(Redirect::to(&link).into_response())
 }
 
@@ -395,20 +385,9 @@ async fn update(
                 if identity_changed && !is_reviewer(&user) && old.status != EmployerStatus::Pending {
                     store::set_status(&st.db, province, id, EmployerStatus::Pending, None).await?;
                     let link = format!("/employers/{id}");
-                    for staff in users::ids_with_role(&st.db, &[Role::Staff, Role::Admin]).await? {
-                        let mail = st.settings.smtp_url.is_some();
-                        let args = [("name", e.name.as_str())];
-                        platform::notify::send(
-                            &st.db,
-                            province,
-                            staff,
-                            "employers.notify.registered",
-                            &args,
-                            Some(&link),
-                            mail,
-                        )
+                    let args = [("name", e.name.as_str())];
+                    platform::notify::tell(&st, To::Reviewers, "employers.notify.registered", &args, Some(&link))
                         .await?;
-                    }
                 }
                 return Ok(Redirect::to(&format!("/employers/{id}")).into_response());
             }
@@ -454,18 +433,8 @@ async fn decide(st: &AppState, ctx: &Ctx, user: &User, id: i64, r: &ReviewInput)
     let key =
         if status == EmployerStatus::Approved { "employers.notify.approved" } else { "employers.notify.rejected" };
     let note = note.unwrap_or_default();
-    for account in users::ids_of_employer(&st.db, id).await? {
-        platform::notify::send(
-            &st.db,
-            province,
-            account,
-            key,
-            &[("name", &e.name), ("note", &note)],
-            Some(&format!("/employers/{id}")),
-            st.settings.smtp_url.is_some(),
-        )
-        .await?;
-    }
+    let args = [("name", e.name.as_str()), ("note", note.as_str())];
+    platform::notify::tell(st, To::Employer(id), key, &args, Some(&format!("/employers/{id}"))).await?;
     Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?)
 }
 

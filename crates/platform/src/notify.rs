@@ -72,6 +72,49 @@ pub async fn send(
     Ok(())
 }
 
+/// Who is told.
+#[derive(Debug, Clone, Copy)]
+pub enum To {
+    User(i64),
+    /// Every active account of an employer.
+    Employer(i64),
+    /// The department's reviewers (staff and administrators).
+    Reviewers,
+}
+
+/// Tell `to` (see [`send`]); mailed too when the server has SMTP settings.
+pub async fn tell(
+    st: &crate::state::AppState,
+    to: To,
+    key: &str,
+    args: &[(&str, &str)],
+    link: Option<&str>,
+) -> anyhow::Result<()> {
+    tell_in(&st.db, &st.settings.province_code, st.settings.smtp_url.is_some(), to, key, args, link).await
+}
+
+/// [`tell`] outside a request (background work), with the mail switch given.
+pub async fn tell_in(
+    db: &Db,
+    province_code: &str,
+    mail: bool,
+    to: To,
+    key: &str,
+    args: &[(&str, &str)],
+    link: Option<&str>,
+) -> anyhow::Result<()> {
+    use crate::auth::{store, Role};
+    let users = match to {
+        To::User(id) => vec![id],
+        To::Employer(id) => store::ids_of_employer(db, id).await?,
+        To::Reviewers => store::ids_with_role(db, &[Role::Staff, Role::Admin]).await?,
+    };
+    for user in users {
+        send(db, province_code, user, key, args, link, mail).await?;
+    }
+    Ok(())
+}
+
 /// A user's latest notifications, newest first.
 pub async fn recent(db: &Db, user_id: i64, lang: Lang, limit: i64) -> anyhow::Result<Vec<Notification>> {
     let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(

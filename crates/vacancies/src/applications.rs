@@ -15,6 +15,7 @@ use axum::Json;
 use platform::audit::{self, Action};
 use platform::auth::{password, store as users, CurrentUser, MaybeUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
+use platform::notify::To;
 use platform::types::{Cccd, PhoneNumber};
 use platform::validate::Checker;
 use platform::web::{render, Ctx, Page};
@@ -32,10 +33,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(apply_api))
         .routes(routes!(list_api))
         .routes(routes!(status_api))
-}
-
-fn mail(st: &AppState) -> bool {
-    st.settings.smtp_url.is_some()
 }
 
 /// What the apply form carries.
@@ -149,28 +146,11 @@ async fn submit(
     };
     let id = store::apply(&st.db, province, &app).await?.ok_or(AppError::Conflict { key: "apply.already" })?;
     audit::by_request(&st.db, province, ctx, Action::Create, "application", Some(&id.to_string()), None).await?;
-    for u in users::ids_of_employer(&st.db, v.employer_id).await? {
-        platform::notify::send(
-            &st.db,
-            province,
-            u,
-            "apply.notify.new",
-            &[("title", &v.title), ("name", name)],
-            Some(&format!("/vacancies/{}", v.id)),
-            mail(st),
-        )
-        .await?;
-    }
-    platform::notify::send(
-        &st.db,
-        province,
-        user.id,
-        "apply.notify.sent",
-        &[("title", &v.title)],
-        Some("/applications"),
-        mail(st),
-    )
-    .await?;
+    let link = format!("/vacancies/{}", v.id);
+    let args = [("title", v.title.as_str()), ("name", name)];
+    platform::notify::tell(st, To::Employer(v.employer_id), "apply.notify.new", &args, Some(&link)).await?;
+    let args = [("title", v.title.as_str())];
+    platform::notify::tell(st, To::User(user.id), "apply.notify.sent", &args, Some("/applications")).await?;
     Ok(id)
 }
 
@@ -349,33 +329,16 @@ async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &Statu
         .await?;
     let status_label = format!("apply.status.{}", to.as_str());
     if by_applicant {
-        for u in users::ids_of_employer(&st.db, a.employer_id).await? {
-            platform::notify::send(
-                &st.db,
-                province,
-                u,
-                "apply.notify.withdrawn",
-                &[("title", &a.vacancy_title), ("name", &a.full_name)],
-                Some(&format!("/vacancies/{}", a.vacancy_id)),
-                mail(st),
-            )
-            .await?;
-        }
+        let args = [("title", a.vacancy_title.as_str()), ("name", a.full_name.as_str())];
+        let link = format!("/vacancies/{}", a.vacancy_id);
+        platform::notify::tell(st, To::Employer(a.employer_id), "apply.notify.withdrawn", &args, Some(&link)).await?;
     } else {
         // The applicant reads the status in their own language.
         let applicant = users::find_by_id(&st.db, a.user_id).await?;
         let lang = applicant.map(|u| u.lang).unwrap_or_default();
         let label = platform::i18n::t(lang, &status_label).to_owned();
-        platform::notify::send(
-            &st.db,
-            province,
-            a.user_id,
-            "apply.notify.status",
-            &[("title", &a.vacancy_title), ("status", &label)],
-            Some("/applications"),
-            mail(st),
-        )
-        .await?;
+        let args = [("title", a.vacancy_title.as_str()), ("status", label.as_str())];
+        platform::notify::tell(st, To::User(a.user_id), "apply.notify.status", &args, Some("/applications")).await?;
     }
     Ok(store::application(&st.db, province, id).await?.ok_or(AppError::NotFound)?)
 }

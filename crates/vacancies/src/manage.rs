@@ -14,9 +14,10 @@ use axum::Json;
 use employers::model::EmployerStatus;
 use employers::routes::{authorize, authorize_write, is_reviewer, is_staff};
 use platform::audit::{self, Action};
-use platform::auth::{store as users, CurrentUser, Role, User};
+use platform::auth::{CurrentUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
 use platform::i18n::Lang;
+use platform::notify::To;
 use platform::web::{render, Ctx, Page};
 use platform::AppState;
 use serde::Deserialize;
@@ -48,30 +49,6 @@ pub(crate) async fn load(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppR
     let v = store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
     authorize(st, ctx, user, v.employer_id, "vacancy").await?;
     Ok(v)
-}
-
-fn mail(st: &AppState) -> bool {
-    st.settings.smtp_url.is_some()
-}
-
-async fn notify_employer(
-    st: &AppState,
-    employer_id: i64,
-    key: &str,
-    args: &[(&str, &str)],
-    link: &str,
-) -> AppResult<()> {
-    for u in users::ids_of_employer(&st.db, employer_id).await? {
-        platform::notify::send(&st.db, &st.settings.province_code, u, key, args, Some(link), mail(st)).await?;
-    }
-    Ok(())
-}
-
-async fn notify_reviewers(st: &AppState, key: &str, args: &[(&str, &str)], link: &str) -> AppResult<()> {
-    for u in users::ids_with_role(&st.db, &[Role::Staff, Role::Admin]).await? {
-        platform::notify::send(&st.db, &st.settings.province_code, u, key, args, Some(link), mail(st)).await?;
-    }
-    Ok(())
 }
 
 // ---------- list ----------
@@ -256,7 +233,9 @@ pub(crate) async fn update_vacancy(
     store::update(&st.db, province, id, &v, status).await?;
     audit::by_request(&st.db, province, ctx, Action::Update, "vacancy", Some(&id.to_string()), None).await?;
     if back_to_review {
-        notify_reviewers(st, "vacancies.notify.submitted", &[("title", &v.title)], &format!("/vacancies/{id}")).await?;
+        let link = format!("/vacancies/{id}");
+        platform::notify::tell(st, To::Reviewers, "vacancies.notify.submitted", &[("title", &v.title)], Some(&link))
+            .await?;
     }
     sync_board(st).await;
     Ok(Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?))
@@ -400,11 +379,14 @@ pub(crate) async fn apply_transition(
         .await?;
     let link = format!("/vacancies/{id}");
     let args = [("title", v.title.as_str()), ("note", note.unwrap_or(""))];
-    match t {
-        Transition::Submit => notify_reviewers(st, "vacancies.notify.submitted", &args, &link).await?,
-        Transition::Approve => notify_employer(st, v.employer_id, "vacancies.notify.published", &args, &link).await?,
-        Transition::Reject => notify_employer(st, v.employer_id, "vacancies.notify.rejected", &args, &link).await?,
-        _ => {}
+    let told = match t {
+        Transition::Submit => Some((To::Reviewers, "vacancies.notify.submitted")),
+        Transition::Approve => Some((To::Employer(v.employer_id), "vacancies.notify.published")),
+        Transition::Reject => Some((To::Employer(v.employer_id), "vacancies.notify.rejected")),
+        _ => None,
+    };
+    if let Some((to, key)) = told {
+        platform::notify::tell(st, to, key, &args, Some(&link)).await?;
     }
     sync_board(st).await;
     Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?)

@@ -76,18 +76,10 @@ impl Board {
             };
             tracing::info!(vacancy = id, action, "vacancy upkeep");
             let days = rules::WARN_DAYS_BEFORE.to_string();
-            for user in platform::auth::store::ids_of_employer(&self.db, employer).await? {
-                platform::notify::send(
-                    &self.db,
-                    &self.province,
-                    user,
-                    key,
-                    &[("title", &title), ("days", &days)],
-                    Some(&format!("/vacancies/{id}")),
-                    self.mail,
-                )
-                .await?;
-            }
+            let to = platform::notify::To::Employer(employer);
+            let args = [("title", title.as_str()), ("days", days.as_str())];
+            let link = format!("/vacancies/{id}");
+            platform::notify::tell_in(&self.db, &self.province, self.mail, to, key, &args, Some(&link)).await?;
         }
         if expired > 0 {
             self.sync().await?;

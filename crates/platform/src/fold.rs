@@ -15,10 +15,18 @@ use unicode_normalization::UnicodeNormalization;
 /// the marks gives, without building the decomposed string.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// [`fold`] appended to `out`, so a caller folding many short values (code
+/// lookups in an import) can reuse one buffer instead of allocating each time.
+pub fn fold_into(s: &str, out: &mut String) {
+    let start = out.len();
     let mut pending_space = false;
     for c in s.chars() {
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
+            pending_space = out.len() > start;
             continue;
         }
         let base = if c.is_ascii() {
@@ -50,12 +58,16 @@ pub fn fold(s: &str) -> String {
         }
         out.push(base);
     }
-    out
 }
 
 /// NFC form of user input (Vietnamese text arrives both composed and decomposed).
 pub fn nfc(s: &str) -> String {
-    s.trim().nfc().collect()
+    let s = s.trim();
+    // Most text arrives composed already: the quick check spares re-composing it.
+    if unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes {
+        return s.to_owned();
+    }
+    s.nfc().collect()
 }
 
 /// Words of folded text, for token matching.

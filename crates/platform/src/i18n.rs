@@ -141,6 +141,15 @@ impl Tr {
 /// Parse dd/mm/yyyy (also d/m/yyyy and ISO yyyy-mm-dd).
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
+    // dd/mm/yyyy written out in full, by far the most common form, without
+    // chrono's format interpreter (imports parse millions of dates).
+    if let [d1, d2, b'/', m1, m2, b'/', y1, y2, y3, y4] = *s.as_bytes() {
+        let digits = [d1, d2, m1, m2, y1, y2, y3, y4];
+        if digits.iter().all(u8::is_ascii_digit) {
+            let n = |ds: &[u8]| ds.iter().fold(0u32, |acc, b| acc * 10 + u32::from(b - b'0'));
+            return NaiveDate::from_ymd_opt(n(&digits[4..]) as i32, n(&digits[2..4]), n(&digits[..2]));
+        }
+    }
     NaiveDate::parse_from_str(s, "%d/%m/%Y").or_else(|_| NaiveDate::parse_from_str(s, "%Y-%m-%d")).ok()
 }
 

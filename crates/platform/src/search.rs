@@ -31,10 +31,15 @@ impl TextIndex {
     /// Index the words of `text` for document `id`; returns the distinct term
     /// ids, which the caller keeps to take the document out again.
     pub fn insert(&mut self, id: u32, text: &str) -> Vec<u32> {
+        self.insert_folded(id, &crate::fold::fold(text))
+    }
+
+    /// [`TextIndex::insert`] for text already folded (spares folding it twice).
+    pub fn insert_folded(&mut self, id: u32, folded: &str) -> Vec<u32> {
         let mut terms = Vec::new();
         // Split exactly as queries are split (apostrophes, hyphens: "H'Hen" → h, hen).
-        for w in crate::fold::fold_words(text) {
-            let t = self.term(&w);
+        for w in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            let t = self.term(w);
             if !terms.contains(&t) {
                 self.postings[t as usize].insert(id);
                 terms.push(t);

@@ -41,7 +41,11 @@ pub enum Sex {
 
 impl Cccd {
     pub fn parse(input: &str) -> Result<Self, ParseError> {
-        let s: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+        let s: String = if input.len() == 12 && !input.contains(char::is_whitespace) {
+            input.to_owned()
+        } else {
+            input.chars().filter(|c| !c.is_whitespace()).collect()
+        };
         if s.len() != 12 || !s.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ParseError::new("err.cccd.format", input));
         }

@@ -5,11 +5,10 @@
 
 use crate::model::Person;
 use crate::search::Entry;
-use crate::store::{entry_of, BatchResult, FIELDS, UPSERT_TAIL};
+use crate::store::{entry_with, BatchResult, FIELDS, UPSERT_TAIL};
 use chrono::{SecondsFormat, Utc};
 use platform::types::Sex;
-use rusqlite::types::Value;
-use rusqlite::{params_from_iter, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 
 pub struct SqliteBulk {
@@ -32,51 +31,86 @@ struct Initial {
     without_cccd: std::collections::HashMap<(String, String, String), i64>,
 }
 
-fn text(o: &Option<String>) -> Value {
-    o.clone().map(Value::Text).unwrap_or(Value::Null)
+/// What a row binds besides the person: computed once per row.
+struct Derived {
+    name_folded: String,
+    /// As sqlx encodes a date for SQLite (yyyy-mm-dd), so both drivers' rows agree.
+    birth_date: String,
 }
 
-fn int(o: Option<i64>) -> Value {
-    o.map(Value::Integer).unwrap_or(Value::Null)
+impl Derived {
+    fn of(p: &Person) -> Derived {
+        Derived { name_folded: platform::fold::fold(&p.full_name), birth_date: iso_date(p.birth_date) }
+    }
 }
 
-/// ?1 province, ?2..?31 the answers, ?32 created_at, ?33 updated_at.
-fn values(province: &str, now: &str, p: &Person) -> Vec<Value> {
-    vec![
-        Value::Text(province.to_owned()),
-        p.cccd.as_ref().map(|c| Value::Text(c.to_string())).unwrap_or(Value::Null),
-        Value::Text(p.full_name.clone()),
-        Value::Text(platform::fold::fold(&p.full_name)),
-        Value::Text(p.birth_date.format("%F").to_string()),
-        Value::Text(if p.sex == Sex::Female { "female" } else { "male" }.into()),
-        text(&p.ethnicity),
-        p.phone.as_ref().map(|x| Value::Text(x.to_string())).unwrap_or(Value::Null),
-        Value::Text(p.ward_code.to_string()),
-        text(&p.hamlet),
-        text(&p.household),
-        text(&p.legacy_ward_code),
-        Value::Integer(p.ward_certain.into()),
-        text(&p.education),
-        Value::Text(p.qualification.clone()),
-        text(&p.training_field),
-        Value::Text(p.employment_status.as_str().into()),
-        text(&p.occupation_isco),
-        text(&p.job_position),
-        text(&p.workplace),
-        text(&p.enterprise_type),
-        text(&p.sector),
-        text(&p.prev_occupation_isco),
-        int(p.unemployed_months),
-        text(&p.inactivity_reason),
-        Value::Integer(p.needs.job.into()),
-        Value::Integer(p.needs.training.into()),
-        text(&p.needs.training_trade),
-        Value::Integer(p.needs.abroad.into()),
-        text(&p.needs.abroad_country),
-        int(p.expected_wage),
-        Value::Text(now.to_owned()),
-        Value::Text(now.to_owned()),
-    ]
+/// yyyy-mm-dd by hand: `format!` costs more than the rest of a row's binding.
+fn iso_date(date: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&y) {
+        return date.format("%F").to_string();
+    }
+    let y = y as u32;
+    let digit = |n: u32| char::from(b'0' + n as u8);
+    let mut s = String::with_capacity(10);
+    s.extend([digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), '-']);
+    s.extend([digit(m / 10), digit(m % 10), '-', digit(d / 10), digit(d % 10)]);
+    s
+}
+
+/// Bind ?1 province, ?2..?31 the answers, ?32 created_at, ?33 updated_at.
+/// Borrowed values: SQLite copies what it keeps, so nothing is cloned here.
+fn bind(
+    stmt: &mut rusqlite::Statement<'_>,
+    province: &str,
+    now: &str,
+    p: &Person,
+    d: &Derived,
+) -> rusqlite::Result<()> {
+    fn s(o: &Option<String>) -> Option<&str> {
+        o.as_deref()
+    }
+    stmt.raw_bind_parameter(1, province)?;
+    stmt.raw_bind_parameter(2, p.cccd.as_ref().map(|c| c.as_str()))?;
+    stmt.raw_bind_parameter(3, p.full_name.as_str())?;
+    stmt.raw_bind_parameter(4, d.name_folded.as_str())?;
+    stmt.raw_bind_parameter(5, d.birth_date.as_str())?;
+    stmt.raw_bind_parameter(6, if p.sex == Sex::Female { "female" } else { "male" })?;
+    stmt.raw_bind_parameter(7, s(&p.ethnicity))?;
+    stmt.raw_bind_parameter(8, p.phone.as_ref().map(|x| x.as_str()))?;
+    stmt.raw_bind_parameter(9, p.ward_code.as_str())?;
+    stmt.raw_bind_parameter(10, s(&p.hamlet))?;
+    stmt.raw_bind_parameter(11, s(&p.household))?;
+    stmt.raw_bind_parameter(12, s(&p.legacy_ward_code))?;
+    stmt.raw_bind_parameter(13, p.ward_certain)?;
+    stmt.raw_bind_parameter(14, s(&p.education))?;
+    stmt.raw_bind_parameter(15, p.qualification.as_str())?;
+    stmt.raw_bind_parameter(16, s(&p.training_field))?;
+    stmt.raw_bind_parameter(17, p.employment_status.as_str())?;
+    stmt.raw_bind_parameter(18, s(&p.occupation_isco))?;
+    stmt.raw_bind_parameter(19, s(&p.job_position))?;
+    stmt.raw_bind_parameter(20, s(&p.workplace))?;
+    stmt.raw_bind_parameter(21, s(&p.enterprise_type))?;
+    stmt.raw_bind_parameter(22, s(&p.sector))?;
+    stmt.raw_bind_parameter(23, s(&p.prev_occupation_isco))?;
+    stmt.raw_bind_parameter(24, p.unemployed_months)?;
+    stmt.raw_bind_parameter(25, s(&p.inactivity_reason))?;
+    stmt.raw_bind_parameter(26, p.needs.job)?;
+    stmt.raw_bind_parameter(27, p.needs.training)?;
+    stmt.raw_bind_parameter(28, s(&p.needs.training_trade))?;
+    stmt.raw_bind_parameter(29, p.needs.abroad)?;
+    stmt.raw_bind_parameter(30, s(&p.needs.abroad_country))?;
+    stmt.raw_bind_parameter(31, p.expected_wage)?;
+    stmt.raw_bind_parameter(32, now)?;
+    stmt.raw_bind_parameter(33, now)
+}
+
+/// Run a bound `INSERT … RETURNING id, created_at`.
+fn returning(stmt: &mut rusqlite::Statement<'_>) -> rusqlite::Result<(i64, String)> {
+    let mut rows = stmt.raw_query();
+    let row = rows.next()?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
+    Ok((row.get(0)?, row.get(1)?))
 }
 
 impl SqliteBulk {
@@ -136,21 +170,23 @@ impl SqliteBulk {
         let mut entries = Vec::with_capacity(people.len());
         let mut insert = self.conn.prepare_cached(&insert_sql)?;
         for p in people {
-            let v = values(&self.province, &self.now, p);
+            let d = Derived::of(p);
             if p.cccd.is_none() {
-                let key = (p.ward_code.to_string(), platform::fold::fold(&p.full_name), p.birth_date.to_string());
+                let key = (p.ward_code.to_string(), d.name_folded.clone(), d.birth_date.clone());
                 if let Some(id) = init.without_cccd.get(&key) {
                     // The same person twice in the file without CCCD: the first row stands.
-                    entries.push(entry_of(*id, p));
+                    entries.push(entry_with(*id, p, d.name_folded));
                     result.updated += 1;
                     continue;
                 }
-                insert.execute(params_from_iter(v.iter()))?;
+                bind(&mut insert, &self.province, &self.now, p, &d)?;
+                insert.raw_execute()?;
                 init.without_cccd.insert(key, self.conn.last_insert_rowid());
             } else {
-                insert.execute(params_from_iter(v.iter()))?;
+                bind(&mut insert, &self.province, &self.now, p, &d)?;
+                insert.raw_execute()?;
             }
-            entries.push(entry_of(self.conn.last_insert_rowid(), p));
+            entries.push(entry_with(self.conn.last_insert_rowid(), p, d.name_folded));
             result.inserted += 1;
         }
         Ok((entries, result))
@@ -165,6 +201,7 @@ impl SqliteBulk {
         let t = std::time::Instant::now();
         for sql in &init.indexes {
             self.conn.execute_batch(sql)?;
+            tracing::debug!(ms = t.elapsed().as_millis() as u64, sql, "index rebuilt");
         }
         self.conn.execute_batch("COMMIT")?;
         tracing::debug!(ms = t.elapsed().as_millis() as u64, "indexes rebuilt and committed");
@@ -200,10 +237,10 @@ impl SqliteBulk {
             let mut update = tx.prepare_cached(&update_sql)?;
             let mut find = tx.prepare_cached(find_sql)?;
             for p in people {
-                let mut v = values(&province, &now, p);
+                let d = Derived::of(p);
                 let id = if p.cccd.is_some() {
-                    let (id, created): (i64, String) =
-                        upsert.query_row(params_from_iter(v.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+                    bind(&mut upsert, &province, &now, p, &d)?;
+                    let (id, created) = returning(&mut upsert)?;
                     if created == now {
                         result.inserted += 1;
                     } else {
@@ -211,27 +248,47 @@ impl SqliteBulk {
                     }
                     id
                 } else {
-                    let existing: Option<i64> =
-                        find.query_row(rusqlite::params![&v[0], &v[8], &v[3], &v[4]], |r| r.get(0)).optional()?;
+                    let existing: Option<i64> = find
+                        .query_row(
+                            rusqlite::params![&province, p.ward_code.as_str(), &d.name_folded, &d.birth_date],
+                            |r| r.get(0),
+                        )
+                        .optional()?;
                     match existing {
                         Some(id) => {
-                            v.push(Value::Integer(id));
-                            update.execute(params_from_iter(v.iter()))?;
+                            bind(&mut update, &province, &now, p, &d)?;
+                            update.raw_bind_parameter(34, id)?;
+                            update.raw_execute()?;
                             result.updated += 1;
                             id
                         }
                         None => {
-                            let (id, _): (i64, String) =
-                                upsert.query_row(params_from_iter(v.iter()), |r| Ok((r.get(0)?, r.get(1)?)))?;
+                            bind(&mut upsert, &province, &now, p, &d)?;
+                            returning(&mut upsert)?;
                             result.inserted += 1;
+                            let id = tx.last_insert_rowid();
                             id
                         }
                     }
                 };
-                entries.push(entry_of(id, p));
+                entries.push(entry_with(id, p, d.name_folded));
             }
         }
         tx.commit()?;
         Ok((entries, result))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::iso_date;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn dates_are_written_as_sqlx_writes_them() {
+        for (y, m, d) in [(1, 1, 1), (1968, 2, 29), (2003, 12, 31), (9999, 9, 9), (-5, 3, 4), (12345, 1, 2)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(iso_date(date), date.format("%F").to_string());
+        }
     }
 }

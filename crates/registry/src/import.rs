@@ -43,35 +43,40 @@ pub struct Options<'a> {
     pub rejects: PathBuf,
 }
 
-fn input_of(row: &RawRow) -> PersonInput {
-    let g = |f| row.get(f).to_owned();
-    PersonInput {
-        cccd: g(Field::Cccd),
-        full_name: g(Field::FullName),
-        birth_date: g(Field::BirthDate),
-        sex: g(Field::Sex),
-        ethnicity: g(Field::Ethnicity),
-        phone: g(Field::Phone),
-        ward_code: g(Field::WardCode),
-        address: g(Field::Address),
-        hamlet: g(Field::Hamlet),
-        household: g(Field::Household),
-        education: g(Field::Education),
-        qualification: g(Field::Qualification),
-        training_field: g(Field::TrainingField),
-        employment_status: g(Field::EmploymentStatus),
-        occupation_isco: g(Field::OccupationIsco),
-        job_position: g(Field::JobPosition),
-        workplace: g(Field::Workplace),
-        enterprise_type: g(Field::EnterpriseType),
-        sector: g(Field::Sector),
-        prev_occupation_isco: g(Field::PrevOccupationIsco),
-        unemployed_months: g(Field::UnemployedMonths),
-        inactivity_reason: g(Field::InactivityReason),
-        job_need: g(Field::JobNeed),
-        training_trade: g(Field::TrainingTrade),
-        abroad_country: g(Field::AbroadCountry),
-        expected_wage: g(Field::ExpectedWage),
+/// Fill `input` from `row`, reusing its strings' buffers (no allocation per
+/// field once the first rows have sized them).
+fn fill_input(input: &mut PersonInput, row: &RawRow) {
+    let fields: [(&mut String, Field); 26] = [
+        (&mut input.cccd, Field::Cccd),
+        (&mut input.full_name, Field::FullName),
+        (&mut input.birth_date, Field::BirthDate),
+        (&mut input.sex, Field::Sex),
+        (&mut input.ethnicity, Field::Ethnicity),
+        (&mut input.phone, Field::Phone),
+        (&mut input.ward_code, Field::WardCode),
+        (&mut input.address, Field::Address),
+        (&mut input.hamlet, Field::Hamlet),
+        (&mut input.household, Field::Household),
+        (&mut input.education, Field::Education),
+        (&mut input.qualification, Field::Qualification),
+        (&mut input.training_field, Field::TrainingField),
+        (&mut input.employment_status, Field::EmploymentStatus),
+        (&mut input.occupation_isco, Field::OccupationIsco),
+        (&mut input.job_position, Field::JobPosition),
+        (&mut input.workplace, Field::Workplace),
+        (&mut input.enterprise_type, Field::EnterpriseType),
+        (&mut input.sector, Field::Sector),
+        (&mut input.prev_occupation_isco, Field::PrevOccupationIsco),
+        (&mut input.unemployed_months, Field::UnemployedMonths),
+        (&mut input.inactivity_reason, Field::InactivityReason),
+        (&mut input.job_need, Field::JobNeed),
+        (&mut input.training_trade, Field::TrainingTrade),
+        (&mut input.abroad_country, Field::AbroadCountry),
+        (&mut input.expected_wage, Field::ExpectedWage),
+    ];
+    for (target, field) in fields {
+        target.clear();
+        target.push_str(row.get(field));
     }
 }
 
@@ -206,7 +211,9 @@ pub async fn run(
         let d = refdata::refdata();
         let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
         let header_cells = std::cell::RefCell::new(Vec::<String>::new());
-        let mut seen: HashSet<String> = HashSet::new();
+        // CCCDs seen in this file, as numbers (12 digits fit a u64).
+        let mut seen: HashSet<u64> = HashSet::new();
+        let mut input = PersonInput::default();
         let mut batch = Vec::with_capacity(batch_size);
         // For a commune officer: where each batch row came from, to refuse rows
         // whose CCCD belongs to someone registered in another commune.
@@ -231,7 +238,7 @@ pub async fn run(
             },
             |row| {
                 read += 1;
-                let input = input_of(&row);
+                fill_input(&mut input, &row);
                 let verdict = rules::validate(&input, d, &province, today).and_then(|p| {
                     if !scope.allows(p.ward_code.as_str()) {
                         return Err(vec![platform::error::FieldError {
@@ -242,11 +249,13 @@ pub async fn run(
                     }
                     // The same person twice in one file: the first row counts.
                     match &p.cccd {
-                        Some(c) if !seen.insert(c.to_string()) => Err(vec![platform::error::FieldError {
-                            field: "cccd".into(),
-                            code: "err.cccd.duplicate_in_file".into(),
-                            row: None,
-                        }]),
+                        Some(c) if !seen.insert(c.as_str().parse().expect("12 digits")) => {
+                            Err(vec![platform::error::FieldError {
+                                field: "cccd".into(),
+                                code: "err.cccd.duplicate_in_file".into(),
+                                row: None,
+                            }])
+                        }
                         _ => Ok(p),
                     }
                 });

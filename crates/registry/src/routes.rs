@@ -365,7 +365,12 @@ async fn create(
     };
     let province = &st.settings.province_code;
     if person.cccd.is_none() && !confirmed {
-        let dups = store::possible_duplicates(&st.db, province, &person, None).await?;
+        // Same name, birth date and commune, with or without CCCD (the index
+        // knows everyone; the database indexes only people without CCCD).
+        let registry = st.service::<Registry>();
+        registry.ensure_loaded().await?;
+        let ids = registry.index.same_person(person.ward_code.as_str(), &person.full_name, person.birth_date, 10);
+        let dups = store::names_of(&st.db, province, &ids).await?;
         if !dups.is_empty() {
             let page = form_page(&st, &ctx, &scope, None, input, vec![], dups);
             return Ok((axum::http::StatusCode::CONFLICT, render(page)?).into_response());

@@ -37,17 +37,35 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// `f` applied to `s` folded, in a buffer reused across calls: coded answers
+/// are folded millions of times in an import, and each is a few bytes.
+fn with_folded<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
+    thread_local!(static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+    BUF.with(|b| match b.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            platform::fold::fold_into(s, &mut buf);
+            f(&buf)
+        }
+        // Called again from inside `f`: no buffer to share, fold afresh.
+        Err(_) => f(&fold(s)),
+    })
+}
+
 pub fn parse_sex(s: &str) -> Option<Sex> {
-    match fold(s).as_str() {
+    with_folded(s, |f| match f {
         "nam" | "male" | "m" => Some(Sex::Male),
         "nu" | "female" | "f" => Some(Sex::Female),
         _ => None,
-    }
+    })
 }
 
 pub fn parse_status(s: &str) -> Option<EmploymentStatus> {
-    let f = fold(s).replace(['-', '_'], " ");
-    match f.as_str() {
+    with_folded(s, |f| if f.contains(['-', '_']) { status_of(&f.replace(['-', '_'], " ")) } else { status_of(f) })
+}
+
+fn status_of(f: &str) -> Option<EmploymentStatus> {
+    match f {
         "employed" | "co viec lam" | "co viec" | "dang lam viec" => Some(EmploymentStatus::Employed),
         "unemployed" | "that nghiep" => Some(EmploymentStatus::Unemployed),
         "inactive" | "khong tham gia" | "khong tham gia hoat dong kinh te" | "ngoai luc luong lao dong" => {
@@ -60,16 +78,24 @@ pub fn parse_status(s: &str) -> Option<EmploymentStatus> {
 /// "việc làm; học nghề" → needs. Unknown words are an error (returned as Err with the word).
 pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
     let (mut job, mut training, mut abroad) = (false, false, false);
-    for part in s.split([';', ',', '+', '/']).map(|p| fold(p).replace('_', " ")).filter(|p| !p.is_empty()) {
-        match part.as_str() {
-            "job" | "viec lam" | "tim viec" | "can viec lam" => job = true,
-            "training" | "hoc nghe" | "dao tao" | "hoc" => training = true,
-            "abroad" | "xuat khau lao dong" | "xkld" | "di lam viec o nuoc ngoai" | "lam viec o nuoc ngoai" => {
-                abroad = true
-            }
-            "none" | "khong" | "khong co" => {}
-            _ => return Err(part),
-        }
+    for part in s.split([';', ',', '+', '/']) {
+        let known = with_folded(part, |f| {
+            let f = if f.contains('_') { std::borrow::Cow::Owned(f.replace('_', " ")) } else { f.into() };
+            let (j, t, a) = match &*f {
+                "" => (false, false, false),
+                "job" | "viec lam" | "tim viec" | "can viec lam" => (true, false, false),
+                "training" | "hoc nghe" | "dao tao" | "hoc" => (false, true, false),
+                "abroad" | "xuat khau lao dong" | "xkld" | "di lam viec o nuoc ngoai" | "lam viec o nuoc ngoai" => {
+                    (false, false, true)
+                }
+                "none" | "khong" | "khong co" => (false, false, false),
+                _ => return Err(f.into_owned()),
+            };
+            Ok((j, t, a))
+        })?;
+        job |= known.0;
+        training |= known.1;
+        abroad |= known.2;
     }
     Ok((job, training, abroad))
 }
@@ -112,7 +138,7 @@ fn lookups() -> &'static Lookups {
 
 /// A code from a coded list, given as its code or its name in either language.
 fn code_of(list: &Lookup, s: &str) -> Option<String> {
-    list.0.get(&fold(s)).cloned()
+    with_folded(s, |f| list.0.get(f).cloned())
 }
 
 /// Whole VND from "5000000", "5.000.000", "5,000,000".
@@ -177,6 +203,21 @@ fn place_of(r: refdata::resolver::Resolution, legacy: Option<String>, province: 
     }
 }
 
+/// Runs of whitespace as one space (the name is trimmed already).
+fn collapse_spaces(s: String) -> String {
+    let mut prev_space = false;
+    let tidy = s.chars().all(|c| {
+        let ok = c == ' ' && !prev_space || !c.is_whitespace();
+        prev_space = c == ' ';
+        ok
+    });
+    if tidy {
+        s
+    } else {
+        s.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+}
+
 fn opt_text(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let t = nfc(s);
     if t.chars().count() > MAX_TEXT {
@@ -195,11 +236,13 @@ fn err(field: &str, code: &str) -> FieldError {
 pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDate) -> Result<Person, Vec<FieldError>> {
     let mut errors = Vec::new();
 
-    let full_name = nfc(&input.full_name).split_whitespace().collect::<Vec<_>>().join(" ");
+    let full_name = collapse_spaces(nfc(&input.full_name));
     if full_name.is_empty() {
         errors.push(err("full_name", "err.required"));
     } else if full_name.chars().count() > 100
-        || !full_name.chars().all(|c| c.is_alphabetic() || c == ' ' || c == '\'' || c == '-')
+        || !full_name.chars().all(|c| {
+            c.is_ascii_alphabetic() || c == ' ' || c == '\'' || c == '-' || (!c.is_ascii() && c.is_alphabetic())
+        })
     {
         errors.push(err("full_name", "err.name.invalid"));
     }

@@ -103,7 +103,7 @@ impl Inner {
             self.remove(id);
         }
         let mut doc = Doc { birth: days(e.birth_date), ..Doc::default() };
-        let terms = self.names.insert(id, &e.name_folded);
+        let terms = self.names.insert_folded(id, &e.name_folded);
         doc.len = terms.len().min(WORDS_PER_DOC) as u8;
         doc.terms[..doc.len as usize].copy_from_slice(&terms[..doc.len as usize]);
         doc.overflow = terms.len() > WORDS_PER_DOC;
@@ -111,8 +111,17 @@ impl Inner {
             self.docs.resize(id as usize + 1, Doc::default());
         }
         self.docs[id as usize] = doc;
-        self.wards.entry(e.ward_code.clone()).or_default().insert(id);
-        self.qualification.entry(e.qualification.clone()).or_default().insert(id);
+        // Looked up before inserting: a million rows, a few hundred distinct keys.
+        for (map, key) in [(&mut self.wards, &e.ward_code), (&mut self.qualification, &e.qualification)] {
+            match map.get_mut(key.as_str()) {
+                Some(b) => {
+                    b.insert(id);
+                }
+                None => {
+                    map.entry(key.clone()).or_default().insert(id);
+                }
+            }
+        }
         self.status.entry(e.status.as_str()).or_default().insert(id);
         for (flag, name) in [(e.need_job, "job"), (e.need_training, "training"), (e.need_abroad, "abroad")] {
             if flag {
@@ -212,6 +221,28 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
+    /// People of commune `ward` born on `birth` whose name has the same words
+    /// as `name` (a possible duplicate of someone recorded without CCCD), at most `limit`.
+    pub fn same_person(&self, ward: &str, name: &str, birth: NaiveDate, limit: usize) -> Vec<i64> {
+        let inner = self.inner.read().expect("index lock");
+        let (Some(in_ward), Some(named)) = (inner.wards.get(ward), inner.names.matching(&format!("{name} "))) else {
+            return vec![];
+        };
+        let words = platform::fold::fold_words(name).into_iter().collect::<std::collections::HashSet<_>>().len();
+        let birth = days(birth);
+        (named & in_ward)
+            .iter()
+            .filter(|id| {
+                inner
+                    .docs
+                    .get(*id as usize)
+                    .is_some_and(|d| d.birth == birth && (d.overflow || d.len as usize == words))
+            })
+            .take(limit)
+            .map(i64::from)
+            .collect()
+    }
+
     /// Labour-force indicators per commune, counted on the bitmaps (what the
     /// SQL `GROUP BY` in [`crate::store::indicators_by_ward`] computes, without
     /// reading a row): `trained` and `certified` are the qualification codes
@@ -302,6 +333,18 @@ mod tests {
         assert_eq!(i.search(&q("xyz"), &AreaScope::All, 0, 20).1, 0);
         assert_eq!(i.search(&q(""), &AreaScope::All, 0, 2), (vec![1, 2], 6));
         assert_eq!(i.search(&q("h'hen nie"), &AreaScope::All, 0, 20), (vec![6], 1), "names with an apostrophe");
+    }
+
+    #[test]
+    fn same_person_needs_the_same_words_commune_and_birth_date() {
+        let i = idx();
+        let born = NaiveDate::from_ymd_opt(1990, 1, 1).unwrap();
+        assert_eq!(i.same_person("22504", "nguyen van dao", born, 10), vec![1]);
+        assert_eq!(i.same_person("22504", "NGUYỄN  Văn Đào", born, 10), vec![1], "typed differently");
+        assert!(i.same_person("22504", "Nguyễn Văn", born, 10).is_empty(), "fewer words is another name");
+        assert!(i.same_person("22504", "Nguyễn Văn Đào Anh", born, 10).is_empty(), "more words too");
+        assert!(i.same_person("22624", "Nguyễn Văn Đào", born, 10).is_empty(), "another commune");
+        assert!(i.same_person("22504", "Nguyễn Văn Đào", born.succ_opt().unwrap(), 10).is_empty());
     }
 
     #[test]

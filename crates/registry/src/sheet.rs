@@ -197,20 +197,27 @@ fn header_words(text: &str) -> String {
 pub struct RawRow {
     pub line: u64,
     pub original: Vec<String>,
-    cells: Vec<(Field, String)>,
+    /// Where each field is in `original`, shared by every row of a sheet.
+    positions: Positions,
 }
+
+/// For each [`Field`] (by its index in [`Field::ALL`]), its column, if any.
+type Positions = std::sync::Arc<[Option<usize>; Field::ALL.len()]>;
 
 impl RawRow {
     /// A row built by hand (tests, other importers): `original` is the
     /// cells' texts in the given order.
     pub fn from_cells(line: u64, cells: Vec<(Field, String)>) -> RawRow {
-        let original = cells.iter().map(|(_, v)| v.clone()).collect();
-        RawRow { line, original, cells }
+        let mut positions = [None; Field::ALL.len()];
+        for (i, (f, _)) in cells.iter().enumerate() {
+            positions[*f as usize] = Some(i);
+        }
+        RawRow { line, original: cells.into_iter().map(|(_, v)| v).collect(), positions: positions.into() }
     }
 
     /// The field's text, trimmed; "" when the column is absent or empty.
     pub fn get(&self, f: Field) -> &str {
-        self.cells.iter().find(|(g, _)| *g == f).map_or("", |(_, v)| v.trim())
+        self.positions[f as usize].map_or("", |i| self.original[i].trim())
     }
 }
 
@@ -276,6 +283,7 @@ impl SheetError {
 pub struct Header {
     pub original: Vec<String>,
     columns: Vec<Option<Field>>,
+    positions: Positions,
 }
 
 impl Header {
@@ -323,7 +331,13 @@ impl Header {
             }
             columns.push(field);
         }
-        let header = Header { original, columns };
+        let mut positions = [None; Field::ALL.len()];
+        for (i, f) in columns.iter().enumerate() {
+            if let Some(f) = f {
+                positions[*f as usize] = Some(i);
+            }
+        }
+        let header = Header { original, columns, positions: positions.into() };
         let mut missing: Vec<&'static str> =
             Field::ALL.into_iter().filter(|f| f.required() && !header.has(*f)).map(Field::header_vi).collect();
         if !header.has(Field::WardCode) && !header.has(Field::Address) {
@@ -393,8 +407,7 @@ where
             return Err(SheetError::TooManyRows { max: MAX_ROWS }.into());
         }
         cells.resize(header.width(), String::new());
-        let fields = header.columns.iter().zip(&cells).filter_map(|(f, v)| f.map(|f| (f, v.clone()))).collect();
-        (self.on_row)(RawRow { line, original: cells, cells: fields })
+        (self.on_row)(RawRow { line, original: cells, positions: header.positions.clone() })
     }
 
     fn push_header_candidate(&mut self, cells: Vec<String>) -> anyhow::Result<()> {
@@ -640,6 +653,13 @@ impl<R: BufRead> Decoding<R> {
 
     /// Rewrite `buf[..n]` in place with `\n` line ends; returns the new length.
     fn normalise_newlines(&mut self, n: usize) -> usize {
+        // Most files have no carriage return at all: nothing to rewrite.
+        if !self.after_cr && memchr::memchr(b'\r', &self.buf[..n]).is_none() {
+            if n > 0 {
+                self.at_line_start = self.buf[n - 1] == b'\n';
+            }
+            return n;
+        }
         let mut out = 0;
         for i in 0..n {
             let b = self.buf[i];
@@ -663,7 +683,22 @@ impl<R: BufRead> Decoding<R> {
     fn track_records(&mut self, bytes: &[u8]) -> io::Result<()> {
         use CsvState::*;
         let (delimiter, mut state, mut size) = (self.delimiter, self.state, self.record_bytes);
-        for &b in bytes {
+        let too_long = || io::Error::new(io::ErrorKind::InvalidData, RecordTooLong);
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            // Jump over the bytes that cannot change the state.
+            let at = match state {
+                Quoted => memchr::memchr(b'"', rest),
+                Unquoted => memchr::memchr2(b'\n', delimiter, rest),
+                FieldStart | QuoteInQuoted => Some(0),
+            }
+            .unwrap_or(rest.len());
+            size += at;
+            if size > MAX_RECORD_BYTES {
+                return Err(too_long());
+            }
+            let Some(&b) = rest.get(at) else { break };
+            rest = &rest[at + 1..];
             state = match (state, b) {
                 (Quoted, b'"') => QuoteInQuoted,
                 (Quoted, _) => Quoted,
@@ -678,7 +713,7 @@ impl<R: BufRead> Decoding<R> {
             };
             size += 1;
             if size > MAX_RECORD_BYTES {
-                return Err(io::Error::new(io::ErrorKind::InvalidData, RecordTooLong));
+                return Err(too_long());
             }
         }
         (self.state, self.record_bytes) = (state, size);

@@ -103,9 +103,14 @@ impl Row {
 
 /// The search index's view of a stored person.
 pub fn entry_of(id: i64, p: &Person) -> Entry {
+    entry_with(id, p, platform::fold::fold(&p.full_name))
+}
+
+/// [`entry_of`] when the caller has folded the name already.
+pub fn entry_with(id: i64, p: &Person, name_folded: String) -> Entry {
     Entry {
         id,
-        name_folded: platform::fold::fold(&p.full_name),
+        name_folded,
         ward_code: p.ward_code.to_string(),
         birth_date: p.birth_date,
         female: p.sex == Sex::Female,
@@ -247,18 +252,21 @@ pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<
     rows.into_iter().map(Row::into_record).collect()
 }
 
-/// People with the same name, birth date and commune: a possible duplicate of a person without CCCD.
-pub async fn possible_duplicates(
-    db: &Db,
-    province: &str,
-    p: &Person,
-    except: Option<i64>,
-) -> anyhow::Result<Vec<(i64, String)>> {
-    let rows: Vec<(i64, String)> = with_db!(db, pool => sqlx::query_as(
-        "SELECT id, full_name FROM people WHERE province_code = $1 AND ward_code = $2 AND name_folded = $3
-         AND birth_date = $4 AND ($5 IS NULL OR id <> $5) ORDER BY id LIMIT 10")
-        .bind(province).bind(p.ward_code.as_str()).bind(platform::fold::fold(&p.full_name)).bind(p.birth_date).bind(except)
-        .fetch_all(pool).await?);
+/// The names of people `ids` (in id order), for showing possible duplicates.
+pub async fn names_of(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows: Vec<(i64, String)> = with_db!(db, p => {
+        let mut q = QueryBuilder::new("SELECT id, full_name FROM people WHERE province_code = ");
+        q.push_bind(province).push(" AND id IN (");
+        let mut sep = q.separated(", ");
+        for id in ids {
+            sep.push_bind(*id);
+        }
+        q.push(") ORDER BY id");
+        q.build_query_as().fetch_all(p).await?
+    });
     Ok(rows)
 }
 

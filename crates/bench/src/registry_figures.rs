@@ -195,6 +195,7 @@ pub fn search(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
             need_job: p.job_need == "job",
             need_training: p.job_need == "training",
             need_abroad: p.job_need == "abroad",
+            phone: None,
         });
         if batch.len() == 100_000 {
             index.upsert(&std::mem::take(&mut batch));

@@ -213,29 +213,51 @@ pub const PEOPLE_HEADER: &str =
     "cccd,full_name,birth_date,sex,ethnicity,phone,ward_code,education,qualification,occupation_isco,employment_status,job_need";
 
 /// Write `count` people as CSV (UTF-8, dates dd/mm/yyyy).
-pub fn write_people_csv(out: &mut impl Write, count: u64, seed: u64, province_code: &str) -> anyhow::Result<()> {
+/// The generated person as the cells of a survey row, in [`PEOPLE_HEADER`] order.
+fn people_rows(count: u64, seed: u64, province_code: &str) -> impl Iterator<Item = [String; 12]> {
     let mut gen = PeopleGen::new(seed, province_code);
-    writeln!(out, "{PEOPLE_HEADER}")?;
-    for _ in 0..count {
+    (0..count).map(move |_| {
         let p = gen.next_person();
-        writeln!(
-            out,
-            "{},{},{},{},{},{},{},{},{},{},{},{}",
+        [
             p.cccd,
             p.full_name,
-            p.birth_date.format("%d/%m/%Y"),
-            if p.female { "nu" } else { "nam" },
-            p.ethnicity,
+            p.birth_date.format("%d/%m/%Y").to_string(),
+            if p.female { "nu" } else { "nam" }.to_owned(),
+            p.ethnicity.to_owned(),
             p.phone,
             p.ward_code,
-            p.education,
-            p.qualification,
+            p.education.to_owned(),
+            p.qualification.to_owned(),
             p.occupation_isco,
-            p.employment_status,
-            p.job_need
-        )?;
+            p.employment_status.to_owned(),
+            p.job_need.to_owned(),
+        ]
+    })
+}
+
+pub fn write_people_csv(out: &mut impl Write, count: u64, seed: u64, province_code: &str) -> anyhow::Result<()> {
+    writeln!(out, "{PEOPLE_HEADER}")?;
+    for row in people_rows(count, seed, province_code) {
+        writeln!(out, "{}", row.join(","))?;
     }
     Ok(())
+}
+
+/// Most people one generated workbook holds: one worksheet (the import reads the first).
+pub const XLSX_MAX_PEOPLE: u64 = 1_048_575;
+
+/// The same people as [`write_people_csv`], as an XLSX survey sheet (written in constant memory).
+pub fn write_people_xlsx(path: &std::path::Path, count: u64, seed: u64, province_code: &str) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        count <= XLSX_MAX_PEOPLE,
+        "an XLSX worksheet holds at most {XLSX_MAX_PEOPLE} people: write CSV for more"
+    );
+    let header: Vec<String> = PEOPLE_HEADER.split(',').map(str::to_owned).collect();
+    let mut w = registry::xlsx_out::TableWriter::create(path, &header)?;
+    for row in people_rows(count, seed, province_code) {
+        w.push(&row)?;
+    }
+    w.finish()
 }
 
 #[cfg(test)]
@@ -269,6 +291,25 @@ mod tests {
         let text = String::from_utf8(buf).unwrap();
         assert_eq!(text.lines().count(), 4);
         assert!(text.starts_with("cccd,full_name,"));
+    }
+
+    #[test]
+    fn xlsx_holds_the_same_people_as_csv() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.xlsx");
+        write_people_xlsx(&path, 25, 3, "56").unwrap();
+        let mut csv = Vec::new();
+        write_people_csv(&mut csv, 25, 3, "56").unwrap();
+        let expected: Vec<Vec<String>> = String::from_utf8(csv)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(str::to_owned).collect())
+            .collect();
+        let mut got = Vec::new();
+        registry::sheet::read_rows(&path, |_| Ok(()), |row| Ok(got.push(row.original()))).unwrap();
+        assert_eq!(got, expected);
+        assert!(write_people_xlsx(&path, XLSX_MAX_PEOPLE + 1, 3, "56").is_err(), "one worksheet at most");
     }
 }
 

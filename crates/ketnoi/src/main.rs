@@ -72,7 +72,7 @@ enum Command {
     ImportDb { dir: PathBuf },
     /// Deterministic demo data for demos and benchmarks.
     Demo {
-        /// Write this many synthetic people to --out as CSV.
+        /// Write this many synthetic people to --out (CSV, or XLSX when it ends in .xlsx).
         #[arg(long, default_value_t = 0)]
         people: u64,
         #[arg(long, default_value = "people.csv")]
@@ -450,6 +450,9 @@ async fn main() -> anyhow::Result<()> {
                 let db = open(&cli).await?;
                 let n = demo::seed_people(&db, &province, *people, *seed).await?;
                 println!("{n} people imported in {:.1} s", started.elapsed().as_secs_f64());
+            } else if *people > 0 && out.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+                demo::write_people_xlsx(out, *people, *seed, &province)?;
+                println!("{people} people written to {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
             } else if *people > 0 {
                 let f = std::fs::File::create(out).with_context(|| format!("cannot write {}", out.display()))?;
                 let mut w = std::io::BufWriter::with_capacity(1 << 20, f);

@@ -34,9 +34,9 @@ async fn record_search_scope_and_audit() {
     assert!(html.contains("Nguyễn Thị Đào"), "what was typed is kept");
 
     // A valid person in the officer's commune.
-    let r = officer
-        .post_form("/registry", &person("Nguyễn Thị Đào", "056185012345", "05/06/1985", "female", "22504"))
-        .await;
+    let mut good = person("Nguyễn Thị Đào", "056185012345", "05/06/1985", "female", "22504");
+    good.push(("phone", "0905 123 456"));
+    let r = officer.post_form("/registry", &good).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     let location = r.headers()["location"].to_str().unwrap().to_owned();
     let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
@@ -75,6 +75,10 @@ async fn record_search_scope_and_audit() {
     assert!(html.contains(r#"data-testid="total">3<"#));
     let (_, html) = staff.get_text("/registry?q=056185012345").await;
     assert!(html.contains(r#"data-testid="total">1<"#), "by CCCD");
+    let (_, html) = officer.get_text("/registry?q=0905123456").await;
+    assert!(html.contains(r#"data-testid="total">1<"#) && html.contains("Nguyễn Thị Đào"), "by phone: {html}");
+    let (_, html) = officer.get_text("/registry?q=0905999999").await;
+    assert!(html.contains(r#"data-testid="total">0<"#), "another number finds no one");
 
     // Viewing a record is audited; another commune's record is refused and audited.
     let (status, html) = officer.get_text(&format!("/registry/{id}")).await;

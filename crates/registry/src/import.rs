@@ -184,15 +184,22 @@ pub async fn run(
             let (wtx, wrx) = std::sync::mpsc::sync_channel::<Option<Vec<crate::model::Person>>>(2);
             let tx = tx.clone();
             let handle = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+                // Time spent writing (not waiting for rows): which side bounds the import.
+                let mut busy = std::time::Duration::ZERO;
                 while let Ok(msg) = wrx.recv() {
                     match msg {
                         Some(batch) => {
+                            let t = std::time::Instant::now();
                             let (entries, result) = bulk.write(&batch)?;
+                            busy += t.elapsed();
                             tx.blocking_send(Msg::Written(entries, result))
                                 .map_err(|_| anyhow::anyhow!("import stopped"))?;
                         }
                         // The whole file was read: only now may a first load commit.
-                        None => return bulk.finish(),
+                        None => {
+                            tracing::debug!(ms = busy.as_millis() as u64, "rows written");
+                            return bulk.finish();
+                        }
                     }
                 }
                 // The reader gave up: dropping the connection rolls a first load back.
@@ -268,7 +275,7 @@ pub async fn run(
                         uncertain += u64::from(!p.ward_certain);
                         batch.push(p);
                         if scoped_wards.is_some() {
-                            origins.push((row.line, row.original.clone()));
+                            origins.push((row.line, row.original()));
                         }
                         if batch.len() == batch_size {
                             let mut full = std::mem::take(&mut batch);
@@ -278,7 +285,7 @@ pub async fn run(
                             flush(full)?;
                         }
                     }
-                    Err(errors) => reject(row.line, &row.original, &errors)?,
+                    Err(errors) => reject(row.line, &row.original(), &errors)?,
                 }
                 if read % 5000 == 0 {
                     let _ = tx.blocking_send(Msg::Progress(read, rejected));

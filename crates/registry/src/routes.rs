@@ -121,15 +121,22 @@ impl ListQuery {
     }
 }
 
-/// A search: numbers (CCCD/phone) go to the database, names to the index.
+/// A search: a CCCD goes to the database, a phone number and names to the index.
 /// Rows are checked against the user's communes again as they are loaded: the
 /// index may lag a change made elsewhere by a few seconds.
 async fn run_search(st: &AppState, ctx: &Ctx, scope: &AreaScope, q: &ListQuery) -> AppResult<(Vec<PersonRecord>, u64)> {
     let province = &st.settings.province_code;
     let number: String = q.q.chars().filter(|c| !c.is_whitespace() && *c != '.').collect();
     if number.len() >= 9 && number.bytes().all(|b| b.is_ascii_digit() || b == b'+') {
-        let phone = platform::types::PhoneNumber::parse(&number).map(|p| p.to_string()).unwrap_or(number);
-        let ids = store::ids_by_number(&st.db, province, &phone).await?;
+        let mut ids = store::ids_by_cccd(&st.db, province, &number).await?;
+        if let Ok(phone) = platform::types::PhoneNumber::parse(&number) {
+            let registry = st.service::<Registry>();
+            registry.ensure_loaded().await?;
+            ids.extend(registry.index.by_phone(&phone));
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids.truncate(50);
         let mut people = store::by_ids(&st.db, province, &ids).await?;
         people.retain(|p| scope.allows(p.person.ward_code.as_str()));
         // An ID or phone number turned into a person: a read of personal data.

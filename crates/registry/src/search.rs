@@ -29,6 +29,15 @@ pub struct Entry {
     pub need_job: bool,
     pub need_training: bool,
     pub need_abroad: bool,
+    /// The phone number as a number ([`phone_key`]), for lookups by phone.
+    pub phone: Option<u64>,
+}
+
+/// A phone number as the index keeps it: its digits as a number. National
+/// forms start with 0 and have 10 (mobile) or 11 (landline, 02…) digits, so
+/// dropping the 0 keeps different numbers apart.
+pub fn phone_key(phone: &platform::types::PhoneNumber) -> u64 {
+    phone.as_str().parse().expect("a phone number is digits")
 }
 
 /// Filters a search may combine (all optional).
@@ -57,6 +66,9 @@ struct Doc {
     overflow: bool,
     /// Birth date as days from the common era.
     birth: i32,
+    /// [`phone_key`], 0 when none: scanning this column answers a lookup by
+    /// phone in a few milliseconds, without a database index to maintain.
+    phone: u64,
 }
 
 #[derive(Default)]
@@ -95,6 +107,9 @@ impl Inner {
         }
         self.female.remove(id);
         self.all.remove(id);
+        if let Some(d) = self.docs.get_mut(id as usize) {
+            *d = Doc::default();
+        }
     }
 
     fn add(&mut self, e: &Entry) {
@@ -102,7 +117,7 @@ impl Inner {
         if self.all.contains(id) {
             self.remove(id);
         }
-        let mut doc = Doc { birth: days(e.birth_date), ..Doc::default() };
+        let mut doc = Doc { birth: days(e.birth_date), phone: e.phone.unwrap_or(0), ..Doc::default() };
         let terms = self.names.insert_folded(id, &e.name_folded);
         doc.len = terms.len().min(WORDS_PER_DOC) as u8;
         doc.terms[..doc.len as usize].copy_from_slice(&terms[..doc.len as usize]);
@@ -221,6 +236,13 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
+    /// People whose phone is `phone` (several may share one: a household's), ascending.
+    pub fn by_phone(&self, phone: &platform::types::PhoneNumber) -> Vec<i64> {
+        let key = phone_key(phone);
+        let inner = self.inner.read().expect("index lock");
+        inner.docs.iter().enumerate().filter(|(_, d)| d.phone == key).map(|(id, _)| id as i64).collect()
+    }
+
     /// People of commune `ward` born on `birth` whose name has the same words
     /// as `name` (a possible duplicate of someone recorded without CCCD), at most `limit`.
     pub fn same_person(&self, ward: &str, name: &str, birth: NaiveDate, limit: usize) -> Vec<i64> {
@@ -300,6 +322,7 @@ mod tests {
             need_job: true,
             need_training: false,
             need_abroad: false,
+            phone: None,
         }
     }
 
@@ -345,6 +368,21 @@ mod tests {
         assert!(i.same_person("22504", "Nguyễn Văn Đào Anh", born, 10).is_empty(), "more words too");
         assert!(i.same_person("22624", "Nguyễn Văn Đào", born, 10).is_empty(), "another commune");
         assert!(i.same_person("22504", "Nguyễn Văn Đào", born.succ_opt().unwrap(), 10).is_empty());
+    }
+
+    #[test]
+    fn by_phone_finds_everyone_sharing_it_and_forgets_old_numbers() {
+        let i = idx();
+        let phone = |s: &str| platform::types::PhoneNumber::parse(s).unwrap();
+        let with =
+            |id, p: &str| Entry { phone: Some(phone_key(&phone(p))), ..entry(id, "Hộ Gia Đình", "22504", false) };
+        i.upsert(&[with(10, "0905123456"), with(11, "0905123456"), with(12, "02583123456")]);
+        assert_eq!(i.by_phone(&phone("0905 123 456")), vec![10, 11]);
+        assert_eq!(i.by_phone(&phone("02583123456")), vec![12]);
+        i.upsert(&[with(11, "0987654321")]);
+        assert_eq!(i.by_phone(&phone("0905123456")), vec![10], "a changed number no longer finds them");
+        i.remove(&[10]);
+        assert!(i.by_phone(&phone("0905123456")).is_empty());
     }
 
     #[test]

@@ -196,8 +196,11 @@ fn header_words(text: &str) -> String {
 #[derive(Debug, Clone)]
 pub struct RawRow {
     pub line: u64,
-    pub original: Vec<String>,
-    /// Where each field is in `original`, shared by every row of a sheet.
+    /// The cells' texts one after the other, `ends` marking where each ends:
+    /// two allocations per row rather than one per cell.
+    text: String,
+    ends: Vec<usize>,
+    /// Which cell holds each field, shared by every row of a sheet.
     positions: Positions,
 }
 
@@ -212,12 +215,35 @@ impl RawRow {
         for (i, (f, _)) in cells.iter().enumerate() {
             positions[*f as usize] = Some(i);
         }
-        RawRow { line, original: cells.into_iter().map(|(_, v)| v).collect(), positions: positions.into() }
+        RawRow::new(line, cells.iter().map(|(_, v)| v.as_str()), cells.len(), positions.into())
+    }
+
+    /// `width` cells from `cells` (cut off or padded with empty cells).
+    fn new<'a>(line: u64, cells: impl Iterator<Item = &'a str> + Clone, width: usize, positions: Positions) -> RawRow {
+        let size = cells.clone().take(width).map(str::len).sum();
+        let (mut text, mut ends) = (String::with_capacity(size), Vec::with_capacity(width));
+        for c in cells.take(width) {
+            text.push_str(c);
+            ends.push(text.len());
+        }
+        ends.resize(width, text.len());
+        RawRow { line, text, ends, positions }
+    }
+
+    /// The text of cell `i` (0-based) as in the file.
+    pub fn cell(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    /// The original cells, in file order (for the rejected-rows file).
+    pub fn original(&self) -> Vec<String> {
+        (0..self.ends.len()).map(|i| self.cell(i).to_owned()).collect()
     }
 
     /// The field's text, trimmed; "" when the column is absent or empty.
     pub fn get(&self, f: Field) -> &str {
-        self.positions[f as usize].map_or("", |i| self.original[i].trim())
+        self.positions[f as usize].map_or("", |i| self.cell(i).trim())
     }
 }
 
@@ -395,19 +421,18 @@ where
     R: FnMut(RawRow) -> anyhow::Result<()>,
 {
     /// One row of the file, `line` as the user sees it.
-    fn push(&mut self, line: u64, mut cells: Vec<String>) -> anyhow::Result<()> {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+    fn push<'a>(&mut self, line: u64, cells: impl Iterator<Item = &'a str> + Clone) -> anyhow::Result<()> {
+        if cells.clone().all(|c| c.trim().is_empty()) {
             return Ok(());
         }
         let Some(header) = &self.header else {
-            return self.push_header_candidate(cells);
+            return self.push_header_candidate(cells.map(str::to_owned).collect());
         };
         self.count += 1;
         if self.count > MAX_ROWS {
             return Err(SheetError::TooManyRows { max: MAX_ROWS }.into());
         }
-        cells.resize(header.width(), String::new());
-        (self.on_row)(RawRow { line, original: cells, positions: header.positions.clone() })
+        (self.on_row)(RawRow::new(line, cells, header.width(), header.positions.clone()))
     }
 
     fn push_header_candidate(&mut self, cells: Vec<String>) -> anyhow::Result<()> {
@@ -805,13 +830,20 @@ where
         .delimiter(delimiter)
         .buffer_capacity(64 * 1024)
         .from_reader(text);
-    let mut record = csv::StringRecord::new();
-    while reader.read_record(&mut record).map_err(sheet_error_from_csv)? {
+    let mut record = csv::ByteRecord::new();
+    while reader.read_byte_record(&mut record).map_err(sheet_error_from_csv)? {
         // Every record ends with its own "\n" (see `Decoding`), so the line it
         // starts on is the line after it minus its line breaks.
-        let breaks: u64 = record.iter().map(|f| f.bytes().filter(|b| *b == b'\n').count() as u64).sum();
+        let breaks = memchr::memchr_iter(b'\n', record.as_slice()).count() as u64;
         let line = reader.position().line().saturating_sub(1 + breaks) + line_offset;
-        rows.push(line, record.iter().map(str::to_owned).collect())?;
+        // The record's text is checked once, quickly; its cells are then
+        // slices of it (a cell boundary inside a character is refused too).
+        let text = simdutf8::basic::from_utf8(record.as_slice()).map_err(|_| SheetError::Encoding)?;
+        let cell = |i| record.range(i).and_then(|r| text.get(r));
+        if (0..record.len()).any(|i| cell(i).is_none()) {
+            return Err(SheetError::Encoding.into());
+        }
+        rows.push(line, (0..record.len()).map(|i| cell(i).unwrap_or_default()))?;
     }
     Ok(())
 }
@@ -857,7 +889,8 @@ where
         let (r, c) = cell.get_position();
         if current != Some(r) {
             if let Some(previous) = current {
-                rows.push(u64::from(previous) + 1, std::mem::take(&mut row))?;
+                rows.push(u64::from(previous) + 1, row.iter().map(String::as_str))?;
+                row.clear();
             }
             if u64::from(r) > MAX_ROWS {
                 return Err(SheetError::TooManyRows { max: MAX_ROWS }.into());
@@ -879,7 +912,7 @@ where
         row[c] = text;
     }
     if let Some(last) = current {
-        rows.push(u64::from(last) + 1, row)?;
+        rows.push(u64::from(last) + 1, row.iter().map(String::as_str))?;
     }
     Ok(())
 }
@@ -1023,7 +1056,7 @@ mod tests {
         assert_eq!(row.get(Field::Cccd), "056190012345");
         assert_eq!(row.get(Field::FullName), "Nguyễn Văn Đào");
         assert_eq!(row.get(Field::Address), "");
-        assert_eq!(row.original.len(), 6);
+        assert_eq!(row.original().len(), 6);
     }
 
     #[test]
@@ -1103,7 +1136,7 @@ mod tests {
         assert_eq!(header.field_at(6), None);
         assert_eq!(header.original[6], "notes");
         assert_eq!(r.rows[0].get(Field::Address), "Thôn 1, xã Đại Lãnh");
-        assert_eq!(r.rows[0].original[6], "x");
+        assert_eq!(r.rows[0].original()[6], "x");
     }
 
     #[test]
@@ -1114,7 +1147,18 @@ mod tests {
         assert!(r.header.unwrap().has(Field::Cccd));
         assert_eq!(r.rows[0].get(Field::BirthDate), "05/06/1993");
         assert_eq!(r.rows[0].get(Field::Cccd), "056093000001");
-        assert_eq!(r.rows[0].original[5], " 056093000001 ");
+        assert_eq!(r.rows[0].original()[5], " 056093000001 ");
+    }
+
+    #[test]
+    fn fields_are_numbered_in_template_order() {
+        // A row finds its cells by `field as usize`: that must be the index in ALL.
+        for (i, f) in Field::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i, "{f:?}");
+        }
+        let row = RawRow::from_cells(2, vec![(Field::Sex, " nữ ".into()), (Field::Cccd, "056".into())]);
+        assert_eq!((row.get(Field::Sex), row.get(Field::Cccd), row.get(Field::Phone)), ("nữ", "056", ""));
+        assert_eq!(row.original(), [" nữ ", "056"]);
     }
 
     #[test]
@@ -1176,7 +1220,7 @@ mod tests {
         let lines: Vec<(u64, &str)> = r.rows.iter().map(|r| (r.line, r.get(Field::FullName))).collect();
         assert_eq!(lines, [(3, "A"), (6, "B\nC"), (9, "D"), (10, "E")]);
         // Short rows are padded to the header's width.
-        assert_eq!(r.rows[3].original, ["4", "E", "", "", "", ""]);
+        assert_eq!(r.rows[3].original(), ["4", "E", "", "", "", ""]);
     }
 
     #[test]
@@ -1184,8 +1228,8 @@ mod tests {
         let text = format!("{VI_HEADER},,\n1,A\n1,B,1/1/1990,Nam,22504,x,extra,more\n");
         let r = read_bytes(text.as_bytes()).unwrap();
         assert_eq!(r.header.unwrap().width(), 6);
-        assert_eq!(r.rows[0].original.len(), 6);
-        assert_eq!(r.rows[1].original.len(), 6);
+        assert_eq!(r.rows[0].original().len(), 6);
+        assert_eq!(r.rows[1].original().len(), 6);
         assert_eq!(r.rows[1].get(Field::EmploymentStatus), "x");
     }
 
@@ -1322,7 +1366,7 @@ mod tests {
         assert_eq!(row.get(Field::WardCode), "22504");
         assert_eq!(row.get(Field::EmploymentStatus), "2.5");
         assert_eq!(r.rows[1].line, 4);
-        assert_eq!(r.rows[1].original, ["", "Lê Thị B", "", "", "", ""]);
+        assert_eq!(r.rows[1].original(), ["", "Lê Thị B", "", "", "", ""]);
     }
 
     #[test]

@@ -119,6 +119,7 @@ pub fn entry_with(id: i64, p: &Person, name_folded: String) -> Entry {
         need_job: p.needs.job,
         need_training: p.needs.training,
         need_abroad: p.needs.abroad,
+        phone: p.phone.as_ref().map(crate::search::phone_key),
     }
 }
 
@@ -270,11 +271,12 @@ pub async fn names_of(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Ve
     Ok(rows)
 }
 
-/// Exact CCCD or phone lookups (searching "by CCCD or phone").
-pub async fn ids_by_number(db: &Db, province: &str, number: &str) -> anyhow::Result<Vec<i64>> {
+/// The person with this CCCD (at most one; a list for the caller's convenience).
+/// Lookups by phone go to the search index ([`crate::search::SearchIndex::by_phone`]).
+pub async fn ids_by_cccd(db: &Db, province: &str, cccd: &str) -> anyhow::Result<Vec<i64>> {
     let rows: Vec<(i64,)> = with_db!(db, p => sqlx::query_as(
-        "SELECT id FROM people WHERE province_code = $1 AND (cccd = $2 OR phone = $2) ORDER BY id LIMIT 50")
-        .bind(province).bind(number).fetch_all(p).await?);
+        "SELECT id FROM people WHERE province_code = $1 AND cccd = $2")
+        .bind(province).bind(cccd).fetch_all(p).await?);
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -399,11 +401,11 @@ pub async fn index_entries(
     province: &str,
     after: Option<Cursor>,
 ) -> anyhow::Result<(Vec<Entry>, Option<Cursor>)> {
-    type R = (i64, String, String, NaiveDate, String, String, String, bool, bool, bool, DateTime<Utc>);
+    type R = (i64, String, String, NaiveDate, String, String, String, bool, bool, bool, DateTime<Utc>, Option<String>);
     let (since, last_id) = (after.map(|c| c.0), after.map(|c| c.1).unwrap_or(0));
     let rows: Vec<R> = with_db!(db, p => sqlx::query_as(
         "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status, need_job, need_training,
-                need_abroad, updated_at
+                need_abroad, updated_at, phone
          FROM people WHERE province_code = $1 AND ($2 IS NULL OR updated_at > $2 OR (updated_at = $2 AND id > $3))")
         .bind(province).bind(since).bind(last_id).fetch_all(p).await?);
     let latest = rows.iter().map(|r| (r.10, r.0)).max().or(after);
@@ -421,6 +423,11 @@ pub async fn index_entries(
                 need_job: r.7,
                 need_training: r.8,
                 need_abroad: r.9,
+                phone: r
+                    .11
+                    .as_deref()
+                    .and_then(|p| platform::types::PhoneNumber::parse(p).ok())
+                    .map(|p| crate::search::phone_key(&p)),
             })
         })
         .collect();

@@ -221,7 +221,7 @@ async fn apply(
 /// proof: anyone may type another's). The lookup is audited.
 async fn registry_match(st: &AppState, ctx: &Ctx, cccd: &Cccd, phone: &PhoneNumber) -> AppResult<Option<i64>> {
     let province = &st.settings.province_code;
-    let ids = registry::store::ids_by_number(&st.db, province, cccd.as_str()).await?;
+    let ids = registry::store::ids_by_cccd(&st.db, province, cccd.as_str()).await?;
     let people = registry::store::by_ids(&st.db, province, &ids).await?;
     let found = people.iter().find(|p| p.person.phone.as_ref() == Some(phone)).map(|p| p.id);
     if !ids.is_empty() {

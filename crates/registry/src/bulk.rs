@@ -31,16 +31,25 @@ struct Initial {
     without_cccd: std::collections::HashMap<(String, String, String), i64>,
 }
 
-/// What a row binds besides the person: computed once per row.
-struct Derived {
-    name_folded: String,
+/// A validated person with what their row binds besides their answers,
+/// prepared by the thread that read the file so the writer only writes.
+pub struct Prepared {
+    pub person: Person,
+    pub name_folded: String,
     /// As sqlx encodes a date for SQLite (yyyy-mm-dd), so both drivers' rows agree.
     birth_date: String,
 }
 
-impl Derived {
-    fn of(p: &Person) -> Derived {
-        Derived { name_folded: platform::fold::fold(&p.full_name), birth_date: iso_date(p.birth_date) }
+impl Prepared {
+    pub fn new(person: Person) -> Prepared {
+        let name_folded = platform::fold::fold(&person.full_name);
+        let birth_date = iso_date(person.birth_date);
+        Prepared { person, name_folded, birth_date }
+    }
+
+    /// The search index's entry for this person, stored as `id`.
+    pub fn into_entry(self, id: i64) -> Entry {
+        entry_with(id, &self.person, self.name_folded)
     }
 }
 
@@ -61,13 +70,8 @@ fn iso_date(date: chrono::NaiveDate) -> String {
 
 /// Bind ?1 province, ?2..?31 the answers, ?32 created_at, ?33 updated_at.
 /// Borrowed values: SQLite copies what it keeps, so nothing is cloned here.
-fn bind(
-    stmt: &mut rusqlite::Statement<'_>,
-    province: &str,
-    now: &str,
-    p: &Person,
-    d: &Derived,
-) -> rusqlite::Result<()> {
+fn bind(stmt: &mut rusqlite::Statement<'_>, province: &str, now: &str, d: &Prepared) -> rusqlite::Result<()> {
+    let p = &d.person;
     fn s(o: &Option<String>) -> Option<&str> {
         o.as_deref()
     }
@@ -133,7 +137,7 @@ impl SqliteBulk {
         self.initial.is_some()
     }
 
-    fn write_initial(&mut self, people: &[Person]) -> anyhow::Result<(Vec<Entry>, BatchResult)> {
+    fn write_initial(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
         if !self.initial.as_ref().expect("initial").begun {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             // Another import may have loaded people since this one opened: then
@@ -167,29 +171,29 @@ impl SqliteBulk {
         let insert_sql =
             format!("INSERT INTO people (province_code, {FIELDS}, created_at, updated_at) VALUES ({placeholders})");
         let mut result = BatchResult::default();
-        let mut entries = Vec::with_capacity(people.len());
+        let mut ids = Vec::with_capacity(people.len());
         let mut insert = self.conn.prepare_cached(&insert_sql)?;
-        for p in people {
-            let d = Derived::of(p);
+        for d in people {
+            let p = &d.person;
             if p.cccd.is_none() {
                 let key = (p.ward_code.to_string(), d.name_folded.clone(), d.birth_date.clone());
                 if let Some(id) = init.without_cccd.get(&key) {
                     // The same person twice in the file without CCCD: the first row stands.
-                    entries.push(entry_with(*id, p, d.name_folded));
+                    ids.push(*id);
                     result.updated += 1;
                     continue;
                 }
-                bind(&mut insert, &self.province, &self.now, p, &d)?;
+                bind(&mut insert, &self.province, &self.now, d)?;
                 insert.raw_execute()?;
                 init.without_cccd.insert(key, self.conn.last_insert_rowid());
             } else {
-                bind(&mut insert, &self.province, &self.now, p, &d)?;
+                bind(&mut insert, &self.province, &self.now, d)?;
                 insert.raw_execute()?;
             }
-            entries.push(entry_with(self.conn.last_insert_rowid(), p, d.name_folded));
+            ids.push(self.conn.last_insert_rowid());
             result.inserted += 1;
         }
-        Ok((entries, result))
+        Ok((ids, result))
     }
 
     /// End the import: on a first load, rebuild the indexes and commit.
@@ -210,9 +214,9 @@ impl SqliteBulk {
 
     /// Upsert `people` in one transaction: by CCCD, else by (name, birth date, commune).
     /// On a first load, rows join the file's single transaction, committed by
-    /// [`SqliteBulk::finish`]; their index entries are returned at once, and the
-    /// caller takes them out of the search index again if the load fails.
-    pub fn write(&mut self, people: &[Person]) -> anyhow::Result<(Vec<Entry>, BatchResult)> {
+    /// [`SqliteBulk::finish`]; their ids are returned at once, and the caller
+    /// takes them out of the search index again if the load fails.
+    pub fn write(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
         if self.initial.is_some() {
             return self.write_initial(people);
         }
@@ -230,16 +234,16 @@ impl SqliteBulk {
         self.now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);
         let (province, now) = (self.province.clone(), self.now.clone());
         let mut result = BatchResult::default();
-        let mut entries = Vec::with_capacity(people.len());
+        let mut ids = Vec::with_capacity(people.len());
         let tx = self.conn.transaction()?;
         {
             let mut upsert = tx.prepare_cached(&upsert_sql)?;
             let mut update = tx.prepare_cached(&update_sql)?;
             let mut find = tx.prepare_cached(find_sql)?;
-            for p in people {
-                let d = Derived::of(p);
+            for d in people {
+                let p = &d.person;
                 let id = if p.cccd.is_some() {
-                    bind(&mut upsert, &province, &now, p, &d)?;
+                    bind(&mut upsert, &province, &now, d)?;
                     let (id, created) = returning(&mut upsert)?;
                     if created == now {
                         result.inserted += 1;
@@ -256,14 +260,14 @@ impl SqliteBulk {
                         .optional()?;
                     match existing {
                         Some(id) => {
-                            bind(&mut update, &province, &now, p, &d)?;
+                            bind(&mut update, &province, &now, d)?;
                             update.raw_bind_parameter(34, id)?;
                             update.raw_execute()?;
                             result.updated += 1;
                             id
                         }
                         None => {
-                            bind(&mut upsert, &province, &now, p, &d)?;
+                            bind(&mut upsert, &province, &now, d)?;
                             returning(&mut upsert)?;
                             result.inserted += 1;
                             let id = tx.last_insert_rowid();
@@ -271,11 +275,11 @@ impl SqliteBulk {
                         }
                     }
                 };
-                entries.push(entry_with(id, p, d.name_folded));
+                ids.push(id);
             }
         }
         tx.commit()?;
-        Ok((entries, result))
+        Ok((ids, result))
     }
 }
 

@@ -143,8 +143,8 @@ fn keep_own(
 enum Msg {
     /// Validated rows for the async writer (PostgreSQL).
     Valid(Vec<crate::model::Person>),
-    /// Rows the bulk writer stored (SQLite): index them.
-    Written(Vec<crate::search::Entry>, store::BatchResult),
+    /// Rows the bulk writer stored (SQLite), with their ids: index them.
+    Written(Vec<crate::bulk::Prepared>, Vec<i64>, store::BatchResult),
     Progress(u64, u64),
 }
 
@@ -181,7 +181,7 @@ pub async fn run(
         Db::Sqlite(pool) => {
             let mut bulk = crate::bulk::SqliteBulk::open(pool.connect_options().get_filename(), opts.province)?;
             initial = bulk.is_initial();
-            let (wtx, wrx) = std::sync::mpsc::sync_channel::<Option<Vec<crate::model::Person>>>(2);
+            let (wtx, wrx) = std::sync::mpsc::sync_channel::<Option<Vec<crate::bulk::Prepared>>>(2);
             let tx = tx.clone();
             let handle = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                 // Time spent writing (not waiting for rows): which side bounds the import.
@@ -190,9 +190,9 @@ pub async fn run(
                     match msg {
                         Some(batch) => {
                             let t = std::time::Instant::now();
-                            let (entries, result) = bulk.write(&batch)?;
+                            let (ids, result) = bulk.write(&batch)?;
                             busy += t.elapsed();
-                            tx.blocking_send(Msg::Written(entries, result))
+                            tx.blocking_send(Msg::Written(batch, ids, result))
                                 .map_err(|_| anyhow::anyhow!("import stopped"))?;
                         }
                         // The whole file was read: only now may a first load commit.
@@ -232,7 +232,9 @@ pub async fn run(
         // Hand a full batch to whichever writer this backend uses.
         let flush = |batch: Vec<crate::model::Person>| -> anyhow::Result<()> {
             match &reader_writer_tx {
-                Some(w) => w.send(Some(batch)).map_err(|_| anyhow::anyhow!("import stopped")),
+                Some(w) => w
+                    .send(Some(batch.into_iter().map(crate::bulk::Prepared::new).collect()))
+                    .map_err(|_| anyhow::anyhow!("import stopped")),
                 None => tx.blocking_send(Msg::Valid(batch)).map_err(|_| anyhow::anyhow!("import stopped")),
             }
         };
@@ -330,12 +332,13 @@ pub async fn run(
                 report.inserted += r.inserted;
                 report.updated += r.updated;
             }
-            Msg::Written(entries, r) => {
+            Msg::Written(rows, ids, r) => {
                 if let Some(index) = index {
-                    index.upsert(&entries);
                     if initial {
-                        indexed.extend(entries.iter().map(|e| e.id));
+                        indexed.extend_from_slice(&ids);
                     }
+                    let entries: Vec<_> = rows.into_iter().zip(ids).map(|(row, id)| row.into_entry(id)).collect();
+                    index.upsert(&entries);
                 }
                 report.inserted += r.inserted;
                 report.updated += r.updated;

@@ -68,14 +68,22 @@ fn iso_date(date: chrono::NaiveDate) -> String {
     s
 }
 
-/// Bind ?1 province, ?2..?31 the answers, ?32 created_at, ?33 updated_at.
-/// Borrowed values: SQLite copies what it keeps, so nothing is cloned here.
-fn bind(stmt: &mut rusqlite::Statement<'_>, province: &str, now: &str, d: &Prepared) -> rusqlite::Result<()> {
+/// Bind what is the same for every row of a batch: ?1 province, ?32
+/// created_at, ?33 updated_at. Bindings stay until the statement goes back to
+/// the cache, so a batch binds them once.
+fn bind_batch(stmt: &mut rusqlite::Statement<'_>, province: &str, now: &str) -> rusqlite::Result<()> {
+    stmt.raw_bind_parameter(1, province)?;
+    stmt.raw_bind_parameter(32, now)?;
+    stmt.raw_bind_parameter(33, now)
+}
+
+/// Bind ?2..?31, the answers. Borrowed values: SQLite copies what it keeps,
+/// so nothing is cloned here.
+fn bind(stmt: &mut rusqlite::Statement<'_>, d: &Prepared) -> rusqlite::Result<()> {
     let p = &d.person;
     fn s(o: &Option<String>) -> Option<&str> {
         o.as_deref()
     }
-    stmt.raw_bind_parameter(1, province)?;
     stmt.raw_bind_parameter(2, p.cccd.as_ref().map(|c| c.as_str()))?;
     stmt.raw_bind_parameter(3, p.full_name.as_str())?;
     stmt.raw_bind_parameter(4, d.name_folded.as_str())?;
@@ -105,9 +113,7 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, province: &str, now: &str, d: &Prepa
     stmt.raw_bind_parameter(28, s(&p.needs.training_trade))?;
     stmt.raw_bind_parameter(29, p.needs.abroad)?;
     stmt.raw_bind_parameter(30, s(&p.needs.abroad_country))?;
-    stmt.raw_bind_parameter(31, p.expected_wage)?;
-    stmt.raw_bind_parameter(32, now)?;
-    stmt.raw_bind_parameter(33, now)
+    stmt.raw_bind_parameter(31, p.expected_wage)
 }
 
 /// Run a bound `INSERT … RETURNING id, created_at`.
@@ -173,6 +179,7 @@ impl SqliteBulk {
         let mut result = BatchResult::default();
         let mut ids = Vec::with_capacity(people.len());
         let mut insert = self.conn.prepare_cached(&insert_sql)?;
+        bind_batch(&mut insert, &self.province, &self.now)?;
         for d in people {
             let p = &d.person;
             if p.cccd.is_none() {
@@ -183,11 +190,11 @@ impl SqliteBulk {
                     result.updated += 1;
                     continue;
                 }
-                bind(&mut insert, &self.province, &self.now, d)?;
+                bind(&mut insert, d)?;
                 insert.raw_execute()?;
                 init.without_cccd.insert(key, self.conn.last_insert_rowid());
             } else {
-                bind(&mut insert, &self.province, &self.now, d)?;
+                bind(&mut insert, d)?;
                 insert.raw_execute()?;
             }
             ids.push(self.conn.last_insert_rowid());
@@ -240,10 +247,12 @@ impl SqliteBulk {
             let mut upsert = tx.prepare_cached(&upsert_sql)?;
             let mut update = tx.prepare_cached(&update_sql)?;
             let mut find = tx.prepare_cached(find_sql)?;
+            bind_batch(&mut upsert, &province, &now)?;
+            bind_batch(&mut update, &province, &now)?;
             for d in people {
                 let p = &d.person;
                 let id = if p.cccd.is_some() {
-                    bind(&mut upsert, &province, &now, d)?;
+                    bind(&mut upsert, d)?;
                     let (id, created) = returning(&mut upsert)?;
                     if created == now {
                         result.inserted += 1;
@@ -260,14 +269,14 @@ impl SqliteBulk {
                         .optional()?;
                     match existing {
                         Some(id) => {
-                            bind(&mut update, &province, &now, d)?;
+                            bind(&mut update, d)?;
                             update.raw_bind_parameter(34, id)?;
                             update.raw_execute()?;
                             result.updated += 1;
                             id
                         }
                         None => {
-                            bind(&mut upsert, &province, &now, d)?;
+                            bind(&mut upsert, d)?;
                             returning(&mut upsert)?;
                             result.inserted += 1;
                             let id = tx.last_insert_rowid();

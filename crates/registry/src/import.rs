@@ -219,7 +219,7 @@ pub async fn run(
         let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
         let header_cells = std::cell::RefCell::new(Vec::<String>::new());
         // CCCDs seen in this file, as numbers (12 digits fit a u64).
-        let mut seen: HashSet<u64> = HashSet::new();
+        let mut seen: HashSet<u64, foldhash::fast::RandomState> = HashSet::default();
         let mut input = PersonInput::default();
         let mut batch = Vec::with_capacity(batch_size);
         // For a commune officer: where each batch row came from, to refuse rows

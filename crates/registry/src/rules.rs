@@ -102,11 +102,11 @@ pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
 
 /// Folded code, Vietnamese name and English name → code, for each coded list
 /// (built once: imports look codes up millions of times).
-struct Lookup(std::collections::HashMap<String, String>);
+struct Lookup(std::collections::HashMap<String, String, foldhash::fast::RandomState>);
 
 impl Lookup {
     fn of(items: &[refdata::model::CodeItem]) -> Lookup {
-        let mut m = std::collections::HashMap::new();
+        let mut m = std::collections::HashMap::default();
         for i in items {
             for key in [&i.name_en, &i.name_vi, &i.code] {
                 m.insert(fold(key), i.code.clone());

@@ -13,7 +13,8 @@ use chrono::NaiveDate;
 use platform::auth::AreaScope;
 use platform::search::TextIndex;
 use roaring::RoaringBitmap;
-use std::collections::HashMap;
+/// Maps hit several times per person indexed: a fast hash (foldhash) over SipHash.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::sync::RwLock;
 
 /// What the index keeps of a person.

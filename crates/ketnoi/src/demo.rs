@@ -212,7 +212,6 @@ impl PeopleGen {
 pub const PEOPLE_HEADER: &str =
     "cccd,full_name,birth_date,sex,ethnicity,phone,ward_code,education,qualification,occupation_isco,employment_status,job_need";
 
-/// Write `count` people as CSV (UTF-8, dates dd/mm/yyyy).
 /// The generated person as the cells of a survey row, in [`PEOPLE_HEADER`] order.
 fn people_rows(count: u64, seed: u64, province_code: &str) -> impl Iterator<Item = [String; 12]> {
     let mut gen = PeopleGen::new(seed, province_code);
@@ -235,6 +234,7 @@ fn people_rows(count: u64, seed: u64, province_code: &str) -> impl Iterator<Item
     })
 }
 
+/// Write `count` people as CSV (UTF-8, dates dd/mm/yyyy).
 pub fn write_people_csv(out: &mut impl Write, count: u64, seed: u64, province_code: &str) -> anyhow::Result<()> {
     writeln!(out, "{PEOPLE_HEADER}")?;
     for row in people_rows(count, seed, province_code) {

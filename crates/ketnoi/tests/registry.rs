@@ -196,4 +196,23 @@ async fn indicators_agree_with_sql() {
             assert_eq!(w[field], value, "{field} of {code}");
         }
     }
+    // The classification on bitmaps equals the SQL GROUP BY (compared sorted:
+    // PostgreSQL's collation may order codes differently).
+    let index = registry::search::SearchIndex::new();
+    let (entries, _) = registry::store::index_entries(&app.db, "56", None).await.unwrap();
+    index.upsert(&entries);
+    for scope in
+        [platform::auth::AreaScope::All, platform::auth::AreaScope::Wards(vec!["22504".into(), "22366".into()])]
+    {
+        let sql = registry::store::classification(&app.db, "56", &scope).await.unwrap();
+        let key =
+            |c: &registry::store::ClassCount| (c.need.clone(), c.ward_code.clone(), c.qualification.clone(), c.count);
+        assert!(sql.len() > 20, "a varied sample");
+        let sorted = |v: &[registry::store::ClassCount]| {
+            let mut k: Vec<_> = v.iter().map(key).collect();
+            k.sort();
+            k
+        };
+        assert_eq!(sorted(&index.classification(&scope)), sorted(&sql));
+    }
 }

@@ -143,7 +143,7 @@ impl SqliteBulk {
         self.initial.is_some()
     }
 
-    fn write_initial(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
+    fn write_initial(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
         if !self.initial.as_ref().expect("initial").begun {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             // Another import may have loaded people since this one opened: then
@@ -184,9 +184,10 @@ impl SqliteBulk {
             let p = &d.person;
             if p.cccd.is_none() {
                 let key = (p.ward_code.to_string(), d.name_folded.clone(), d.birth_date.clone());
-                if let Some(id) = init.without_cccd.get(&key) {
-                    // The same person twice in the file without CCCD: the first row stands.
-                    ids.push(*id);
+                if init.without_cccd.contains_key(&key) {
+                    // The same person twice in the file without CCCD: the first
+                    // row stands, and this one is not indexed either.
+                    ids.push(None);
                     result.updated += 1;
                     continue;
                 }
@@ -197,7 +198,7 @@ impl SqliteBulk {
                 bind(&mut insert, d)?;
                 insert.raw_execute()?;
             }
-            ids.push(self.conn.last_insert_rowid());
+            ids.push(Some(self.conn.last_insert_rowid()));
             result.inserted += 1;
         }
         Ok((ids, result))
@@ -222,8 +223,9 @@ impl SqliteBulk {
     /// Upsert `people` in one transaction: by CCCD, else by (name, birth date, commune).
     /// On a first load, rows join the file's single transaction, committed by
     /// [`SqliteBulk::finish`]; their ids are returned at once, and the caller
-    /// takes them out of the search index again if the load fails.
-    pub fn write(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
+    /// takes them out of the search index again if the load fails. A row that
+    /// was not stored (a repeat within a first load) has no id.
+    pub fn write(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
         if self.initial.is_some() {
             return self.write_initial(people);
         }
@@ -277,14 +279,12 @@ impl SqliteBulk {
                         }
                         None => {
                             bind(&mut upsert, d)?;
-                            returning(&mut upsert)?;
                             result.inserted += 1;
-                            let id = tx.last_insert_rowid();
-                            id
+                            returning(&mut upsert)?.0
                         }
                     }
                 };
-                ids.push(id);
+                ids.push(Some(id));
             }
         }
         tx.commit()?;

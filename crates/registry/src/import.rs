@@ -144,7 +144,7 @@ enum Msg {
     /// Validated rows for the async writer (PostgreSQL).
     Valid(Vec<crate::model::Person>),
     /// Rows the bulk writer stored (SQLite), with their ids: index them.
-    Written(Vec<crate::bulk::Prepared>, Vec<i64>, store::BatchResult),
+    Written(Vec<crate::bulk::Prepared>, Vec<Option<i64>>, store::BatchResult),
     Progress(u64, u64),
 }
 
@@ -335,9 +335,10 @@ pub async fn run(
             Msg::Written(rows, ids, r) => {
                 if let Some(index) = index {
                     if initial {
-                        indexed.extend_from_slice(&ids);
+                        indexed.extend(ids.iter().flatten());
                     }
-                    let entries: Vec<_> = rows.into_iter().zip(ids).map(|(row, id)| row.into_entry(id)).collect();
+                    let entries: Vec<_> =
+                        rows.into_iter().zip(ids).filter_map(|(row, id)| Some(row.into_entry(id?))).collect();
                     index.upsert(&entries);
                 }
                 report.inserted += r.inserted;

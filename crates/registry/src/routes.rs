@@ -601,7 +601,10 @@ async fn classification_page(
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Response> {
     let scope = aggregate_scope(&user)?;
-    let counts = store::classification(&st.db, &st.settings.province_code, &scope).await?;
+    // Counted on the search index's bitmaps (no scan of the table per commune).
+    let registry = st.service::<Registry>();
+    registry.ensure_loaded().await?;
+    let counts = registry.index.classification(&scope);
     let d = refdata::refdata();
     let mut columns = vec![];
     for need in ["job", "training", "abroad"] {

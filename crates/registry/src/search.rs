@@ -237,6 +237,41 @@ impl SearchIndex {
 }
 
 impl SearchIndex {
+    /// Counts by commune × need × qualification, on the bitmaps: what the SQL
+    /// `GROUP BY` in [`crate::store::classification`] computes (ordered by
+    /// need, then commune, then qualification), without reading a row.
+    pub fn classification(&self, scope: &AreaScope) -> Vec<crate::store::ClassCount> {
+        let inner = self.inner.read().expect("index lock");
+        let empty = RoaringBitmap::new();
+        let need = |n: &str| inner.needs.get(n).unwrap_or(&empty);
+        let any_need = need("job") | need("training") | need("abroad");
+        let none = &inner.all - &any_need;
+        let mut wards: Vec<_> = inner.wards.iter().filter(|(w, b)| scope.allows(w) && !b.is_empty()).collect();
+        wards.sort_by(|a, b| a.0.cmp(b.0));
+        let mut quals: Vec<_> = inner.qualification.iter().collect();
+        quals.sort_by(|a, b| a.0.cmp(b.0));
+        let mut out = Vec::new();
+        for (name, people) in
+            [("job", need("job")), ("training", need("training")), ("abroad", need("abroad")), ("none", &none)]
+        {
+            for (ward, in_ward) in &wards {
+                let here = *in_ward & people;
+                for (qualification, with) in &quals {
+                    let count = here.intersection_len(with);
+                    if count > 0 {
+                        out.push(crate::store::ClassCount {
+                            ward_code: (*ward).clone(),
+                            need: name.into(),
+                            qualification: (*qualification).clone(),
+                            count: count as i64,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// People whose phone is `phone` (several may share one: a household's), ascending.
     pub fn by_phone(&self, phone: &platform::types::PhoneNumber) -> Vec<i64> {
         let key = phone_key(phone);

@@ -469,6 +469,8 @@ where
     }
 }
 
+/// The classification by SQL: the formulation the search index's
+/// [`crate::search::SearchIndex::classification`] is checked against.
 pub async fn classification(db: &Db, province: &str, scope: &AreaScope) -> anyhow::Result<Vec<ClassCount>> {
     let wards = scope_wards(scope);
     let mut out = Vec::new();

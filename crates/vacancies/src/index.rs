@@ -72,6 +72,8 @@ pub struct Query {
 struct Doc {
     terms: Vec<u32>,
     summary: Arc<Summary>,
+    /// The version indexed: a catch-up that reads it again changes nothing.
+    updated_at: chrono::DateTime<chrono::Utc>,
 }
 
 #[derive(Default)]
@@ -138,7 +140,7 @@ impl Inner {
             }
         }
         self.all.insert(id);
-        self.docs.insert(id, Doc { terms, summary: Arc::new(Summary::of(r)) });
+        self.docs.insert(id, Doc { terms, summary: Arc::new(Summary::of(r)), updated_at: r.updated_at });
     }
 }
 
@@ -149,11 +151,32 @@ pub struct BoardIndex {
 
 impl BoardIndex {
     /// Add, replace or (when no longer published) remove vacancies.
-    pub fn upsert(&self, records: &[VacancyRecord]) {
-        let mut inner = self.inner.write().expect("board lock");
-        for r in records {
-            inner.add(r);
+    /// Index `records` (published ones in, others out). Records already
+    /// indexed at the same version are skipped, and the write lock that makes
+    /// searches wait is taken only when something changed: the catch-up reads
+    /// a few minutes again each round, and after a bulk change that is many.
+    /// Returns how many records changed the index.
+    pub fn upsert(&self, records: &[VacancyRecord]) -> usize {
+        let changed: Vec<&VacancyRecord> = {
+            let inner = self.inner.read().expect("board lock");
+            records
+                .iter()
+                .filter(|r| {
+                    let indexed = u32::try_from(r.id).ok().and_then(|id| inner.docs.get(&id));
+                    match indexed {
+                        Some(doc) => r.status != Status::Published || doc.updated_at != r.updated_at,
+                        None => r.status == Status::Published,
+                    }
+                })
+                .collect()
+        };
+        if !changed.is_empty() {
+            let mut inner = self.inner.write().expect("board lock");
+            for r in &changed {
+                inner.add(r);
+            }
         }
+        changed.len()
     }
 
     pub fn len(&self) -> u64 {
@@ -287,5 +310,22 @@ mod tests {
         b.upsert(&[rec(1, "Thợ hàn điện", "7212", Some("22504"), Some(12_000_000), Status::Filled)]);
         assert_eq!(ids(b.search(&q("han"), 0, 10)), (vec![3], 1));
         assert_eq!(b.len(), 2);
+    }
+
+    #[test]
+    fn reading_the_same_versions_again_changes_nothing() {
+        let b = BoardIndex::default();
+        let mut first = rec(1, "Thợ hàn điện", "7212", Some("22504"), None, Status::Published);
+        let draft = rec(2, "Thợ may", "7533", Some("22504"), None, Status::Draft);
+        assert_eq!(b.upsert(&[first.clone(), draft.clone()]), 1, "the draft changes nothing");
+        assert_eq!(b.upsert(&[first.clone(), draft.clone()]), 0, "read again by the catch-up's overlap");
+        first.title = "Thợ hàn ống".into();
+        first.updated_at += chrono::Duration::seconds(1);
+        assert_eq!(b.upsert(&[first.clone()]), 1, "a newer version is indexed");
+        let q = Query { text: "han ong".into(), ..Default::default() };
+        assert_eq!(ids(b.search(&q, 0, 10)), (vec![1], 1));
+        first.status = Status::Withdrawn;
+        assert_eq!(b.upsert(&[first.clone()]), 1, "leaving the board");
+        assert!(b.is_empty());
     }
 }

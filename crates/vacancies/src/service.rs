@@ -30,14 +30,15 @@ impl Board {
         })
     }
 
-    /// Bring the index up to date with vacancies changed since the last sync.
+    /// Bring the index up to date with vacancies changed since the last sync;
+    /// returns how many changed the index.
     pub async fn sync(&self) -> anyhow::Result<usize> {
         let mut synced = self.synced.lock().await;
         let (records, latest) = crate::store::changed_since(&self.db, &self.province, synced.flatten()).await?;
-        self.index.upsert(&records);
+        let changed = self.index.upsert(&records);
         *synced = Some(latest);
         self.loaded.store(true, std::sync::atomic::Ordering::Release);
-        Ok(records.len())
+        Ok(changed)
     }
 
     pub async fn ensure_loaded(&self) -> anyhow::Result<()> {

@@ -72,7 +72,12 @@ pub fn nfc(s: &str) -> String {
 
 /// Words of folded text, for token matching.
 pub fn fold_words(s: &str) -> Vec<String> {
-    fold(s).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_owned).collect()
+    words(&fold(s)).map(str::to_owned).collect()
+}
+
+/// The words of text already folded: how both the indexes and the queries split.
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]

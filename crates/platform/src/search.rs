@@ -38,7 +38,7 @@ impl TextIndex {
     pub fn insert_folded(&mut self, id: u32, folded: &str) -> Vec<u32> {
         let mut terms = Vec::new();
         // Split exactly as queries are split (apostrophes, hyphens: "H'Hen" → h, hen).
-        for w in folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for w in crate::fold::words(folded) {
             let t = self.term(w);
             if !terms.contains(&t) {
                 self.postings[t as usize].insert(id);

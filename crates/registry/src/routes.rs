@@ -377,7 +377,8 @@ async fn create(
         let registry = st.service::<Registry>();
         registry.ensure_loaded().await?;
         let ids = registry.index.same_person(person.ward_code.as_str(), &person.full_name, person.birth_date, 10);
-        let dups = store::names_of(&st.db, province, &ids).await?;
+        let dups: Vec<(i64, String)> =
+            store::by_ids(&st.db, province, &ids).await?.into_iter().map(|r| (r.id, r.person.full_name)).collect();
         if !dups.is_empty() {
             let page = form_page(&st, &ctx, &scope, None, input, vec![], dups);
             return Ok((axum::http::StatusCode::CONFLICT, render(page)?).into_response());

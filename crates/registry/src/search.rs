@@ -282,11 +282,13 @@ impl SearchIndex {
     /// People of commune `ward` born on `birth` whose name has the same words
     /// as `name` (a possible duplicate of someone recorded without CCCD), at most `limit`.
     pub fn same_person(&self, ward: &str, name: &str, birth: NaiveDate, limit: usize) -> Vec<i64> {
+        let folded = platform::fold::fold(name);
+        let words = platform::fold::words(&folded).collect::<std::collections::HashSet<_>>().len();
         let inner = self.inner.read().expect("index lock");
-        let (Some(in_ward), Some(named)) = (inner.wards.get(ward), inner.names.matching(&format!("{name} "))) else {
+        // A trailing space: every word whole, none as a prefix.
+        let (Some(in_ward), Some(named)) = (inner.wards.get(ward), inner.names.matching(&format!("{folded} "))) else {
             return vec![];
         };
-        let words = platform::fold::fold_words(name).into_iter().collect::<std::collections::HashSet<_>>().len();
         let birth = days(birth);
         (named & in_ward)
             .iter()

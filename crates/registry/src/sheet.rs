@@ -207,15 +207,23 @@ pub struct RawRow {
 /// For each [`Field`] (by its index in [`Field::ALL`]), its column, if any.
 type Positions = std::sync::Arc<[Option<usize>; Field::ALL.len()]>;
 
+/// Where each field is, given the field of each column (the first column wins).
+fn positions(columns: impl Iterator<Item = Option<Field>>) -> Positions {
+    let mut positions = [None; Field::ALL.len()];
+    for (i, f) in columns.enumerate() {
+        if let Some(f) = f {
+            positions[f as usize].get_or_insert(i);
+        }
+    }
+    positions.into()
+}
+
 impl RawRow {
     /// A row built by hand (tests, other importers): `original` is the
     /// cells' texts in the given order.
     pub fn from_cells(line: u64, cells: Vec<(Field, String)>) -> RawRow {
-        let mut positions = [None; Field::ALL.len()];
-        for (i, (f, _)) in cells.iter().enumerate() {
-            positions[*f as usize] = Some(i);
-        }
-        RawRow::new(line, cells.iter().map(|(_, v)| v.as_str()), cells.len(), positions.into())
+        let positions = positions(cells.iter().map(|(f, _)| Some(*f)));
+        RawRow::new(line, cells.iter().map(|(_, v)| v.as_str()), cells.len(), positions)
     }
 
     /// `width` cells from `cells` (cut off or padded with empty cells).
@@ -357,13 +365,8 @@ impl Header {
             }
             columns.push(field);
         }
-        let mut positions = [None; Field::ALL.len()];
-        for (i, f) in columns.iter().enumerate() {
-            if let Some(f) = f {
-                positions[*f as usize] = Some(i);
-            }
-        }
-        let header = Header { original, columns, positions: positions.into() };
+        let positions = positions(columns.iter().copied());
+        let header = Header { original, columns, positions };
         let mut missing: Vec<&'static str> =
             Field::ALL.into_iter().filter(|f| f.required() && !header.has(*f)).map(Field::header_vi).collect();
         if !header.has(Field::WardCode) && !header.has(Field::Address) {
@@ -839,11 +842,8 @@ where
         // The record's text is checked once, quickly; its cells are then
         // slices of it (a cell boundary inside a character is refused too).
         let text = simdutf8::basic::from_utf8(record.as_slice()).map_err(|_| SheetError::Encoding)?;
-        let cell = |i| record.range(i).and_then(|r| text.get(r));
-        if (0..record.len()).any(|i| cell(i).is_none()) {
-            return Err(SheetError::Encoding.into());
-        }
-        rows.push(line, (0..record.len()).map(|i| cell(i).unwrap_or_default()))?;
+        // Delimiters are ASCII, so a cell can only start and end on a character boundary.
+        rows.push(line, (0..record.len()).map(|i| record.range(i).and_then(|r| text.get(r)).unwrap_or_default()))?;
     }
     Ok(())
 }

@@ -253,24 +253,6 @@ pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<
     rows.into_iter().map(Row::into_record).collect()
 }
 
-/// The names of people `ids` (in id order), for showing possible duplicates.
-pub async fn names_of(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<(i64, String)>> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let rows: Vec<(i64, String)> = with_db!(db, p => {
-        let mut q = QueryBuilder::new("SELECT id, full_name FROM people WHERE province_code = ");
-        q.push_bind(province).push(" AND id IN (");
-        let mut sep = q.separated(", ");
-        for id in ids {
-            sep.push_bind(*id);
-        }
-        q.push(") ORDER BY id");
-        q.build_query_as().fetch_all(p).await?
-    });
-    Ok(rows)
-}
-
 /// The person with this CCCD (at most one; a list for the caller's convenience).
 /// Lookups by phone go to the search index ([`crate::search::SearchIndex::by_phone`]).
 pub async fn ids_by_cccd(db: &Db, province: &str, cccd: &str) -> anyhow::Result<Vec<i64>> {

@@ -481,3 +481,31 @@ async fn rights_redaction_review_and_linking() {
     let v: Value = app.get_json(&path, &staff).await;
     assert_eq!(v["status"], "withdrawn");
 }
+
+#[tokio::test]
+async fn board_follows_other_writers_reading_only_what_changed() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_demand(&app.db, "56", 2, 30, 5).await.unwrap();
+    let board = vacancies::service::Board::new(app.db.clone(), "56", false);
+    let first = board.sync().await.unwrap();
+    assert!(first > 0 && first as u64 == board.index.len(), "the first load indexes what is published");
+    // Every vacancy above is inside the overlap the catch-up reads again: at
+    // the same version none of them is read in full or indexed again.
+    assert_eq!(board.sync().await.unwrap(), 0);
+
+    let all =
+        vacancies::store::list(&app.db, "56", None, Some(vacancies::model::Status::Published), 1).await.unwrap().0;
+    let (gone, renamed) = (&all[0], &all[1]);
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    vacancies::store::set_status(&app.db, "56", gone.id, vacancies::model::Status::Filled, None).await.unwrap();
+    let mut input = renamed.input();
+    input.title = "Thợ lặn nuôi yến sào".into();
+    let v = vacancies::rules::validate(&input, refdata::refdata(), chrono::Utc::now().date_naive()).unwrap();
+    vacancies::store::update(&app.db, "56", renamed.id, &v, vacancies::model::Status::Published).await.unwrap();
+    assert_eq!(board.sync().await.unwrap(), 2);
+    assert_eq!(board.sync().await.unwrap(), 0, "each change is indexed once");
+    assert_eq!(board.index.len(), first as u64 - 1, "a filled vacancy leaves the board");
+    let q = vacancies::index::Query { text: "tho lan yen sao".into(), ..Default::default() };
+    let found: Vec<i64> = board.index.search(&q, 0, 10).0.iter().map(|s| s.id).collect();
+    assert_eq!(found, vec![renamed.id]);
+}

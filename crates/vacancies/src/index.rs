@@ -7,7 +7,7 @@
 //! that is what lets a cheap phone on a slow network get its answer fast and
 //! the server answer thousands of searches a second.
 
-use crate::model::{Status, VacancyRecord};
+use crate::model::{Status, VacancyRecord, Version};
 use chrono::NaiveDate;
 use platform::search::TextIndex;
 use roaring::RoaringBitmap;
@@ -90,6 +90,16 @@ struct Inner {
 }
 
 impl Inner {
+    /// Whether indexing this version changes anything: a new or newer
+    /// published vacancy, or an indexed one that left the board.
+    fn would_change(&self, v: &Version) -> bool {
+        let indexed = u32::try_from(v.id).ok().and_then(|id| self.docs.get(&id));
+        match indexed {
+            Some(doc) => !v.published || doc.updated_at != v.updated_at,
+            None => v.published,
+        }
+    }
+
     fn remove(&mut self, id: u32) {
         let Some(doc) = self.docs.remove(&id) else { return };
         self.words.remove(id, &doc.terms);
@@ -153,22 +163,12 @@ impl BoardIndex {
     /// Add, replace or (when no longer published) remove vacancies.
     /// Index `records` (published ones in, others out). Records already
     /// indexed at the same version are skipped, and the write lock that makes
-    /// searches wait is taken only when something changed: the catch-up reads
-    /// a few minutes again each round, and after a bulk change that is many.
-    /// Returns how many records changed the index.
+    /// searches wait is taken only when something changed. Returns how many
+    /// records changed the index.
     pub fn upsert(&self, records: &[VacancyRecord]) -> usize {
         let changed: Vec<&VacancyRecord> = {
             let inner = self.inner.read().expect("board lock");
-            records
-                .iter()
-                .filter(|r| {
-                    let indexed = u32::try_from(r.id).ok().and_then(|id| inner.docs.get(&id));
-                    match indexed {
-                        Some(doc) => r.status != Status::Published || doc.updated_at != r.updated_at,
-                        None => r.status == Status::Published,
-                    }
-                })
-                .collect()
+            records.iter().filter(|r| inner.would_change(&r.version())).collect()
         };
         if !changed.is_empty() {
             let mut inner = self.inner.write().expect("board lock");
@@ -177,6 +177,13 @@ impl BoardIndex {
             }
         }
         changed.len()
+    }
+
+    /// Of these versions, the ids whose index entry they would change: the
+    /// records the catch-up must read in full.
+    pub fn stale(&self, versions: &[Version]) -> Vec<i64> {
+        let inner = self.inner.read().expect("board lock");
+        versions.iter().filter(|v| inner.would_change(v)).map(|v| v.id).collect()
     }
 
     pub fn len(&self) -> u64 {
@@ -319,8 +326,11 @@ mod tests {
         let draft = rec(2, "Thợ may", "7533", Some("22504"), None, Status::Draft);
         assert_eq!(b.upsert(&[first.clone(), draft.clone()]), 1, "the draft changes nothing");
         assert_eq!(b.upsert(&[first.clone(), draft.clone()]), 0, "read again by the catch-up's overlap");
+        assert_eq!(b.stale(&[first.version(), draft.version()]), Vec::<i64>::new(), "nothing to read in full");
         first.title = "Thợ hàn ống".into();
         first.updated_at += chrono::Duration::seconds(1);
+        let published = rec(3, "Thợ điện", "7411", None, None, Status::Published);
+        assert_eq!(b.stale(&[first.version(), draft.version(), published.version()]), vec![1, 3]);
         assert_eq!(b.upsert(&[first.clone()]), 1, "a newer version is indexed");
         let q = Query { text: "han ong".into(), ..Default::default() };
         assert_eq!(ids(b.search(&q, 0, 10)), (vec![1], 1));

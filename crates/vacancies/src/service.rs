@@ -11,7 +11,7 @@ use std::time::Duration;
 
 pub struct Board {
     pub index: BoardIndex,
-    synced: tokio::sync::Mutex<Option<Option<(DateTime<Utc>, i64)>>>,
+    synced: tokio::sync::Mutex<Option<Option<crate::store::Cursor>>>,
     loaded: std::sync::atomic::AtomicBool,
     db: Db,
     province: String,
@@ -34,7 +34,14 @@ impl Board {
     /// returns how many changed the index.
     pub async fn sync(&self) -> anyhow::Result<usize> {
         let mut synced = self.synced.lock().await;
-        let (records, latest) = crate::store::changed_since(&self.db, &self.province, synced.flatten()).await?;
+        let (records, latest) = match synced.flatten() {
+            None => crate::store::all_published(&self.db, &self.province).await?,
+            Some(since) => {
+                let (versions, latest) = crate::store::versions_since(&self.db, &self.province, since).await?;
+                let stale = self.index.stale(&versions);
+                (crate::store::by_ids(&self.db, &self.province, &stale).await?, Some(latest))
+            }
+        };
         let changed = self.index.upsert(&records);
         *synced = Some(latest);
         self.loaded.store(true, std::sync::atomic::Ordering::Release);

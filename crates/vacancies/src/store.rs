@@ -196,25 +196,51 @@ pub async fn list(
 /// whose clock is a little behind) is still seen. Re-reading is harmless.
 const OVERLAP: chrono::Duration = chrono::Duration::minutes(5);
 
-/// Published vacancies changed since `since` (all at first), for the board's
-/// index, with the latest change seen.
-pub async fn changed_since(
-    db: &Db,
-    province: &str,
-    since: Option<(DateTime<Utc>, i64)>,
-) -> anyhow::Result<(Vec<VacancyRecord>, Option<(DateTime<Utc>, i64)>)> {
-    // Every status: a vacancy leaving "published" must leave the index too.
-    let from = since.map(|(at, _)| at - OVERLAP).unwrap_or(DateTime::<Utc>::UNIX_EPOCH);
-    let sql = format!(
-        "SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = $1 AND v.updated_at >= $2
-           AND (v.status = 'published' OR $3)
-         ORDER BY v.updated_at, v.id"
-    );
-    let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(&sql)
-        .bind(province).bind(from).bind(since.is_some()).fetch_all(p).await?);
+/// Where the board's catch-up stopped: the latest (updated_at, id) seen.
+pub type Cursor = (DateTime<Utc>, i64);
+
+/// Every published vacancy, for the board's first load, with the latest change.
+pub async fn all_published(db: &Db, province: &str) -> anyhow::Result<(Vec<VacancyRecord>, Option<Cursor>)> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = $1 AND v.status = 'published'");
+    let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);
     let records: Vec<VacancyRecord> = rows.into_iter().map(Into::into).collect();
-    let latest = records.last().map(|r| (r.updated_at, r.id)).max(since);
+    let latest = records.iter().map(|r| (r.updated_at, r.id)).max();
     Ok((records, latest))
+}
+
+/// Versions of the vacancies changed since `since` less the overlap, in every
+/// status (one leaving "published" must leave the index too), with the latest
+/// change seen. Only the versions: the overlap re-reads every vacancy of a bulk
+/// change for minutes, and [`by_ids`] fetches just those the index lacks.
+pub async fn versions_since(db: &Db, province: &str, since: Cursor) -> anyhow::Result<(Vec<Version>, Cursor)> {
+    let rows: Vec<(i64, DateTime<Utc>, String)> = with_db!(db, p => sqlx::query_as(
+        "SELECT id, updated_at, status FROM vacancies WHERE province_code = $1 AND updated_at >= $2")
+        .bind(province).bind(since.0 - OVERLAP).fetch_all(p).await?);
+    let latest = rows.iter().map(|r| (r.1, r.0)).max().map_or(since, |l| l.max(since));
+    let versions = rows
+        .into_iter()
+        .map(|(id, updated_at, status)| Version { id, updated_at, published: status == Status::Published.as_str() })
+        .collect();
+    Ok((versions, latest))
+}
+
+/// Whole records of these vacancies (any status), read a few hundred at a time.
+pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<VacancyRecord>> {
+    let mut records = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<Row> = with_db!(db, p => {
+            let mut q = sqlx::QueryBuilder::new(format!("SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = "));
+            q.push_bind(province).push(" AND v.id IN (");
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(*id);
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(p).await?
+        });
+        records.extend(rows.into_iter().map(VacancyRecord::from));
+    }
+    Ok(records)
 }
 
 /// Published vacancies with what the daily upkeep needs.

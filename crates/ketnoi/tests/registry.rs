@@ -216,3 +216,37 @@ async fn indicators_agree_with_sql() {
         assert_eq!(sorted(&index.classification(&scope)), sorted(&sql));
     }
 }
+
+#[tokio::test]
+async fn catch_up_reads_new_and_changed_people_once() {
+    // Another writer (the CLI, a second server) changes the registry; a
+    // follower reads each change once, by index ranges, never the whole table.
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_people(&app.db, "56", 50, 3).await.unwrap();
+    let follower = registry::service::Registry::new(app.db.clone(), "56");
+    assert_eq!(follower.sync().await.unwrap(), 50, "the first load reads everyone");
+    assert_eq!(follower.sync().await.unwrap(), 0, "nothing changed, nothing read");
+
+    // One person changed, one recorded.
+    let find = |text: &str| {
+        let q = registry::search::Query { text: text.into(), ..Default::default() };
+        follower.index.search(&q, &platform::auth::AreaScope::All, 0, 100).0
+    };
+    let mut changed = registry::store::get(&app.db, "56", 7).await.unwrap().unwrap().person;
+    let old_name = platform::fold::fold(&changed.full_name);
+    assert!(find(&old_name).contains(&7));
+    let others = find("le van duc").len();
+    changed.full_name = "Trần Thị Thu Hà".into();
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    assert!(registry::store::update(&app.db, "56", 7, &changed).await.unwrap());
+    let officer = app.login(COMMUNE_OFFICER).await;
+    let r = officer.post_form("/registry", &person("Lê Văn Đức", "056090012346", "02/03/1990", "male", "22504")).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(follower.sync().await.unwrap(), 2);
+    assert_eq!(follower.sync().await.unwrap(), 0, "each change is read once");
+
+    assert!(find("tran thi thu ha").contains(&7));
+    assert!(!find(&old_name).contains(&7), "the old name is gone");
+    assert_eq!(find("le van duc").len(), others + 1);
+    assert_eq!(follower.index.len(), 51);
+}

@@ -280,7 +280,7 @@ pub async fn run(
                             origins.push((row.line, row.original()));
                         }
                         if batch.len() == batch_size {
-                            let mut full = std::mem::take(&mut batch);
+                            let mut full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
                             if let Some(wards) = &scoped_wards {
                                 keep_own(&runtime, &check_db, &province, wards, &mut full, &mut origins, &mut reject)?;
                             }

@@ -372,25 +372,48 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow:
     Ok((ids, result))
 }
 
-/// Where the search index's catch-up stopped: the last (updated_at, id) seen.
-pub type Cursor = (DateTime<Utc>, i64);
+/// Where the search index's catch-up stopped: the highest id seen (people
+/// recorded since come after it) and the latest (updated_at, id) seen (people
+/// changed since come after that).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cursor {
+    pub last_id: i64,
+    pub changed: (DateTime<Utc>, i64),
+}
 
-/// Index entries of people changed after `after` (all when None), for building
-/// and refreshing the search index. Strictly after, so rows already seen are not
-/// indexed again on every round.
+/// Index entries of people recorded or changed after `after` (all when None),
+/// for building and refreshing the search index. Strictly after, so rows
+/// already seen are not indexed again on every round. Two index ranges, never
+/// a scan of the table: new people by primary key, changed people by the
+/// partial index `people_changed`.
 pub async fn index_entries(
     db: &Db,
     province: &str,
     after: Option<Cursor>,
 ) -> anyhow::Result<(Vec<Entry>, Option<Cursor>)> {
     type R = (i64, String, String, NaiveDate, String, String, String, bool, bool, bool, DateTime<Utc>, Option<String>);
-    let (since, last_id) = (after.map(|c| c.0), after.map(|c| c.1).unwrap_or(0));
-    let rows: Vec<R> = with_db!(db, p => sqlx::query_as(
-        "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status, need_job, need_training,
-                need_abroad, updated_at, phone
-         FROM people WHERE province_code = $1 AND ($2 IS NULL OR updated_at > $2 OR (updated_at = $2 AND id > $3))")
-        .bind(province).bind(since).bind(last_id).fetch_all(p).await?);
-    let latest = rows.iter().map(|r| (r.10, r.0)).max().or(after);
+    const SELECT: &str = "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status,
+        need_job, need_training, need_abroad, updated_at, phone FROM people WHERE province_code = $1";
+    let rows: Vec<R> = match after {
+        None => with_db!(db, p => sqlx::query_as(SELECT).bind(province).fetch_all(p).await?),
+        Some(Cursor { last_id, changed: (since, since_id) }) => with_db!(db, p => {
+            let mut rows: Vec<R> = sqlx::query_as(&format!("{SELECT} AND id > $2"))
+                .bind(province).bind(last_id).fetch_all(p).await?;
+            // The partial index's condition, word for word, so SQLite uses it.
+            let changed: Vec<R> = sqlx::query_as(&format!(
+                "{SELECT} AND updated_at <> created_at AND updated_at >= $2 AND (updated_at > $2 OR id > $3)"))
+                .bind(province).bind(since).bind(since_id).fetch_all(p).await?;
+            // Recorded and changed between two rounds: once is enough.
+            rows.extend(changed.into_iter().filter(|c| c.0 <= last_id));
+            rows
+        }),
+    };
+    let latest = rows.iter().fold(after, |cursor, r| {
+        Some(match cursor {
+            None => Cursor { last_id: r.0, changed: (r.10, r.0) },
+            Some(c) => Cursor { last_id: c.last_id.max(r.0), changed: c.changed.max((r.10, r.0)) },
+        })
+    });
     let entries = rows
         .into_iter()
         .filter_map(|r| {

@@ -79,6 +79,15 @@ async fn record_search_scope_and_audit() {
     assert!(html.contains(r#"data-testid="total">1<"#) && html.contains("Nguyễn Thị Đào"), "by phone: {html}");
     let (_, html) = officer.get_text("/registry?q=0905999999").await;
     assert!(html.contains(r#"data-testid="total">0<"#), "another number finds no one");
+    // The same by the API, typed as people write numbers, and in English.
+    let token = app.token(STAFF).await;
+    let found = app.get_json("/api/v1/people?q=%2B84%20905%20123%20456", &token).await;
+    assert_eq!((found["total"].as_u64(), found["items"][0]["full_name"].as_str()), (Some(1), Some("Nguyễn Thị Đào")));
+    let (_, html) = officer.get_text("/registry?q=0905.123.456&lang=en").await;
+    assert!(
+        html.contains(r#"data-testid="total">1<"#) && html.contains("<html lang=\"en\""),
+        "by phone, in English: {html}"
+    );
 
     // Viewing a record is audited; another commune's record is refused and audited.
     let (status, html) = officer.get_text(&format!("/registry/{id}")).await;

@@ -1,6 +1,7 @@
 // Kết Nối: the little script the pages need (no inline scripts, so a strict CSP holds).
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
     var swagger = document.getElementById("swagger-ui");
     if (swagger && window.SwaggerUIBundle) {
@@ -26,6 +27,25 @@
       field.dispatchEvent(new Event("change", { bubbles: true }));
     }
     pick.parentNode.innerHTML = "";
+  });
+  // A search form sends only the fields that say something: an empty one
+  // means "no filter", and the address bar then shows a short, shareable URL.
+  document.addEventListener("htmx:configRequest", function (e) {
+    if (e.detail.verb !== "get" || !e.detail.formData) return;
+    var empty = [];
+    e.detail.formData.forEach(function (v, k) {
+      if (typeof v === "string" && v.trim() === "") empty.push(k);
+    });
+    empty.forEach(function (k) { e.detail.formData.delete(k); });
+    if (!e.detail.formData.get("near")) e.detail.formData.delete("km");
+  });
+  // The menu button on a phone.
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button.nav-toggle");
+    if (!b) return;
+    var open = b.getAttribute("aria-expanded") !== "true";
+    b.setAttribute("aria-expanded", open ? "true" : "false");
+    document.getElementById(b.getAttribute("aria-controls")).classList.toggle("open", open);
   });
   // Toasts fade out after a while.
   document.addEventListener("htmx:afterSwap", function (e) {

@@ -121,20 +121,64 @@ impl Tr {
         local.format("%d/%m/%Y %H:%M").to_string()
     }
     pub fn money(&self, vnd: i64) -> String {
+        let grouped = self.int(vnd);
+        match self.lang {
+            Lang::Vi => format!("{grouped} ₫"),
+            Lang::En => format!("{grouped} VND"),
+        }
+    }
+    /// A whole number as the language writes it: 4.132 (vi), 4,132 (en).
+    pub fn int(&self, n: impl Count) -> String {
+        let n = n.count();
         let sep = if self.lang == Lang::Vi { '.' } else { ',' };
-        let digits = vnd.unsigned_abs().to_string();
-        let mut grouped = String::new();
+        let digits = n.unsigned_abs().to_string();
+        let mut grouped = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            grouped.push('-');
+        }
         for (i, c) in digits.chars().enumerate() {
             if i > 0 && (digits.len() - i) % 3 == 0 {
                 grouped.push(sep);
             }
             grouped.push(c);
         }
-        let sign = if vnd < 0 { "-" } else { "" };
-        match self.lang {
-            Lang::Vi => format!("{sign}{grouped} ₫"),
-            Lang::En => format!("{sign}{grouped} VND"),
+        grouped
+    }
+    /// A number with `places` decimals: 47,12 (vi), 47.12 (en), thousands grouped.
+    pub fn decimal(&self, x: f64, places: usize) -> String {
+        let text = format!("{:.*}", places, x.abs());
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let sign = if x < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
+        let whole = self.int(whole.parse::<i64>().unwrap_or(0));
+        if frac.is_empty() {
+            return format!("{sign}{whole}");
         }
+        let point = if self.lang == Lang::Vi { ',' } else { '.' };
+        format!("{sign}{whole}{point}{frac}")
+    }
+    /// A percentage with one decimal: 67,1% (vi), 67.1% (en).
+    pub fn percent(&self, x: f64) -> String {
+        format!("{}%", self.decimal(x, 1))
+    }
+}
+
+/// Whole numbers a page shows (templates hand them over by value or by reference).
+pub trait Count {
+    fn count(&self) -> i64;
+}
+macro_rules! count {
+    ($($t:ty),*) => {$(
+        impl Count for $t {
+            fn count(&self) -> i64 {
+                i64::try_from(*self).unwrap_or(i64::MAX)
+            }
+        }
+    )*};
+}
+count!(i64, i32, u32, u64, usize);
+impl<T: Count> Count for &T {
+    fn count(&self) -> i64 {
+        (**self).count()
     }
 }
 
@@ -186,6 +230,15 @@ mod tests {
         assert_eq!(tr.date(&NaiveDate::from_ymd_opt(2023, 6, 5).unwrap()), "05/06/2023");
         assert_eq!(tr.money(1_500_000), "1.500.000 ₫");
         assert_eq!(Tr::new(Lang::En).money(2_000_000), "2,000,000 VND");
+        assert_eq!(tr.int(4132), "4.132");
+        assert_eq!(tr.int(-1_234_567), "-1.234.567");
+        assert_eq!(tr.int(12), "12");
+        assert_eq!(tr.percent(67.08), "67,1%");
+        assert_eq!(Tr::new(Lang::En).percent(67.08), "67.1%");
+        assert_eq!(tr.decimal(47.123, 2), "47,12");
+        assert_eq!(tr.decimal(1234.5, 1), "1.234,5");
+        assert_eq!(Tr::new(Lang::En).decimal(1234.5, 1), "1,234.5");
+        assert_eq!(tr.decimal(-0.01, 1), "0,0");
         assert_eq!(parse_date("31/12/2023"), NaiveDate::from_ymd_opt(2023, 12, 31));
         assert_eq!(parse_date("31/02/2023"), None);
         assert_eq!(parse_date("2023-02-28"), NaiveDate::from_ymd_opt(2023, 2, 28));

@@ -111,6 +111,102 @@ impl TextIndex {
     }
 }
 
+impl TextIndex {
+    fn has_prefix(&self, prefix: &str) -> bool {
+        let mut upper = prefix.to_owned();
+        upper.push(char::MAX);
+        self.term_ids.range(prefix.to_owned()..upper).next().is_some()
+    }
+
+    fn known(&self, word: &str, as_prefix: bool) -> bool {
+        if as_prefix {
+            self.has_prefix(word)
+        } else {
+            self.term_ids.contains_key(word)
+        }
+    }
+
+    /// What the user most likely meant when `text` finds nothing: words typed
+    /// together ("ketoan" → "ke toan") or with one slip of the finger
+    /// ("ke toam" → "ke toan", for words of four letters or more). Each
+    /// unknown word is replaced by the reading that finds the most documents;
+    /// a tie is ambiguous and gives `None`, as does a text that already finds
+    /// something or that no reading rescues. The answer is folded text.
+    pub fn correct(&self, text: &str) -> Option<String> {
+        if self.matching(text).is_none_or(|b| !b.is_empty()) {
+            return None;
+        }
+        let last_is_prefix = !text.ends_with(' ');
+        let words = crate::fold::fold_words(text);
+        let mut fixed: Vec<String> = Vec::with_capacity(words.len());
+        let mut changed = false;
+        for (i, w) in words.iter().enumerate() {
+            let as_prefix = last_is_prefix && i + 1 == words.len();
+            if self.known(w, as_prefix) {
+                fixed.push(w.clone());
+                continue;
+            }
+            let mut candidates: Vec<String> = Vec::new();
+            // Two words typed together: both halves known.
+            for (k, _) in w.char_indices().skip(1) {
+                let (a, b) = w.split_at(k);
+                if self.term_ids.contains_key(a) && self.known(b, as_prefix) {
+                    candidates.push(format!("{a} {b}"));
+                }
+            }
+            // One letter wrong, missing, extra or swapped.
+            if w.chars().count() >= 4 {
+                candidates.extend(self.term_ids.keys().filter(|t| within_one_edit(w, t)).map(|t| t.clone()));
+            }
+            // The reading that, with the rest of the text, finds the most.
+            let rest = |c: &str| {
+                let mut q: Vec<&str> = fixed.iter().map(String::as_str).collect();
+                q.push(c);
+                q.extend(words[i + 1..].iter().map(String::as_str));
+                let mut q = q.join(" ");
+                if !last_is_prefix {
+                    q.push(' ');
+                }
+                self.matching(&q).map_or(0, |b| b.len())
+            };
+            let mut scored: Vec<(u64, String)> =
+                candidates.into_iter().map(|c| (rest(&c), c)).filter(|(n, _)| *n > 0).collect();
+            scored.sort_by(|a, b| b.0.cmp(&a.0));
+            match scored.as_slice() {
+                [(n, best), rest @ ..] if rest.first().is_none_or(|(m, _)| m < n) => {
+                    fixed.push(best.clone());
+                    changed = true;
+                }
+                _ => return None,
+            }
+        }
+        let mut out = fixed.join(" ");
+        if !last_is_prefix {
+            out.push(' ');
+        }
+        (changed && self.matching(&out).is_some_and(|b| !b.is_empty())).then(|| out.trim_end().to_owned())
+    }
+}
+
+/// Whether `a` becomes `b` by one substitution, insertion, deletion or swap
+/// of neighbouring letters (Damerau–Levenshtein distance ≤ 1, `a` ≠ `b`).
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = |i: usize, j: usize| a[i..] == b[j..];
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Equal => {
+            tail(head + 1, head + 1)
+                || (head + 1 < a.len() && a[head] == b[head + 1] && a[head + 1] == b[head] && tail(head + 2, head + 2))
+        }
+        std::cmp::Ordering::Less => tail(head, head + 1),
+        std::cmp::Ordering::Greater => tail(head + 1, head),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,5 +231,38 @@ mod tests {
         assert_eq!(ids(i.matching("tho")), Some(vec![2]));
         i.remove_everywhere(2);
         assert_eq!(ids(i.matching("tho")), Some(vec![]));
+    }
+
+    #[test]
+    fn corrections_for_words_typed_together_or_with_a_slip() {
+        let mut i = TextIndex::default();
+        i.insert(1, "Nhân viên kế toán");
+        i.insert(2, "Kế toán tổng hợp");
+        i.insert(3, "Thợ hàn điện");
+        i.insert(4, "Thợ hàn ống");
+        assert_eq!(i.correct("ketoan").as_deref(), Some("ke toan"));
+        assert_eq!(i.correct("ketoan ").as_deref(), Some("ke toan"), "finished words stay whole");
+        assert_eq!(i.correct("ke toam ").as_deref(), Some("ke toan"), "one letter wrong");
+        assert_eq!(i.correct("nhan vein").as_deref(), Some("nhan vien"), "two letters swapped");
+        assert_eq!(i.correct("tho hann ").as_deref(), Some("tho han"), "one letter extra");
+        assert_eq!(i.correct("ke toan"), None, "finds something already");
+        assert_eq!(i.correct("qwxyz"), None, "nothing near it");
+        assert_eq!(i.correct(""), None);
+        // Two readings finding as much: ambiguous, so no guess.
+        let mut j = TextIndex::default();
+        j.insert(1, "bana");
+        j.insert(2, "banc");
+        assert_eq!(j.correct("banx "), None);
+    }
+
+    #[test]
+    fn one_edit() {
+        assert!(within_one_edit("toam", "toan"));
+        assert!(within_one_edit("toa", "toan"));
+        assert!(within_one_edit("toaan", "toan"));
+        assert!(within_one_edit("vein", "vien"));
+        assert!(!within_one_edit("toan", "toan"));
+        assert!(!within_one_edit("tona", "toanh"));
+        assert!(!within_one_edit("abcd", "badc"));
     }
 }

@@ -203,6 +203,15 @@ async fn context_inner(
         }
     }
 
+    if let Some(q) = query.as_deref() {
+        if let Some(kept) = without_empty_params(q) {
+            let path = &ctx.path;
+            let pq = if kept.is_empty() { path.clone() } else { format!("{path}?{kept}") };
+            let mut parts = req.uri().clone().into_parts();
+            parts.path_and_query = Some(pq.parse().map_err(|_| AppError::bad("err.bad_request"))?);
+            *req.uri_mut() = axum::http::Uri::from_parts(parts).map_err(|_| AppError::bad("err.bad_request"))?;
+        }
+    }
     req.extensions_mut().insert(ctx.clone());
     let res = next.run(req).await;
     Ok(match res.extensions().get::<ErrorPayload>().cloned() {
@@ -218,6 +227,18 @@ async fn context_inner(
         }
         None => res,
     })
+}
+
+/// A form sends every field, and an empty one means "no filter": the query
+/// string without its empty parameters (`wage=&km=`), so no handler, page or
+/// API ever refuses one. `None` when there is nothing to drop.
+pub fn without_empty_params(query: &str) -> Option<String> {
+    let empty =
+        |pair: &str| pair.is_empty() || pair.split_once('=').is_some_and(|(_, v)| v.trim_matches('+').is_empty());
+    if !query.split('&').any(empty) {
+        return None;
+    }
+    Some(query.split('&').filter(|p| !empty(p)).collect::<Vec<_>>().join("&"))
 }
 
 /// Log `user_id` in on this browser: a new session id (no fixation) and a
@@ -433,6 +454,15 @@ pub async fn serve_static(axum::extract::Path(name): axum::extract::Path<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn empty_params_mean_no_filter() {
+        assert_eq!(without_empty_params("q=ke+toan&wage=&km=10&page="), Some("q=ke+toan&km=10".into()));
+        assert_eq!(without_empty_params("q=&wage="), Some(String::new()));
+        assert_eq!(without_empty_params("q=+&abroad=1"), Some("abroad=1".into()), "a lone space is empty too");
+        assert_eq!(without_empty_params("q=tho&page=2"), None, "nothing to drop");
+        assert_eq!(without_empty_params("a&&b=1"), Some("a&b=1".into()));
+    }
 
     #[test]
     fn next_is_local_only() {

@@ -172,6 +172,10 @@ struct BoardPage {
     page_no: usize,
     pages: usize,
     query_string: String,
+    q: String,
+    corrected: Option<String>,
+    text_only: String,
+    filtered: bool,
     wards: Vec<(String, String)>,
     provinces: Vec<(String, String)>,
     groups: Vec<(String, String)>,
@@ -190,6 +194,12 @@ struct BoardResults {
     page_no: usize,
     pages: usize,
     query_string: String,
+    /// The text as typed, the reading used when it found nothing, the
+    /// query string without filters, and whether any filter is set.
+    q: String,
+    corrected: Option<String>,
+    text_only: String,
+    filtered: bool,
 }
 
 macro_rules! summary_helpers {
@@ -215,11 +225,25 @@ summary_helpers!(BoardResults);
 async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
     let board = st.service::<Board>();
     board.ensure_loaded().await?;
-    let (items, total) = board.index.search(&p.query(&board), (p.page_no() - 1) * PER_PAGE, PER_PAGE);
+    let found = board.index.search(&p.query(&board), (p.page_no() - 1) * PER_PAGE, PER_PAGE);
+    let (items, total, corrected) = (found.items, found.total, found.corrected);
     let pages = (total as usize).div_ceil(PER_PAGE).max(1);
     let query_string = p.to_query_string();
+    let text_only = BoardParams { q: p.q.clone(), ..Default::default() }.to_query_string();
+    let filtered = p.to_query_string() != text_only;
     if ctx.htmx {
-        let r = BoardResults { page: ctx.page("board.title"), items, total, page_no: p.page_no(), pages, query_string };
+        let r = BoardResults {
+            page: ctx.page("board.title"),
+            items,
+            total,
+            page_no: p.page_no(),
+            pages,
+            query_string,
+            q: p.q.clone(),
+            corrected,
+            text_only,
+            filtered,
+        };
         return Ok(render(r)?.into_response());
     }
     let d = refdata::refdata();
@@ -239,6 +263,10 @@ async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardP
         page_no: p.page_no(),
         pages,
         query_string,
+        q: p.q.clone(),
+        corrected,
+        text_only,
+        filtered,
         p,
         items,
         total,
@@ -429,7 +457,7 @@ fn xml_escape(s: &str) -> String {
 async fn feed(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
     let board = st.service::<Board>();
     board.ensure_loaded().await?;
-    let (items, _) = board.index.search(&p.query(&board), 0, 50);
+    let items = board.index.search(&p.query(&board), 0, 50).items;
     let self_url = st.settings.absolute(&format!("/jobs/feed.atom?{}", p.to_query_string()));
     let board_url = st.settings.absolute(&format!("/jobs?{}", p.to_query_string()));
     let updated = items.iter().map(|s| s.published).max().unwrap_or_else(chrono::Utc::now);
@@ -475,7 +503,7 @@ async fn feed(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>
 async fn sitemap(State(st): State<AppState>) -> AppResult<Response> {
     let board = st.service::<Board>();
     board.ensure_loaded().await?;
-    let (items, _) = board.index.search(&BoardQuery::default(), 0, 50_000);
+    let items = board.index.search(&BoardQuery::default(), 0, 50_000).items;
     let mut out = String::with_capacity(128 + items.len() * 100);
     out.push_str(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -529,6 +557,9 @@ pub struct PublicVacancy {
 pub struct VacancyList {
     pub items: Vec<PublicVacancy>,
     pub total: u64,
+    /// When `q` as typed found nothing: the reading used instead (folded
+    /// words, e.g. "ketoan" → "ke toan").
+    pub corrected: Option<String>,
 }
 
 /// Search published vacancies (public, no login): the board's filters, 20 per page.
@@ -537,8 +568,9 @@ pub struct VacancyList {
 async fn search_api(State(st): State<AppState>, Query(p): Query<BoardParams>) -> AppResult<Json<VacancyList>> {
     let board = st.service::<Board>();
     board.ensure_loaded().await?;
-    let (items, total) = board.index.search(&p.query(&board), (p.page_no() - 1) * PER_PAGE, PER_PAGE);
-    let items = items
+    let found = board.index.search(&p.query(&board), (p.page_no() - 1) * PER_PAGE, PER_PAGE);
+    let items = found
+        .items
         .iter()
         .map(|s| PublicVacancy {
             id: s.id,
@@ -556,7 +588,7 @@ async fn search_api(State(st): State<AppState>, Query(p): Query<BoardParams>) ->
             url: st.settings.absolute(&format!("/jobs/{}", s.id)),
         })
         .collect();
-    Ok(Json(VacancyList { items, total }))
+    Ok(Json(VacancyList { items, total: found.total, corrected: found.corrected }))
 }
 
 /// One vacancy: a published one for anyone (without the review notes); any

@@ -71,6 +71,9 @@ pub struct Query {
 
 struct Doc {
     terms: Vec<u32>,
+    /// Folded words of the title, the occupation's titles and the employer's
+    /// name, in that order of weight: what ranks a match.
+    fields: [Box<[Box<str>]>; 3],
     summary: Arc<Summary>,
     /// The version indexed: a catch-up that reads it again changes nothing.
     updated_at: chrono::DateTime<chrono::Utc>,
@@ -120,13 +123,14 @@ impl Inner {
             return;
         }
         let occ = refdata::refdata().occupation(&r.occupation_isco);
-        let text = format!(
-            "{} {} {} {}",
-            r.title,
-            r.employer_name,
+        let occupation = format!(
+            "{} {}",
             occ.map(|o| o.title_vi.as_str()).unwrap_or(""),
             occ.map(|o| o.title_en.as_str()).unwrap_or("")
         );
+        let fields = [r.title.as_str(), &occupation, &r.employer_name]
+            .map(|f| platform::fold::fold_words(f).into_iter().map(String::into_boxed_str).collect::<Box<[_]>>());
+        let text = format!("{} {} {}", r.title, r.employer_name, occupation);
         let terms = self.words.insert(id, &text);
         for len in 1..=r.occupation_isco.len().min(4) {
             self.occupation.entry(r.occupation_isco[..len].to_owned()).or_default().insert(id);
@@ -150,7 +154,7 @@ impl Inner {
             }
         }
         self.all.insert(id);
-        self.docs.insert(id, Doc { terms, summary: Arc::new(Summary::of(r)), updated_at: r.updated_at });
+        self.docs.insert(id, Doc { terms, fields, summary: Arc::new(Summary::of(r)), updated_at: r.updated_at });
     }
 }
 
@@ -200,9 +204,58 @@ impl BoardIndex {
         inner.ward.iter().filter(|(_, b)| !b.is_empty()).map(|(w, _)| w.clone()).collect()
     }
 
-    /// Newest first: `offset`/`limit` of the matches, and their number.
-    pub fn search(&self, q: &Query, offset: usize, limit: usize) -> (Vec<Arc<Summary>>, u64) {
+    /// Best match first, then newest: `offset`/`limit` of the matches, and
+    /// their number. A text that finds nothing is read as the user most likely
+    /// meant it ([`TextIndex::correct`]); the reading used is returned.
+    pub fn search(&self, q: &Query, offset: usize, limit: usize) -> Found {
         let inner = self.inner.read().expect("board lock");
+        let (items, total) = inner.search(q, offset, limit);
+        if total == 0 {
+            if let Some(text) = inner.words.correct(&q.text) {
+                let (items, total) = inner.search(&Query { text: text.clone(), ..q.clone() }, offset, limit);
+                if total > 0 {
+                    return Found { items, total, corrected: Some(text) };
+                }
+            }
+        }
+        Found { items, total, corrected: None }
+    }
+}
+
+/// A page of board results.
+#[derive(Debug, Default)]
+pub struct Found {
+    pub items: Vec<Arc<Summary>>,
+    pub total: u64,
+    /// The reading of a text that found nothing as typed ("ketoan" → "ke toan").
+    pub corrected: Option<String>,
+}
+
+/// How well a document's fields match the query's words: per word, a whole
+/// word beats a prefix, and the title beats the occupation beats the employer.
+fn relevance(fields: &[Box<[Box<str>]>; 3], words: &[String], last_is_prefix: bool) -> u32 {
+    let mut score = 0;
+    for (i, w) in words.iter().enumerate() {
+        let prefix_ok = last_is_prefix && i + 1 == words.len();
+        let mut best = 0;
+        for (f, field) in fields.iter().enumerate() {
+            let weight = 3 - f as u32;
+            for t in field.iter() {
+                if **t == **w {
+                    best = best.max(20 + weight);
+                } else if prefix_ok && t.starts_with(w.as_str()) {
+                    best = best.max(10 + weight);
+                }
+            }
+        }
+        score += best;
+    }
+    score
+}
+
+impl Inner {
+    fn search(&self, q: &Query, offset: usize, limit: usize) -> (Vec<Arc<Summary>>, u64) {
+        let inner = self;
         let mut acc: Option<RoaringBitmap> = inner.words.matching(&q.text);
         let mut and = |b: Option<&RoaringBitmap>| {
             let b = b.cloned().unwrap_or_default();
@@ -233,15 +286,28 @@ impl BoardIndex {
         }
         let set = acc.unwrap_or_else(|| inner.all.clone());
         let total = set.len();
-        // Ids grow with time: the highest first is the newest first.
-        let items = set
+        let summary = |id: u32| inner.docs.get(&id).map(|d| Arc::clone(&d.summary));
+        let words = platform::fold::fold_words(&q.text);
+        if words.is_empty() {
+            // Ids grow with time: the highest first is the newest first.
+            return (set.iter().rev().skip(offset).take(limit).filter_map(summary).collect(), total);
+        }
+        let last_is_prefix = !q.text.ends_with(' ');
+        let mut ranked: Vec<(u32, u32)> = set
             .iter()
-            .rev()
-            .skip(offset)
-            .take(limit)
-            .filter_map(|id| inner.docs.get(&id).map(|d| Arc::clone(&d.summary)))
+            .filter_map(|id| Some((relevance(&inner.docs.get(&id)?.fields, &words, last_is_prefix), id)))
             .collect();
-        (items, total)
+        let order = |a: &(u32, u32), b: &(u32, u32)| b.cmp(a);
+        let end = (offset + limit).min(ranked.len());
+        if end == 0 {
+            return (Vec::new(), total);
+        }
+        if end < ranked.len() {
+            ranked.select_nth_unstable_by(end - 1, order);
+            ranked.truncate(end);
+        }
+        ranked.sort_unstable_by(order);
+        (ranked.iter().skip(offset).filter_map(|(_, id)| summary(*id)).collect(), total)
     }
 }
 
@@ -290,8 +356,8 @@ mod tests {
         }
     }
 
-    fn ids(r: (Vec<Arc<Summary>>, u64)) -> (Vec<i64>, u64) {
-        (r.0.iter().map(|s| s.id).collect(), r.1)
+    fn ids(r: Found) -> (Vec<i64>, u64) {
+        (r.items.iter().map(|s| s.id).collect(), r.total)
     }
 
     #[test]
@@ -317,6 +383,34 @@ mod tests {
         b.upsert(&[rec(1, "Thợ hàn điện", "7212", Some("22504"), Some(12_000_000), Status::Filled)]);
         assert_eq!(ids(b.search(&q("han"), 0, 10)), (vec![3], 1));
         assert_eq!(b.len(), 2);
+    }
+
+    #[test]
+    fn best_match_first_then_newest() {
+        let b = BoardIndex::default();
+        b.upsert(&[
+            rec(1, "Thợ hàn điện", "7212", Some("22504"), None, Status::Published),
+            rec(2, "Thợ vận hành máy may", "8153", Some("22504"), None, Status::Published),
+            rec(3, "Thợ hàn ống", "7212", None, None, Status::Published),
+            rec(4, "Nhân viên kho", "4321", None, None, Status::Published),
+            rec(5, "Công nhân", "7212", None, None, Status::Published),
+        ]);
+        let q = |text: &str| Query { text: text.into(), ..Default::default() };
+        // Titles first (newest first among equals), then 5 whose occupation is
+        // "Thợ hàn …", then 2 where "han" is only the start of "hành".
+        assert_eq!(ids(b.search(&q("tho han"), 0, 10)), (vec![3, 1, 5, 2], 4), "whole word 'hàn' before 'hành'");
+        assert_eq!(ids(b.search(&q("tho han"), 1, 1)), (vec![1], 4), "paging keeps the order");
+        assert_eq!(ids(b.search(&q("tho han "), 0, 10)), (vec![3, 1, 5], 3), "a finished word is whole");
+        // "welder" only in the occupation of 1, 3, 5: the same weight, so newest first.
+        assert_eq!(ids(b.search(&q("welder"), 0, 10)).0, vec![5, 3, 1]);
+        let r = b.search(&q("ketoan"), 0, 10);
+        assert_eq!((r.total, r.corrected), (0, None), "no kế toán here");
+        b.upsert(&[rec(6, "Kế toán tổng hợp", "2411", None, None, Status::Published)]);
+        let r = b.search(&q("ketoan"), 0, 10);
+        assert_eq!(r.corrected.as_deref(), Some("ke toan"), "words typed together");
+        assert_eq!(ids(r), (vec![6], 1));
+        let r = b.search(&q("ke toam "), 0, 10);
+        assert_eq!((r.total, r.corrected.as_deref()), (1, Some("ke toan")), "a slip of the finger");
     }
 
     #[test]

@@ -39,6 +39,15 @@
     empty.forEach(function (k) { e.detail.formData.delete(k); });
     if (!e.detail.formData.get("near")) e.detail.formData.delete("km");
   });
+  // After htmx has changed the address, the language switch returns there.
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a.lang-switch");
+    if (a) {
+      var u = new URL(a.href);
+      u.searchParams.set("next", location.pathname + location.search);
+      a.href = u.toString();
+    }
+  });
   // The menu button on a phone.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button.nav-toggle");

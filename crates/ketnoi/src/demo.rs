@@ -28,6 +28,9 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, &[&str]); 7] = [
 ];
 
 /// Create the demo accounts that do not exist yet.
+/// The hotline shown in the demo (a sample: set `--org-hotline` for real use).
+pub const DEMO_HOTLINE: &str = "0258 3 000 000";
+
 pub async fn seed_accounts(db: &Db) -> anyhow::Result<usize> {
     let hash = password::hash(DEMO_PASSWORD)?;
     let mut created = 0;

@@ -110,6 +110,7 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
 pub fn app(db: Db, settings: Settings) -> Router {
     install_messages();
     let state = AppState::new(db.clone(), settings.clone(), services(&db, &settings));
+    let org = settings.org.clone();
     let (router, api) = api_router().split_for_parts();
     let api = std::sync::Arc::new(api);
     let sessions = SessionManagerLayer::new(platform::auth::session_store::DbSessionStore::new(db))
@@ -152,6 +153,8 @@ pub fn app(db: Db, settings: Settings) -> Router {
         .with_state(state)
         // Static files need no session, user or language.
         .route("/static/{*name}", axum::routing::get(platform::web::serve_static))
+        .route("/favicon.ico", axum::routing::get(|| platform::web::serve_static(axum::extract::Path("favicon.ico".into()))))
+        .route("/org/logo", axum::routing::get(move || async move { platform::web::org_logo(&org) }))
 }
 
 /// Serve until Ctrl-C / SIGTERM.

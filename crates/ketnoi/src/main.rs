@@ -47,6 +47,18 @@ enum Command {
         /// Sender of notification mails.
         #[arg(long, env = "KETNOI_MAIL_FROM", default_value = "Kết Nối <no-reply@ketnoi.invalid>")]
         mail_from: String,
+        /// The organisation that runs this installation, named on every page.
+        #[arg(long, env = "KETNOI_ORG_NAME", default_value = "Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa")]
+        org_name: String,
+        /// Its hotline, shown on every page (with --demo: a sample number).
+        #[arg(long, env = "KETNOI_ORG_HOTLINE")]
+        org_hotline: Option<String>,
+        /// Its address, shown in the footer.
+        #[arg(long, env = "KETNOI_ORG_ADDRESS")]
+        org_address: Option<String>,
+        /// Its logo: a PNG, JPEG, SVG or WebP file of at most 1 MiB.
+        #[arg(long, env = "KETNOI_ORG_LOGO")]
+        org_logo: Option<std::path::PathBuf>,
     },
     /// Apply migrations and load reference data, then exit.
     Migrate,
@@ -200,7 +212,18 @@ async fn main() -> anyhow::Result<()> {
     ketnoi::install_messages();
     let province = cli.province.clone();
     match &cli.command {
-        Command::Serve { listen, demo: with_demo, secure_cookies, public_url, smtp_url, mail_from } => {
+        Command::Serve {
+            listen,
+            demo: with_demo,
+            secure_cookies,
+            public_url,
+            smtp_url,
+            mail_from,
+            org_name,
+            org_hotline,
+            org_address,
+            org_logo,
+        } => {
             let db = open(&cli).await?;
             if *with_demo {
                 let n = demo::seed_accounts(&db).await?;
@@ -235,6 +258,12 @@ async fn main() -> anyhow::Result<()> {
                 public_url: public_url.clone().unwrap_or_else(|| format!("http://{listen}")),
                 smtp_url: smtp_url.clone(),
                 mail_from: mail_from.clone(),
+                org: std::sync::Arc::new(platform::Org {
+                    name: org_name.clone(),
+                    hotline: org_hotline.clone().or_else(|| with_demo.then(|| demo::DEMO_HOTLINE.to_owned())),
+                    address: org_address.clone(),
+                    logo: org_logo.as_deref().map(platform::Org::read_logo).transpose()?,
+                }),
             };
             let app = ketnoi::app(db, settings);
             let listener =

@@ -19,4 +19,4 @@ pub mod web;
 
 pub use db::Db;
 pub use error::{AppError, AppResult};
-pub use state::{AppState, Settings};
+pub use state::{AppState, Org, Settings};

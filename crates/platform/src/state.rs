@@ -21,6 +21,50 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// Sender of notification mails.
     pub mail_from: String,
+    /// Who runs this installation, shown on every public page.
+    pub org: Arc<Org>,
+}
+
+/// The operating organisation (đơn vị vận hành): named on every page, with
+/// its hotline and logo, so a visitor knows whose service this is.
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub name: String,
+    /// Telephone number people may call (shown and dialled as written).
+    pub hotline: Option<String>,
+    pub address: Option<String>,
+    /// The logo's bytes and media type; the built-in mark when `None`.
+    pub logo: Option<(Vec<u8>, &'static str)>,
+}
+
+impl Default for Org {
+    fn default() -> Self {
+        Self {
+            name: "Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa".into(), hotline: None, address: None, logo: None
+        }
+    }
+}
+
+impl Org {
+    /// Read a logo file (PNG, JPEG, SVG or WebP, at most 1 MiB).
+    pub fn read_logo(path: &std::path::Path) -> anyhow::Result<(Vec<u8>, &'static str)> {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let mime = match ext.as_str() {
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "svg" => "image/svg+xml",
+            "webp" => "image/webp",
+            _ => anyhow::bail!("the logo must be a .png, .jpg, .svg or .webp file: {}", path.display()),
+        };
+        let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read the logo {}: {e}", path.display()))?;
+        anyhow::ensure!(bytes.len() <= 1 << 20, "the logo is larger than 1 MiB: {}", path.display());
+        Ok((bytes, mime))
+    }
+
+    /// `tel:` link target: the digits and a leading +.
+    pub fn hotline_tel(&self) -> String {
+        self.hotline.as_deref().unwrap_or("").chars().filter(|c| c.is_ascii_digit() || *c == '+').collect()
+    }
 }
 
 impl Default for Settings {
@@ -32,6 +76,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             smtp_url: None,
             mail_from: "Kết Nối <no-reply@ketnoi.invalid>".into(),
+            org: Arc::new(Org::default()),
         }
     }
 }

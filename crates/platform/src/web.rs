@@ -30,6 +30,8 @@ pub struct Ctx {
     pub csrf: String,
     pub ip: Option<String>,
     pub path: String,
+    /// The path with its (non-empty) query: where a language switch returns.
+    pub here: String,
     /// `/api/…` or asked for JSON: errors become JSON.
     pub api: bool,
     /// An htmx request: errors become toasts.
@@ -38,6 +40,8 @@ pub struct Ctx {
     pub via_token: bool,
     /// Unread notifications (pages of logged-in users).
     pub unread: i64,
+    /// Who runs this installation (page header and footer).
+    pub org: std::sync::Arc<crate::state::Org>,
 }
 
 impl Ctx {
@@ -51,7 +55,9 @@ impl Ctx {
             user: self.user.clone(),
             csrf: self.csrf.clone(),
             path: self.path.clone(),
+            here: self.here.clone(),
             unread: self.unread,
+            org: self.org.clone(),
         }
     }
 }
@@ -128,11 +134,13 @@ async fn context_inner(
                     lang: Lang::Vi,
                     csrf: String::new(),
                     ip,
+                    here: path.clone(),
                     path,
                     api: true,
                     htmx,
                     via_token,
                     unread: 0,
+                    org: state.settings.org.clone(),
                 };
                 return Ok(present_error(&ctx, AppError::Unauthorized));
             }
@@ -177,7 +185,16 @@ async fn context_inner(
         Some(u) if !api && !htmx => crate::notify::unread_count(&state.db, u.id).await?,
         _ => 0,
     };
-    let ctx = Ctx { user, lang, csrf, ip, path, api, htmx, via_token, unread };
+    let org = state.settings.org.clone();
+    let kept = query.as_deref().map(|q| without_empty_params(q).unwrap_or_else(|| q.to_owned()));
+    // The language choice itself is not carried along.
+    let kept: Option<String> =
+        kept.map(|q| q.split('&').filter(|p| !p.starts_with("lang=")).collect::<Vec<_>>().join("&"));
+    let here = match kept.as_deref() {
+        Some(q) if !q.is_empty() => format!("{path}?{q}"),
+        _ => path.clone(),
+    };
+    let ctx = Ctx { user, lang, csrf, ip, path, here, api, htmx, via_token, unread, org };
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !via_token {
@@ -316,15 +333,99 @@ pub struct Page {
     pub user: Option<User>,
     pub csrf: String,
     pub path: String,
+    pub here: String,
     pub unread: i64,
+    pub org: std::sync::Arc<crate::state::Org>,
 }
 
-/// One entry of the main navigation: a capability, enabled once it exists.
+/// One entry of the main navigation.
 pub struct NavItem {
     pub href: &'static str,
     pub label: &'static str,
-    pub ready: bool,
     pub active: bool,
+}
+
+/// A role's menu, what it does most first; only pages the role may open
+/// (a link that ends in "forbidden" is a broken promise).
+fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
+    use crate::auth::Role::*;
+    match role {
+        Admin => &[
+            ("/", "nav.home"),
+            ("/registry", "nav.registry"),
+            ("/vacancies", "nav.vacancies"),
+            ("/employers", "nav.employers"),
+            ("/applications", "nav.applications"),
+            ("/recruitment-needs", "nav.needs"),
+            ("/registry/indicators", "nav.indicators"),
+            ("/jobs", "nav.jobs"),
+            ("/units", "nav.units"),
+            ("/admin/users", "nav.users"),
+            ("/admin/audit", "nav.audit"),
+        ],
+        Staff => &[
+            ("/", "nav.home"),
+            ("/registry", "nav.registry"),
+            ("/vacancies", "nav.vacancies"),
+            ("/employers", "nav.employers"),
+            ("/applications", "nav.applications"),
+            ("/recruitment-needs", "nav.needs"),
+            ("/registry/indicators", "nav.indicators"),
+            ("/jobs", "nav.jobs"),
+            ("/units", "nav.units"),
+        ],
+        CommuneOfficer => &[
+            ("/", "nav.home"),
+            ("/registry", "nav.registry"),
+            ("/registry/indicators", "nav.indicators"),
+            ("/vacancies", "nav.vacancies"),
+            ("/employers", "nav.employers"),
+            ("/recruitment-needs", "nav.needs"),
+            ("/jobs", "nav.jobs"),
+            ("/units", "nav.units"),
+        ],
+        Employer => &[
+            ("/", "nav.home"),
+            ("/vacancies", "nav.my_vacancies"),
+            ("/applications", "nav.applications"),
+            ("/recruitment-needs", "nav.needs"),
+            ("/employers", "nav.my_employer"),
+            ("/jobs", "nav.jobs"),
+        ],
+        JobSeeker => &[("/", "nav.home"), ("/jobs", "nav.jobs"), ("/applications", "nav.my_applications")],
+        School => &[("/", "nav.home"), ("/jobs", "nav.jobs"), ("/units", "nav.units")],
+        Viewer => &[
+            ("/", "nav.home"),
+            ("/registry/indicators", "nav.indicators"),
+            ("/recruitment-needs", "nav.needs"),
+            ("/jobs", "nav.jobs"),
+            ("/units", "nav.units"),
+        ],
+    }
+}
+
+/// What a role does most, as the first buttons of its home page.
+fn first_actions(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
+    use crate::auth::Role::*;
+    match role {
+        Admin => {
+            &[("/admin/users", "home.do.users"), ("/registry/import", "home.do.import"), ("/admin/audit", "nav.audit")]
+        }
+        Staff => &[
+            ("/registry/new", "home.do.add_person"),
+            ("/vacancies?status=pending", "home.do.review_vacancies"),
+            ("/registry/import", "home.do.import"),
+        ],
+        CommuneOfficer => &[
+            ("/registry/new", "home.do.add_person"),
+            ("/registry", "home.do.find_person"),
+            ("/registry/import", "home.do.import"),
+        ],
+        Employer => &[("/vacancies/new", "home.do.post_vacancy"), ("/applications", "home.do.applicants")],
+        JobSeeker => &[("/jobs", "home.do.find_job"), ("/applications", "nav.my_applications")],
+        School => &[("/jobs", "home.do.find_job")],
+        Viewer => &[("/registry/indicators", "nav.indicators"), ("/recruitment-needs", "home.do.demand_report")],
+    }
 }
 
 impl Page {
@@ -342,9 +443,9 @@ impl Page {
         let msgs: Vec<&str> = errors.iter().filter(|e| e.field == field).map(|e| self.t(&e.code)).collect();
         (!msgs.is_empty()).then(|| msgs.join(" "))
     }
-    /// The current path, URL-encoded (for `next=` links).
-    pub fn path_encoded(&self) -> String {
-        url::form_urlencoded::byte_serialize(self.path.as_bytes()).collect()
+    /// The current path and query, URL-encoded (for `next=` links).
+    pub fn here_encoded(&self) -> String {
+        url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect()
     }
     pub fn other_lang_label(&self) -> &'static str {
         match self.tr.lang {
@@ -352,52 +453,34 @@ impl Page {
             Lang::En => "Tiếng Việt",
         }
     }
-    /// The navigation for this user: every capability has its place; those
-    /// not built yet are shown, not linked.
+    /// The navigation for this user's role (nothing for visitors).
     pub fn nav(&self) -> Vec<NavItem> {
-        use crate::auth::Role::*;
         let Some(user) = &self.user else {
             return vec![];
         };
-        let r = user.role;
-        let staffish = matches!(r, Admin | Staff | CommuneOfficer);
-        let items: [(&str, &str, bool, bool); 17] = [
-            ("/", "nav.home", true, true),
-            ("/jobs", "nav.jobs", true, true),
-            ("/registry", "nav.registry", staffish, true),
-            ("/employers", "nav.employers", staffish || r == Employer, true),
-            ("/vacancies", "nav.vacancies", staffish || r == Employer, true),
-            ("/applications", "nav.applications", staffish || r == Employer || r == JobSeeker, true),
-            ("/recruitment-needs", "nav.needs", matches!(r, Admin | Staff | CommuneOfficer | Viewer | Employer), true),
-            ("/matching", "nav.matching", staffish || r == Employer || r == JobSeeker, false),
-            ("/sessions", "nav.sessions", true, false),
-            ("/placements", "nav.placements", staffish || r == Viewer, false),
-            ("/training", "nav.training", staffish || r == School || r == Viewer, false),
-            ("/poverty", "nav.poverty", staffish || r == Viewer, false),
-            ("/emulation", "nav.emulation", matches!(r, Admin | Staff | Viewer), false),
-            ("/registry/indicators", "nav.indicators", matches!(r, Admin | Staff | Viewer | CommuneOfficer), true),
-            ("/units", "nav.units", true, true),
-            ("/admin/users", "nav.users", r == Admin, true),
-            ("/admin/audit", "nav.audit", r == Admin, true),
-        ];
+        let items = menu(user.role);
         // The current page belongs to the item with the longest matching path.
         let current = items
             .iter()
-            .filter(|(href, _, visible, ready)| {
-                *visible && *ready && (if *href == "/" { self.path == "/" } else { self.path.starts_with(href) })
-            })
-            .max_by_key(|(href, ..)| href.len())
-            .map(|(href, ..)| *href);
+            .map(|(href, _)| *href)
+            .filter(|href| if *href == "/" { self.path == "/" } else { self.path.starts_with(href) })
+            .max_by_key(|href| href.len());
         items
-            .into_iter()
-            .filter(|(_, _, visible, _)| *visible)
-            .map(|(href, key, _, ready)| NavItem {
+            .iter()
+            .map(|(href, key)| NavItem {
                 href,
                 label: crate::i18n::t(self.tr.lang, key),
-                ready,
-                active: Some(href) == current,
+                active: Some(*href) == current,
             })
             .collect()
+    }
+
+    /// The home page's first buttons for this user's role.
+    pub fn first_actions(&self) -> Vec<(&'static str, &str)> {
+        let Some(user) = &self.user else {
+            return vec![];
+        };
+        first_actions(user.role).iter().map(|(href, key)| (*href, crate::i18n::t(self.tr.lang, key))).collect()
     }
 }
 
@@ -437,9 +520,18 @@ pub fn static_file(name: &str) -> Option<(&'static [u8], &'static str)> {
         "vendor/swagger-ui-5.35.0.css" => {
             (include_bytes!("../../../static/vendor/swagger-ui-5.35.0.css"), "text/css; charset=utf-8")
         }
-        "favicon.svg" => (include_bytes!("../../../static/favicon.svg"), "image/svg+xml"),
+        "favicon.svg" | "favicon.ico" => (include_bytes!("../../../static/favicon.svg"), "image/svg+xml"),
         _ => return None,
     })
+}
+
+/// The operating organisation's logo (its own file, or the built-in mark).
+pub fn org_logo(org: &crate::state::Org) -> Response {
+    let (bytes, mime): (Vec<u8>, &str) = match &org.logo {
+        Some((b, m)) => (b.clone(), m),
+        None => (include_bytes!("../../../static/favicon.svg").to_vec(), "image/svg+xml"),
+    };
+    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], bytes).into_response()
 }
 
 pub async fn serve_static(axum::extract::Path(name): axum::extract::Path<String>) -> Response {

@@ -56,6 +56,23 @@
     b.setAttribute("aria-expanded", open ? "true" : "false");
     document.getElementById(b.getAttribute("aria-controls")).classList.toggle("open", open);
   });
+  // Parts of a form that belong to one choice (an interview's date and
+  // place, a refusal's reason) show only when it is chosen.
+  function showChosen(select) {
+    var form = select.form;
+    if (!form) return;
+    form.querySelectorAll(".when[data-when]").forEach(function (el) {
+      var on = el.getAttribute("data-when") === select.value;
+      el.hidden = !on;
+      el.querySelectorAll("input, select").forEach(function (i) { i.required = on; });
+    });
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches(".status-form select[name=to]")) showChosen(e.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".status-form select[name=to]").forEach(showChosen);
+  });
   // Toasts fade out after a while.
   document.addEventListener("htmx:afterSwap", function (e) {
     if (e.detail.target && e.detail.target.id === "toasts") {

@@ -180,8 +180,19 @@ async fn employer_to_board_to_application() {
     ];
     let r = seeker.post_form(&apply, &fields).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-    let (_, html) = seeker.get_text(&format!("/jobs/{vacancy_id}")).await;
-    assert!(html.contains("data-testid=\"applied\""));
+    let confirmation = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(confirmation, format!("/jobs/{vacancy_id}?applied=1"));
+    let (_, html) = seeker.get_text(&confirmation).await;
+    let notice = html.find("data-testid=\"applied\"").expect("the confirmation");
+    assert!(notice < html.find("data-testid=\"vacancy-title\"").unwrap(), "the confirmation leads the page");
+    assert!(html.contains("Đã gửi hồ sơ") && !html.contains("data-testid=\"apply\""));
+    // Applying again, from the form still open in another tab: said on the form's page, with the way to the application.
+    let (_, html) = seeker.get_text(&apply).await;
+    assert!(html.contains("data-testid=\"already-applied\"") && html.contains("/applications#a"));
+    let r = seeker.post_form(&apply, &[("full_name", "Võ Thị Lan"), ("phone", "0912345678")]).await;
+    assert_eq!(r.status(), 409);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Bạn đã nộp hồ sơ cho việc này") && html.contains("/applications#a"), "{html}");
     // The phone number is the new account's login.
     let again = app.browser();
     assert_eq!(again.login("0912345678", "lan2026!").await.status(), 303);
@@ -193,14 +204,61 @@ async fn employer_to_board_to_application() {
     assert!(html.contains("Hồ sơ mới") && html.contains("Võ Thị Lan"));
     let list: Value = app.get_json("/api/v1/applications", &app.token("nhansu@dongtaucr.vn").await).await;
     let app_id = list[0]["id"].as_i64().unwrap();
-    let r = employer.post_form(&format!("/applications/{app_id}/status"), &[("to", "refused"), ("reason", "")]).await;
+    let (_, html) = employer.get_text("/applications").await;
+    assert!(html.contains("<option value=\"new\" selected>"), "the status field starts at the current status");
+    let status = format!("/applications/{app_id}/status");
+    let r = employer.post_form(&status, &[("to", "refused"), ("reason", "")]).await;
     assert_eq!(r.status(), 422, "a refusal needs a coded reason");
-    let r = employer.post_form(&format!("/applications/{app_id}/status"), &[("to", "interview"), ("reason", "")]).await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("data-testid=\"status-refused\"") && html.contains("Võ Thị Lan"),
+        "the list, not an error page"
+    );
+    assert!(html.contains("<option value=\"refused\" selected>"), "the choice is kept");
+    assert!(html.contains("field-error"), "the reason's problem at the application");
+    // An interview invitation says when, where and whom to ask.
+    let r = employer.post_form(&status, &[("to", "interview"), ("interview_at", ""), ("interview_place", "")]).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert_eq!(html.matches("field-error").count(), 3, "date, place and contact are each asked for");
+    let r = employer
+        .post_form(
+            &status,
+            &[
+                ("to", "interview"),
+                ("interview_at", "2020-01-01T09:00"),
+                ("interview_place", "x"),
+                ("interview_contact", "y"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 422, "not in the past");
+    let when = (chrono::Utc::now() + chrono::Duration::days(3)).format("%Y-%m-%dT09:30").to_string();
+    let r = employer
+        .post_form(
+            &status,
+            &[
+                ("to", "interview"),
+                ("interview_at", &when),
+                ("interview_place", "Xưởng đóng tàu Cam Ranh, cổng số 2"),
+                ("interview_contact", "Chị Hoa, 0905 111 222"),
+            ],
+        )
+        .await;
     assert_eq!(r.status(), 303);
+    let back = r.headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(back, format!("/applications?saved={app_id}#a{app_id}"), "back to the list, at the application");
+    let (_, html) = employer.get_text(&back).await;
+    assert!(html.contains("Đã lưu trạng thái hồ sơ của Võ Thị Lan"));
+    assert!(html.contains("<option value=\"interview\" selected>"));
     let (_, html) = seeker.get_text("/notifications").await;
-    assert!(html.contains("Mời phỏng vấn"), "the applicant is told");
+    assert!(
+        html.contains("Mời phỏng vấn") && html.contains("cổng số 2") && html.contains("0905 111 222"),
+        "the applicant is told where and whom to ask"
+    );
+    assert!(html.contains(":30"), "and when");
     let (_, html) = seeker.get_text("/applications").await;
-    assert!(html.contains("Thợ hàn vỏ tàu") && html.contains("Mời phỏng vấn"));
+    assert!(html.contains("Thợ hàn vỏ tàu") && html.contains("Mời phỏng vấn") && html.contains("Chị Hoa"));
 
     // Reading applicants is a read of personal data.
     let reads = app.get_json("/api/v1/audit?action=read_personal&entity=application", &admin_token).await;
@@ -506,6 +564,6 @@ async fn board_follows_other_writers_reading_only_what_changed() {
     assert_eq!(board.sync().await.unwrap(), 0, "each change is indexed once");
     assert_eq!(board.index.len(), first as u64 - 1, "a filled vacancy leaves the board");
     let q = vacancies::index::Query { text: "tho lan yen sao".into(), ..Default::default() };
-    let found: Vec<i64> = board.index.search(&q, 0, 10).0.iter().map(|s| s.id).collect();
+    let found: Vec<i64> = board.index.search(&q, 0, 10).items.iter().map(|s| s.id).collect();
     assert_eq!(found, vec![renamed.id]);
 }

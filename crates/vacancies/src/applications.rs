@@ -61,6 +61,8 @@ struct ApplyPage {
     errors: Vec<FieldError>,
     /// Logged in, but not as a job seeker.
     wrong_role: bool,
+    /// This user's application to the vacancy, when they have one already.
+    already: Option<i64>,
 }
 
 impl ApplyPage {
@@ -91,8 +93,18 @@ async fn apply_page(
         }
     }
     let wrong_role = user.as_ref().is_some_and(|u| u.role != Role::JobSeeker);
-    let page = ApplyPage { page: ctx.page("apply.title"), v, input, errors: vec![], wrong_role };
+    let already = match &user {
+        Some(u) => own_application(&st, u, v.id).await?,
+        None => None,
+    };
+    let page = ApplyPage { page: ctx.page("apply.title"), v, input, errors: vec![], wrong_role, already };
     Ok(render(page)?.into_response())
+}
+
+/// The user's application to a vacancy, if they sent one.
+async fn own_application(st: &AppState, user: &User, vacancy_id: i64) -> AppResult<Option<i64>> {
+    let mine = store::applications(&st.db, &st.settings.province_code, None, Some(user.id), Some(vacancy_id)).await?;
+    Ok(mine.first().map(|a| a.id))
 }
 
 /// Check the applicant's details; for a visitor also the new account's.
@@ -165,8 +177,8 @@ async fn apply(
     let v = published(&st, id).await?;
     let province = &st.settings.province_code;
     let refuse = |errors: Vec<FieldError>, status: StatusCode, input: ApplyInput| -> AppResult<Response> {
-        let wrong_role = false;
-        let page = ApplyPage { page: ctx.page("apply.title"), v: v.clone(), input, errors, wrong_role };
+        let page =
+            ApplyPage { page: ctx.page("apply.title"), v: v.clone(), input, errors, wrong_role: false, already: None };
         Ok((status, render(page)?).into_response())
     };
     let (name, phone, cccd, message) = match check(&input, user.is_none()) {
@@ -212,8 +224,17 @@ async fn apply(
             users::find_by_id(&st.db, user_id).await?.ok_or(AppError::NotFound)?
         }
     };
-    submit(&st, &ctx, &user, &v, &name, &phone, cccd.as_ref(), message.as_deref()).await?;
-    Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
+    match submit(&st, &ctx, &user, &v, &name, &phone, cccd.as_ref(), message.as_deref()).await {
+        Ok(_) => Ok(Redirect::to(&format!("/jobs/{id}?applied=1")).into_response()),
+        // Sent twice (a second tab, the back button): say so where it happened.
+        Err(AppError::Conflict { .. }) => {
+            let already = own_application(&st, &user, v.id).await?;
+            let page =
+                ApplyPage { page: ctx.page("apply.title"), v, input, errors: vec![], wrong_role: false, already };
+            Ok((StatusCode::CONFLICT, render(page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 /// The registry record this new account belongs to: the person with that CCCD,
@@ -279,23 +300,135 @@ async fn visible(st: &AppState, ctx: &Ctx, user: &User) -> AppResult<Vec<Applica
 #[template(path = "vacancies/applications.html")]
 struct ListPage {
     page: Page,
-    applications: Vec<Application>,
+    rows: Rows,
     applicant: bool,
+    /// "Saved …" after a status change.
+    saved: Option<String>,
 }
 
-async fn list_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
+impl ListPage {
+    fn new(ctx: &Ctx, user: &User, applications: Vec<Application>) -> Self {
+        ListPage {
+            page: ctx.page("nav.applications"),
+            rows: Rows::new(ctx, applications),
+            applicant: user.role == Role::JobSeeker,
+            saved: None,
+        }
+    }
+    fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.page.tr.datetime(at)
+    }
+}
+
+/// Applications as an employer works through them (the list page and a
+/// vacancy's page): each with its status form, which starts at the current
+/// status and shows a refused change's problem at the application itself.
+pub struct Rows {
+    pub applications: Vec<Application>,
+    /// A status change refused: which application, why, and what was sent.
+    pub failed: Option<(i64, Vec<FieldError>, StatusInput)>,
+    /// Today in Vietnam, the earliest interview date the form offers.
+    pub today: String,
+    page: Page,
+}
+
+impl Rows {
+    pub fn new(ctx: &Ctx, applications: Vec<Application>) -> Self {
+        Rows {
+            applications,
+            failed: None,
+            today: (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y-%m-%dT00:00").to_string(),
+            page: ctx.page("nav.applications"),
+        }
+    }
+    /// The error of `field` for application `id`, if its change was refused.
+    pub fn error_for(&self, id: &i64, field: &str) -> Option<String> {
+        let (failed_id, errors, _) = self.failed.as_ref()?;
+        (failed_id == id).then(|| self.page.field_error(errors, field)).flatten()
+    }
+    /// The status the form starts at: what was just sent, else the current one.
+    pub fn chosen(&self, a: &Application) -> String {
+        match &self.failed {
+            Some((id, _, input)) if *id == a.id => input.to.clone(),
+            _ => a.status.as_str().to_owned(),
+        }
+    }
+    /// A field as just sent (after a refusal), else empty.
+    pub fn sent(&self, id: &i64, field: &str) -> String {
+        match &self.failed {
+            Some((failed_id, _, input)) if failed_id == id => match field {
+                "reason" => input.reason.clone(),
+                "interview_at" => input.interview_at.clone(),
+                "interview_place" => input.interview_place.clone(),
+                "interview_contact" => input.interview_contact.clone(),
+                _ => String::new(),
+            },
+            _ => String::new(),
+        }
+    }
+    /// Dates and times as the page's language reads them.
+    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
+        self.page.tr.datetime(at)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ListQuery {
+    /// The application whose status was just saved.
+    saved: Option<i64>,
+}
+
+async fn list_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    axum::extract::Query(q): axum::extract::Query<ListQuery>,
+) -> AppResult<Response> {
     let applications = visible(&st, &ctx, &user).await?;
-    let page = ListPage { page: ctx.page("nav.applications"), applications, applicant: user.role == Role::JobSeeker };
+    let mut page = ListPage::new(&ctx, &user, applications);
+    page.saved = q
+        .saved
+        .and_then(|id| page.rows.applications.iter().find(|a| a.id == id))
+        .map(|a| platform::i18n::fill(platform::i18n::t(ctx.lang, "apply.saved"), &[("name", a.full_name.as_str())]));
     Ok(render(page)?.into_response())
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Default, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
 pub struct StatusInput {
     /// reviewing | interview | accepted | refused (employer) | withdrawn (applicant)
     pub to: String,
     /// When refusing: qualification | experience | position_filled | no_show | other
-    #[serde(default)]
     pub reason: String,
+    /// When inviting to an interview: its date and time in Vietnam,
+    /// `2026-12-05T09:00` or `05/12/2026 09:00`.
+    pub interview_at: String,
+    /// When inviting: where.
+    pub interview_place: String,
+    /// When inviting: whom to ask (name and phone).
+    pub interview_contact: String,
+}
+
+/// The invitation of a move to "interview": every part required, the time
+/// in the future (read as Vietnam's local time).
+fn check_interview(f: &StatusInput, now: chrono::DateTime<chrono::Utc>) -> Result<Interview, Vec<FieldError>> {
+    let mut c = Checker::new();
+    let raw = f.interview_at.trim();
+    let local = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(raw, "%d/%m/%Y %H:%M"))
+        .ok();
+    let at = local.map(|l| l.and_utc() - chrono::Duration::hours(7));
+    match at {
+        _ if raw.is_empty() => c.fail("interview_at", "err.required"),
+        None => c.fail("interview_at", "apply.err.interview_at"),
+        Some(at) if at <= now => c.fail("interview_at", "apply.err.interview_past"),
+        Some(_) => {}
+    }
+    let place = c.required("interview_place", &f.interview_place, 300);
+    let contact = c.required("interview_contact", &f.interview_contact, 200);
+    c.finish(())?;
+    Ok(Interview { at: at.expect("checked"), place, contact })
 }
 
 async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &StatusInput) -> AppResult<Application> {
@@ -324,7 +457,12 @@ async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &Statu
     } else {
         None
     };
-    store::set_application_status(&st.db, province, id, to, reason).await?;
+    let interview = if to == AppStatus::Interview && a.status != AppStatus::Interview {
+        Some(check_interview(f, chrono::Utc::now()).map_err(AppError::Invalid)?)
+    } else {
+        None
+    };
+    store::set_application_status(&st.db, province, id, to, reason, interview.as_ref()).await?;
     audit::by_request(&st.db, province, ctx, Action::Update, "application", Some(&id.to_string()), Some(to.as_str()))
         .await?;
     let status_label = format!("apply.status.{}", to.as_str());
@@ -336,9 +474,22 @@ async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &Statu
         // The applicant reads the status in their own language.
         let applicant = users::find_by_id(&st.db, a.user_id).await?;
         let lang = applicant.map(|u| u.lang).unwrap_or_default();
-        let label = platform::i18n::t(lang, &status_label).to_owned();
-        let args = [("title", a.vacancy_title.as_str()), ("status", label.as_str())];
-        platform::notify::tell(st, To::User(a.user_id), "apply.notify.status", &args, Some("/applications")).await?;
+        if let Some(i) = &interview {
+            let at = platform::i18n::Tr::new(lang).datetime(&i.at);
+            let args = [
+                ("title", a.vacancy_title.as_str()),
+                ("at", at.as_str()),
+                ("place", i.place.as_str()),
+                ("contact", i.contact.as_str()),
+            ];
+            platform::notify::tell(st, To::User(a.user_id), "apply.notify.interview", &args, Some("/applications"))
+                .await?;
+        } else {
+            let label = platform::i18n::t(lang, &status_label).to_owned();
+            let args = [("title", a.vacancy_title.as_str()), ("status", label.as_str())];
+            platform::notify::tell(st, To::User(a.user_id), "apply.notify.status", &args, Some("/applications"))
+                .await?;
+        }
     }
     Ok(store::application(&st.db, province, id).await?.ok_or(AppError::NotFound)?)
 }
@@ -350,10 +501,26 @@ async fn status_form(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<StatusInput>,
 ) -> AppResult<Response> {
-    let a = change_status(&st, &ctx, &user, id, &f).await?;
-    let back =
-        if user.role == Role::JobSeeker { "/applications".to_owned() } else { format!("/vacancies/{}", a.vacancy_id) };
-    Ok(Redirect::to(&back).into_response())
+    match change_status(&st, &ctx, &user, id, &f).await {
+        // Back to the list, at the application, with what was saved said at the top.
+        Ok(a) => Ok(Redirect::to(&format!("/applications?saved={}#a{}", a.id, a.id)).into_response()),
+        // A missing reason or invitation detail: the list again, the
+        // problem shown at the application it belongs to.
+        Err(AppError::Invalid(errors)) => {
+            let applications = visible(&st, &ctx, &user).await?;
+            let mut page = ListPage::new(&ctx, &user, applications);
+            page.rows.failed = Some((id, errors, f));
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
+        }
+        // A step the rules do not allow (e.g. from "accepted" back to "new"): said at the application too.
+        Err(AppError::BadRequest { key, .. }) => {
+            let applications = visible(&st, &ctx, &user).await?;
+            let mut page = ListPage::new(&ctx, &user, applications);
+            page.rows.failed = Some((id, vec![FieldError::new("to", key)], f));
+            Ok((StatusCode::BAD_REQUEST, render(page)?).into_response())
+        }
+        Err(e) => Err(e),
+    }
 }
 
 // ---------- API ----------

@@ -295,7 +295,10 @@ struct VacancyPage {
     share_facebook: String,
     share_zalo: String,
     description_short: String,
-    applied: bool,
+    /// The user's application to this vacancy, if any.
+    applied: Option<i64>,
+    /// Just sent: the confirmation leads the page.
+    just_applied: bool,
 }
 
 impl VacancyPage {
@@ -372,21 +375,30 @@ pub fn json_ld(v: &VacancyRecord, url: &str) -> String {
     posting.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct VacancyQuery {
+    applied: String,
+}
+
 async fn vacancy_page(
     State(st): State<AppState>,
     ctx: Ctx,
     MaybeUser(user): MaybeUser,
     Path(id): Path<i64>,
+    Query(q): Query<VacancyQuery>,
 ) -> AppResult<Response> {
     let v = published(&st, id).await?;
     let url = st.settings.absolute(&format!("/jobs/{id}"));
     let enc: String = url::form_urlencoded::byte_serialize(url.as_bytes()).collect();
     let applied = match &user {
-        Some(u) => !crate::store::applications(&st.db, &st.settings.province_code, None, Some(u.id), Some(id))
+        Some(u) => crate::store::applications(&st.db, &st.settings.province_code, None, Some(u.id), Some(id))
             .await?
-            .is_empty(),
-        None => false,
+            .first()
+            .map(|a| a.id),
+        None => None,
     };
+    let just_applied = applied.is_some() && q.applied == "1";
     let page = VacancyPage {
         page: Page { title: v.title.clone(), ..ctx.page("board.title") },
         json_ld: json_ld(&v, &url),
@@ -395,6 +407,7 @@ async fn vacancy_page(
         description_short: v.description.chars().take(200).collect(),
         url,
         applied,
+        just_applied,
         v,
     };
     Ok(render(page)?.into_response())

@@ -277,7 +277,7 @@ struct DetailPage {
     reviewer: bool,
     owner: bool,
     employer_approved: bool,
-    applications: Vec<Application>,
+    rows: crate::applications::Rows,
 }
 
 impl DetailPage {
@@ -337,7 +337,7 @@ async fn detail_page(
         page: Page { title: v.title.clone(), ..ctx.page("nav.vacancies") },
         reviewer: is_reviewer(&user),
         owner,
-        applications,
+        rows: crate::applications::Rows::new(&ctx, applications),
         v,
     };
     Ok(render(page)?.into_response())

@@ -235,6 +235,17 @@ pub struct Application {
     pub message: Option<String>,
     pub status: AppStatus,
     pub refusal_reason: Option<String>,
+    /// The interview invitation, once the employer has sent one.
+    pub interview: Option<Interview>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Lời mời phỏng vấn: when, where, and whom to ask.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Interview {
+    pub at: DateTime<Utc>,
+    pub place: String,
+    /// A name and phone number to ask.
+    pub contact: String,
 }

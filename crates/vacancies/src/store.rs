@@ -257,7 +257,8 @@ pub async fn published_for_upkeep(
 // ---------- applications ----------
 
 const APP_COLUMNS: &str = "a.id, a.vacancy_id, v.title AS vacancy_title, a.employer_id, a.user_id, a.person_id, \
-    a.full_name, a.phone, a.message, a.status, a.refusal_reason, a.created_at, a.updated_at";
+    a.full_name, a.phone, a.message, a.status, a.refusal_reason, a.interview_at, a.interview_place, \
+    a.interview_contact, a.created_at, a.updated_at";
 const APP_FROM: &str = "applications a JOIN vacancies v ON v.province_code = a.province_code AND v.id = a.vacancy_id";
 
 #[derive(sqlx::FromRow)]
@@ -273,6 +274,9 @@ struct AppRow {
     message: Option<String>,
     status: String,
     refusal_reason: Option<String>,
+    interview_at: Option<DateTime<Utc>>,
+    interview_place: Option<String>,
+    interview_contact: Option<String>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
@@ -291,6 +295,11 @@ impl From<AppRow> for Application {
             message: r.message,
             status: AppStatus::parse(&r.status).unwrap_or(AppStatus::New),
             refusal_reason: r.refusal_reason,
+            interview: r.interview_at.map(|at| Interview {
+                at,
+                place: r.interview_place.unwrap_or_default(),
+                contact: r.interview_contact.unwrap_or_default(),
+            }),
             created_at: r.created_at,
             updated_at: r.updated_at,
         }
@@ -346,16 +355,23 @@ pub async fn applications(
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// A new status, with its refusal reason or interview invitation (an
+/// invitation is kept once made: later statuses leave it as it was).
 pub async fn set_application_status(
     db: &Db,
     province: &str,
     id: i64,
     status: AppStatus,
     reason: Option<&str>,
+    interview: Option<&Interview>,
 ) -> anyhow::Result<()> {
     with_db!(db, p => sqlx::query(
-        "UPDATE applications SET status = $1, refusal_reason = $2, updated_at = $3 WHERE province_code = $4 AND id = $5")
+        "UPDATE applications SET status = $1, refusal_reason = $2, updated_at = $3,
+            interview_at = COALESCE($6, interview_at), interview_place = COALESCE($7, interview_place),
+            interview_contact = COALESCE($8, interview_contact)
+         WHERE province_code = $4 AND id = $5")
         .bind(status.as_str()).bind(reason).bind(Utc::now()).bind(province).bind(id)
+        .bind(interview.map(|i| i.at)).bind(interview.map(|i| i.place.as_str())).bind(interview.map(|i| i.contact.as_str()))
         .execute(p).await?.rows_affected());
     Ok(())
 }

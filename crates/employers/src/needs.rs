@@ -82,10 +82,13 @@ pub fn validate(
     if !open_periods(today).contains(&period) {
         c.fail("period", "needs.err.period");
     }
-    let occ = input.occupation_isco.trim().to_owned();
-    if !d.occupation(&occ).is_some_and(|o| o.level == 4) {
-        c.fail("occupation_isco", "err.occupation.unknown");
-    }
+    let occ = match d.occupation_typed(&input.occupation_isco).filter(|o| o.level == 4) {
+        Some(o) => o.code.clone(),
+        None => {
+            c.fail("occupation_isco", "err.occupation.unknown");
+            String::new()
+        }
+    };
     let qualification = input.qualification.trim().to_owned();
     if !d.qualifications.iter().any(|q| q.code == qualification) {
         c.fail("qualification", "err.code.unknown");

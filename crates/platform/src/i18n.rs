@@ -145,7 +145,8 @@ impl Tr {
         grouped
     }
     /// A number with `places` decimals: 47,12 (vi), 47.12 (en), thousands grouped.
-    pub fn decimal(&self, x: f64, places: usize) -> String {
+    pub fn decimal(&self, x: impl Real, places: usize) -> String {
+        let x = x.real();
         let text = format!("{:.*}", places, x.abs());
         let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
         let sign = if x < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') { "-" } else { "" };
@@ -157,7 +158,7 @@ impl Tr {
         format!("{sign}{whole}{point}{frac}")
     }
     /// A percentage with one decimal: 67,1% (vi), 67.1% (en).
-    pub fn percent(&self, x: f64) -> String {
+    pub fn percent(&self, x: impl Real) -> String {
         format!("{}%", self.decimal(x, 1))
     }
 }
@@ -179,6 +180,26 @@ count!(i64, i32, u32, u64, usize);
 impl<T: Count> Count for &T {
     fn count(&self) -> i64 {
         (**self).count()
+    }
+}
+
+/// Numbers with decimals a page shows (by value or by reference).
+pub trait Real {
+    fn real(&self) -> f64;
+}
+impl Real for f64 {
+    fn real(&self) -> f64 {
+        *self
+    }
+}
+impl Real for f32 {
+    fn real(&self) -> f64 {
+        f64::from(*self)
+    }
+}
+impl<T: Real> Real for &T {
+    fn real(&self) -> f64 {
+        (**self).real()
     }
 }
 

@@ -124,6 +124,33 @@ impl RefData {
     /// Occupations whose code or title (either language, diacritics ignored)
     /// has every word of the query as a word prefix; titles containing the
     /// query as a phrase come first.
+    /// The occupation a form's field names: its code ("7212"), the picker's
+    /// "Thợ hàn và thợ cắt kim loại bằng khí (7212)" or "7212 · …", or a
+    /// title typed in full (either language, diacritics optional) that names
+    /// one occupation only.
+    pub fn occupation_typed(&self, text: &str) -> Option<&Occupation> {
+        let t = text.trim();
+        fn code_of(s: &str) -> Option<&str> {
+            Some(s).filter(|c| !c.is_empty() && c.len() <= 4 && c.bytes().all(|b| b.is_ascii_digit()))
+        }
+        if let Some(o) = code_of(t).and_then(|c| self.occupation(c)) {
+            return Some(o);
+        }
+        let trailing = t.strip_suffix(')').and_then(|r| r.rsplit_once('(')).map(|(_, c)| c.trim());
+        let leading = t.split(|c: char| !c.is_ascii_digit()).next();
+        if let Some(o) = trailing.or(leading).and_then(code_of).and_then(|c| self.occupation(c)) {
+            return Some(o);
+        }
+        let folded = platform::fold::fold(t);
+        let mut same = self.occupations.iter().filter(|o| {
+            o.level == 4 && (platform::fold::fold(&o.title_vi) == folded || platform::fold::fold(&o.title_en) == folded)
+        });
+        match (same.next(), same.next()) {
+            (Some(o), None) => Some(o),
+            _ => None,
+        }
+    }
+
     pub fn search_occupations(&self, q: &str, level: Option<i32>, limit: usize) -> Vec<&Occupation> {
         let words = platform::fold::fold_words(q);
         let phrase = words.join(" ");
@@ -137,6 +164,19 @@ impl RefData {
             .collect();
         hits.sort_by_key(|(not_phrase, _)| *not_phrase);
         hits.into_iter().map(|(_, o)| o).take(limit).collect()
+    }
+}
+
+/// What an occupation field shows: "Thợ hàn và thợ cắt kim loại bằng khí
+/// (7212)" for a known code, what was typed otherwise.
+pub fn occupation_label(lang: impl std::borrow::Borrow<platform::i18n::Lang>, text: &str) -> String {
+    let lang = *lang.borrow();
+    match refdata().occupation_typed(text) {
+        Some(o) => {
+            let title = if lang == platform::i18n::Lang::Vi { &o.title_vi } else { &o.title_en };
+            format!("{title} ({})", o.code)
+        }
+        None => text.to_owned(),
     }
 }
 
@@ -172,6 +212,23 @@ mod tests {
             || platform::fold::fold(&o.title_vi).split(' ').any(|w| w.starts_with("giao"))));
         assert_eq!(d.search_occupations("7212", None, 5)[0].code, "7212");
         assert!(d.search_occupations("welder", Some(4), 5).iter().any(|o| o.code == "7212"));
+    }
+
+    #[test]
+    fn occupation_as_typed_in_a_form() {
+        let d = refdata();
+        let code = |t: &str| d.occupation_typed(t).map(|o| o.code.as_str());
+        assert_eq!(code("7212"), Some("7212"));
+        assert_eq!(code("Thợ hàn và thợ cắt kim loại bằng khí (7212)"), Some("7212"), "the picker's label");
+        assert_eq!(code("7212 · Welders"), Some("7212"));
+        assert_eq!(code("tho van hanh may may"), Some("8153"), "a whole title without diacritics");
+        assert_eq!(code("Sewing Machine Operators"), Some("8153"));
+        assert_eq!(code("tho"), None, "not one occupation");
+        assert_eq!(code("9999"), None);
+        assert_eq!(code(""), None);
+        assert_eq!(occupation_label(platform::i18n::Lang::Vi, "8153"), "Thợ vận hành máy may (8153)");
+        assert_eq!(occupation_label(platform::i18n::Lang::En, "8153"), "Sewing Machine Operators (8153)");
+        assert_eq!(occupation_label(platform::i18n::Lang::Vi, "tho han"), "tho han", "as typed");
     }
 
     #[test]

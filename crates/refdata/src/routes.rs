@@ -200,7 +200,8 @@ async fn occupations_api(Query(q): Query<OccupationQuery>) -> Json<Vec<&'static 
 #[derive(Template)]
 #[template(path = "occupation_hits.html")]
 struct OccupationHits {
-    hits: Vec<(String, String)>,
+    /// (what a pick puts in the field, title, code)
+    hits: Vec<(String, String, String)>,
 }
 
 #[derive(Deserialize, Default)]
@@ -210,17 +211,19 @@ struct PickerQuery {
 }
 
 /// Occupation picker (htmx): unit groups matching what is typed in the
-/// `occupation_isco` field, diacritics ignored; a click puts the code in the field.
+/// `occupation_isco` field, diacritics ignored; a click puts "title (code)"
+/// in the field, which forms read back with [`RefData::occupation_typed`].
 async fn occupation_picker(ctx: Ctx, Query(q): Query<PickerQuery>) -> AppResult<Response> {
     let vi = ctx.lang == platform::i18n::Lang::Vi;
     let text = q.occupation_isco.trim();
-    let hits = if text.is_empty() || refdata().occupation(text).is_some_and(|o| o.level == 4) {
+    let hits = if text.is_empty() || refdata().occupation_typed(text).is_some_and(|o| o.level == 4) {
         vec![]
     } else {
         refdata()
             .search_occupations(text, Some(4), 8)
             .into_iter()
             .map(|o| (o.code.clone(), if vi { o.title_vi.clone() } else { o.title_en.clone() }))
+            .map(|(code, title)| (format!("{title} ({code})"), title, code))
             .collect()
     };
     Ok(render(OccupationHits { hits })?.into_response())

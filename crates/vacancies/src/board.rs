@@ -137,6 +137,19 @@ pub fn wage_text(lang: Lang, min: Option<i64>, max: Option<i64>) -> String {
     }
 }
 
+/// An age range as people say it: "từ 18 tuổi", "18 – 35 tuổi", "đến 35 tuổi".
+pub fn age_text(lang: Lang, min: Option<i64>, max: Option<i64>) -> String {
+    let tr = Tr::new(lang);
+    let fill = |key: &str, args: &[(&str, &str)]| platform::i18n::fill(tr.t(key), args);
+    match (min, max) {
+        (Some(a), Some(b)) if a == b => fill("vacancies.age.exactly", &[("min", &a.to_string())]),
+        (Some(a), Some(b)) => fill("vacancies.age.between", &[("min", &a.to_string()), ("max", &b.to_string())]),
+        (Some(a), None) => fill("vacancies.age.from", &[("min", &a.to_string())]),
+        (None, Some(b)) => fill("vacancies.age.to", &[("max", &b.to_string())]),
+        (None, None) => String::new(),
+    }
+}
+
 /// Where the work is, in words.
 pub fn place_text(lang: Lang, ward: Option<&str>, province: Option<&str>, country: Option<&str>) -> String {
     let d = refdata::refdata();
@@ -302,6 +315,9 @@ struct VacancyPage {
 }
 
 impl VacancyPage {
+    fn age(&self) -> String {
+        age_text(self.page.tr.lang, self.v.age_min, self.v.age_max)
+    }
     fn wage(&self) -> String {
         wage_text(self.page.tr.lang, self.v.wage_min, self.v.wage_max)
     }
@@ -638,6 +654,16 @@ mod tests {
         assert_eq!(wage_text(Lang::Vi, Some(8_000_000), Some(12_000_000)), "8.000.000 – 12.000.000 ₫");
         assert_eq!(wage_text(Lang::En, Some(8_000_000), Some(12_000_000)), "8,000,000 – 12,000,000 VND");
         assert_eq!(wage_text(Lang::Vi, Some(8_000_000), Some(8_000_000)), "8.000.000 ₫");
+    }
+
+    #[test]
+    fn ages_in_words() {
+        platform::i18n::install(&[crate::MESSAGES]);
+        assert_eq!(age_text(Lang::Vi, Some(18), None), "từ 18 tuổi");
+        assert_eq!(age_text(Lang::Vi, Some(18), Some(35)), "từ 18 đến 35 tuổi");
+        assert_eq!(age_text(Lang::Vi, None, Some(35)), "đến 35 tuổi");
+        assert_eq!(age_text(Lang::En, Some(18), None), "18 and over");
+        assert_eq!(age_text(Lang::En, None, None), "");
     }
 
     #[test]

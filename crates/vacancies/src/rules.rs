@@ -17,12 +17,14 @@ const MAX_DEADLINE_DAYS: i64 = 365;
 pub fn validate(input: &VacancyInput, d: &RefData, today: NaiveDate) -> Result<Vacancy, Vec<FieldError>> {
     let mut c = Checker::new();
     let title = c.required("title", &input.title, 200);
-    let occupation_isco = input.occupation_isco.trim().to_owned();
-    if occupation_isco.is_empty() {
-        c.fail("occupation_isco", "err.required");
-    } else if !d.occupation(&occupation_isco).is_some_and(|o| o.level == 4) {
-        c.fail("occupation_isco", "err.occupation.unknown");
-    }
+    let typed = input.occupation_isco.trim();
+    let occupation_isco = match d.occupation_typed(typed).filter(|o| o.level == 4) {
+        Some(o) => o.code.clone(),
+        None => {
+            c.fail("occupation_isco", if typed.is_empty() { "err.required" } else { "err.occupation.unknown" });
+            String::new()
+        }
+    };
     let positions = c.number("positions", &input.positions, 1, 10_000);
     if input.positions.trim().is_empty() {
         c.fail("positions", "err.required");

@@ -151,13 +151,22 @@ pub fn parse_money(s: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
-/// A CCCD from a sheet may have lost its leading zero (typed as a number).
+/// A CCCD from a sheet may have lost its leading zero (typed as a number):
+/// 11 digits are read with a 0 in front when that gives a valid number.
+/// Otherwise the length is what is wrong, and that is what the user is told
+/// (not that "012…", a number they never typed, has no province code).
 pub fn parse_cccd_lenient(s: &str) -> Result<Cccd, platform::types::ParseError> {
     let t = s.trim().trim_end_matches(".0");
-    if t.len() == 11 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return Cccd::parse(&format!("0{t}"));
+    if lost_leading_zero(t) {
+        return Cccd::parse(&format!("0{t}"))
+            .map_err(|_| platform::types::ParseError { key: "err.cccd.format", input: t.to_owned() });
     }
     Cccd::parse(t)
+}
+
+/// 11 digits: a 12-digit CCCD starting with 0 that went through a number cell.
+fn lost_leading_zero(t: &str) -> bool {
+    t.len() == 11 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Where the validated person lives, and how sure we are.
@@ -284,11 +293,19 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
                 None
             }
             Ok(c) => {
-                if sex.is_some_and(|s| s != c.sex()) {
-                    errors.push(err("cccd", "err.cccd.sex_mismatch"));
-                }
-                if birth_date.is_some_and(|b| b.year() != c.birth_year()) {
-                    errors.push(err("cccd", "err.cccd.year_mismatch"));
+                let sex_differs = sex.is_some_and(|s| s != c.sex());
+                let year_differs = birth_date.is_some_and(|b| b.year() != c.birth_year());
+                if (sex_differs || year_differs) && lost_leading_zero(input.cccd.trim().trim_end_matches(".0")) {
+                    // The 0 we put in front was a guess: an 11-digit number
+                    // that does not fit the person is simply too short.
+                    errors.push(err("cccd", "err.cccd.format"));
+                } else {
+                    if sex_differs {
+                        errors.push(err("cccd", "err.cccd.sex_mismatch"));
+                    }
+                    if year_differs {
+                        errors.push(err("cccd", "err.cccd.year_mismatch"));
+                    }
                 }
                 Some(c)
             }
@@ -592,6 +609,33 @@ mod tests {
         let mut i = valid();
         i.cccd = "56185012345".into();
         assert_eq!(validate(&i, refdata::refdata(), "56", today()).unwrap().cccd.unwrap().as_str(), "056185012345");
+    }
+
+    /// A number of the wrong length is told so, whatever its first digits.
+    #[test]
+    fn a_cccd_of_the_wrong_length_says_12_digits() {
+        let code = |cccd: &str| {
+            let mut i = valid();
+            i.cccd = cccd.into();
+            validate(&i, refdata::refdata(), "56", today())
+                .unwrap_err()
+                .iter()
+                .map(|e| e.code.clone())
+                .collect::<Vec<_>>()
+        };
+        // 11 digits whose padded form has no province (097…) or does not fit the person.
+        assert_eq!(code("12345678901"), ["err.cccd.format"]);
+        assert_eq!(code("97185012345"), ["err.cccd.format"]);
+        assert_eq!(code("56085012345"), ["err.cccd.format"], "padded, it would read as a man");
+        assert_eq!(code("0561850123"), ["err.cccd.format"]);
+        // 13 digits, with or without spaces, and from a number cell.
+        assert_eq!(code("0561850123456"), ["err.cccd.format"]);
+        assert_eq!(code("056 185 012 3456"), ["err.cccd.format"]);
+        assert_eq!(code("12345678901.0"), ["err.cccd.format"]);
+        // 12 digits with a wrong province keep their own message.
+        assert_eq!(code("003185012345"), ["err.cccd.province"]);
+        assert_eq!(parse_cccd_lenient("98345678901").unwrap_err().key, "err.cccd.format", "098 is no province");
+        assert_eq!(parse_cccd_lenient("56185012345").unwrap().as_str(), "056185012345");
     }
 
     #[test]

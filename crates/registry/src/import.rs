@@ -45,7 +45,7 @@ pub struct Options<'a> {
 
 /// Fill `input` from `row`, reusing its strings' buffers (no allocation per
 /// field once the first rows have sized them).
-fn fill_input(input: &mut PersonInput, row: &RawRow) {
+pub(crate) fn fill_input(input: &mut PersonInput, row: &RawRow) {
     let fields: [(&mut String, Field); 26] = [
         (&mut input.cccd, Field::Cccd),
         (&mut input.full_name, Field::FullName),

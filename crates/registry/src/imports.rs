@@ -241,27 +241,21 @@ async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> 
             .collect()
     };
     use crate::sheet::Field;
+    // The labels the pages show (either language is read back by the import).
+    let shown = |keys: &[&str]| -> Vec<(String, String)> {
+        keys.iter()
+            .map(|k| {
+                (k.split_once('.').map_or(*k, |(_, code)| code).to_owned(), platform::i18n::t(ctx.lang, k).to_owned())
+            })
+            .collect()
+    };
     let codes = vec![
-        (Field::Sex, vec![("nam".into(), "Nam / male".into()), ("nữ".into(), "Nữ / female".into())]),
+        (Field::Sex, shown(&["sex.male", "sex.female"])),
         (Field::Ethnicity, pick(&d.ethnic_groups)),
         (Field::Education, pick(&d.education)),
         (Field::Qualification, pick(&d.qualifications)),
-        (
-            Field::EmploymentStatus,
-            vec![
-                ("employed".into(), "Có việc làm".into()),
-                ("unemployed".into(), "Thất nghiệp".into()),
-                ("inactive".into(), "Không tham gia hoạt động kinh tế".into()),
-            ],
-        ),
-        (
-            Field::JobNeed,
-            vec![
-                ("job".into(), "Việc làm".into()),
-                ("training".into(), "Học nghề".into()),
-                ("abroad".into(), "Đi làm việc ở nước ngoài".into()),
-            ],
-        ),
+        (Field::EmploymentStatus, shown(&["status.employed", "status.unemployed", "status.inactive"])),
+        (Field::JobNeed, shown(&["need.job", "need.training", "need.abroad", "need.none"])),
         (Field::Sector, pick(&d.vsic_sections)),
     ];
     let bytes = crate::xlsx_out::template(&codes)?;

@@ -52,11 +52,39 @@ fn with_folded<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
     })
 }
 
+/// The code a page label stands for: `group` is "sex", "status" or "need",
+/// `folded` a label as [`fold`] gives it. The labels are this crate's
+/// messages (`sex.female` → "Nữ" / "Female"), in both languages, so whatever
+/// a page or an export shows reads back as the same answer.
+pub fn code_of_label(group: &str, folded: &str) -> Option<&'static str> {
+    type Labels = std::collections::HashMap<(&'static str, String), &'static str>;
+    static LABELS: std::sync::OnceLock<Labels> = std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        let mut m = Labels::new();
+        for line in crate::MESSAGES.lines().filter(|l| !l.starts_with('#')) {
+            let mut cols = line.split('\t');
+            let (Some(key), Some(vi), Some(en)) = (cols.next(), cols.next(), cols.next()) else { continue };
+            let Some((group, code)) = key.split_once('.') else { continue };
+            if matches!(group, "sex" | "status" | "need") {
+                for label in [vi, en] {
+                    m.insert((group, fold(label)), code);
+                }
+            }
+        }
+        m
+    });
+    labels.get(&(group, folded.to_owned())).copied()
+}
+
 pub fn parse_sex(s: &str) -> Option<Sex> {
     with_folded(s, |f| match f {
         "nam" | "male" | "m" => Some(Sex::Male),
         "nu" | "female" | "f" => Some(Sex::Female),
-        _ => None,
+        _ => match code_of_label("sex", f)? {
+            "male" => Some(Sex::Male),
+            "female" => Some(Sex::Female),
+            _ => None,
+        },
     })
 }
 
@@ -71,7 +99,7 @@ fn status_of(f: &str) -> Option<EmploymentStatus> {
         "inactive" | "khong tham gia" | "khong tham gia hoat dong kinh te" | "ngoai luc luong lao dong" => {
             Some(EmploymentStatus::Inactive)
         }
-        _ => None,
+        _ => code_of_label("status", f).and_then(EmploymentStatus::parse),
     }
 }
 
@@ -89,7 +117,13 @@ pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
                     (false, false, true)
                 }
                 "none" | "khong" | "khong co" => (false, false, false),
-                _ => return Err(f.into_owned()),
+                other => match code_of_label("need", other) {
+                    Some("job") => (true, false, false),
+                    Some("training") => (false, true, false),
+                    Some("abroad") => (false, false, true),
+                    Some(_) => (false, false, false),
+                    None => return Err(f.into_owned()),
+                },
             };
             Ok((j, t, a))
         })?;
@@ -609,6 +643,99 @@ mod tests {
         let mut i = valid();
         i.cccd = "56185012345".into();
         assert_eq!(validate(&i, refdata::refdata(), "56", today()).unwrap().cccd.unwrap().as_str(), "056185012345");
+    }
+
+    /// Every label a page shows for a coded answer, in either language, is
+    /// read back by the import as that code.
+    #[test]
+    fn every_label_shown_reads_back_as_its_code() {
+        let d = refdata::refdata();
+        let mut messages = std::collections::HashMap::new();
+        for line in crate::MESSAGES.lines().filter(|l| !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            messages.insert(cols[0], [cols[1], cols[2]]);
+        }
+        let mut checked = 0;
+        let mut check = |field: &str,
+                         label: &str,
+                         set: &dyn Fn(&mut PersonInput, &str),
+                         got: &dyn Fn(&Person) -> String,
+                         code: &str| {
+            let mut i = valid();
+            i.cccd.clear();
+            i.occupation_isco.clear();
+            set(&mut i, label);
+            let p = validate(&i, d, "56", today()).unwrap_or_else(|e| panic!("{field} {label:?}: {e:?}"));
+            assert_eq!(got(&p), code, "{field} {label:?}");
+            checked += 1;
+        };
+        for code in ["male", "female"] {
+            for label in messages[format!("sex.{code}").as_str()] {
+                let sex = |p: &Person| if p.sex == Sex::Female { "female".into() } else { "male".into() };
+                check("sex", label, &|i, l| i.sex = l.into(), &sex, code);
+            }
+        }
+        for status in EmploymentStatus::ALL {
+            for label in messages[status.label_key()] {
+                let set = |i: &mut PersonInput, l: &str| i.employment_status = l.into();
+                check("status", label, &set, &|p| p.employment_status.as_str().into(), status.as_str());
+            }
+        }
+        for code in ["job", "training", "abroad", "none"] {
+            for label in messages[format!("need.{code}").as_str()] {
+                let needs = |p: &Person| {
+                    let n = &p.needs;
+                    match (n.job, n.training, n.abroad) {
+                        (true, false, false) => "job",
+                        (false, true, false) => "training",
+                        (false, false, true) => "abroad",
+                        (false, false, false) => "none",
+                        _ => "several",
+                    }
+                    .to_owned()
+                };
+                check("need", label, &|i, l| i.job_need = l.into(), &needs, code);
+            }
+        }
+        let lists: [(&str, &[refdata::model::CodeItem]); 4] = [
+            ("qualification", &d.qualifications),
+            ("education", &d.education),
+            ("ethnicity", &d.ethnic_groups),
+            ("sector", &d.vsic_sections),
+        ];
+        for (field, items) in lists {
+            for item in items {
+                for label in [&item.name_vi, &item.name_en] {
+                    let set = |i: &mut PersonInput, l: &str| match field {
+                        "qualification" => i.qualification = l.into(),
+                        "education" => i.education = l.into(),
+                        "ethnicity" => i.ethnicity = l.into(),
+                        _ => {
+                            // Asked of the employed only.
+                            i.employment_status = "employed".into();
+                            i.occupation_isco.clear();
+                            i.sector = l.into();
+                        }
+                    };
+                    let got = |p: &Person| {
+                        match field {
+                            "qualification" => Some(p.qualification.clone()),
+                            "education" => p.education.clone(),
+                            "ethnicity" => p.ethnicity.clone(),
+                            _ => p.sector.clone(),
+                        }
+                        .unwrap_or_default()
+                    };
+                    check(field, label, &set, &got, &item.code);
+                }
+            }
+        }
+        // Several needs as a page lists them, and as typed by hand.
+        let (j, t, a) = parse_needs("Cần việc làm; Cần học nghề").unwrap();
+        assert!(j && t && !a);
+        assert_eq!(parse_needs("Needs training, Wants to work abroad").unwrap(), (false, true, true));
+        assert!(parse_needs("học bơi").is_err());
+        assert!(checked > 130, "{checked} labels");
     }
 
     /// A number of the wrong length is told so, whatever its first digits.

@@ -19,6 +19,76 @@ fn person<'a>(name: &'a str, cccd: &'a str, birth: &'a str, sex: &'a str, ward: 
     ]
 }
 
+/// The person's id in the form's redirect (`/registry/7?saved=1`).
+fn id_of(location: &str) -> i64 {
+    let path = location.split('?').next().unwrap();
+    path.rsplit('/').next().unwrap().parse().unwrap_or_else(|_| panic!("{location}"))
+}
+
+/// After saving, the officer reads "Đã lưu" and goes on to the next person;
+/// the status has no default; a CCCD of the wrong length is told to need 12 digits.
+#[tokio::test]
+async fn form_saved_next_person_status_and_cccd_length() {
+    let app = TestApp::spawn().await;
+    let officer = app.login(COMMUNE_OFFICER).await;
+
+    // A blank form: the status select starts on an empty "— chọn —" choice.
+    let (_, html) = officer.get_text("/registry/new").await;
+    let select = &html[html.find(r#"<select name="employment_status" required>"#).expect("status select")..];
+    let select = &select[..select.find("</select>").unwrap()];
+    assert!(select.contains(r#"<option value="">— chọn —</option>"#), "{select}");
+    assert!(!select.contains("selected"), "no status chosen beforehand: {select}");
+    // Sent without one: a clear error on that field, nothing saved.
+    let mut no_status = person("Nguyễn Thị Đào", "056185012345", "05/06/1985", "female", "22504");
+    no_status.retain(|(k, _)| *k != "employment_status");
+    no_status.push(("employment_status", ""));
+    let r = officer.post_form("/registry", &no_status).await;
+    assert_eq!(r.status(), 422);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("Tình trạng việc làm: Không được để trống."), "{html}");
+    assert_eq!(registry::store::count(&app.db, "56").await.unwrap(), 0);
+
+    // 11 and 13 digits: "must have 12 digits", never "not a province code".
+    for (cccd, lang, expected) in [
+        ("12345678901", "vi", "CCCD phải gồm đúng 12 chữ số."),
+        ("98345678901", "vi", "CCCD phải gồm đúng 12 chữ số."),
+        ("0561850123456", "vi", "CCCD phải gồm đúng 12 chữ số."),
+        ("12345678901", "en", "A CCCD must have exactly 12 digits."),
+    ] {
+        let r = officer
+            .post_form(
+                &format!("/registry?lang={lang}"),
+                &person("Nguyễn Thị Đào", cccd, "05/06/1985", "female", "22504"),
+            )
+            .await;
+        assert_eq!(r.status(), 422, "{cccd}");
+        let html = r.text().await.unwrap();
+        assert!(html.contains(expected), "{cccd}: {html}");
+        assert!(!html.contains("mã tỉnh") && !html.contains("province code"), "{cccd}: {html}");
+    }
+
+    // Saved: the record says so and offers the next person.
+    let r = officer
+        .post_form("/registry", &person("Nguyễn Thị Đào", "056185012345", "05/06/1985", "female", "22504"))
+        .await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.ends_with("?saved=1"), "{location}");
+    let (_, html) = officer.get_text(&location).await;
+    assert!(html.contains("Đã lưu"), "{html}");
+    assert!(
+        html.contains(
+            r#"<a class="button primary" href="/registry/new" data-testid="add-next">Thêm người tiếp theo</a>"#
+        ),
+        "{html}"
+    );
+    let (_, html) = officer.get_text(&format!("{location}&lang=en")).await;
+    assert!(html.contains("Saved.") && html.contains("Add the next person"), "{html}");
+    // Opened later, the record does not claim to have just been saved.
+    let (_, html) = officer.get_text(&format!("/registry/{}", id_of(&location))).await;
+    assert!(!html.contains(r#"data-testid="saved""#) && html.contains("Nguyễn Thị Đào"));
+}
+
 #[tokio::test]
 async fn record_search_scope_and_audit() {
     let app = TestApp::spawn().await;
@@ -39,7 +109,7 @@ async fn record_search_scope_and_audit() {
     let r = officer.post_form("/registry", &good).await;
     assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     let location = r.headers()["location"].to_str().unwrap().to_owned();
-    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let id = id_of(&location);
 
     // The same CCCD again is refused.
     let r = officer
@@ -64,7 +134,7 @@ async fn record_search_scope_and_audit() {
     let staff = app.login(STAFF).await;
     let r = staff.post_form("/registry", &person("Trần Văn Đạo", "056090000123", "01/01/1990", "male", "22366")).await;
     assert_eq!(r.status(), 303);
-    let other: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let other = id_of(r.headers()["location"].to_str().unwrap());
 
     // Search typed without diacritics, as you type.
     let (_, html) = officer.get_text("/registry?q=nguyen%20thi%20dao").await;

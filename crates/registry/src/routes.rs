@@ -322,7 +322,8 @@ fn form_page(
 
 async fn new_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
     let scope = scope_for(&user)?;
-    let mut input = PersonInput { employment_status: "employed".into(), ..Default::default() };
+    // No status chosen for the officer: a default would be saved unread.
+    let mut input = PersonInput::default();
     if let AreaScope::Wards(w) = &scope {
         input.ward_code = w.first().cloned().unwrap_or_default();
     }
@@ -388,7 +389,7 @@ async fn create(
         Ok(id) => {
             st.service::<Registry>().index.upsert(&[store::entry_of(id, &person)]);
             audit::by_request(&st.db, province, &ctx, Action::Create, "person", Some(&id.to_string()), None).await?;
-            Ok(Redirect::to(&format!("/registry/{id}")).into_response())
+            Ok(Redirect::to(&format!("/registry/{id}?saved=1")).into_response())
         }
         Err(existing) => {
             let errors = vec![FieldError { field: "cccd".into(), code: "registry.exists".into(), row: None }];
@@ -445,6 +446,15 @@ struct DetailPage {
     ethnicity: String,
     occupation: String,
     prev_occupation: String,
+    /// Just saved (the form redirects here): say so, and offer the next person.
+    saved: bool,
+}
+
+/// `?saved=1` after the form's redirect.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DetailQuery {
+    saved: String,
 }
 
 fn label(items: &[refdata::model::CodeItem], code: Option<&str>, ctx: &Ctx) -> String {
@@ -464,6 +474,7 @@ async fn detail_page(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
 ) -> AppResult<Response> {
     let p = read_person(&st, &ctx, &user, id, None).await?;
     let d = refdata::refdata();
@@ -475,6 +486,7 @@ async fn detail_page(
         ethnicity: label(&d.ethnic_groups, p.person.ethnicity.as_deref(), &ctx),
         occupation: occupation_label(p.person.occupation_isco.as_deref(), &ctx),
         prev_occupation: occupation_label(p.person.prev_occupation_isco.as_deref(), &ctx),
+        saved: !q.saved.is_empty(),
         p,
     };
     Ok(render(page)?.into_response())
@@ -565,7 +577,7 @@ async fn update(
     st.service::<Registry>().index.upsert(&[store::entry_of(id, &person)]);
     let changed = changed_fields(&existing.person, &person);
     audit::by_request(&st.db, province, &ctx, Action::Update, "person", Some(&id.to_string()), Some(&changed)).await?;
-    Ok(Redirect::to(&format!("/registry/{id}")).into_response())
+    Ok(Redirect::to(&format!("/registry/{id}?saved=1")).into_response())
 }
 
 /// Names of the changed fields (never their values: the audit log holds no personal data).

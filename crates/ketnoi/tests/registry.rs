@@ -329,3 +329,108 @@ async fn catch_up_reads_new_and_changed_people_once() {
     assert_eq!(find("le van duc").len(), others + 1);
     assert_eq!(follower.index.len(), 51);
 }
+
+/// The classification crosses the two dimensions chosen in the page's GET
+/// form (empty or unknown choices fall back to the default, never an error),
+/// shows zeros and totals, numbers in the page's language, and exports the
+/// same table.
+#[tokio::test]
+async fn classification_by_chosen_dimensions_and_its_export() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_people(&app.db, "56", 1200, 5).await.unwrap();
+    let token = app.token(STAFF).await;
+    let staff = app.login(STAFF).await;
+    // Written behind the server's back: the index follows within seconds.
+    for _ in 0..100 {
+        if app.get_json("/api/v1/people?per_page=1", &token).await["total"] == 1200 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
+    // Empty fields and nonsense mean the default: communes × needs.
+    for query in ["", "?rows=&columns=", "?rows=nonsense&columns=%3Cb%3E", "?rows=ward&columns=ward"] {
+        let (status, html) = staff.get_text(&format!("/registry/classification{query}")).await;
+        assert_eq!(status, 200, "{query}");
+        assert!(html.contains(r#"data-rows="ward" data-columns="need""#), "{query}: {html}");
+    }
+    // Only the columns chosen: rows stay by commune.
+    let (_, html) = staff.get_text("/registry/classification?rows=&columns=age").await;
+    assert!(html.contains(r#"data-rows="ward" data-columns="age""#));
+
+    let (status, html) = staff.get_text("/registry/classification?rows=sex&columns=status").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"data-rows="sex" data-columns="status""#), "{html}");
+    assert!(html.contains(r#"<option value="sex" selected>Giới tính</option>"#), "{html}");
+    assert!(html.contains(r#"<option value="status" selected>Tình trạng việc làm</option>"#), "{html}");
+    assert!(html.contains(r#"data-testid="grand-total">1.200<"#), "Vietnamese thousands: {html}");
+    assert!(html.contains(r#"<td data-label="Thất nghiệp""#), "cards on a phone label each value");
+    // Each cell counts what the list finds with the same two filters, and links to it.
+    let mut csv_expected = vec![];
+    for sex in ["male", "female"] {
+        let mut line = vec![];
+        for status in ["employed", "unemployed", "inactive"] {
+            let n = app.get_json(&format!("/api/v1/people?sex={sex}&status={status}&per_page=1"), &token).await
+                ["total"]
+                .as_u64()
+                .unwrap();
+            assert!(n > 0, "a varied sample");
+            let cell = if n >= 1000 { format!("{}.{:03}", n / 1000, n % 1000) } else { n.to_string() };
+            assert!(
+                html.contains(&format!(r#"<a href="/registry?sex={sex}&#38;status={status}">{cell}</a>"#)),
+                "{sex} {status} {n}: {html}"
+            );
+            line.push(n);
+        }
+        csv_expected.push(line);
+    }
+
+    // The same table as CSV, with the same parameters (the page links to it).
+    assert!(html.contains(r#"href="/registry/classification.csv?rows=sex&#38;columns=status""#), "{html}");
+    let r = staff.get("/registry/classification.csv?rows=sex&columns=status").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = r.text().await.unwrap();
+    let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        lines[0],
+        r"Giới tính \ Tình trạng việc làm,Có việc làm,Thất nghiệp,Không tham gia hoạt động kinh tế,Tổng số"
+    );
+    for (i, sex) in ["Nam", "Nữ"].into_iter().enumerate() {
+        let n = &csv_expected[i];
+        assert_eq!(lines[1 + i], format!("{sex},{},{},{},{}", n[0], n[1], n[2], n.iter().sum::<u64>()));
+    }
+    let column = |j: usize| csv_expected[0][j] + csv_expected[1][j];
+    assert_eq!(lines[3], format!("Tổng số,{},{},{},1200", column(0), column(1), column(2)));
+    assert_eq!(lines.len(), 4);
+
+    // XLSX: the same counts, as numbers.
+    let r = staff.get("/registry/classification.xlsx?rows=sex&columns=status&lang=en").await;
+    assert_eq!(r.status(), 200);
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("c.xlsx");
+    std::fs::write(&path, r.bytes().await.unwrap()).unwrap();
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(&path).unwrap();
+    let range = wb.worksheet_range("Classification").unwrap();
+    assert_eq!(range.get((0, 0)).unwrap().to_string(), r"Sex \ Employment status");
+    assert_eq!(range.get((2, 0)).unwrap().to_string(), "Female");
+    assert_eq!(range.get((2, 2)), Some(&calamine::Data::Float(csv_expected[1][1] as f64)));
+    assert_eq!(range.get((3, 4)), Some(&calamine::Data::Float(1200.0)));
+
+    // In English, English numbers; an age band nobody is in shows 0 like any other cell.
+    let (_, html) = staff.get_text("/registry/classification?rows=age&columns=need&lang=en").await;
+    assert!(html.contains(r#"data-testid="grand-total">1,200<"#), "{html}");
+    assert!(html.contains("A person may have several needs"), "{html}");
+    let table = &html[html.find(r#"data-testid="classification""#).unwrap()..html.find("</table>").unwrap()];
+    let cells = table.matches("<td").count();
+    assert_eq!(cells, 6 * 5, "five age bands and the totals row, four needs and the total column");
+    assert!(!table.contains("\"></td>") && !table.contains("·"), "no blank cells: {table}");
+
+    // Leadership sees the figures but no links to people.
+    let viewer = app.login(VIEWER).await;
+    let (status, html) = viewer.get_text("/registry/classification?rows=qualification&columns=sex").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"data-rows="qualification" data-columns="sex""#) && !html.contains("/registry?"), "{html}");
+    assert_eq!(viewer.get("/registry/classification.csv?rows=qualification&columns=sex").await.status(), 200);
+}

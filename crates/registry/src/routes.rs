@@ -25,7 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/registry/new", get(new_page))
         .route("/registry/{id}", get(detail_page).post(update))
         .route("/registry/{id}/edit", get(edit_page))
-        .route("/registry/classification", get(classification_page))
+        .route("/registry/classification", get(crate::classification::page))
+        .route("/registry/classification.csv", get(crate::classification::export_csv))
+        .route("/registry/classification.xlsx", get(crate::classification::export_xlsx))
         .route("/registry/indicators", get(indicators_page))
         .routes(routes!(list_api))
         .routes(routes!(get_api))
@@ -42,14 +44,14 @@ pub fn scope_for(user: &User) -> AppResult<AreaScope> {
 }
 
 /// Aggregates only (leadership too).
-fn aggregate_scope(user: &User) -> AppResult<AreaScope> {
+pub(crate) fn aggregate_scope(user: &User) -> AppResult<AreaScope> {
     match user.role {
         Role::Viewer => Ok(AreaScope::All),
         _ => scope_for(user),
     }
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     // Vietnam time.
     (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
@@ -205,7 +207,7 @@ fn ward_name(code: &str) -> String {
     refdata::refdata().ward(code).map(|w| w.name.clone()).unwrap_or_else(|| code.to_owned())
 }
 
-fn scoped_wards(st: &AppState, scope: &AreaScope) -> Vec<(String, String)> {
+pub(crate) fn scoped_wards(st: &AppState, scope: &AreaScope) -> Vec<(String, String)> {
     refdata::refdata()
         .wards_of(&st.settings.province_code)
         .filter(|w| !matches!(scope, AreaScope::Wards(_)) || scope.allows(&w.code))
@@ -594,69 +596,7 @@ fn changed_fields(old: &Person, new: &Person) -> String {
     changed.join(",")
 }
 
-// ---------- classification and indicators ----------
-
-#[derive(Template)]
-#[template(path = "registry/classification.html")]
-struct ClassificationPage {
-    page: Page,
-    /// (ward code, ward name, counts per need × qualification column)
-    rows: Vec<(String, String, Vec<i64>)>,
-    columns: Vec<(String, String, String)>,
-    totals: Vec<i64>,
-    /// Links to the people behind a number (not for leadership, who see figures only).
-    drill: bool,
-}
-
-async fn classification_page(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    CurrentUser(user): CurrentUser,
-) -> AppResult<Response> {
-    let scope = aggregate_scope(&user)?;
-    // Counted on the search index's bitmaps (no scan of the table per commune).
-    let registry = st.service::<Registry>();
-    registry.ensure_loaded().await?;
-    let counts = registry.index.classification(&scope);
-    let d = refdata::refdata();
-    let mut columns = vec![];
-    for need in ["job", "training", "abroad"] {
-        for q in &d.qualifications {
-            let qn = if ctx.lang == platform::i18n::Lang::Vi { &q.name_vi } else { &q.name_en };
-            columns.push((
-                need.to_owned(),
-                q.code.clone(),
-                format!("{} · {}", ctx.page("").t(&format!("need.{need}")), qn),
-            ));
-        }
-    }
-    let mut rows: Vec<(String, String, Vec<i64>)> = scoped_wards(&st, &scope)
-        .into_iter()
-        .map(|(code, name)| {
-            let v = columns
-                .iter()
-                .map(|(need, q, _)| {
-                    counts
-                        .iter()
-                        .filter(|c| c.ward_code == code && &c.need == need && &c.qualification == q)
-                        .map(|c| c.count)
-                        .sum()
-                })
-                .collect();
-            (code, name, v)
-        })
-        .collect();
-    rows.retain(|r| r.2.iter().any(|n| *n > 0));
-    let totals = (0..columns.len()).map(|i| rows.iter().map(|r| r.2[i]).sum()).collect();
-    Ok(render(ClassificationPage {
-        page: ctx.page("registry.classification"),
-        rows,
-        columns,
-        totals,
-        drill: user.may_see_personal_data(),
-    })?
-    .into_response())
-}
+// ---------- indicators ----------
 
 #[derive(Template)]
 #[template(path = "registry/indicators.html")]

@@ -330,6 +330,19 @@ async fn catch_up_reads_new_and_changed_people_once() {
     assert_eq!(follower.index.len(), 51);
 }
 
+/// `n` with thousands separated by `sep` (4.132 in Vietnamese, 4,132 in English).
+fn grouped(n: u64, sep: char) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The classification crosses the two dimensions chosen in the page's GET
 /// form (empty or unknown choices fall back to the default, never an error),
 /// shows zeros and totals, numbers in the page's language, and exports the
@@ -375,7 +388,7 @@ async fn classification_by_chosen_dimensions_and_its_export() {
                 .as_u64()
                 .unwrap();
             assert!(n > 0, "a varied sample");
-            let cell = if n >= 1000 { format!("{}.{:03}", n / 1000, n % 1000) } else { n.to_string() };
+            let cell = grouped(n, '.');
             assert!(
                 html.contains(&format!(r#"<a href="/registry?sex={sex}&#38;status={status}">{cell}</a>"#)),
                 "{sex} {status} {n}: {html}"
@@ -426,6 +439,20 @@ async fn classification_by_chosen_dimensions_and_its_export() {
     let cells = table.matches("<td").count();
     assert_eq!(cells, 6 * 5, "five age bands and the totals row, four needs and the total column");
     assert!(!table.contains("\"></td>") && !table.contains("·"), "no blank cells: {table}");
+
+    // The indicators page writes counts and rates the same way.
+    let ind = app.get_json("/api/v1/people/indicators", &token).await;
+    let (force, rate) =
+        (ind["province"]["labour_force"].as_u64().unwrap(), ind["province"]["trained_rate"].as_f64().unwrap());
+    let (_, html) = staff.get_text("/registry/indicators").await;
+    let vi = format!(r#"data-testid="labour-force">{}<"#, grouped(force, '.'));
+    assert!(html.contains(&vi), "{vi}: {html}");
+    let vi_rate = format!(r#"data-testid="trained-rate">{}%<"#, format!("{rate:.1}").replace('.', ","));
+    assert!(html.contains(&vi_rate), "{vi_rate}: {html}");
+    let (_, html) = staff.get_text("/registry/indicators?lang=en").await;
+    assert!(html.contains(&format!(r#"data-testid="trained-rate">{rate:.1}%<"#)), "{html}");
+    let (_, html) = staff.get_text("/registry").await;
+    assert!(html.contains(r#"data-testid="total">1.200<"#), "the list's total too");
 
     // Leadership sees the figures but no links to people.
     let viewer = app.login(VIEWER).await;

@@ -607,13 +607,10 @@ struct IndicatorsPage {
     drill: bool,
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
-}
-
 impl IndicatorsPage {
-    fn pct(&self, v: Option<f64>) -> String {
-        pct(v)
+    /// A rate as the page's language writes it (67,1% / 67.1%), "—" without a labour force.
+    fn pct(&self, page: &Page, v: Option<f64>) -> String {
+        v.map(|x| page.tr.percent(x)).unwrap_or_else(|| "—".into())
     }
 }
 

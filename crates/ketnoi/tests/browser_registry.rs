@@ -56,7 +56,44 @@ async fn staff_imports_a_survey_sheet_and_watches_it_finish() {
     import_survey(&c, &app).await;
     assert_eq!(text(&c, "[data-testid=rows]").await, "4");
     assert_eq!(text(&c, "[data-testid=accepted]").await, "3");
+    // A row was rejected: a warning, not a green "done", and the row's reason on the page.
+    let done = c.find(Locator::Css("[data-testid=import-done]")).await.unwrap();
+    assert_eq!(done.attr("class").await.unwrap().as_deref(), Some("alert"));
+    let rejected = text(&c, "[data-testid=rejected-rows]").await;
+    assert!(
+        rejected.contains("5") && rejected.contains("Ngày sinh") && rejected.contains("Ngày không hợp lệ"),
+        "{rejected}"
+    );
     shot(&c, "import-done-vi").await;
+
+    // The classification: two dimensions chosen in the form, a card per row on the phone.
+    c.goto(&app.url("/registry/classification")).await.unwrap();
+    let rows_by = c.find(Locator::Css("[data-testid=rows-by]")).await.unwrap();
+    rows_by.select_by_value("sex").await.unwrap();
+    let columns_by = c.find(Locator::Css("[data-testid=columns-by]")).await.unwrap();
+    columns_by.select_by_value("status").await.unwrap();
+    click(&c, "[data-testid=dims] button[type=submit]").await;
+    c.wait()
+        .for_element(Locator::Css("table[data-rows=sex][data-columns=status]"))
+        .await
+        .expect("the table by sex and status");
+    let layout = c
+        .execute(
+            r#"const td = document.querySelector('.crosstab tbody tr[data-key=female] td');
+               return [getComputedStyle(document.querySelector('.crosstab thead')).display,
+                       getComputedStyle(td).display,
+                       getComputedStyle(td, '::before').content,
+                       td.textContent.trim()];"#,
+            vec![],
+        )
+        .await
+        .unwrap();
+    // Women: Đào and Mai unemployed (Hoa was rejected), none employed.
+    assert_eq!(layout, serde_json::json!(["none", "flex", "\"Có việc làm\"", "0"]), "a card of label: value lines");
+    let female = text(&c, ".crosstab tr[data-key=female]").await;
+    // One line per value (the labels are drawn by CSS): employed, unemployed, inactive, total.
+    assert_eq!(female.lines().map(str::trim).collect::<Vec<_>>(), ["Nữ", "0", "2", "0", "2"], "{female}");
+    shot(&c, "classification-vi").await;
     c.close().await;
 }
 

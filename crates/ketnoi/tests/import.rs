@@ -13,6 +13,11 @@ const GOOD: &str = "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phư
 123,Người Sai,31/02/1990,x,99999,?,,\n\
 056185012345,Nguyễn Thị Đào,05/06/1985,Nữ,22504,Thất nghiệp,Sơ cấp,\n";
 
+/// Import jobs recorded so far.
+async fn jobs_of(app: &TestApp) -> usize {
+    platform::jobs::recent(&app.db, registry::imports::KIND, None, 100).await.unwrap().len()
+}
+
 async fn wait_done(b: &testkit::Browser, id: i64) -> Value {
     for _ in 0..100 {
         let job: Value = b.get(&format!("/api/v1/people/imports/{id}")).await.json().await.unwrap();
@@ -45,6 +50,10 @@ async fn import_from_the_page_twice_with_rejects() {
     assert_eq!(job["report"]["rejected"], 2, "a bad row and the same CCCD twice");
     let (_, page) = staff.get_text(&location).await;
     assert!(page.contains(r#"data-testid="inserted">3<"#), "{page}");
+    // Rows were rejected: no green "done", the rows and reasons on the page.
+    assert!(!page.contains(r#"class="notice""#), "{page}");
+    assert!(page.contains(r#"<p class="alert" role="alert" data-testid="import-done" data-rejected="2">"#), "{page}");
+    assert!(page.contains(r#"<tr data-line="6"><td>6</td><td>Số CCCD</td><td>Số CCCD này đã xuất hiện ở một dòng trước trong tệp.</td></tr>"#), "{page}");
 
     // The rejected rows come back with the line and the reason.
     let r = staff.get(&format!("/api/v1/people/imports/{id}/rejects")).await;
@@ -109,6 +118,78 @@ async fn import_from_the_page_twice_with_rejects() {
     assert_eq!(log["total"], 3, "exports and the rejected-rows download are audited: {log}");
 }
 
+/// The job page of an import with rejected rows: the counts, each rejected
+/// row's line, column and reason in the reader's language, a warning rather
+/// than a green "done", the first 100 rows only (and a note saying so).
+#[tokio::test]
+async fn rejected_rows_are_listed_on_the_job_page() {
+    let app = TestApp::spawn().await;
+    let staff = app.login(STAFF).await;
+    let mut text = String::from("Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Tình trạng việc làm,Nhu cầu\n");
+    // Line 2: valid, with the labels the pages show.
+    text.push_str("056185012345,Nguyễn Thị Đào,05/06/1985,Nữ,22504,Thất nghiệp,Cần học nghề\n");
+    // Line 3: a CCCD that lost a digit.
+    text.push_str("12345678901,Trần Văn Đạo,01/01/1990,Nam,22504,Có việc làm,\n");
+    // Line 4: updated below (same CCCD as line 2 in a second file).
+    text.push_str("056090000123,Lê Văn Hùng,01/01/1990,Nam,22504,Employed,Needs a job\n");
+    let r = staff.upload("/registry/import", "dot-1.csv", text.clone().into_bytes()).await;
+    assert_eq!(r.status(), 303);
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = location.rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&staff, id).await;
+    assert_eq!((job["report"]["inserted"].as_u64(), job["report"]["rejected"].as_u64()), (Some(2), Some(1)), "{job}");
+    assert!(job["report"].get("rejected_rows").is_none(), "the API's report is unchanged: {job}");
+
+    let (status, page) = staff.get_text(&location).await;
+    assert_eq!(status, 200);
+    for (testid, n) in [("rows", "3"), ("inserted", "2"), ("updated", "0")] {
+        assert!(page.contains(&format!(r#"data-testid="{testid}">{n}<"#)), "{testid}: {page}");
+    }
+    assert!(page.contains(r#"data-testid="rejected"><span class="badge warn">1</span>"#), "{page}");
+    assert!(page.contains(r#"class="alert" role="alert" data-testid="import-done""#), "{page}");
+    assert!(!page.contains("Đã nhập xong.<") && !page.contains(r#"class="notice""#), "not done in green: {page}");
+    assert!(
+        page.contains(r#"<tr data-line="3"><td>3</td><td>Số CCCD</td><td>CCCD phải gồm đúng 12 chữ số.</td></tr>"#),
+        "{page}"
+    );
+    assert!(page.contains(&format!(r#"href="/registry/imports/{id}/rejects.xlsx""#)));
+    assert!(!page.contains(r#"data-testid="rejected-more""#), "all rows are listed");
+    // In English, the same row reads in English.
+    let (_, page) = staff.get_text(&format!("{location}?lang=en")).await;
+    assert!(
+        page.contains(
+            r#"<tr data-line="3"><td>3</td><td>Citizen ID (CCCD)</td><td>A CCCD must have exactly 12 digits.</td></tr>"#
+        ),
+        "{page}"
+    );
+
+    // A clean file: "done" in green, no list.
+    let clean = "cccd,full_name,birth_date,sex,ward_code,employment_status\n056185012345,Nguyễn Thị Đào,05/06/1985,nữ,22504,employed\n";
+    let r = staff.upload("/registry/import", "dot-2.csv", clean.as_bytes().to_vec()).await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    wait_done(&staff, location.rsplit('/').next().unwrap().parse().unwrap()).await;
+    let (_, page) = staff.get_text(&location).await;
+    assert!(page.contains(r#"<p class="notice" role="status" data-testid="import-done">Đã nhập xong.</p>"#), "{page}");
+    assert!(page.contains(r#"data-testid="updated">1<"#) && !page.contains(r#"data-testid="rejected-rows""#), "{page}");
+
+    // 1,500 bad rows: the first 100 on the page, numbers in Vietnamese.
+    let mut many = String::from("cccd,full_name,birth_date,sex,ward_code,employment_status\n");
+    for i in 0..1500 {
+        many.push_str(&format!("05618501{i:04},Nguyễn Thị Đào,05/06/1985,nữ,22504,đang nghỉ\n"));
+    }
+    let r = staff.upload("/registry/import", "nhieu-loi.csv", many.into_bytes()).await;
+    let location = r.headers()["location"].to_str().unwrap().to_owned();
+    let job = wait_done(&staff, location.rsplit('/').next().unwrap().parse().unwrap()).await;
+    assert_eq!(job["report"]["rejected"], 1500);
+    let (_, page) = staff.get_text(&location).await;
+    assert_eq!(page.matches("<tr data-line=").count(), 100, "{page}");
+    assert!(page.contains(r#"<tr data-line="101">"#) && !page.contains(r#"<tr data-line="102">"#));
+    assert!(page.contains("Chỉ liệt kê 100 dòng đầu trong 1.500 dòng bị từ chối"), "{page}");
+    assert!(page.contains(r#"<span class="badge warn">1.500</span>"#), "{page}");
+    let (_, page) = staff.get_text(&format!("{location}?lang=en")).await;
+    assert!(page.contains("Only the first 100 of 1,500 rejected rows are listed"), "{page}");
+}
+
 #[tokio::test]
 async fn whole_file_problems_and_scope() {
     let app = TestApp::spawn().await;
@@ -119,18 +200,21 @@ async fn whole_file_problems_and_scope() {
         ("thieu-cot.csv", "Họ và tên,Ghi chú\nA,B\n".as_bytes().to_vec(), "Thiếu cột bắt buộc"),
         ("anh.png", vec![0x89, b'P', b'N', b'G', 0, 0, 0xff, 0xfe, 0x00], "Không"),
     ];
+    // Told on the import form itself, with the reason; no job is started.
     for (name, bytes, expected) in cases {
         let r = officer.upload("/registry/import", name, bytes).await;
-        if r.status() == 303 {
-            let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
-            let job = wait_done(&officer, id).await;
-            assert_eq!(job["status"], "failed", "{name}: {job}");
-            assert!(job["error"].as_str().unwrap().contains(expected), "{name}: {job}");
-        } else {
-            let text = r.text().await.unwrap();
-            assert!(text.contains(expected), "{name}: {text}");
-        }
+        assert_eq!(r.status(), 422, "{name}");
+        let text = r.text().await.unwrap();
+        let alert = &text[text.find(r#"data-testid="import-error""#).unwrap_or_else(|| panic!("{name}: {text}"))..];
+        let alert = &alert[..alert.find("</p>").unwrap()];
+        assert!(alert.contains("Tệp không được nhận:") && alert.contains(expected), "{name}: {alert}");
+        assert!(text.contains(r#"data-testid="import-file""#), "the form, to choose another file: {name}");
     }
+    let r = officer.upload("/registry/import?lang=en", "thieu-cot.csv", b"Ho va ten,Ghi chu\nA,B\n".to_vec()).await;
+    let text = r.text().await.unwrap();
+    assert!(text.contains("Required columns are missing:"), "{text}");
+    let recent = jobs_of(&app).await;
+    assert_eq!(recent, 0, "no job for a refused file");
 
     // UTF-16 (Excel "Unicode text") with a row outside the officer's communes.
     let text = "full_name\tbirth_date\tsex\tward_code\temployment_status\n\

@@ -28,6 +28,23 @@ pub struct Report {
     pub rejected: u64,
     /// Rows whose old commune was split: converted to the usual successor, to check.
     pub uncertain_wards: u64,
+    /// The first [`SAMPLE_ROWS`] rejected rows, for the import's page (the
+    /// whole list is the rejected-rows file). Kept out of the API's report:
+    /// codes there would need the catalog to be read.
+    #[serde(skip)]
+    pub rejected_rows: Vec<RejectedRow>,
+}
+
+/// Rejected rows shown on the import's page; the rest are in the file.
+pub const SAMPLE_ROWS: usize = 100;
+
+/// A rejected row as the page lists it: its line in the file and, for each
+/// problem, the field and the message key (read in the viewer's language).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct RejectedRow {
+    pub line: u64,
+    /// (field, message key) pairs.
+    pub errors: Vec<(String, String)>,
 }
 
 /// Progress as rows are read: (rows read, accepted, rejected).
@@ -45,7 +62,7 @@ pub struct Options<'a> {
 
 /// Fill `input` from `row`, reusing its strings' buffers (no allocation per
 /// field once the first rows have sized them).
-fn fill_input(input: &mut PersonInput, row: &RawRow) {
+pub(crate) fn fill_input(input: &mut PersonInput, row: &RawRow) {
     let fields: [(&mut String, Field); 26] = [
         (&mut input.cccd, Field::Cccd),
         (&mut input.full_name, Field::FullName),
@@ -89,25 +106,38 @@ pub fn reason(errors: &[platform::error::FieldError], lang: Lang) -> String {
         .join("; ")
 }
 
-/// Write a rejected row, creating the file at the first one.
-fn write_reject(
-    rejects: &mut Option<crate::xlsx_out::RejectsWriter>,
-    path: &Path,
-    header: &[String],
-    lang: Lang,
-    line: u64,
-    original: &[String],
-    errors: &[platform::error::FieldError],
-) -> anyhow::Result<()> {
-    if rejects.is_none() {
-        *rejects = Some(crate::xlsx_out::RejectsWriter::create(
-            path,
-            header,
-            t(lang, "import.line"),
-            t(lang, "import.reason"),
-        )?);
+/// Where rejected rows go: the file (created at the first one) and the
+/// first [`SAMPLE_ROWS`] of them for the page.
+#[derive(Default)]
+struct Rejects {
+    writer: Option<crate::xlsx_out::RejectsWriter>,
+    sample: Vec<RejectedRow>,
+}
+
+impl Rejects {
+    fn push(
+        &mut self,
+        path: &Path,
+        header: &[String],
+        lang: Lang,
+        line: u64,
+        original: &[String],
+        errors: &[platform::error::FieldError],
+    ) -> anyhow::Result<()> {
+        if self.sample.len() < SAMPLE_ROWS {
+            let errors = errors.iter().map(|e| (e.field.clone(), e.code.clone())).collect();
+            self.sample.push(RejectedRow { line, errors });
+        }
+        if self.writer.is_none() {
+            self.writer = Some(crate::xlsx_out::RejectsWriter::create(
+                path,
+                header,
+                t(lang, "import.line"),
+                t(lang, "import.reason"),
+            )?);
+        }
+        self.writer.as_mut().expect("created").push(line, original, &reason(errors, lang))
     }
-    rejects.as_mut().expect("created").push(line, original, &reason(errors, lang))
 }
 
 /// Drop from `batch` the people whose CCCD is registered in a commune outside
@@ -158,6 +188,20 @@ pub fn file_error_message(e: &anyhow::Error, lang: Lang) -> String {
         Some(s) => t(lang, s.key()).to_owned(),
         // Not the file's fault (the database, the disk): no internals on the page.
         None => t(lang, "err.import.failed").to_owned(),
+    }
+}
+
+/// Whether the file can be imported at all (format, encoding, header), read
+/// up to its first data row only: whole-file problems are told at the upload,
+/// on the form, before any job starts. The error wraps a [`SheetError`].
+pub fn check_file(path: &Path) -> anyhow::Result<()> {
+    #[derive(Debug, thiserror::Error)]
+    #[error("first data row reached")]
+    struct FirstRow;
+    match sheet::read_rows(path, |_| Ok(()), |_| Err(FirstRow.into())) {
+        Ok(_) => Ok(()),
+        Err(e) if e.is::<FirstRow>() => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -214,9 +258,9 @@ pub async fn run(
     let started = std::time::Instant::now();
     let runtime = tokio::runtime::Handle::current();
     let check_db = db.clone();
-    let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64)> {
+    let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64, Vec<RejectedRow>)> {
         let d = refdata::refdata();
-        let mut rejects: Option<crate::xlsx_out::RejectsWriter> = None;
+        let mut rejects = Rejects::default();
         let header_cells = std::cell::RefCell::new(Vec::<String>::new());
         // CCCDs seen in this file, as numbers (12 digits fit a u64).
         let mut seen: HashSet<u64, foldhash::fast::RandomState> = HashSet::default();
@@ -270,7 +314,7 @@ pub async fn run(
                 });
                 let mut reject = |line: u64, original: &[String], errors: &[platform::error::FieldError]| {
                     rejected += 1;
-                    write_reject(&mut rejects, &rejects_path, &header_cells.borrow(), lang, line, original, errors)
+                    rejects.push(&rejects_path, &header_cells.borrow(), lang, line, original, errors)
                 };
                 match verdict {
                     Ok(p) => {
@@ -298,7 +342,7 @@ pub async fn run(
         if let Some(wards) = &scoped_wards {
             let mut reject = |line: u64, original: &[String], errors: &[platform::error::FieldError]| {
                 rejected += 1;
-                write_reject(&mut rejects, &rejects_path, &header_cells.borrow(), lang, line, original, errors)
+                rejects.push(&rejects_path, &header_cells.borrow(), lang, line, original, errors)
             };
             keep_own(&runtime, &check_db, &province, wards, &mut batch, &mut origins, &mut reject)?;
         }
@@ -308,11 +352,11 @@ pub async fn run(
         if let Some(w) = &reader_writer_tx {
             w.send(None).map_err(|_| anyhow::anyhow!("import stopped"))?;
         }
-        if let Some(r) = rejects {
+        if let Some(r) = rejects.writer {
             r.finish()?;
         }
         tracing::debug!(ms = started.elapsed().as_millis() as u64, rows, "file read and validated");
-        Ok((rows, rejected, uncertain))
+        Ok((rows, rejected, uncertain, rejects.sample))
     });
     drop(writer_tx);
 
@@ -364,8 +408,9 @@ pub async fn run(
         }
     }
     written?;
-    let (rows, rejected, uncertain) = read?;
+    let (rows, rejected, uncertain, sample) = read?;
     report.rows = rows;
+    report.rejected_rows = sample;
     report.rejected = rejected;
     report.uncertain_wards = uncertain;
     on_progress(rows, report.inserted + report.updated, rejected);

@@ -5,7 +5,7 @@ use crate::routes::scope_for;
 use crate::service::Registry;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Json;
@@ -139,7 +139,8 @@ async fn start(st: &AppState, ctx: &Ctx, user: &User, path: PathBuf, name: &str)
         match outcome {
             Ok(report) => {
                 let counts = (report.rows as i64, (report.inserted + report.updated) as i64, report.rejected as i64);
-                let _ = jobs::finish(&db, id, counts, Ok(&serde_json::to_string(&report).unwrap_or_default())).await;
+                let stored = Stored { rejected_rows: report.rejected_rows.clone(), report };
+                let _ = jobs::finish(&db, id, counts, Ok(&serde_json::to_string(&stored).unwrap_or_default())).await;
             }
             Err(e) => {
                 tracing::warn!(job = id, error = %e, "import failed");
@@ -148,6 +149,22 @@ async fn start(st: &AppState, ctx: &Ctx, user: &User, path: PathBuf, name: &str)
         }
     });
     Ok(id)
+}
+
+/// What a finished job keeps: the report (what the API shows) and the first
+/// rejected rows (what the page lists).
+#[derive(Serialize, serde::Deserialize)]
+struct Stored {
+    #[serde(flatten)]
+    report: Report,
+    #[serde(default)]
+    rejected_rows: Vec<import::RejectedRow>,
+}
+
+/// The report of a finished job, with the rejected rows the page lists.
+fn stored_report(job: &Job) -> Option<Report> {
+    let stored: Stored = serde_json::from_str(job.result.as_deref()?).ok()?;
+    Some(Report { rejected_rows: stored.rejected_rows, ..stored.report })
 }
 
 fn can_see(user: &User, job: &Job) -> bool {
@@ -169,12 +186,19 @@ async fn load_job(st: &AppState, user: &User, id: i64) -> AppResult<Job> {
 struct ImportPage {
     page: Page,
     recent: Vec<Job>,
+    /// Why the file just sent was refused as a whole (type, empty, header).
+    error: Option<String>,
+}
+
+async fn import_form(st: &AppState, ctx: &Ctx, user: &User, error: Option<String>) -> AppResult<Response> {
+    let recent = jobs::recent(&st.db, KIND, Some(user.id), 10).await?;
+    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, render(ImportPage { page: ctx.page("import.title"), recent, error })?).into_response())
 }
 
 async fn import_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
     scope_for(&user)?;
-    let recent = jobs::recent(&st.db, KIND, Some(user.id), 10).await?;
-    Ok(render(ImportPage { page: ctx.page("import.title"), recent })?.into_response())
+    import_form(&st, &ctx, &user, None).await
 }
 
 /// Receive the upload (only from users who may import) and start the job.
@@ -184,13 +208,30 @@ async fn upload(st: &AppState, ctx: &Ctx, user: &User, mp: Multipart) -> AppResu
     start(st, ctx, user, path, &name).await
 }
 
+/// The form's upload: a file refused as a whole is told on the form itself,
+/// with the reason, before any job starts.
 async fn upload_page(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     mp: Multipart,
 ) -> AppResult<Response> {
-    let id = upload(&st, &ctx, &user, mp).await?;
+    scope_for(&user)?;
+    let (path, name) = match receive(&st, mp).await {
+        Ok(received) => received,
+        Err(AppError::BadRequest { key, .. }) => {
+            return import_form(&st, &ctx, &user, Some(platform::i18n::t(ctx.lang, key).to_owned())).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let check_path = path.clone();
+    let checked =
+        tokio::task::spawn_blocking(move || import::check_file(&check_path)).await.map_err(anyhow::Error::from)?;
+    if let Err(e) = checked {
+        let _ = tokio::fs::remove_file(&path).await;
+        return import_form(&st, &ctx, &user, Some(import::file_error_message(&e, ctx.lang))).await;
+    }
+    let id = start(&st, &ctx, &user, path, &name).await?;
     Ok(Redirect::to(&format!("/registry/imports/{id}")).into_response())
 }
 
@@ -201,6 +242,8 @@ struct JobPage {
     job: Job,
     report: Option<Report>,
     percent: u64,
+    /// "Only the first 100 of 1.234 rejected rows are listed", when so.
+    more: Option<String>,
 }
 
 /// The progress block alone, which the page polls while the import runs.
@@ -211,6 +254,7 @@ struct JobPartial {
     job: Job,
     report: Option<Report>,
     percent: u64,
+    more: Option<String>,
 }
 
 async fn job_page(
@@ -220,16 +264,19 @@ async fn job_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let job = load_job(&st, &user, id).await?;
-    let report: Option<Report> = job.result.as_deref().and_then(|r| serde_json::from_str(r).ok());
-    let percent = match (&report, job.status.as_str()) {
-        (_, "done") => 100,
-        _ => 0,
-    };
+    let report = stored_report(&job);
+    let percent = if job.status == "done" { 100 } else { 0 };
     let page = ctx.page("import.title");
+    let more = report.as_ref().filter(|r| (r.rejected_rows.len() as u64) < r.rejected).map(|r| {
+        platform::i18n::fill(
+            page.t("import.rejected_more"),
+            &[("shown", &page.tr.int(r.rejected_rows.len())), ("total", &page.tr.int(r.rejected))],
+        )
+    });
     if ctx.htmx {
-        return Ok(render(JobPartial { page, job, report, percent })?.into_response());
+        return Ok(render(JobPartial { page, job, report, percent, more })?.into_response());
     }
-    Ok(render(JobPage { page, job, report, percent })?.into_response())
+    Ok(render(JobPage { page, job, report, percent, more })?.into_response())
 }
 
 async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> {
@@ -241,27 +288,21 @@ async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> 
             .collect()
     };
     use crate::sheet::Field;
+    // The labels the pages show (either language is read back by the import).
+    let shown = |keys: &[&str]| -> Vec<(String, String)> {
+        keys.iter()
+            .map(|k| {
+                (k.split_once('.').map_or(*k, |(_, code)| code).to_owned(), platform::i18n::t(ctx.lang, k).to_owned())
+            })
+            .collect()
+    };
     let codes = vec![
-        (Field::Sex, vec![("nam".into(), "Nam / male".into()), ("nữ".into(), "Nữ / female".into())]),
+        (Field::Sex, shown(&["sex.male", "sex.female"])),
         (Field::Ethnicity, pick(&d.ethnic_groups)),
         (Field::Education, pick(&d.education)),
         (Field::Qualification, pick(&d.qualifications)),
-        (
-            Field::EmploymentStatus,
-            vec![
-                ("employed".into(), "Có việc làm".into()),
-                ("unemployed".into(), "Thất nghiệp".into()),
-                ("inactive".into(), "Không tham gia hoạt động kinh tế".into()),
-            ],
-        ),
-        (
-            Field::JobNeed,
-            vec![
-                ("job".into(), "Việc làm".into()),
-                ("training".into(), "Học nghề".into()),
-                ("abroad".into(), "Đi làm việc ở nước ngoài".into()),
-            ],
-        ),
+        (Field::EmploymentStatus, shown(&["status.employed", "status.unemployed", "status.inactive"])),
+        (Field::JobNeed, shown(&["need.job", "need.training", "need.abroad", "need.none"])),
         (Field::Sector, pick(&d.vsic_sections)),
     ];
     let bytes = crate::xlsx_out::template(&codes)?;

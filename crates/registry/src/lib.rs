@@ -3,6 +3,7 @@
 //! qualification.
 
 pub mod bulk;
+pub mod classification;
 pub mod import;
 pub mod imports;
 pub mod lists;

@@ -25,7 +25,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/registry/new", get(new_page))
         .route("/registry/{id}", get(detail_page).post(update))
         .route("/registry/{id}/edit", get(edit_page))
-        .route("/registry/classification", get(classification_page))
+        .route("/registry/classification", get(crate::classification::page))
+        .route("/registry/classification.csv", get(crate::classification::export_csv))
+        .route("/registry/classification.xlsx", get(crate::classification::export_xlsx))
         .route("/registry/indicators", get(indicators_page))
         .routes(routes!(list_api))
         .routes(routes!(get_api))
@@ -42,14 +44,14 @@ pub fn scope_for(user: &User) -> AppResult<AreaScope> {
 }
 
 /// Aggregates only (leadership too).
-fn aggregate_scope(user: &User) -> AppResult<AreaScope> {
+pub(crate) fn aggregate_scope(user: &User) -> AppResult<AreaScope> {
     match user.role {
         Role::Viewer => Ok(AreaScope::All),
         _ => scope_for(user),
     }
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     // Vietnam time.
     (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
 }
@@ -205,7 +207,7 @@ fn ward_name(code: &str) -> String {
     refdata::refdata().ward(code).map(|w| w.name.clone()).unwrap_or_else(|| code.to_owned())
 }
 
-fn scoped_wards(st: &AppState, scope: &AreaScope) -> Vec<(String, String)> {
+pub(crate) fn scoped_wards(st: &AppState, scope: &AreaScope) -> Vec<(String, String)> {
     refdata::refdata()
         .wards_of(&st.settings.province_code)
         .filter(|w| !matches!(scope, AreaScope::Wards(_)) || scope.allows(&w.code))
@@ -322,7 +324,8 @@ fn form_page(
 
 async fn new_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
     let scope = scope_for(&user)?;
-    let mut input = PersonInput { employment_status: "employed".into(), ..Default::default() };
+    // No status chosen for the officer: a default would be saved unread.
+    let mut input = PersonInput::default();
     if let AreaScope::Wards(w) = &scope {
         input.ward_code = w.first().cloned().unwrap_or_default();
     }
@@ -388,7 +391,7 @@ async fn create(
         Ok(id) => {
             st.service::<Registry>().index.upsert(&[store::entry_of(id, &person)]);
             audit::by_request(&st.db, province, &ctx, Action::Create, "person", Some(&id.to_string()), None).await?;
-            Ok(Redirect::to(&format!("/registry/{id}")).into_response())
+            Ok(Redirect::to(&format!("/registry/{id}?saved=1")).into_response())
         }
         Err(existing) => {
             let errors = vec![FieldError { field: "cccd".into(), code: "registry.exists".into(), row: None }];
@@ -445,6 +448,15 @@ struct DetailPage {
     ethnicity: String,
     occupation: String,
     prev_occupation: String,
+    /// Just saved (the form redirects here): say so, and offer the next person.
+    saved: bool,
+}
+
+/// `?saved=1` after the form's redirect.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DetailQuery {
+    saved: String,
 }
 
 fn label(items: &[refdata::model::CodeItem], code: Option<&str>, ctx: &Ctx) -> String {
@@ -464,6 +476,7 @@ async fn detail_page(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
+    Query(q): Query<DetailQuery>,
 ) -> AppResult<Response> {
     let p = read_person(&st, &ctx, &user, id, None).await?;
     let d = refdata::refdata();
@@ -475,6 +488,7 @@ async fn detail_page(
         ethnicity: label(&d.ethnic_groups, p.person.ethnicity.as_deref(), &ctx),
         occupation: occupation_label(p.person.occupation_isco.as_deref(), &ctx),
         prev_occupation: occupation_label(p.person.prev_occupation_isco.as_deref(), &ctx),
+        saved: !q.saved.is_empty(),
         p,
     };
     Ok(render(page)?.into_response())
@@ -565,7 +579,7 @@ async fn update(
     st.service::<Registry>().index.upsert(&[store::entry_of(id, &person)]);
     let changed = changed_fields(&existing.person, &person);
     audit::by_request(&st.db, province, &ctx, Action::Update, "person", Some(&id.to_string()), Some(&changed)).await?;
-    Ok(Redirect::to(&format!("/registry/{id}")).into_response())
+    Ok(Redirect::to(&format!("/registry/{id}?saved=1")).into_response())
 }
 
 /// Names of the changed fields (never their values: the audit log holds no personal data).
@@ -582,69 +596,7 @@ fn changed_fields(old: &Person, new: &Person) -> String {
     changed.join(",")
 }
 
-// ---------- classification and indicators ----------
-
-#[derive(Template)]
-#[template(path = "registry/classification.html")]
-struct ClassificationPage {
-    page: Page,
-    /// (ward code, ward name, counts per need × qualification column)
-    rows: Vec<(String, String, Vec<i64>)>,
-    columns: Vec<(String, String, String)>,
-    totals: Vec<i64>,
-    /// Links to the people behind a number (not for leadership, who see figures only).
-    drill: bool,
-}
-
-async fn classification_page(
-    State(st): State<AppState>,
-    ctx: Ctx,
-    CurrentUser(user): CurrentUser,
-) -> AppResult<Response> {
-    let scope = aggregate_scope(&user)?;
-    // Counted on the search index's bitmaps (no scan of the table per commune).
-    let registry = st.service::<Registry>();
-    registry.ensure_loaded().await?;
-    let counts = registry.index.classification(&scope);
-    let d = refdata::refdata();
-    let mut columns = vec![];
-    for need in ["job", "training", "abroad"] {
-        for q in &d.qualifications {
-            let qn = if ctx.lang == platform::i18n::Lang::Vi { &q.name_vi } else { &q.name_en };
-            columns.push((
-                need.to_owned(),
-                q.code.clone(),
-                format!("{} · {}", ctx.page("").t(&format!("need.{need}")), qn),
-            ));
-        }
-    }
-    let mut rows: Vec<(String, String, Vec<i64>)> = scoped_wards(&st, &scope)
-        .into_iter()
-        .map(|(code, name)| {
-            let v = columns
-                .iter()
-                .map(|(need, q, _)| {
-                    counts
-                        .iter()
-                        .filter(|c| c.ward_code == code && &c.need == need && &c.qualification == q)
-                        .map(|c| c.count)
-                        .sum()
-                })
-                .collect();
-            (code, name, v)
-        })
-        .collect();
-    rows.retain(|r| r.2.iter().any(|n| *n > 0));
-    let totals = (0..columns.len()).map(|i| rows.iter().map(|r| r.2[i]).sum()).collect();
-    Ok(render(ClassificationPage {
-        page: ctx.page("registry.classification"),
-        rows,
-        columns,
-        totals,
-        drill: user.may_see_personal_data(),
-    })?
-    .into_response())
-}
+// ---------- indicators ----------
 
 #[derive(Template)]
 #[template(path = "registry/indicators.html")]
@@ -655,13 +607,10 @@ struct IndicatorsPage {
     drill: bool,
 }
 
-fn pct(v: Option<f64>) -> String {
-    v.map(|x| format!("{x:.1}%")).unwrap_or_else(|| "—".into())
-}
-
 impl IndicatorsPage {
-    fn pct(&self, v: Option<f64>) -> String {
-        pct(v)
+    /// A rate as the page's language writes it (67,1% / 67.1%), "—" without a labour force.
+    fn pct(&self, page: &Page, v: Option<f64>) -> String {
+        v.map(|x| page.tr.percent(x)).unwrap_or_else(|| "—".into())
     }
 }
 

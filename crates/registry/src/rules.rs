@@ -52,11 +52,39 @@ fn with_folded<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
     })
 }
 
+/// The code a page label stands for: `group` is "sex", "status" or "need",
+/// `folded` a label as [`fold`] gives it. The labels are this crate's
+/// messages (`sex.female` → "Nữ" / "Female"), in both languages, so whatever
+/// a page or an export shows reads back as the same answer.
+pub fn code_of_label(group: &str, folded: &str) -> Option<&'static str> {
+    type Labels = std::collections::HashMap<(&'static str, String), &'static str>;
+    static LABELS: std::sync::OnceLock<Labels> = std::sync::OnceLock::new();
+    let labels = LABELS.get_or_init(|| {
+        let mut m = Labels::new();
+        for line in crate::MESSAGES.lines().filter(|l| !l.starts_with('#')) {
+            let mut cols = line.split('\t');
+            let (Some(key), Some(vi), Some(en)) = (cols.next(), cols.next(), cols.next()) else { continue };
+            let Some((group, code)) = key.split_once('.') else { continue };
+            if matches!(group, "sex" | "status" | "need") {
+                for label in [vi, en] {
+                    m.insert((group, fold(label)), code);
+                }
+            }
+        }
+        m
+    });
+    labels.get(&(group, folded.to_owned())).copied()
+}
+
 pub fn parse_sex(s: &str) -> Option<Sex> {
     with_folded(s, |f| match f {
         "nam" | "male" | "m" => Some(Sex::Male),
         "nu" | "female" | "f" => Some(Sex::Female),
-        _ => None,
+        _ => match code_of_label("sex", f)? {
+            "male" => Some(Sex::Male),
+            "female" => Some(Sex::Female),
+            _ => None,
+        },
     })
 }
 
@@ -71,7 +99,7 @@ fn status_of(f: &str) -> Option<EmploymentStatus> {
         "inactive" | "khong tham gia" | "khong tham gia hoat dong kinh te" | "ngoai luc luong lao dong" => {
             Some(EmploymentStatus::Inactive)
         }
-        _ => None,
+        _ => code_of_label("status", f).and_then(EmploymentStatus::parse),
     }
 }
 
@@ -89,7 +117,13 @@ pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
                     (false, false, true)
                 }
                 "none" | "khong" | "khong co" => (false, false, false),
-                _ => return Err(f.into_owned()),
+                other => match code_of_label("need", other) {
+                    Some("job") => (true, false, false),
+                    Some("training") => (false, true, false),
+                    Some("abroad") => (false, false, true),
+                    Some(_) => (false, false, false),
+                    None => return Err(f.into_owned()),
+                },
             };
             Ok((j, t, a))
         })?;
@@ -151,13 +185,22 @@ pub fn parse_money(s: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
-/// A CCCD from a sheet may have lost its leading zero (typed as a number).
+/// A CCCD from a sheet may have lost its leading zero (typed as a number):
+/// 11 digits are read with a 0 in front when that gives a valid number.
+/// Otherwise the length is what is wrong, and that is what the user is told
+/// (not that "012…", a number they never typed, has no province code).
 pub fn parse_cccd_lenient(s: &str) -> Result<Cccd, platform::types::ParseError> {
     let t = s.trim().trim_end_matches(".0");
-    if t.len() == 11 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return Cccd::parse(&format!("0{t}"));
+    if lost_leading_zero(t) {
+        return Cccd::parse(&format!("0{t}"))
+            .map_err(|_| platform::types::ParseError { key: "err.cccd.format", input: t.to_owned() });
     }
     Cccd::parse(t)
+}
+
+/// 11 digits: a 12-digit CCCD starting with 0 that went through a number cell.
+fn lost_leading_zero(t: &str) -> bool {
+    t.len() == 11 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Where the validated person lives, and how sure we are.
@@ -284,11 +327,19 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
                 None
             }
             Ok(c) => {
-                if sex.is_some_and(|s| s != c.sex()) {
-                    errors.push(err("cccd", "err.cccd.sex_mismatch"));
-                }
-                if birth_date.is_some_and(|b| b.year() != c.birth_year()) {
-                    errors.push(err("cccd", "err.cccd.year_mismatch"));
+                let sex_differs = sex.is_some_and(|s| s != c.sex());
+                let year_differs = birth_date.is_some_and(|b| b.year() != c.birth_year());
+                if (sex_differs || year_differs) && lost_leading_zero(input.cccd.trim().trim_end_matches(".0")) {
+                    // The 0 we put in front was a guess: an 11-digit number
+                    // that does not fit the person is simply too short.
+                    errors.push(err("cccd", "err.cccd.format"));
+                } else {
+                    if sex_differs {
+                        errors.push(err("cccd", "err.cccd.sex_mismatch"));
+                    }
+                    if year_differs {
+                        errors.push(err("cccd", "err.cccd.year_mismatch"));
+                    }
                 }
                 Some(c)
             }
@@ -592,6 +643,126 @@ mod tests {
         let mut i = valid();
         i.cccd = "56185012345".into();
         assert_eq!(validate(&i, refdata::refdata(), "56", today()).unwrap().cccd.unwrap().as_str(), "056185012345");
+    }
+
+    /// Every label a page shows for a coded answer, in either language, is
+    /// read back by the import as that code.
+    #[test]
+    fn every_label_shown_reads_back_as_its_code() {
+        let d = refdata::refdata();
+        let mut messages = std::collections::HashMap::new();
+        for line in crate::MESSAGES.lines().filter(|l| !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            messages.insert(cols[0], [cols[1], cols[2]]);
+        }
+        let mut checked = 0;
+        let mut check = |field: &str,
+                         label: &str,
+                         set: &dyn Fn(&mut PersonInput, &str),
+                         got: &dyn Fn(&Person) -> String,
+                         code: &str| {
+            let mut i = valid();
+            i.cccd.clear();
+            i.occupation_isco.clear();
+            set(&mut i, label);
+            let p = validate(&i, d, "56", today()).unwrap_or_else(|e| panic!("{field} {label:?}: {e:?}"));
+            assert_eq!(got(&p), code, "{field} {label:?}");
+            checked += 1;
+        };
+        for code in ["male", "female"] {
+            for label in messages[format!("sex.{code}").as_str()] {
+                let sex = |p: &Person| if p.sex == Sex::Female { "female".into() } else { "male".into() };
+                check("sex", label, &|i, l| i.sex = l.into(), &sex, code);
+            }
+        }
+        for status in EmploymentStatus::ALL {
+            for label in messages[status.label_key()] {
+                let set = |i: &mut PersonInput, l: &str| i.employment_status = l.into();
+                check("status", label, &set, &|p| p.employment_status.as_str().into(), status.as_str());
+            }
+        }
+        for code in ["job", "training", "abroad", "none"] {
+            for label in messages[format!("need.{code}").as_str()] {
+                let needs = |p: &Person| {
+                    let n = &p.needs;
+                    match (n.job, n.training, n.abroad) {
+                        (true, false, false) => "job",
+                        (false, true, false) => "training",
+                        (false, false, true) => "abroad",
+                        (false, false, false) => "none",
+                        _ => "several",
+                    }
+                    .to_owned()
+                };
+                check("need", label, &|i, l| i.job_need = l.into(), &needs, code);
+            }
+        }
+        let lists: [(&str, &[refdata::model::CodeItem]); 4] = [
+            ("qualification", &d.qualifications),
+            ("education", &d.education),
+            ("ethnicity", &d.ethnic_groups),
+            ("sector", &d.vsic_sections),
+        ];
+        for (field, items) in lists {
+            for item in items {
+                for label in [&item.name_vi, &item.name_en] {
+                    let set = |i: &mut PersonInput, l: &str| match field {
+                        "qualification" => i.qualification = l.into(),
+                        "education" => i.education = l.into(),
+                        "ethnicity" => i.ethnicity = l.into(),
+                        _ => {
+                            // Asked of the employed only.
+                            i.employment_status = "employed".into();
+                            i.occupation_isco.clear();
+                            i.sector = l.into();
+                        }
+                    };
+                    let got = |p: &Person| {
+                        match field {
+                            "qualification" => Some(p.qualification.clone()),
+                            "education" => p.education.clone(),
+                            "ethnicity" => p.ethnicity.clone(),
+                            _ => p.sector.clone(),
+                        }
+                        .unwrap_or_default()
+                    };
+                    check(field, label, &set, &got, &item.code);
+                }
+            }
+        }
+        // Several needs as a page lists them, and as typed by hand.
+        let (j, t, a) = parse_needs("Cần việc làm; Cần học nghề").unwrap();
+        assert!(j && t && !a);
+        assert_eq!(parse_needs("Needs training, Wants to work abroad").unwrap(), (false, true, true));
+        assert!(parse_needs("học bơi").is_err());
+        assert!(checked > 130, "{checked} labels");
+    }
+
+    /// A number of the wrong length is told so, whatever its first digits.
+    #[test]
+    fn a_cccd_of_the_wrong_length_says_12_digits() {
+        let code = |cccd: &str| {
+            let mut i = valid();
+            i.cccd = cccd.into();
+            validate(&i, refdata::refdata(), "56", today())
+                .unwrap_err()
+                .iter()
+                .map(|e| e.code.clone())
+                .collect::<Vec<_>>()
+        };
+        // 11 digits whose padded form has no province (097…) or does not fit the person.
+        assert_eq!(code("12345678901"), ["err.cccd.format"]);
+        assert_eq!(code("97185012345"), ["err.cccd.format"]);
+        assert_eq!(code("56085012345"), ["err.cccd.format"], "padded, it would read as a man");
+        assert_eq!(code("0561850123"), ["err.cccd.format"]);
+        // 13 digits, with or without spaces, and from a number cell.
+        assert_eq!(code("0561850123456"), ["err.cccd.format"]);
+        assert_eq!(code("056 185 012 3456"), ["err.cccd.format"]);
+        assert_eq!(code("12345678901.0"), ["err.cccd.format"]);
+        // 12 digits with a wrong province keep their own message.
+        assert_eq!(code("003185012345"), ["err.cccd.province"]);
+        assert_eq!(parse_cccd_lenient("98345678901").unwrap_err().key, "err.cccd.format", "098 is no province");
+        assert_eq!(parse_cccd_lenient("56185012345").unwrap().as_str(), "056185012345");
     }
 
     #[test]

@@ -236,7 +236,139 @@ impl SearchIndex {
     }
 }
 
+/// What the classification page can cross people by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dim {
+    Ward,
+    Need,
+    Qualification,
+    Sex,
+    Age,
+    Status,
+}
+
+impl Dim {
+    pub const ALL: [Dim; 6] = [Dim::Ward, Dim::Need, Dim::Qualification, Dim::Sex, Dim::Age, Dim::Status];
+
+    /// The name in addresses; also the list filter of the same answers
+    /// (`/registry?ward=…&need=…`), so a count links to its people.
+    pub fn key(self) -> &'static str {
+        match self {
+            Dim::Ward => "ward",
+            Dim::Need => "need",
+            Dim::Qualification => "qualification",
+            Dim::Sex => "sex",
+            Dim::Age => "age",
+            Dim::Status => "status",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Dim> {
+        Dim::ALL.into_iter().find(|d| d.key() == s.trim())
+    }
+}
+
+/// Counts of people by two dimensions. A person with several needs counts
+/// under each need, but once in a total: totals count people.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct CrossTab {
+    /// (row key, column key) → people; absent means none.
+    pub cells: HashMap<(String, String), u64>,
+    pub row_totals: HashMap<String, u64>,
+    pub column_totals: HashMap<String, u64>,
+    /// Everyone in scope.
+    pub total: u64,
+}
+
+impl CrossTab {
+    pub fn cell(&self, row: &str, column: &str) -> u64 {
+        self.cells.get(&(row.to_owned(), column.to_owned())).copied().unwrap_or(0)
+    }
+    pub fn row_total(&self, row: &str) -> u64 {
+        self.row_totals.get(row).copied().unwrap_or(0)
+    }
+    pub fn column_total(&self, column: &str) -> u64 {
+        self.column_totals.get(column).copied().unwrap_or(0)
+    }
+}
+
+impl Inner {
+    /// Everyone `scope` lets the caller count.
+    fn in_scope(&self, scope: &AreaScope) -> RoaringBitmap {
+        match scope {
+            AreaScope::All => self.all.clone(),
+            AreaScope::Wards(ws) => {
+                ws.iter().filter_map(|w| self.wards.get(w)).fold(RoaringBitmap::new(), |a, b| a | b)
+            }
+            AreaScope::Nothing => RoaringBitmap::new(),
+        }
+    }
+
+    /// The people of `base` split by `dim`: (answer, people), empty groups left out.
+    fn groups(&self, dim: Dim, base: &RoaringBitmap, today: NaiveDate) -> Vec<(String, RoaringBitmap)> {
+        let keyed = |m: &mut dyn Iterator<Item = (String, &RoaringBitmap)>| -> Vec<(String, RoaringBitmap)> {
+            m.map(|(k, b)| (k, b & base)).filter(|(_, b)| !b.is_empty()).collect()
+        };
+        match dim {
+            Dim::Ward => keyed(&mut self.wards.iter().map(|(k, b)| (k.clone(), b))),
+            Dim::Qualification => keyed(&mut self.qualification.iter().map(|(k, b)| (k.clone(), b))),
+            Dim::Status => keyed(&mut self.status.iter().map(|(k, b)| ((*k).to_owned(), b))),
+            Dim::Need => {
+                let mut out = keyed(&mut self.needs.iter().map(|(k, b)| ((*k).to_owned(), b)));
+                let any = self.needs.values().fold(RoaringBitmap::new(), |a, b| a | b);
+                out.push(("none".into(), base - &any));
+                out
+            }
+            Dim::Sex => {
+                let female = base & &self.female;
+                vec![("male".into(), base - &female), ("female".into(), female)]
+            }
+            Dim::Age => {
+                // Birth-day ranges of the bands on `today`, then one pass over the people.
+                let bands: Vec<(&str, i32, i32)> = crate::rules::AGE_BANDS
+                    .iter()
+                    .map(|(name, min, max)| {
+                        let (from, to) = crate::rules::birth_range(*min, *max, today);
+                        (*name, days(from), days(to))
+                    })
+                    .collect();
+                let mut out: Vec<(String, RoaringBitmap)> =
+                    bands.iter().map(|b| (b.0.to_owned(), RoaringBitmap::new())).collect();
+                for id in base {
+                    let Some(doc) = self.docs.get(id as usize) else { continue };
+                    if let Some(i) = bands.iter().position(|b| (b.1..=b.2).contains(&doc.birth)) {
+                        out[i].1.insert(id);
+                    }
+                }
+                out
+            }
+        }
+    }
+}
+
 impl SearchIndex {
+    /// The people in `scope` counted by `rows` × `columns` on the bitmaps
+    /// (a few intersections per cell; ages in one pass over the people).
+    pub fn crosstab(&self, scope: &AreaScope, rows: Dim, columns: Dim, today: NaiveDate) -> CrossTab {
+        let inner = self.inner.read().expect("index lock");
+        let base = inner.in_scope(scope);
+        let (row_groups, column_groups) = (inner.groups(rows, &base, today), inner.groups(columns, &base, today));
+        let mut tab = CrossTab { total: base.len(), ..CrossTab::default() };
+        for (rk, rb) in &row_groups {
+            tab.row_totals.insert(rk.clone(), rb.len());
+            for (ck, cb) in &column_groups {
+                let n = rb.intersection_len(cb);
+                if n > 0 {
+                    tab.cells.insert((rk.clone(), ck.clone()), n);
+                }
+            }
+        }
+        for (ck, cb) in column_groups {
+            tab.column_totals.insert(ck, cb.len());
+        }
+        tab
+    }
+
     /// Counts by commune × need × qualification, on the bitmaps: what the SQL
     /// `GROUP BY` in [`crate::store::classification`] computes (ordered by
     /// need, then commune, then qualification), without reading a row.
@@ -468,6 +600,42 @@ mod tests {
         let officer = i.indicators(&AreaScope::Wards(vec!["22624".into()]), &[], &[]);
         assert_eq!(officer.len(), 1);
         assert_eq!(officer[0].1.people, 2);
+    }
+
+    #[test]
+    fn crosstab_by_any_two_dimensions() {
+        let i = idx();
+        // Two needs for one person: counted under each, once in the totals.
+        i.upsert(&[Entry { need_training: true, ..entry(7, "Lê Văn Tám", "22504", false) }]);
+        i.upsert(&[Entry {
+            need_job: false,
+            status: EmploymentStatus::Employed,
+            ..entry(8, "Lê Thị Chín", "22624", true)
+        }]);
+        let today = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let t = i.crosstab(&AreaScope::All, Dim::Ward, Dim::Need, today);
+        assert_eq!(t.total, 8);
+        assert_eq!((t.cell("22504", "job"), t.cell("22504", "training"), t.cell("22504", "abroad")), (4, 1, 0));
+        assert_eq!(t.row_total("22504"), 4, "Tám counts once");
+        assert_eq!((t.cell("22624", "job"), t.cell("22624", "none")), (2, 1));
+        assert_eq!((t.column_total("job"), t.column_total("none"), t.column_total("abroad")), (7, 1, 0));
+        let t = i.crosstab(&AreaScope::Wards(vec!["22624".into()]), Dim::Sex, Dim::Status, today);
+        assert_eq!(t.total, 3);
+        assert_eq!(
+            (t.cell("female", "unemployed"), t.cell("female", "employed"), t.cell("male", "employed")),
+            (2, 1, 0)
+        );
+        assert_eq!((t.row_total("male"), t.column_total("employed")), (0, 1));
+        // Born 1/1/1990: 36 on 27/11/2026.
+        i.upsert(&[Entry {
+            birth_date: NaiveDate::from_ymd_opt(2010, 1, 1).unwrap(),
+            ..entry(9, "Lê Văn Mười", "22504", false)
+        }]);
+        let t = i.crosstab(&AreaScope::All, Dim::Age, Dim::Qualification, today);
+        assert_eq!((t.cell("36-45", "none"), t.cell("15-17", "none"), t.row_total("18-35")), (8, 1, 0));
+        assert_eq!(i.crosstab(&AreaScope::Nothing, Dim::Ward, Dim::Age, today).total, 0);
+        assert_eq!(Dim::parse("qualification"), Some(Dim::Qualification));
+        assert_eq!(Dim::parse(""), None);
     }
 
     #[test]

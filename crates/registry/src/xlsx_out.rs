@@ -34,7 +34,9 @@ fn text_column(f: Field) -> bool {
     )
 }
 
-/// The template's example person (made up), in xã Đại Lãnh.
+/// The template's example person (made up), in xã Đại Lãnh. Coded answers
+/// are written as the pages label them in Vietnamese (what people type),
+/// never as codes; the import reads them back (tested below).
 fn example(f: Field) -> &'static str {
     match f {
         Field::Cccd => "056190012345",
@@ -47,7 +49,7 @@ fn example(f: Field) -> &'static str {
         Field::Address => "",
         Field::Hamlet => "Thôn 1",
         Field::Household => "H0001",
-        Field::Education => "12/12",
+        Field::Education => "Tốt nghiệp trung học phổ thông",
         Field::Qualification => "Trung cấp",
         Field::TrainingField => "Chế biến thủy sản",
         Field::EmploymentStatus => "Có việc làm",
@@ -55,11 +57,11 @@ fn example(f: Field) -> &'static str {
         Field::JobPosition => "Công nhân chế biến",
         Field::Workplace => "Công ty TNHH Thủy sản Biển Xanh",
         Field::EnterpriseType => "Công ty TNHH",
-        Field::Sector => "1020",
+        Field::Sector => "Công nghiệp chế biến, chế tạo",
         Field::PrevOccupationIsco => "",
         Field::UnemployedMonths => "",
         Field::InactivityReason => "",
-        Field::JobNeed => "Học nghề",
+        Field::JobNeed => "Cần học nghề",
         Field::TrainingTrade => "Kế toán",
         Field::AbroadCountry => "",
         Field::ExpectedWage => "9000000",
@@ -75,7 +77,7 @@ fn note(f: Field) -> &'static str {
         Field::WardCode => "Mã xã/phường 5 chữ số, ví dụ 22504 (xã Đại Lãnh)",
         Field::Address => "Chỉ ghi khi không có mã xã/phường",
         Field::OccupationIsco | Field::PrevOccupationIsco => "Mã nghề ISCO, ví dụ 7511",
-        Field::Sector => "Mã ngành VSIC, ví dụ 1020",
+        Field::Sector => "Ngành kinh tế cấp 1 (VSIC 2018): tên ngành hoặc mã chữ cái, ví dụ C",
         Field::UnemployedMonths => "Số nguyên",
         Field::ExpectedWage => "Số tiền (đồng), ví dụ 9000000",
         _ => "",
@@ -89,24 +91,6 @@ fn requirement(f: Field) -> &'static str {
         Field::Address => "Bắt buộc nếu không có Mã xã/phường",
         _ => "",
     }
-}
-
-/// The example value of `f`, as one of its codes when codes are given: the
-/// code whose code or label matches the example, else the first one.
-fn example_value(f: Field, codes: &[(Field, Vec<(String, String)>)]) -> String {
-    let value = example(f);
-    let Some((_, list)) = codes.iter().find(|(g, list)| *g == f && !list.is_empty()) else {
-        return value.to_owned();
-    };
-    if value.is_empty() {
-        return String::new();
-    }
-    let folded = platform::fold::fold(value);
-    list.iter()
-        .find(|(code, label)| platform::fold::fold(code) == folded || platform::fold::fold(label) == folded)
-        .unwrap_or(&list[0])
-        .0
-        .clone()
 }
 
 /// Spreadsheet column name of a 0-based index: 0 → "A", 26 → "AA".
@@ -159,7 +143,7 @@ pub fn template(codes: &[(Field, Vec<(String, String)>)]) -> anyhow::Result<Vec<
         }
         let format = if requirement(f).is_empty() { &header } else { &required_header };
         sheet.write_string_with_format(0, col, f.header_vi(), format)?;
-        let value = example_value(f, codes);
+        let value = example(f);
         if value.is_empty() {
             continue;
         }
@@ -370,6 +354,32 @@ impl TableWriter {
     }
 }
 
+/// A table of counts (a classification): the header row, then each row's
+/// label and its counts, written as numbers; the last row (the totals) bold.
+pub fn counts(sheet_name: &str, header: &[String], rows: &[(String, Vec<u64>)]) -> anyhow::Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let bold = Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xDDEBF7));
+    let number = Format::new().set_num_format("#,##0");
+    let total = number.clone().set_bold();
+    let plain = Format::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(sheet_name)?;
+    for (c, h) in header.iter().enumerate() {
+        sheet.set_column_width(c as u16, if c == 0 { 30.0 } else { 16.0 })?;
+        sheet.write_string_with_format(0, c as u16, cell_text(h), &bold)?;
+    }
+    for (r, (label, values)) in rows.iter().enumerate() {
+        let row = r as u32 + 1;
+        let last = r + 1 == rows.len();
+        sheet.write_string_with_format(row, 0, cell_text(label), if last { &bold } else { &plain })?;
+        for (c, v) in values.iter().enumerate() {
+            sheet.write_number_with_format(row, c as u16 + 1, *v as f64, if last { &total } else { &number })?;
+        }
+    }
+    sheet.set_freeze_panes(1, 1)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
 /// A new worksheet.
 ///
 /// Rows are written in order and flushed to a temporary file as they come, so
@@ -440,10 +450,11 @@ mod tests {
         assert_eq!(row.get(Field::BirthDate), "17/05/1990");
         assert_eq!(row.get(Field::Phone), "0912345678");
         assert_eq!(row.get(Field::WardCode), "22504");
-        // Coded fields use the matching code, else the first one.
-        assert_eq!(row.get(Field::Sex), "2");
-        assert_eq!(row.get(Field::Qualification), "4");
-        assert_eq!(row.get(Field::EmploymentStatus), "employed");
+        // Coded fields show the Vietnamese label, not the code.
+        assert_eq!(row.get(Field::Sex), "Nữ");
+        assert_eq!(row.get(Field::Qualification), "Trung cấp");
+        assert_eq!(row.get(Field::EmploymentStatus), "Có việc làm");
+        assert_eq!(row.get(Field::JobNeed), "Cần học nghề");
         assert_eq!(row.get(Field::InactivityReason), "");
 
         let workbook: Xlsx<_> = calamine::open_workbook(&path).unwrap();
@@ -460,6 +471,28 @@ mod tests {
         assert_eq!(guide[find("qualification")][0], "L");
         for f in Field::ALL {
             find(f.key());
+        }
+    }
+
+    /// The example row is a valid person, its labels read back as codes.
+    #[test]
+    fn xlsx_out_template_example_imports() {
+        let mut input = crate::model::PersonInput::default();
+        let cells: Vec<(Field, String)> = Field::ALL.into_iter().map(|f| (f, example(f).to_owned())).collect();
+        let row = RawRow::from_cells(2, cells);
+        crate::import::fill_input(&mut input, &row);
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let p = crate::rules::validate(&input, refdata::refdata(), "56", today).unwrap();
+        assert_eq!(p.qualification, "intermediate");
+        assert_eq!(p.education.as_deref(), Some("upper_secondary"));
+        assert_eq!(p.ethnicity.as_deref(), Some("01"));
+        assert_eq!(p.sector.as_deref(), Some("C"));
+        assert_eq!(p.employment_status.as_str(), "employed");
+        assert!(p.needs.training && !p.needs.job && !p.needs.abroad);
+        for f in Field::ALL {
+            let codes = [&refdata::refdata().qualifications, &refdata::refdata().education];
+            let is_code = codes.iter().any(|list| list.iter().any(|i| i.code == example(f)));
+            assert!(!is_code && !["male", "female", "employed", "training"].contains(&example(f)), "{f:?}");
         }
     }
 

@@ -39,6 +39,10 @@
     empty.forEach(function (k) { e.detail.formData.delete(k); });
     if (!e.detail.formData.get("near")) e.detail.formData.delete("km");
   });
+  // Print buttons (posters, slips, tickets).
+  document.addEventListener("click", function (e) {
+    if (e.target.closest && e.target.closest("button.print-button")) window.print();
+  });
   // After htmx has changed the address, the language switch returns there.
   document.addEventListener("click", function (e) {
     var a = e.target.closest && e.target.closest("a.lang-switch");
@@ -64,6 +68,7 @@
     form.querySelectorAll(".when[data-when]").forEach(function (el) {
       var on = el.getAttribute("data-when") === select.value;
       el.hidden = !on;
+      el.removeAttribute("data-hidden");
       el.querySelectorAll("input, select").forEach(function (i) { i.required = on; });
     });
   }

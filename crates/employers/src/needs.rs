@@ -204,16 +204,7 @@ impl NeedsPage {
         ward_name(code)
     }
     fn occupation(&self, code: &str) -> String {
-        refdata::refdata()
-            .occupation(code)
-            .map(|o| {
-                format!(
-                    "{} {}",
-                    o.code,
-                    if self.page.tr.lang == platform::i18n::Lang::Vi { &o.title_vi } else { &o.title_en }
-                )
-            })
-            .unwrap_or_else(|| code.to_owned())
+        refdata::occupation_label(self.page.tr.lang, code)
     }
     fn qualification(&self, code: &str) -> String {
         self.qualifications.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_else(|| code.to_owned())

@@ -81,9 +81,13 @@ async fn employer_posts_staff_approve_seeker_applies() {
     wait_for(&c, "[data-testid=title]").await;
     fill(&c, "[data-testid=title]", "Thợ hàn vỏ tàu").await;
     fill(&c, "[data-testid=occupation]", "tho han").await;
-    click(&c, "button.pick[data-value='7212']").await;
+    click(&c, "button.pick[data-value$='(7212)']").await;
     let code = c.find(Locator::Css("[data-testid=occupation]")).await.unwrap().prop("value").await.unwrap();
-    assert_eq!(code.as_deref(), Some("7212"), "the pick fills the code");
+    assert_eq!(
+        code.as_deref(),
+        Some("Thợ hàn và thợ cắt kim loại bằng khí (7212)"),
+        "the pick fills the occupation in words, its code beside"
+    );
     fill(&c, "[data-testid=wage_min]", "9000000").await;
     fill(&c, "[data-testid=wage_max]", "14000000").await;
     select(&c, "select[name=work_ward_code]", "22504").await;

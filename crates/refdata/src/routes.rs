@@ -200,22 +200,25 @@ async fn occupations_api(Query(q): Query<OccupationQuery>) -> Json<Vec<&'static 
 #[derive(Template)]
 #[template(path = "occupation_hits.html")]
 struct OccupationHits {
+    /// The field a pick fills.
+    field: String,
     /// (what a pick puts in the field, title, code)
     hits: Vec<(String, String, String)>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PickerQuery {
-    occupation_isco: String,
-}
+/// The fields that pick an occupation (the picker fills the one it was asked from).
+const OCCUPATION_FIELDS: [&str; 2] = ["occupation_isco", "prev_occupation_isco"];
 
 /// Occupation picker (htmx): unit groups matching what is typed in the
 /// `occupation_isco` field, diacritics ignored; a click puts "title (code)"
 /// in the field, which forms read back with [`RefData::occupation_typed`].
-async fn occupation_picker(ctx: Ctx, Query(q): Query<PickerQuery>) -> AppResult<Response> {
+async fn occupation_picker(
+    ctx: Ctx,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> AppResult<Response> {
     let vi = ctx.lang == platform::i18n::Lang::Vi;
-    let text = q.occupation_isco.trim();
+    let field = OCCUPATION_FIELDS.into_iter().find(|f| q.contains_key(*f)).unwrap_or(OCCUPATION_FIELDS[0]);
+    let text = q.get(field).map(|t| t.trim()).unwrap_or("");
     let hits = if text.is_empty() || refdata().occupation_typed(text).is_some_and(|o| o.level == 4) {
         vec![]
     } else {
@@ -226,7 +229,7 @@ async fn occupation_picker(ctx: Ctx, Query(q): Query<PickerQuery>) -> AppResult<
             .map(|(code, title)| (format!("{title} ({code})"), title, code))
             .collect()
     };
-    Ok(render(OccupationHits { hits })?.into_response())
+    Ok(render(OccupationHits { field: field.to_owned(), hits })?.into_response())
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

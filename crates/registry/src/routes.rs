@@ -466,9 +466,7 @@ fn label(items: &[refdata::model::CodeItem], code: Option<&str>, ctx: &Ctx) -> S
 }
 
 fn occupation_label(code: Option<&str>, ctx: &Ctx) -> String {
-    code.and_then(|c| refdata::refdata().occupation(c))
-        .map(|o| format!("{} {}", o.code, if ctx.lang == platform::i18n::Lang::Vi { &o.title_vi } else { &o.title_en }))
-        .unwrap_or_default()
+    code.map(|c| refdata::occupation_label(ctx.lang, c)).unwrap_or_default()
 }
 
 async fn detail_page(

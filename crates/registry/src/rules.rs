@@ -407,11 +407,13 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
         if t.is_empty() {
             return None;
         }
-        if d.occupation(t).is_none() {
-            errors.push(err(field, "err.occupation.unknown"));
-            return None;
+        match d.occupation_typed(t) {
+            Some(o) => Some(o.code.clone()),
+            None => {
+                errors.push(err(field, "err.occupation.unknown"));
+                None
+            }
         }
-        Some(t.to_owned())
     };
     // Only what the status asks is judged (and kept): a job for the employed,
     // the previous job for the unemployed.

@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/jobs/feed.atom", get(feed))
         .route("/jobs/{id}", get(vacancy_page))
         .route("/jobs/{id}/poster", get(poster))
+        .route("/jobs/employers/{id}", get(employer_page))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         .routes(routes!(search_api, crate::manage::create_api))
@@ -166,13 +167,6 @@ pub fn place_text(lang: Lang, ward: Option<&str>, province: Option<&str>, countr
     }
 }
 
-pub fn occupation_title(lang: Lang, code: &str) -> String {
-    refdata::refdata()
-        .occupation(code)
-        .map(|o| if lang == Lang::Vi { o.title_vi.clone() } else { o.title_en.clone() })
-        .unwrap_or_else(|| code.to_owned())
-}
-
 // ---------- the board page ----------
 
 #[derive(Template)]
@@ -289,6 +283,49 @@ async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardP
     Ok(render(page)?.into_response())
 }
 
+// ---------- an employer's public page ----------
+
+#[derive(Template)]
+#[template(path = "vacancies/employer_public.html")]
+struct EmployerPublicPage {
+    page: Page,
+    e: employers::model::EmployerRecord,
+    sector: Option<String>,
+    place: String,
+    items: Vec<Arc<Summary>>,
+}
+summary_helpers!(EmployerPublicPage);
+
+/// Who is hiring: an approved employer's public details (verified by the
+/// operator: shown with its name) and its open vacancies. No contact
+/// person's details: those stay with the vacancy's own contact line.
+async fn employer_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let e = employers::store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
+    if e.status != employers::model::EmployerStatus::Approved {
+        return Err(AppError::NotFound);
+    }
+    let board = st.service::<Board>();
+    board.ensure_loaded().await?;
+    let d = refdata::refdata();
+    let vi = ctx.lang == Lang::Vi;
+    let sector = e.vsic_section.as_deref().and_then(|c| d.vsic_sections.iter().find(|s| s.code == c)).map(|s| {
+        if vi {
+            s.name_vi.clone()
+        } else {
+            s.name_en.clone()
+        }
+    });
+    let place = place_text(ctx.lang, Some(&e.ward_code), Some(&st.settings.province_code), None);
+    let page = EmployerPublicPage {
+        page: Page { title: e.name.clone(), ..ctx.page("board.title") },
+        items: board.index.of_employer(e.id),
+        sector,
+        place,
+        e,
+    };
+    Ok(render(page)?.into_response())
+}
+
 // ---------- one vacancy ----------
 
 async fn published(st: &AppState, id: i64) -> AppResult<VacancyRecord> {
@@ -315,6 +352,9 @@ struct VacancyPage {
 }
 
 impl VacancyPage {
+    fn posted(&self) -> String {
+        self.page.tr.date(&self.v.published_at.unwrap_or(self.v.created_at).date_naive())
+    }
     fn age(&self) -> String {
         age_text(self.page.tr.lang, self.v.age_min, self.v.age_max)
     }
@@ -330,7 +370,7 @@ impl VacancyPage {
         )
     }
     fn occupation(&self) -> String {
-        format!("{} {}", self.v.occupation_isco, occupation_title(self.page.tr.lang, &self.v.occupation_isco))
+        refdata::occupation_label(self.page.tr.lang, &self.v.occupation_isco)
     }
     fn qualification(&self) -> String {
         qualification_name(self.page.tr.lang, &self.v.qualification)

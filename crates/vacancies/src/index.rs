@@ -21,6 +21,7 @@ pub const WAGE_FLOORS: [i64; 5] = [5_000_000, 8_000_000, 10_000_000, 15_000_000,
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub id: i64,
+    pub employer_id: i64,
     pub title: String,
     pub employer_name: String,
     pub occupation_isco: String,
@@ -38,6 +39,7 @@ impl Summary {
     fn of(r: &VacancyRecord) -> Self {
         Summary {
             id: r.id,
+            employer_id: r.employer_id,
             title: r.title.clone(),
             employer_name: r.employer_name.clone(),
             occupation_isco: r.occupation_isco.clone(),
@@ -196,6 +198,19 @@ impl BoardIndex {
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// One employer's published vacancies, newest first (its public page).
+    pub fn of_employer(&self, employer_id: i64) -> Vec<Arc<Summary>> {
+        let inner = self.inner.read().expect("board lock");
+        let mut items: Vec<Arc<Summary>> = inner
+            .docs
+            .values()
+            .filter(|d| d.summary.employer_id == employer_id)
+            .map(|d| Arc::clone(&d.summary))
+            .collect();
+        items.sort_by_key(|s| std::cmp::Reverse(s.id));
+        items
     }
 
     /// Communes with published vacancies (for the filter lists).

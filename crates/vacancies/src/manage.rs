@@ -293,11 +293,7 @@ impl DetailPage {
         )
     }
     fn occupation(&self) -> String {
-        format!(
-            "{} {}",
-            self.v.occupation_isco,
-            crate::board::occupation_title(self.page.tr.lang, &self.v.occupation_isco)
-        )
+        refdata::occupation_label(self.page.tr.lang, &self.v.occupation_isco)
     }
     fn status_is(&self, s: &str) -> bool {
         self.v.status.as_str() == s

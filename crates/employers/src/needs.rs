@@ -171,6 +171,9 @@ fn may_read_report(user: &User) -> bool {
 pub struct PeriodQuery {
     /// Half-year, e.g. 2026-H2 (default: the current one).
     pub period: String,
+    /// `csv` or `xlsx`: the page's table as a file (pages only).
+    #[param(ignore)]
+    pub format: String,
 }
 
 impl PeriodQuery {
@@ -205,6 +208,53 @@ impl NeedsPage {
     }
     fn occupation(&self, code: &str) -> String {
         refdata::occupation_label(self.page.tr.lang, code)
+    }
+    /// The page's table: the employer's own lines, or the province's report.
+    fn table(&self) -> platform::table::Table {
+        let t = |k| self.page.t(k).to_owned();
+        let (header, rows) = match &self.own {
+            Some(lines) => (
+                vec![t("field.occupation"), t("field.qualification"), t("field.commune"), t("field.positions")],
+                lines
+                    .iter()
+                    .map(|l| {
+                        vec![
+                            self.occupation(&l.occupation_isco).into(),
+                            self.qualification(&l.qualification).into(),
+                            self.ward_name(&l.ward_code).into(),
+                            l.positions.into(),
+                        ]
+                    })
+                    .collect(),
+            ),
+            None => (
+                vec![
+                    t("needs.group"),
+                    t("field.qualification"),
+                    t("field.commune"),
+                    t("field.positions"),
+                    t("needs.employers"),
+                ],
+                self.report
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            self.occupation(&r.occupation_group).into(),
+                            self.qualification(&r.qualification).into(),
+                            self.ward_name(&r.ward_code).into(),
+                            r.positions.into(),
+                            r.employers.into(),
+                        ]
+                    })
+                    .collect(),
+            ),
+        };
+        platform::table::Table {
+            file: format!("nhu-cau-tuyen-dung-{}", self.period),
+            title: t("needs.title"),
+            header,
+            rows,
+        }
     }
     fn qualification(&self, code: &str) -> String {
         self.qualifications.iter().find(|(c, _)| c == code).map(|(_, n)| n.clone()).unwrap_or_else(|| code.to_owned())
@@ -268,7 +318,11 @@ async fn page(
     Query(q): Query<PeriodQuery>,
 ) -> AppResult<Response> {
     let input = NeedInput { period: q.period(), positions: "1".into(), ..Default::default() };
-    Ok(render(needs_page(&st, &ctx, &user, q.period(), input, vec![]).await?)?.into_response())
+    let page = needs_page(&st, &ctx, &user, q.period(), input, vec![]).await?;
+    if let Some(format) = platform::table::Format::parse(&q.format) {
+        return page.table().respond(format);
+    }
+    Ok(render(page)?.into_response())
 }
 
 async fn add(

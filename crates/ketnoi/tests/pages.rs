@@ -130,3 +130,37 @@ async fn an_employers_public_page_shows_it_verified_with_its_open_vacancies() {
     assert!(html.contains("Đăng ngày"), "the posting date on the vacancy");
     assert_eq!(reqwest::get(app.url("/jobs/employers/999999")).await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn every_table_downloads_with_its_filters() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_people(&app.db, "56", 200, 3).await.unwrap();
+    let viewer = app.login(VIEWER).await;
+    let (_, page) = viewer.get_text("/registry/indicators").await;
+    assert!(page.contains("data-testid=\"downloads\"") && page.contains("/registry/indicators?format=xlsx"));
+    // The indicators as CSV: a row per commune and the total, the same as the page once the index has caught up.
+    let mut csv = String::new();
+    for _ in 0..40 {
+        let r = viewer.get("/registry/indicators?format=csv").await;
+        assert_eq!(r.headers()["content-type"], "text/csv; charset=utf-8");
+        csv = r.text().await.unwrap();
+        if csv.lines().last().is_some_and(|l| l.starts_with("Tổng số,200,")) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    assert!(csv.starts_with("\u{feff}Xã/phường,"), "{csv}");
+    assert!(csv.lines().last().unwrap().starts_with("Tổng số,200,"), "{csv}");
+    let r = viewer.get("/registry/indicators?format=xlsx").await;
+    assert_eq!(&r.bytes().await.unwrap()[..2], b"PK");
+
+    // The communes list keeps its search in the download.
+    let staff = app.login(STAFF).await;
+    let csv = staff.get("/units?q=dai+lanh&format=csv").await.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 2, "header and Đại Lãnh: {csv}");
+    assert!(csv.contains("22504,Xã Đại Lãnh,"));
+    // The province's demand report.
+    let r = staff.get("/recruitment-needs?format=xlsx").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("nhu-cau-tuyen-dung-"));
+}

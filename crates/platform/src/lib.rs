@@ -13,6 +13,7 @@ pub mod notify;
 pub mod routes;
 pub mod search;
 pub mod state;
+pub mod table;
 pub mod types;
 pub mod validate;
 pub mod web;

@@ -443,6 +443,11 @@ impl Page {
         let msgs: Vec<&str> = errors.iter().filter(|e| e.field == field).map(|e| self.t(&e.code)).collect();
         (!msgs.is_empty()).then(|| msgs.join(" "))
     }
+    /// This page's table as a download (`csv` or `xlsx`), with the same filters.
+    pub fn download(&self, format: &str) -> String {
+        let sep = if self.here.contains('?') { '&' } else { '?' };
+        format!("{}{sep}format={format}", self.here)
+    }
     /// The current path and query, URL-encoded (for `next=` links).
     pub fn here_encoded(&self) -> String {
         url::form_urlencoded::byte_serialize(self.here.as_bytes()).collect()

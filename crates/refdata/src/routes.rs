@@ -34,6 +34,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[derive(Deserialize, Default)]
 struct UnitsQuery {
     q: Option<String>,
+    /// `csv` or `xlsx`: the list as a file.
+    format: Option<String>,
 }
 
 #[derive(Template)]
@@ -64,6 +66,23 @@ async fn units_page(
         .filter(|w| needle.is_empty() || platform::fold::fold(&w.name).contains(&needle) || w.code.contains(&needle))
         .collect();
     let province = d.province(&st.settings.province_code).map(|p| p.name.clone()).unwrap_or_default();
+    if let Some(format) = q.format.as_deref().and_then(platform::table::Format::parse) {
+        use platform::table::{Cell, Table};
+        let t = |k| platform::i18n::t(ctx.lang, k).to_owned();
+        let table = Table {
+            file: format!("don-vi-hanh-chinh-{}", st.settings.province_code),
+            title: province.clone(),
+            header: vec![t("units.code"), t("units.name"), t("units.area")],
+            rows: wards
+                .iter()
+                .map(|w| {
+                    let area = w.area_km2.map_or(Cell::Text(String::new()), Cell::Decimal);
+                    vec![w.code.as_str().into(), w.name.as_str().into(), area]
+                })
+                .collect(),
+        };
+        return table.respond(format);
+    }
     let page = UnitsPage {
         page: ctx.page("units.title"),
         province,

@@ -8,7 +8,6 @@ use crate::search::{CrossTab, Dim};
 use crate::service::Registry;
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use platform::auth::CurrentUser;
 use platform::error::AppResult;
@@ -193,8 +192,18 @@ pub async fn page(
     .into_response())
 }
 
-fn file_name(t: &Table, ext: &str) -> String {
-    format!("attachment; filename=\"phan-loai-{}-{}.{ext}\"", t.rows_by.key(), t.columns_by.key())
+/// The crossing as a download table (numbers stay numbers in XLSX).
+fn download(t: &Table, ctx: &Ctx) -> platform::table::Table {
+    platform::table::Table {
+        file: format!("phan-loai-{}-{}", t.rows_by.key(), t.columns_by.key()),
+        title: t_title(ctx).to_owned(),
+        header: t.header(ctx.lang),
+        rows: t
+            .body(ctx.lang)
+            .into_iter()
+            .map(|(label, counts)| std::iter::once(label.into()).chain(counts.into_iter().map(Into::into)).collect())
+            .collect(),
+    }
 }
 
 /// The table as CSV (UTF-8 with a BOM for Excel; plain numbers).
@@ -205,20 +214,7 @@ pub async fn export_csv(
     Query(q): Query<CrossQuery>,
 ) -> AppResult<Response> {
     let t = table(&st, &user, &q, ctx.lang).await?;
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record(t.header(ctx.lang)).map_err(anyhow::Error::from)?;
-    for (label, counts) in t.body(ctx.lang) {
-        w.write_record(std::iter::once(label).chain(counts.iter().map(u64::to_string))).map_err(anyhow::Error::from)?;
-    }
-    let bytes = w.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, file_name(&t, "csv")),
-        ],
-        bytes,
-    )
-        .into_response())
+    download(&t, &ctx).respond(platform::table::Format::Csv)
 }
 
 /// The table as XLSX (numbers as numbers).
@@ -229,15 +225,7 @@ pub async fn export_xlsx(
     Query(q): Query<CrossQuery>,
 ) -> AppResult<Response> {
     let t = table(&st, &user, &q, ctx.lang).await?;
-    let bytes = crate::xlsx_out::counts(t_title(&ctx), &t.header(ctx.lang), &t.body(ctx.lang))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (header::CONTENT_DISPOSITION, file_name(&t, "xlsx")),
-        ],
-        bytes,
-    )
-        .into_response())
+    download(&t, &ctx).respond(platform::table::Format::Xlsx)
 }
 
 fn t_title(ctx: &Ctx) -> &'static str {

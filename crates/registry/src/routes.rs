@@ -13,6 +13,7 @@ use axum::Json;
 use platform::audit::{self, Action};
 use platform::auth::{AreaScope, CurrentUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
+use platform::table::Table;
 use platform::web::{render, Ctx, Page};
 use platform::AppState;
 use serde::{Deserialize, Serialize};
@@ -635,11 +636,63 @@ pub async fn indicators(st: &AppState, scope: &AreaScope) -> AppResult<Vec<(Stri
     Ok(registry.index.indicators(scope, &trained, &certified))
 }
 
-async fn indicators_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DownloadQuery {
+    /// `csv` or `xlsx`: the page's table as a file.
+    format: String,
+}
+
+/// The indicators by commune as a table (the page's, and its download).
+fn indicators_table(lang: platform::i18n::Lang, province: &Indicators, rows: &[(String, String, Indicators)]) -> Table {
+    use platform::table::Cell;
+    let t = |k| platform::i18n::t(lang, k).to_owned();
+    let line = |name: String, i: &Indicators| -> Vec<Cell> {
+        let rate = |r: Option<f64>| r.map_or(Cell::Text(String::new()), Cell::Percent);
+        vec![
+            name.into(),
+            i.people.into(),
+            i.labour_force.into(),
+            i.employed.into(),
+            i.unemployed.into(),
+            rate(i.trained_rate()),
+            rate(i.certificate_rate()),
+        ]
+    };
+    let mut out: Vec<Vec<Cell>> = rows.iter().map(|(_, name, i)| line(name.clone(), i)).collect();
+    out.push(line(t("registry.total"), province));
+    Table {
+        file: "chi-so-lao-dong".into(),
+        title: t("registry.indicators"),
+        header: [
+            "field.wards",
+            "ind.people",
+            "ind.labour_force",
+            "ind.employed",
+            "ind.unemployed",
+            "ind.trained_rate",
+            "ind.certificate_rate",
+        ]
+        .map(t)
+        .to_vec(),
+        rows: out,
+    }
+}
+
+async fn indicators_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<DownloadQuery>,
+) -> AppResult<Response> {
     let scope = aggregate_scope(&user)?;
     let rows = indicators(&st, &scope).await?;
     let province = sum(&rows);
-    let rows = rows.into_iter().map(|(w, i)| (w.clone(), ward_name(&w), i)).collect();
+    let rows: Vec<(String, String, Indicators)> =
+        rows.into_iter().map(|(w, i)| (w.clone(), ward_name(&w), i)).collect();
+    if let Some(format) = platform::table::Format::parse(&q.format) {
+        return indicators_table(ctx.lang, &province, &rows).respond(format);
+    }
     let drill = user.may_see_personal_data();
     Ok(render(IndicatorsPage { page: ctx.page("registry.indicators"), province, rows, drill })?.into_response())
 }

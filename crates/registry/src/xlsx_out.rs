@@ -354,32 +354,6 @@ impl TableWriter {
     }
 }
 
-/// A table of counts (a classification): the header row, then each row's
-/// label and its counts, written as numbers; the last row (the totals) bold.
-pub fn counts(sheet_name: &str, header: &[String], rows: &[(String, Vec<u64>)]) -> anyhow::Result<Vec<u8>> {
-    let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xDDEBF7));
-    let number = Format::new().set_num_format("#,##0");
-    let total = number.clone().set_bold();
-    let plain = Format::new();
-    let sheet = workbook.add_worksheet();
-    sheet.set_name(sheet_name)?;
-    for (c, h) in header.iter().enumerate() {
-        sheet.set_column_width(c as u16, if c == 0 { 30.0 } else { 16.0 })?;
-        sheet.write_string_with_format(0, c as u16, cell_text(h), &bold)?;
-    }
-    for (r, (label, values)) in rows.iter().enumerate() {
-        let row = r as u32 + 1;
-        let last = r + 1 == rows.len();
-        sheet.write_string_with_format(row, 0, cell_text(label), if last { &bold } else { &plain })?;
-        for (c, v) in values.iter().enumerate() {
-            sheet.write_number_with_format(row, c as u16 + 1, *v as f64, if last { &total } else { &number })?;
-        }
-    }
-    sheet.set_freeze_panes(1, 1)?;
-    Ok(workbook.save_to_buffer()?)
-}
-
 /// A new worksheet.
 ///
 /// Rows are written in order and flushed to a temporary file as they come, so

@@ -64,7 +64,13 @@ impl TextIndex {
         }
     }
 
-    fn prefixed(&self, prefix: &str) -> RoaringBitmap {
+    /// The documents having this folded word.
+    pub fn postings(&self, word: &str) -> Option<&RoaringBitmap> {
+        self.term_ids.get(word).map(|t| &self.postings[*t as usize])
+    }
+
+    /// The documents having a folded word that starts with `prefix`.
+    pub fn prefixed(&self, prefix: &str) -> RoaringBitmap {
         let mut upper = prefix.to_owned();
         upper.push(char::MAX);
         self.term_ids
@@ -191,11 +197,22 @@ impl TextIndex {
 /// Whether `a` becomes `b` by one substitution, insertion, deletion or swap
 /// of neighbouring letters (Damerau–Levenshtein distance ≤ 1, `a` ≠ `b`).
 fn within_one_edit(a: &str, b: &str) -> bool {
+    // A character is at most 4 bytes: lengths far apart cannot be one edit.
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     if a == b || a.len().abs_diff(b.len()) > 1 {
         return false;
     }
-    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let tail = |i: usize, j: usize| a[i..] == b[j..];
     match a.len().cmp(&b.len()) {
         std::cmp::Ordering::Equal => {
@@ -256,7 +273,7 @@ mod tests {
     }
 
     #[test]
-    fn one_edit() {
+    fn one_edit_distance() {
         assert!(within_one_edit("toam", "toan"));
         assert!(within_one_edit("toa", "toan"));
         assert!(within_one_edit("toaan", "toan"));
@@ -264,5 +281,6 @@ mod tests {
         assert!(!within_one_edit("toan", "toan"));
         assert!(!within_one_edit("tona", "toanh"));
         assert!(!within_one_edit("abcd", "badc"));
+        assert!(within_one_edit("thợ", "thơ"), "not only ASCII");
     }
 }

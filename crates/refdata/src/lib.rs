@@ -34,6 +34,9 @@ pub struct RefData {
     index: resolver::Index,
     /// Folded "code title_vi title_en" per occupation, for search.
     occupation_keys: Vec<String>,
+    /// Folded unit-group title (either language) → its occupations (more
+    /// than one: the title is ambiguous), for titles typed in forms and sheets.
+    occupation_titles: HashMap<String, Vec<usize>>,
 }
 
 #[derive(Default)]
@@ -68,6 +71,15 @@ pub fn refdata() -> &'static RefData {
             .iter()
             .map(|o| platform::fold::fold(&format!("{} {} {}", o.code, o.title_vi, o.title_en)))
             .collect();
+        let mut occupation_titles: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, o) in l.occupations.iter().enumerate().filter(|(_, o)| o.level == 4) {
+            let vi = platform::fold::fold(&o.title_vi);
+            let en = platform::fold::fold(&o.title_en);
+            occupation_titles.entry(vi.clone()).or_default().push(i);
+            if en != vi {
+                occupation_titles.entry(en).or_default().push(i);
+            }
+        }
         let mut d = RefData {
             provinces: l.provinces,
             wards: l.wards,
@@ -83,6 +95,7 @@ pub fn refdata() -> &'static RefData {
             by_code,
             index: resolver::Index::empty(),
             occupation_keys,
+            occupation_titles,
         };
         d.index = resolver::Index::build(&d);
         d
@@ -141,12 +154,8 @@ impl RefData {
         if let Some(o) = trailing.or(leading).and_then(code_of).and_then(|c| self.occupation(c)) {
             return Some(o);
         }
-        let folded = platform::fold::fold(t);
-        let mut same = self.occupations.iter().filter(|o| {
-            o.level == 4 && (platform::fold::fold(&o.title_vi) == folded || platform::fold::fold(&o.title_en) == folded)
-        });
-        match (same.next(), same.next()) {
-            (Some(o), None) => Some(o),
+        match self.occupation_titles.get(&platform::fold::fold(t))?.as_slice() {
+            [i] => Some(&self.occupations[*i]),
             _ => None,
         }
     }

@@ -11,7 +11,7 @@ use crate::model::{Status, VacancyRecord, Version};
 use chrono::NaiveDate;
 use platform::search::TextIndex;
 use roaring::RoaringBitmap;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
 /// Wage floors the board offers as a filter (VND per month).
@@ -73,9 +73,8 @@ pub struct Query {
 
 struct Doc {
     terms: Vec<u32>,
-    /// Folded words of the title, the occupation's titles and the employer's
-    /// name, in that order of weight: what ranks a match.
-    fields: [Box<[Box<str>]>; 3],
+    /// Its terms in each of [`Inner::fields`].
+    field_terms: [Box<[u32]>; 3],
     summary: Arc<Summary>,
     /// The version indexed: a catch-up that reads it again changes nothing.
     updated_at: chrono::DateTime<chrono::Utc>,
@@ -83,7 +82,11 @@ struct Doc {
 
 #[derive(Default)]
 struct Inner {
+    /// Every word of a vacancy: what a search must match.
     words: TextIndex,
+    /// The title's words, the occupation's, the employer's, in that order of
+    /// weight: what ranks the matches.
+    fields: [TextIndex; 3],
     occupation: HashMap<String, RoaringBitmap>,
     ward: HashMap<String, RoaringBitmap>,
     province: HashMap<String, RoaringBitmap>,
@@ -108,6 +111,9 @@ impl Inner {
     fn remove(&mut self, id: u32) {
         let Some(doc) = self.docs.remove(&id) else { return };
         self.words.remove(id, &doc.terms);
+        for (index, terms) in self.fields.iter_mut().zip(&doc.field_terms) {
+            index.remove(id, terms);
+        }
         for b in self.occupation.values_mut().chain(self.ward.values_mut()).chain(self.province.values_mut()) {
             b.remove(id);
         }
@@ -130,10 +136,13 @@ impl Inner {
             occ.map(|o| o.title_vi.as_str()).unwrap_or(""),
             occ.map(|o| o.title_en.as_str()).unwrap_or("")
         );
-        let fields = [r.title.as_str(), &occupation, &r.employer_name]
-            .map(|f| platform::fold::fold_words(f).into_iter().map(String::into_boxed_str).collect::<Box<[_]>>());
-        let text = format!("{} {} {}", r.title, r.employer_name, occupation);
-        let terms = self.words.insert(id, &text);
+        let terms = self.words.insert(id, &format!("{} {} {}", r.title, occupation, r.employer_name));
+        let texts = [r.title.as_str(), &occupation, &r.employer_name];
+        let mut f = 0;
+        let field_terms = texts.map(|text| {
+            f += 1;
+            self.fields[f - 1].insert(id, text).into_boxed_slice()
+        });
         for len in 1..=r.occupation_isco.len().min(4) {
             self.occupation.entry(r.occupation_isco[..len].to_owned()).or_default().insert(id);
         }
@@ -156,7 +165,7 @@ impl Inner {
             }
         }
         self.all.insert(id);
-        self.docs.insert(id, Doc { terms, fields, summary: Arc::new(Summary::of(r)), updated_at: r.updated_at });
+        self.docs.insert(id, Doc { terms, field_terms, summary: Arc::new(Summary::of(r)), updated_at: r.updated_at });
     }
 }
 
@@ -246,29 +255,48 @@ pub struct Found {
     pub corrected: Option<String>,
 }
 
-/// How well a document's fields match the query's words: per word, a whole
-/// word beats a prefix, and the title beats the occupation beats the employer.
-fn relevance(fields: &[Box<[Box<str>]>; 3], words: &[String], last_is_prefix: bool) -> u32 {
-    let mut score = 0;
-    for (i, w) in words.iter().enumerate() {
-        let prefix_ok = last_is_prefix && i + 1 == words.len();
-        let mut best = 0;
-        for (f, field) in fields.iter().enumerate() {
-            let weight = 3 - f as u32;
-            for t in field.iter() {
-                if **t == **w {
-                    best = best.max(20 + weight);
-                } else if prefix_ok && t.starts_with(w.as_str()) {
-                    best = best.max(10 + weight);
+impl Inner {
+    /// The matches grouped by how well they match, best first: per query
+    /// word, a whole word beats a prefix, and the title beats the occupation
+    /// beats the employer; a document's score is the sum over the words.
+    /// Computed on bitmaps (a few dozen set operations per search), not per
+    /// document: a common word matches thousands of vacancies.
+    fn ranked(&self, set: RoaringBitmap, words: &[String], last_is_prefix: bool) -> Vec<RoaringBitmap> {
+        let mut buckets: BTreeMap<u32, RoaringBitmap> = BTreeMap::from([(0, set)]);
+        for (i, w) in words.iter().enumerate() {
+            // Levels in descending weight, each the documents matching the word that way.
+            let mut levels: Vec<(u32, std::borrow::Cow<RoaringBitmap>)> = Vec::with_capacity(6);
+            for (f, index) in self.fields.iter().enumerate() {
+                if let Some(b) = index.postings(w) {
+                    levels.push((20 + 3 - f as u32, std::borrow::Cow::Borrowed(b)));
                 }
             }
+            if last_is_prefix && i + 1 == words.len() {
+                for (f, index) in self.fields.iter().enumerate() {
+                    levels.push((10 + 3 - f as u32, std::borrow::Cow::Owned(index.prefixed(w))));
+                }
+            }
+            let mut next: BTreeMap<u32, RoaringBitmap> = BTreeMap::new();
+            for (score, mut rest) in buckets {
+                for (weight, level) in &levels {
+                    if rest.is_empty() {
+                        break;
+                    }
+                    let hit = &rest & level.as_ref();
+                    if !hit.is_empty() {
+                        rest -= &hit;
+                        *next.entry(score + weight).or_default() |= hit;
+                    }
+                }
+                if !rest.is_empty() {
+                    *next.entry(score).or_default() |= rest;
+                }
+            }
+            buckets = next;
         }
-        score += best;
+        buckets.into_values().rev().collect()
     }
-    score
-}
 
-impl Inner {
     fn search(&self, q: &Query, offset: usize, limit: usize) -> (Vec<Arc<Summary>>, u64) {
         let inner = self;
         let mut acc: Option<RoaringBitmap> = inner.words.matching(&q.text);
@@ -307,22 +335,16 @@ impl Inner {
             // Ids grow with time: the highest first is the newest first.
             return (set.iter().rev().skip(offset).take(limit).filter_map(summary).collect(), total);
         }
-        let last_is_prefix = !q.text.ends_with(' ');
-        let mut ranked: Vec<(u32, u32)> = set
+        // Best matches first; among equals, newest first (ids grow with time).
+        let items = inner
+            .ranked(set, &words, !q.text.ends_with(' '))
             .iter()
-            .filter_map(|id| Some((relevance(&inner.docs.get(&id)?.fields, &words, last_is_prefix), id)))
+            .flat_map(|bucket| bucket.iter().rev())
+            .skip(offset)
+            .take(limit)
+            .filter_map(summary)
             .collect();
-        let order = |a: &(u32, u32), b: &(u32, u32)| b.cmp(a);
-        let end = (offset + limit).min(ranked.len());
-        if end == 0 {
-            return (Vec::new(), total);
-        }
-        if end < ranked.len() {
-            ranked.select_nth_unstable_by(end - 1, order);
-            ranked.truncate(end);
-        }
-        ranked.sort_unstable_by(order);
-        (ranked.iter().skip(offset).filter_map(|(_, id)| summary(*id)).collect(), total)
+        (items, total)
     }
 }
 

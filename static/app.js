@@ -52,6 +52,10 @@
       a.href = u.toString();
     }
   });
+  document.addEventListener("submit", function (e) {
+    var next = e.target.matches && e.target.matches("form.lang-switch") && e.target.elements.next;
+    if (next) next.value = location.pathname + location.search;
+  });
   // The menu button on a phone.
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button.nav-toggle");

@@ -44,7 +44,7 @@ fn valid_period(p: &str) -> bool {
 }
 
 fn today() -> NaiveDate {
-    (Utc::now() + chrono::Duration::hours(7)).date_naive()
+    platform::time::today()
 }
 
 /// One declared line, as typed.

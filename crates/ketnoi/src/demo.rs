@@ -27,10 +27,10 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, &[&str]); 7] = [
     ("lanhdao@demo.ketnoi.vn", "Tạ Hồng Quang", Role::Viewer, &[]),
 ];
 
-/// Create the demo accounts that do not exist yet.
-/// The hotline shown in the demo (a sample: set `--org-hotline` for real use).
-pub const DEMO_HOTLINE: &str = "0258 3 000 000";
+/// The hotline shown in the demo: plainly a sample (set `--org-hotline` for real use).
+pub const DEMO_HOTLINE: &str = "0000 000 000 (demo)";
 
+/// Create the demo accounts that do not exist yet.
 pub async fn seed_accounts(db: &Db) -> anyhow::Result<usize> {
     let hash = password::hash(DEMO_PASSWORD)?;
     let mut created = 0;
@@ -403,7 +403,7 @@ impl DemandGen {
             rng: StdRng::seed_from_u64(seed ^ 0xE11),
             wards: refdata::refdata().wards_of(province).map(|w| w.code.clone()).collect(),
             province: province.to_owned(),
-            today: (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive(),
+            today: platform::time::today(),
             many: employers > 100,
         }
     }

@@ -47,9 +47,10 @@ enum Command {
         /// Sender of notification mails.
         #[arg(long, env = "KETNOI_MAIL_FROM", default_value = "Kết Nối <no-reply@ketnoi.invalid>")]
         mail_from: String,
-        /// The organisation that runs this installation, named on every page.
-        #[arg(long, env = "KETNOI_ORG_NAME", default_value = "Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa")]
-        org_name: String,
+        /// The organisation that runs this installation, named on every page
+        /// (default: the employment service centre of the province).
+        #[arg(long, env = "KETNOI_ORG_NAME")]
+        org_name: Option<String>,
         /// Its hotline, shown on every page (with --demo: a sample number).
         #[arg(long, env = "KETNOI_ORG_HOTLINE")]
         org_hotline: Option<String>,
@@ -251,6 +252,9 @@ async fn main() -> anyhow::Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                 }
             });
+            let org_name = org_name.clone().unwrap_or_else(|| {
+                platform::Org::default_name(refdata::refdata().province(&province).map_or("", |p| p.name.as_str()))
+            });
             let settings = Settings {
                 province_code: province,
                 secure_cookies: *secure_cookies,
@@ -259,7 +263,7 @@ async fn main() -> anyhow::Result<()> {
                 smtp_url: smtp_url.clone(),
                 mail_from: mail_from.clone(),
                 org: std::sync::Arc::new(platform::Org {
-                    name: org_name.clone(),
+                    name: org_name,
                     hotline: org_hotline.clone().or_else(|| with_demo.then(|| demo::DEMO_HOTLINE.to_owned())),
                     address: org_address.clone(),
                     logo: org_logo.as_deref().map(platform::Org::read_logo).transpose()?,
@@ -410,7 +414,7 @@ async fn main() -> anyhow::Result<()> {
             let opts = registry::import::Options {
                 province: &province,
                 scope: platform::auth::AreaScope::All,
-                today: (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive(),
+                today: platform::time::today(),
                 lang,
                 rejects: rejects.clone(),
             };

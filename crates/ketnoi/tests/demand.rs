@@ -259,6 +259,23 @@ async fn employer_to_board_to_application() {
     assert!(html.contains(":30"), "and when");
     let (_, html) = seeker.get_text("/applications").await;
     assert!(html.contains("Thợ hàn vỏ tàu") && html.contains("Mời phỏng vấn") && html.contains("Chị Hoa"));
+    // The interview moves: the form starts from the invitation, and the applicant is told again.
+    let (_, html) = employer.get_text("/applications").await;
+    assert!(html.contains("value=\"Xưởng đóng tàu Cam Ranh, cổng số 2\""), "the invitation fills the form");
+    let r = employer
+        .post_form(
+            &status,
+            &[
+                ("to", "interview"),
+                ("interview_at", &when),
+                ("interview_place", "Văn phòng công ty, 5 Nguyễn Trọng Kỷ"),
+                ("interview_contact", "Chị Hoa, 0905 111 222"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303, "an interview may be moved");
+    let (_, html) = seeker.get_text("/applications").await;
+    assert!(html.contains("5 Nguyễn Trọng Kỷ") && !html.contains("cổng số 2"), "the new place replaces the old");
 
     // Reading applicants is a read of personal data.
     let reads = app.get_json("/api/v1/audit?action=read_personal&entity=application", &admin_token).await;

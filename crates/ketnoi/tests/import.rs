@@ -207,7 +207,7 @@ async fn whole_file_problems_and_scope() {
         let text = r.text().await.unwrap();
         let alert = &text[text.find(r#"data-testid="import-error""#).unwrap_or_else(|| panic!("{name}: {text}"))..];
         let alert = &alert[..alert.find("</p>").unwrap()];
-        assert!(alert.contains("Tệp không được nhận:") && alert.contains(expected), "{name}: {alert}");
+        assert!(alert.contains("Tệp không được chấp nhận:") && alert.contains(expected), "{name}: {alert}");
         assert!(text.contains(r#"data-testid="import-file""#), "the form, to choose another file: {name}");
     }
     let r = officer.upload("/registry/import?lang=en", "thieu-cot.csv", b"Ho va ten,Ghi chu\nA,B\n".to_vec()).await;

@@ -211,6 +211,14 @@ async fn api_list_get_create_and_indicators() {
     .await;
     assert_eq!(r.status(), 201);
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let again = create(serde_json::json!({
+        "full_name": "Lê Văn Hùng", "cccd": "056088001122", "birth_date": "12/03/1988", "sex": "nam",
+        "ward_code": "22504", "employment_status": "employed"
+    }))
+    .await;
+    assert_eq!(again.status(), 409, "a registered CCCD is a conflict, as documented");
+    let body: Value = again.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "conflict");
     let r = create(serde_json::json!({
         "full_name": "Phạm Thị Lan", "birth_date": "01/01/2000", "sex": "nữ", "address": "Xã Khánh Nam, Huyện Khánh Vĩnh, Tỉnh Khánh Hòa",
         "employment_status": "thất nghiệp", "job_need": "việc làm"

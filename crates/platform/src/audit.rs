@@ -138,7 +138,7 @@ pub async fn search(db: &Db, f: &Filter) -> anyhow::Result<(Vec<Entry>, i64)> {
         .from
         .as_deref()
         .and_then(crate::i18n::parse_date)
-        .map(|d| d.and_hms_opt(0, 0, 0).unwrap().and_utc() - chrono::Duration::hours(7));
+        .map(|d| crate::time::from_local(d.and_hms_opt(0, 0, 0).expect("midnight")));
     let to =
         f.to.as_deref()
             .and_then(crate::i18n::parse_date)

@@ -115,10 +115,13 @@ impl Tr {
     pub fn date(&self, d: &NaiveDate) -> String {
         d.format("%d/%m/%Y").to_string()
     }
+    /// The Vietnamese calendar day of a moment (dd/mm/yyyy).
+    pub fn local_date(&self, d: &DateTime<Utc>) -> String {
+        self.date(&crate::time::local_date(*d))
+    }
     pub fn datetime(&self, d: &DateTime<Utc>) -> String {
         // Vietnam is UTC+7 all year.
-        let local = *d + chrono::Duration::hours(7);
-        local.format("%d/%m/%Y %H:%M").to_string()
+        crate::time::local(*d).format("%d/%m/%Y %H:%M").to_string()
     }
     pub fn money(&self, vnd: i64) -> String {
         let grouped = self.int(vnd);

@@ -14,6 +14,7 @@ pub mod routes;
 pub mod search;
 pub mod state;
 pub mod table;
+pub mod time;
 pub mod types;
 pub mod validate;
 pub mod web;

@@ -137,7 +137,9 @@ impl TextIndex {
     /// ("ke toam" → "ke toan", for words of four letters or more). Each
     /// unknown word is replaced by the reading that finds the most documents;
     /// a tie is ambiguous and gives `None`, as does a text that already finds
-    /// something or that no reading rescues. The answer is folded text.
+    /// something or that no reading rescues. The answer is folded text, with
+    /// the trailing space of a finished last word kept (so it is matched the
+    /// same way).
     pub fn correct(&self, text: &str) -> Option<String> {
         if self.matching(text).is_none_or(|b| !b.is_empty()) {
             return None;
@@ -164,13 +166,13 @@ impl TextIndex {
             if w.chars().count() >= 4 {
                 candidates.extend(self.term_ids.keys().filter(|t| within_one_edit(w, t)).map(|t| t.clone()));
             }
-            // The reading that, with the rest of the text, finds the most.
+            // The reading that, with the words read so far, finds the most
+            // (later words may need reading too: the whole is checked at the end).
             let rest = |c: &str| {
                 let mut q: Vec<&str> = fixed.iter().map(String::as_str).collect();
                 q.push(c);
-                q.extend(words[i + 1..].iter().map(String::as_str));
                 let mut q = q.join(" ");
-                if !last_is_prefix {
+                if !as_prefix {
                     q.push(' ');
                 }
                 self.matching(&q).map_or(0, |b| b.len())
@@ -190,7 +192,7 @@ impl TextIndex {
         if !last_is_prefix {
             out.push(' ');
         }
-        (changed && self.matching(&out).is_some_and(|b| !b.is_empty())).then(|| out.trim_end().to_owned())
+        (changed && self.matching(&out).is_some_and(|b| !b.is_empty())).then_some(out)
     }
 }
 
@@ -258,10 +260,11 @@ mod tests {
         i.insert(3, "Thợ hàn điện");
         i.insert(4, "Thợ hàn ống");
         assert_eq!(i.correct("ketoan").as_deref(), Some("ke toan"));
-        assert_eq!(i.correct("ketoan ").as_deref(), Some("ke toan"), "finished words stay whole");
-        assert_eq!(i.correct("ke toam ").as_deref(), Some("ke toan"), "one letter wrong");
+        assert_eq!(i.correct("ketoan ").as_deref(), Some("ke toan "), "finished words stay whole");
+        assert_eq!(i.correct("ke toam ").as_deref(), Some("ke toan "), "one letter wrong");
         assert_eq!(i.correct("nhan vein").as_deref(), Some("nhan vien"), "two letters swapped");
-        assert_eq!(i.correct("tho hann ").as_deref(), Some("tho han"), "one letter extra");
+        assert_eq!(i.correct("tho hann ").as_deref(), Some("tho han "), "one letter extra");
+        assert_eq!(i.correct("ke toam nhan vein").as_deref(), Some("ke toan nhan vien"), "two slips at once");
         assert_eq!(i.correct("ke toan"), None, "finds something already");
         assert_eq!(i.correct("qwxyz"), None, "nothing near it");
         assert_eq!(i.correct(""), None);

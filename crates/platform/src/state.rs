@@ -39,13 +39,21 @@ pub struct Org {
 
 impl Default for Org {
     fn default() -> Self {
-        Self {
-            name: "Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa".into(), hotline: None, address: None, logo: None
-        }
+        Self { name: Org::default_name("Tỉnh Khánh Hòa"), hotline: None, address: None, logo: None }
     }
 }
 
 impl Org {
+    /// "Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa" from "Tỉnh Khánh Hòa".
+    pub fn default_name(province: &str) -> String {
+        let lower = province
+            .strip_prefix("Tỉnh ")
+            .map(|p| format!("tỉnh {p}"))
+            .or_else(|| province.strip_prefix("Thành phố ").map(|p| format!("thành phố {p}")))
+            .unwrap_or_else(|| province.to_owned());
+        format!("Trung tâm Dịch vụ việc làm {lower}").trim_end().to_owned()
+    }
+
     /// Read a logo file (PNG, JPEG, SVG or WebP, at most 1 MiB).
     pub fn read_logo(path: &std::path::Path) -> anyhow::Result<(Vec<u8>, &'static str)> {
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
@@ -123,5 +131,18 @@ impl AppState {
     /// A capability's service; its absence is a wiring bug.
     pub fn service<T: Any + Send + Sync>(&self) -> Arc<T> {
         self.services.get::<T>().unwrap_or_else(|| panic!("service {} not registered", std::any::type_name::<T>()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_operator_is_named_after_its_province() {
+        assert_eq!(Org::default_name("Tỉnh Khánh Hòa"), "Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa");
+        assert_eq!(Org::default_name("Thành phố Hà Nội"), "Trung tâm Dịch vụ việc làm thành phố Hà Nội");
+        let o = Org { hotline: Some("0258 3 822 999".into()), ..Org::default() };
+        assert_eq!(o.hotline_tel(), "02583822999");
     }
 }

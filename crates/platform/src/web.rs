@@ -536,7 +536,17 @@ pub fn org_logo(org: &crate::state::Org) -> Response {
         Some((b, m)) => (b.clone(), m),
         None => (include_bytes!("../../../static/favicon.svg").to_vec(), "image/svg+xml"),
     };
-    ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=3600")], bytes).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, mime),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+            // An SVG opened on its own must not run anything.
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 pub async fn serve_static(axum::extract::Path(name): axum::extract::Path<String>) -> Response {

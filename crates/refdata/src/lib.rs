@@ -134,9 +134,6 @@ impl RefData {
             .filter_map(|s| Some((self.legacy_ward(&s.legacy_ward_code)?, s)))
             .collect()
     }
-    /// Occupations whose code or title (either language, diacritics ignored)
-    /// has every word of the query as a word prefix; titles containing the
-    /// query as a phrase come first.
     /// The occupation a form's field names: its code ("7212"), the picker's
     /// "Thợ hàn và thợ cắt kim loại bằng khí (7212)" or "7212 · …", or a
     /// title typed in full (either language, diacritics optional) that names
@@ -150,7 +147,11 @@ impl RefData {
             return Some(o);
         }
         let trailing = t.strip_suffix(')').and_then(|r| r.rsplit_once('(')).map(|(_, c)| c.trim());
-        let leading = t.split(|c: char| !c.is_ascii_digit()).next();
+        // "7212 · Welders", "7212 - …": a code, then a separator (not "3 thợ hàn").
+        let leading = t
+            .split_once(|c: char| !c.is_ascii_digit())
+            .filter(|(_, rest)| rest.trim_start().starts_with(['·', '-', '–', ':']))
+            .map(|(code, _)| code);
         if let Some(o) = trailing.or(leading).and_then(code_of).and_then(|c| self.occupation(c)) {
             return Some(o);
         }
@@ -160,6 +161,9 @@ impl RefData {
         }
     }
 
+    /// Occupations whose code or title (either language, diacritics ignored)
+    /// has every word of the query as a word prefix; titles containing the
+    /// query as a phrase come first.
     pub fn search_occupations(&self, q: &str, level: Option<i32>, limit: usize) -> Vec<&Occupation> {
         let words = platform::fold::fold_words(q);
         let phrase = words.join(" ");
@@ -233,6 +237,8 @@ mod tests {
         assert_eq!(code("tho van hanh may may"), Some("8153"), "a whole title without diacritics");
         assert_eq!(code("Sewing Machine Operators"), Some("8153"));
         assert_eq!(code("tho"), None, "not one occupation");
+        assert_eq!(code("3 thợ hàn"), None, "a number, not a code");
+        assert_eq!(code("7212abc"), None);
         assert_eq!(code("9999"), None);
         assert_eq!(code(""), None);
         assert_eq!(occupation_label(platform::i18n::Lang::Vi, "8153"), "Thợ vận hành máy may (8153)");

@@ -130,7 +130,7 @@ async fn start(st: &AppState, ctx: &Ctx, user: &User, path: PathBuf, name: &str)
         let opts = import::Options {
             province: &st.settings.province_code,
             scope,
-            today: (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive(),
+            today: platform::time::today(),
             lang,
             rejects: rejects_path(&st, id),
         };

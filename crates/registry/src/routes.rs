@@ -53,8 +53,7 @@ pub(crate) fn aggregate_scope(user: &User) -> AppResult<AreaScope> {
 }
 
 pub(crate) fn today() -> chrono::NaiveDate {
-    // Vietnam time.
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+    platform::time::today()
 }
 
 /// Filters shared by the page, the API and exports.
@@ -800,9 +799,8 @@ async fn create_api(
             Ok((axum::http::StatusCode::CREATED, Json(Created { id, url: format!("/api/v1/people/{id}") }))
                 .into_response())
         }
-        Err(_) => Err(AppError::BadRequest { key: "registry.exists", args: vec![] }).map_err(|_| {
-            AppError::Invalid(vec![FieldError { field: "cccd".into(), code: "registry.exists".into(), row: None }])
-        }),
+        // As documented: a registered CCCD is a conflict, not a malformed request.
+        Err(_) => Err(AppError::Conflict { key: "registry.exists" }),
     }
 }
 

@@ -102,7 +102,7 @@ async fn apply_page(
 }
 
 /// The user's application to a vacancy, if they sent one.
-async fn own_application(st: &AppState, user: &User, vacancy_id: i64) -> AppResult<Option<i64>> {
+pub(crate) async fn own_application(st: &AppState, user: &User, vacancy_id: i64) -> AppResult<Option<i64>> {
     let mine = store::applications(&st.db, &st.settings.province_code, None, Some(user.id), Some(vacancy_id)).await?;
     Ok(mine.first().map(|a| a.id))
 }
@@ -308,12 +308,9 @@ struct ListPage {
 
 impl ListPage {
     fn new(ctx: &Ctx, user: &User, applications: Vec<Application>) -> Self {
-        ListPage {
-            page: ctx.page("nav.applications"),
-            rows: Rows::new(ctx, applications),
-            applicant: user.role == Role::JobSeeker,
-            saved: None,
-        }
+        // Also shown after a refused POST: the language switch returns to the list.
+        let page = Page { here: "/applications".into(), ..ctx.page("nav.applications") };
+        ListPage { page, rows: Rows::new(ctx, applications), applicant: user.role == Role::JobSeeker, saved: None }
     }
     fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
         self.page.tr.datetime(at)
@@ -337,7 +334,7 @@ impl Rows {
         Rows {
             applications,
             failed: None,
-            today: (chrono::Utc::now() + chrono::Duration::hours(7)).format("%Y-%m-%dT00:00").to_string(),
+            today: platform::time::today().format("%Y-%m-%dT00:00").to_string(),
             page: ctx.page("nav.applications"),
         }
     }
@@ -353,16 +350,24 @@ impl Rows {
             _ => a.status.as_str().to_owned(),
         }
     }
-    /// A field as just sent (after a refusal), else empty.
-    pub fn sent(&self, id: &i64, field: &str) -> String {
-        match &self.failed {
-            Some((failed_id, _, input)) if failed_id == id => match field {
-                "reason" => input.reason.clone(),
-                "interview_at" => input.interview_at.clone(),
-                "interview_place" => input.interview_place.clone(),
-                "interview_contact" => input.interview_contact.clone(),
-                _ => String::new(),
-            },
+    /// A field as just sent (after a refusal), else the invitation already
+    /// made (so moving an interview starts from it), else empty.
+    pub fn sent(&self, a: &Application, field: &str) -> String {
+        if let Some((failed_id, _, input)) = &self.failed {
+            if *failed_id == a.id {
+                return match field {
+                    "reason" => input.reason.clone(),
+                    "interview_at" => input.interview_at.clone(),
+                    "interview_place" => input.interview_place.clone(),
+                    "interview_contact" => input.interview_contact.clone(),
+                    _ => String::new(),
+                };
+            }
+        }
+        match (&a.interview, field) {
+            (Some(i), "interview_at") => platform::time::local(i.at).format("%Y-%m-%dT%H:%M").to_string(),
+            (Some(i), "interview_place") => i.place.clone(),
+            (Some(i), "interview_contact") => i.contact.clone(),
             _ => String::new(),
         }
     }
@@ -418,7 +423,7 @@ fn check_interview(f: &StatusInput, now: chrono::DateTime<chrono::Utc>) -> Resul
     let local = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(raw, "%d/%m/%Y %H:%M"))
         .ok();
-    let at = local.map(|l| l.and_utc() - chrono::Duration::hours(7));
+    let at = local.map(platform::time::from_local);
     match at {
         _ if raw.is_empty() => c.fail("interview_at", "err.required"),
         None => c.fail("interview_at", "apply.err.interview_at"),
@@ -447,6 +452,11 @@ async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &Statu
         return Err(AppError::Forbidden);
     }
     let to = AppStatus::parse(&f.to).ok_or_else(|| AppError::invalid("to", "err.code.unknown"))?;
+    // The form starts at the current status: saving it unchanged changes nothing
+    // (except an invitation, which may be moved).
+    if to == a.status && to != AppStatus::Interview {
+        return Ok(a);
+    }
     let to = rules::application_step(a.status, to, by_applicant).map_err(AppError::bad)?;
     let reason = if to == AppStatus::Refused {
         let r = f.reason.trim();
@@ -457,7 +467,7 @@ async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &Statu
     } else {
         None
     };
-    let interview = if to == AppStatus::Interview && a.status != AppStatus::Interview {
+    let interview = if to == AppStatus::Interview {
         Some(check_interview(f, chrono::Utc::now()).map_err(AppError::Invalid)?)
     } else {
         None

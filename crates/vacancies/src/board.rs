@@ -96,6 +96,7 @@ impl BoardParams {
             abroad: self.abroad == "1",
             near,
             wage_floor: self.wage.filter(|w| WAGE_FLOORS.contains(w)),
+            newest_first: false,
         }
     }
 
@@ -349,11 +350,13 @@ struct VacancyPage {
     applied: Option<i64>,
     /// Just sent: the confirmation leads the page.
     just_applied: bool,
+    /// The employer is approved now (its page exists, the badge is true).
+    employer_verified: bool,
 }
 
 impl VacancyPage {
     fn posted(&self) -> String {
-        self.page.tr.date(&self.v.published_at.unwrap_or(self.v.created_at).date_naive())
+        self.page.tr.local_date(&self.v.published_at.unwrap_or(self.v.created_at))
     }
     fn age(&self) -> String {
         age_text(self.page.tr.lang, self.v.age_min, self.v.age_max)
@@ -448,13 +451,14 @@ async fn vacancy_page(
     let url = st.settings.absolute(&format!("/jobs/{id}"));
     let enc: String = url::form_urlencoded::byte_serialize(url.as_bytes()).collect();
     let applied = match &user {
-        Some(u) => crate::store::applications(&st.db, &st.settings.province_code, None, Some(u.id), Some(id))
-            .await?
-            .first()
-            .map(|a| a.id),
+        Some(u) => crate::applications::own_application(&st, u, id).await?,
         None => None,
     };
     let just_applied = applied.is_some() && q.applied == "1";
+    // An employer whose identity changed goes back to review: no badge meanwhile.
+    let employer_verified = employers::store::get(&st.db, &st.settings.province_code, v.employer_id)
+        .await?
+        .is_some_and(|e| e.status == employers::model::EmployerStatus::Approved);
     let page = VacancyPage {
         page: Page { title: v.title.clone(), ..ctx.page("board.title") },
         json_ld: json_ld(&v, &url),
@@ -464,6 +468,7 @@ async fn vacancy_page(
         url,
         applied,
         just_applied,
+        employer_verified,
         v,
     };
     Ok(render(page)?.into_response())
@@ -526,7 +531,7 @@ fn xml_escape(s: &str) -> String {
 async fn feed(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
     let board = st.service::<Board>();
     board.ensure_loaded().await?;
-    let items = board.index.search(&p.query(&board), 0, 50).items;
+    let items = board.index.search(&BoardQuery { newest_first: true, ..p.query(&board) }, 0, 50).items;
     let self_url = st.settings.absolute(&format!("/jobs/feed.atom?{}", p.to_query_string()));
     let board_url = st.settings.absolute(&format!("/jobs?{}", p.to_query_string()));
     let updated = items.iter().map(|s| s.published).max().unwrap_or_else(chrono::Utc::now);

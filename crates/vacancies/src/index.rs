@@ -69,6 +69,8 @@ pub struct Query {
     pub near: Option<Vec<String>>,
     /// Wage at least this (one of [`WAGE_FLOORS`]).
     pub wage_floor: Option<i64>,
+    /// Newest first whatever the text (feeds: a reader follows what is new).
+    pub newest_first: bool,
 }
 
 struct Doc {
@@ -238,7 +240,7 @@ impl BoardIndex {
             if let Some(text) = inner.words.correct(&q.text) {
                 let (items, total) = inner.search(&Query { text: text.clone(), ..q.clone() }, offset, limit);
                 if total > 0 {
-                    return Found { items, total, corrected: Some(text) };
+                    return Found { items, total, corrected: Some(text.trim_end().to_owned()) };
                 }
             }
         }
@@ -331,7 +333,7 @@ impl Inner {
         let total = set.len();
         let summary = |id: u32| inner.docs.get(&id).map(|d| Arc::clone(&d.summary));
         let words = platform::fold::fold_words(&q.text);
-        if words.is_empty() {
+        if words.is_empty() || q.newest_first {
             // Ids grow with time: the highest first is the newest first.
             return (set.iter().rev().skip(offset).take(limit).filter_map(summary).collect(), total);
         }

@@ -227,6 +227,8 @@ pub fn application_step(from: AppStatus, to: AppStatus, by_applicant: bool) -> R
         (New, Reviewing | Interview | Accepted | Refused) => !by_applicant,
         (Reviewing, Interview | Accepted | Refused) => !by_applicant,
         (Interview, Accepted | Refused) => !by_applicant,
+        // A new invitation: the interview moved.
+        (Interview, Interview) => !by_applicant,
         _ => false,
     };
     if ok {
@@ -356,5 +358,7 @@ mod tests {
         assert!(application_step(New, Accepted, true).is_err(), "an applicant cannot accept themselves");
         assert_eq!(application_step(Reviewing, Withdrawn, true), Ok(Withdrawn));
         assert!(application_step(Reviewing, Withdrawn, false).is_err());
+        assert_eq!(application_step(Interview, Interview, false), Ok(Interview), "rescheduled");
+        assert!(application_step(Interview, Interview, true).is_err());
     }
 }

@@ -62,7 +62,7 @@ impl Board {
     /// Warn employers of vacancies about to go stale; expire the stale and
     /// those past their deadline. Returns (warned, expired).
     pub async fn upkeep(&self, now: DateTime<Utc>) -> anyhow::Result<(usize, usize)> {
-        let today = (now + chrono::Duration::hours(7)).date_naive();
+        let today = platform::time::local_date(now);
         let (mut warned, mut expired) = (0, 0);
         for (id, employer, title, updated, warned_at, deadline) in
             crate::store::published_for_upkeep(&self.db, &self.province).await?

@@ -325,6 +325,9 @@ struct DetailPage {
     page: Page,
     e: EmployerRecord,
     reviewer: bool,
+    /// Staff or the employer itself: may edit and see the applicants (a
+    /// commune officer reads only: no button that ends in "forbidden").
+    may_act: bool,
     sector: String,
 }
 
@@ -350,7 +353,8 @@ async fn detail_page(
         .and_then(|c| vsic_options(&ctx).into_iter().find(|(code, _)| code == c))
         .map(|(_, n)| n)
         .unwrap_or_default();
-    Ok(render(DetailPage { page: ctx.page("employers.profile"), reviewer: is_reviewer(&user), e, sector })?
+    let may_act = is_reviewer(&user) || (user.role == Role::Employer && user.employer_id == Some(e.id));
+    Ok(render(DetailPage { page: ctx.page("employers.profile"), reviewer: is_reviewer(&user), may_act, e, sector })?
         .into_response())
 }
 

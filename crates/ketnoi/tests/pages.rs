@@ -164,3 +164,19 @@ async fn every_table_downloads_with_its_filters() {
     assert_eq!(r.status(), 200);
     assert!(r.headers()["content-disposition"].to_str().unwrap().contains("nhu-cau-tuyen-dung-"));
 }
+
+#[tokio::test]
+async fn a_commune_officer_reading_an_employer_is_offered_no_forbidden_action() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_demand(&app.db, "56", 2, 0, 7).await.unwrap();
+    let (employer, _) = platform::auth::store::find_for_login(&app.db, EMPLOYER).await.unwrap().unwrap();
+    let id = employer.employer_id.unwrap();
+    let officer = app.login(COMMUNE_OFFICER).await;
+    let (status, html) = officer.get_text(&format!("/employers/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains(&format!("/employers/{id}/edit")) && !html.contains("href=\"/applications\""), "read only");
+    assert!(html.contains(&format!("/jobs/employers/{id}")), "its public page");
+    let own = app.login(EMPLOYER).await;
+    let (_, html) = own.get_text(&format!("/employers/{id}")).await;
+    assert!(html.contains(&format!("/employers/{id}/edit")), "the employer edits its own profile");
+}

@@ -8,7 +8,7 @@
 
 use fantoccini::{Client, Locator};
 use std::time::{Duration, Instant};
-use testkit::browser::{click, fill, shot, text, wait_text};
+use testkit::browser::{click, fill, select, shot, text, wait_text};
 use testkit::TestApp;
 
 /// The query of the address bar, as pairs.
@@ -40,10 +40,6 @@ async fn settles_on(c: &Client, app: &TestApp, key: &str, value: &str) -> u64 {
     let expected = api_total(app, &query).await;
     wait_text(c, "[data-testid=board-total]", &format!("Số việc làm: {expected}")).await;
     expected
-}
-
-async fn select(c: &Client, css: &str, value: &str) {
-    c.find(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
 }
 
 #[tokio::test]

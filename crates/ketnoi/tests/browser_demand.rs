@@ -6,35 +6,11 @@
 //! Needs Debian's `chromium` and `chromium-driver` (see `testkit::browser`).
 
 use fantoccini::{Client, Locator};
-use std::time::Duration;
-use testkit::browser::{click, fill, log_in, shot, text, wait_text};
+use testkit::browser::{click, fill, log_in, log_out, select, shot, text, wait_for, wait_text};
 use testkit::{TestApp, STAFF};
 
 const EMPLOYER_LOGIN: &str = "tuyendung@dongtaucr.vn";
 const EMPLOYER_PASSWORD: &str = "dongtau2026";
-
-async fn select(c: &Client, css: &str, value: &str) {
-    c.find(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("no select at {css}: {e}"))
-        .select_by_value(value)
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
-}
-
-async fn wait_for(c: &Client, css: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} should appear: {e}"));
-}
-
-async fn log_out(c: &Client) {
-    click(c, "[data-testid=account-menu]").await;
-    click(c, "[data-testid=logout]").await;
-    wait_for(c, "a.login-link, input[name=email]").await;
-}
 
 async fn log_in_as(c: &Client, app: &TestApp, login: &str, password: &str, then: &str) {
     c.goto(&app.url(&format!("/login?next={then}"))).await.unwrap();

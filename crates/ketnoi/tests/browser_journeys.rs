@@ -5,32 +5,10 @@
 //!
 //! Needs Debian's `chromium` and `chromium-driver` (see `testkit::browser`).
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use std::time::{Duration, Instant};
-use testkit::browser::{click, fill, log_in, shot, text, wait_text};
+use testkit::browser::{click, fill, log_in, log_out, select, shot, text, visible, wait_for, wait_text};
 use testkit::{TestApp, COMMUNE_OFFICER, EMPLOYER, JOB_SEEKER, VIEWER};
-
-async fn wait_for(c: &Client, css: &str) {
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css(css))
-        .await
-        .unwrap_or_else(|e| panic!("{css} should appear: {e}"));
-}
-
-async fn select(c: &Client, css: &str, value: &str) {
-    c.find(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
-}
-
-async fn log_out(c: &Client) {
-    click(c, "[data-testid=account-menu]").await;
-    click(c, "[data-testid=logout]").await;
-    wait_for(c, "input[name=email]").await;
-}
-
-async fn visible(c: &Client, css: &str) -> bool {
-    c.find(Locator::Css(css)).await.unwrap().is_displayed().await.unwrap()
-}
 
 #[tokio::test]
 async fn commune_officer_records_a_person_after_a_cccd_mistake() {

@@ -23,6 +23,8 @@ use serde::Deserialize;
 pub struct CrossQuery {
     pub rows: String,
     pub columns: String,
+    /// `csv` or `xlsx`: the table as a file.
+    pub format: String,
 }
 
 impl CrossQuery {
@@ -177,6 +179,9 @@ pub async fn page(
     Query(q): Query<CrossQuery>,
 ) -> AppResult<Response> {
     let t = table(&st, &user, &q, ctx.lang).await?;
+    if let Some(format) = platform::table::Format::parse(&q.format) {
+        return download(&t, &ctx).respond(format);
+    }
     let (rows_by, columns_by) = (t.rows_by, t.columns_by);
     let query = format!("rows={}&columns={}", rows_by.key(), columns_by.key());
     Ok(render(ClassificationPage {
@@ -206,26 +211,24 @@ fn download(t: &Table, ctx: &Ctx) -> platform::table::Table {
     }
 }
 
-/// The table as CSV (UTF-8 with a BOM for Excel; plain numbers).
+/// The table as CSV (UTF-8 with a BOM for Excel; plain numbers): the page's `?format=csv`.
 pub async fn export_csv(
-    State(st): State<AppState>,
+    st: State<AppState>,
     ctx: Ctx,
-    CurrentUser(user): CurrentUser,
+    user: CurrentUser,
     Query(q): Query<CrossQuery>,
 ) -> AppResult<Response> {
-    let t = table(&st, &user, &q, ctx.lang).await?;
-    download(&t, &ctx).respond(platform::table::Format::Csv)
+    page(st, ctx, user, Query(CrossQuery { format: "csv".into(), ..q })).await
 }
 
-/// The table as XLSX (numbers as numbers).
+/// The table as XLSX (numbers as numbers): the page's `?format=xlsx`.
 pub async fn export_xlsx(
-    State(st): State<AppState>,
+    st: State<AppState>,
     ctx: Ctx,
-    CurrentUser(user): CurrentUser,
+    user: CurrentUser,
     Query(q): Query<CrossQuery>,
 ) -> AppResult<Response> {
-    let t = table(&st, &user, &q, ctx.lang).await?;
-    download(&t, &ctx).respond(platform::table::Format::Xlsx)
+    page(st, ctx, user, Query(CrossQuery { format: "xlsx".into(), ..q })).await
 }
 
 fn t_title(ctx: &Ctx) -> &'static str {

@@ -209,3 +209,34 @@ pub async fn log_in(c: &Client, email: &str) {
         .await
         .unwrap_or_else(|e| panic!("logged in as {email}: {e}"));
 }
+
+/// Wait (up to 10 s) for an element at `css` to exist.
+pub async fn wait_for(c: &Client, css: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} should appear: {e}"));
+}
+
+/// Choose `value` in the select at `css` (as a person does: the change event fires).
+pub async fn select(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no select at {css}: {e}"))
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose {value} in {css}: {e}"));
+}
+
+/// Log out through the account menu, and wait for a page without it.
+pub async fn log_out(c: &Client) {
+    click(c, "[data-testid=account-menu]").await;
+    click(c, "[data-testid=logout]").await;
+    wait_for(c, "a.login-link, input[name=email]").await;
+}
+
+/// Whether the element at `css` is shown.
+pub async fn visible(c: &Client, css: &str) -> bool {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("no element at {css}: {e}")).is_displayed().await.unwrap()
+}

@@ -157,6 +157,11 @@ async fn leadership_opens_the_menu_and_reads_the_indicators_in_both_languages() 
     let page = text(&c, "main").await;
     assert!(page.contains('%'), "rates are shown: {page}");
     assert!(!page.contains(".0%") && !page.contains("%."), "Vietnamese decimals use a comma");
+    let header = c
+        .execute("return getComputedStyle(document.querySelector('[data-testid=indicators] thead')).display;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(header, serde_json::json!("none"), "on a phone each commune is a card, not a wide table");
     click(&c, "[data-testid=lang-switch]").await;
     wait_for(&c, "html[lang=en] main h1").await;
     shot(&c, "journey-leadership-indicators-en").await;

@@ -252,9 +252,12 @@ async fn main() -> anyhow::Result<()> {
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                 }
             });
-            let org_name = org_name.clone().unwrap_or_else(|| {
-                platform::Org::default_name(refdata::refdata().province(&province).map_or("", |p| p.name.as_str()))
-            });
+            let org_name = match org_name {
+                Some(name) => name.clone(),
+                None => platform::Org::default_name(
+                    &platform::area::province_name(&db, &province).await?.unwrap_or_default(),
+                ),
+            };
             let settings = Settings {
                 province_code: province,
                 secure_cookies: *secure_cookies,

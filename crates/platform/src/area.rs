@@ -16,6 +16,13 @@ pub async fn ward_names(db: &Db, codes: &[String]) -> anyhow::Result<Vec<(String
     Ok(out)
 }
 
+/// A province's name ("Tỉnh Khánh Hòa"), read from the database: cheap at
+/// start-up, where loading the whole reference data would slow every start.
+pub async fn province_name(db: &Db, code: &str) -> anyhow::Result<Option<String>> {
+    Ok(with_db!(db, p => sqlx::query_scalar("SELECT name FROM provinces WHERE code = $1")
+        .bind(code).fetch_optional(p).await?))
+}
+
 /// (code, name) of every 2025 commune of a province, in code order.
 pub async fn province_wards(db: &Db, province_code: &str) -> anyhow::Result<Vec<(String, String)>> {
     Ok(with_db!(db, p => sqlx::query_as(

@@ -115,6 +115,11 @@ impl Tr {
     pub fn date(&self, d: &NaiveDate) -> String {
         d.format("%d/%m/%Y").to_string()
     }
+    /// What is wrong with `field` among `errors`, in this language (`None`: nothing).
+    pub fn field_error(&self, errors: &[crate::error::FieldError], field: &str) -> Option<String> {
+        let msgs: Vec<&str> = errors.iter().filter(|e| e.field == field).map(|e| t(self.lang, &e.code)).collect();
+        (!msgs.is_empty()).then(|| msgs.join(" "))
+    }
     /// The Vietnamese calendar day of a moment (dd/mm/yyyy).
     pub fn local_date(&self, d: &DateTime<Utc>) -> String {
         self.date(&crate::time::local_date(*d))

@@ -442,8 +442,7 @@ impl Page {
     }
     /// What is wrong with `field`, in the page's language (`None`: nothing).
     pub fn field_error(&self, errors: &[crate::error::FieldError], field: &str) -> Option<String> {
-        let msgs: Vec<&str> = errors.iter().filter(|e| e.field == field).map(|e| self.t(&e.code)).collect();
-        (!msgs.is_empty()).then(|| msgs.join(" "))
+        self.tr.field_error(errors, field)
     }
     /// This page's table as a download (`csv` or `xlsx`), with the same filters.
     pub fn download(&self, format: &str) -> String {

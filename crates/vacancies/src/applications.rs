@@ -312,9 +312,6 @@ impl ListPage {
         let page = Page { here: "/applications".into(), ..ctx.page("nav.applications") };
         ListPage { page, rows: Rows::new(ctx, applications), applicant: user.role == Role::JobSeeker, saved: None }
     }
-    fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        self.page.tr.datetime(at)
-    }
 }
 
 /// Applications as an employer works through them (the list page and a
@@ -326,7 +323,8 @@ pub struct Rows {
     pub failed: Option<(i64, Vec<FieldError>, StatusInput)>,
     /// Today in Vietnam, the earliest interview date the form offers.
     pub today: String,
-    page: Page,
+    /// The language the refused change's problems are told in.
+    tr: platform::i18n::Tr,
 }
 
 impl Rows {
@@ -335,13 +333,13 @@ impl Rows {
             applications,
             failed: None,
             today: platform::time::today().format("%Y-%m-%dT00:00").to_string(),
-            page: ctx.page("nav.applications"),
+            tr: ctx.tr(),
         }
     }
     /// The error of `field` for application `id`, if its change was refused.
     pub fn error_for(&self, id: &i64, field: &str) -> Option<String> {
         let (failed_id, errors, _) = self.failed.as_ref()?;
-        (failed_id == id).then(|| self.page.field_error(errors, field)).flatten()
+        (failed_id == id).then(|| self.tr.field_error(errors, field)).flatten()
     }
     /// The status the form starts at: what was just sent, else the current one.
     pub fn chosen(&self, a: &Application) -> String {
@@ -370,10 +368,6 @@ impl Rows {
             (Some(i), "interview_contact") => i.contact.clone(),
             _ => String::new(),
         }
-    }
-    /// Dates and times as the page's language reads them.
-    pub fn when(&self, at: &chrono::DateTime<chrono::Utc>) -> String {
-        self.page.tr.datetime(at)
     }
 }
 
@@ -511,26 +505,19 @@ async fn status_form(
     Path(id): Path<i64>,
     axum::Form(f): axum::Form<StatusInput>,
 ) -> AppResult<Response> {
-    match change_status(&st, &ctx, &user, id, &f).await {
+    let (status, errors) = match change_status(&st, &ctx, &user, id, &f).await {
         // Back to the list, at the application, with what was saved said at the top.
-        Ok(a) => Ok(Redirect::to(&format!("/applications?saved={}#a{}", a.id, a.id)).into_response()),
-        // A missing reason or invitation detail: the list again, the
-        // problem shown at the application it belongs to.
-        Err(AppError::Invalid(errors)) => {
-            let applications = visible(&st, &ctx, &user).await?;
-            let mut page = ListPage::new(&ctx, &user, applications);
-            page.rows.failed = Some((id, errors, f));
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
-        }
-        // A step the rules do not allow (e.g. from "accepted" back to "new"): said at the application too.
-        Err(AppError::BadRequest { key, .. }) => {
-            let applications = visible(&st, &ctx, &user).await?;
-            let mut page = ListPage::new(&ctx, &user, applications);
-            page.rows.failed = Some((id, vec![FieldError::new("to", key)], f));
-            Ok((StatusCode::BAD_REQUEST, render(page)?).into_response())
-        }
-        Err(e) => Err(e),
-    }
+        Ok(a) => return Ok(Redirect::to(&format!("/applications?saved={}#a{}", a.id, a.id)).into_response()),
+        // A missing reason or invitation detail, or a step the rules do not
+        // allow (from "accepted" back to "new"): the list again, the problem
+        // shown at the application it belongs to.
+        Err(AppError::Invalid(errors)) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
+        Err(AppError::BadRequest { key, .. }) => (StatusCode::BAD_REQUEST, vec![FieldError::new("to", key)]),
+        Err(e) => return Err(e),
+    };
+    let mut page = ListPage::new(&ctx, &user, visible(&st, &ctx, &user).await?);
+    page.rows.failed = Some((id, errors, f));
+    Ok((status, render(page)?).into_response())
 }
 
 // ---------- API ----------

@@ -37,29 +37,18 @@ async fn every_operation_answers_each_role_as_the_table_says() {
 
     // Real records for the path parameters: a person in the commune officer's
     // commune, one of the demo employer's vacancies, the job seeker's application to it.
-    let person: Value = api
-        .post(app.url("/api/v1/people"))
-        .bearer_auth(&staff)
-        .json(&serde_json::json!({"full_name": "Lê Thị Hoa", "birth_date": "02/02/1990", "sex": "nữ",
-            "ward_code": "22504", "employment_status": "unemployed", "job_need": "việc làm"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let person = serde_json::json!({"full_name": "Lê Thị Hoa", "birth_date": "02/02/1990", "sex": "nữ",
+        "ward_code": "22504", "employment_status": "unemployed", "job_need": "việc làm"});
+    let person: Value = app.post_json("/api/v1/people", &staff, &person).await.json().await.unwrap();
     let person_id = person["id"].as_i64().expect("a person");
     let (employer, _) = platform::auth::store::find_for_login(&app.db, EMPLOYER).await.unwrap().unwrap();
     let employer_id = employer.employer_id.unwrap();
     let (published, _) = vacancies::store::all_published(&app.db, "56").await.unwrap();
     let vacancy_id = published.iter().find(|v| v.employer_id == employer_id).expect("a demo employer's vacancy").id;
-    let application: Value = api
-        .post(app.url(&format!("/api/v1/vacancies/{vacancy_id}/applications")))
-        .bearer_auth(&seeker)
-        .json(&serde_json::json!({"full_name": "Nguyễn Văn Đào", "phone": "0912345678"}))
-        .send()
+    let applicant = serde_json::json!({"full_name": "Nguyễn Văn Đào", "phone": "0912345678"});
+    let application: Value = app
+        .post_json(&format!("/api/v1/vacancies/{vacancy_id}/applications"), &seeker, &applicant)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();

@@ -102,6 +102,11 @@ impl TestApp {
             .expect("JSON")
     }
 
+    /// POST a JSON body to an API path with a bearer token.
+    pub async fn post_json(&self, path: &str, token: &str, body: &serde_json::Value) -> reqwest::Response {
+        reqwest::Client::new().post(self.url(path)).bearer_auth(token).json(body).send().await.expect("POST")
+    }
+
     /// A bearer token for an account (by login).
     pub async fn token(&self, login: &str) -> String {
         let (user, _) = platform::auth::store::find_for_login(&self.db, login).await.unwrap().expect("account");

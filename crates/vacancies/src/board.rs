@@ -175,15 +175,10 @@ pub fn place_text(lang: Lang, ward: Option<&str>, province: Option<&str>, countr
 struct BoardPage {
     page: Page,
     p: BoardParams,
-    items: Vec<Arc<Summary>>,
-    total: u64,
-    page_no: usize,
-    pages: usize,
+    /// The results part, rendered as htmx gets it alone.
+    results: String,
+    /// For the feed link in the head.
     query_string: String,
-    q: String,
-    corrected: Option<String>,
-    text_only: String,
-    filtered: bool,
     wards: Vec<(String, String)>,
     provinces: Vec<(String, String)>,
     groups: Vec<(String, String)>,
@@ -227,7 +222,6 @@ macro_rules! summary_helpers {
         }
     };
 }
-summary_helpers!(BoardPage);
 summary_helpers!(BoardResults);
 
 async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
@@ -239,21 +233,22 @@ async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardP
     let query_string = p.to_query_string();
     let text_only = BoardParams { q: p.q.clone(), ..Default::default() }.to_query_string();
     let filtered = p.to_query_string() != text_only;
+    let results = BoardResults {
+        page: ctx.page("board.title"),
+        items,
+        total,
+        page_no: p.page_no(),
+        pages,
+        query_string: query_string.clone(),
+        q: p.q.clone(),
+        corrected,
+        text_only,
+        filtered,
+    };
     if ctx.htmx {
-        let r = BoardResults {
-            page: ctx.page("board.title"),
-            items,
-            total,
-            page_no: p.page_no(),
-            pages,
-            query_string,
-            q: p.q.clone(),
-            corrected,
-            text_only,
-            filtered,
-        };
-        return Ok(render(r)?.into_response());
+        return Ok(render(results)?.into_response());
     }
+    let results = results.render().map_err(|e| AppError::Internal(e.into()))?;
     let d = refdata::refdata();
     let vi = ctx.lang == Lang::Vi;
     let distances = DISTANCES_KM.iter().map(|km| (*km, p.km.unwrap_or(10) == *km)).collect();
@@ -268,16 +263,9 @@ async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardP
             .filter(|o| o.level == 1)
             .map(|o| (o.code.clone(), if vi { o.title_vi.clone() } else { o.title_en.clone() }))
             .collect(),
-        page_no: p.page_no(),
-        pages,
         query_string,
-        q: p.q.clone(),
-        corrected,
-        text_only,
-        filtered,
+        results,
         p,
-        items,
-        total,
         distances,
         floors,
     };

@@ -140,11 +140,8 @@ impl Inner {
         );
         let terms = self.words.insert(id, &format!("{} {} {}", r.title, occupation, r.employer_name));
         let texts = [r.title.as_str(), &occupation, &r.employer_name];
-        let mut f = 0;
-        let field_terms = texts.map(|text| {
-            f += 1;
-            self.fields[f - 1].insert(id, text).into_boxed_slice()
-        });
+        let field_terms: [Box<[u32]>; 3] =
+            std::array::from_fn(|f| self.fields[f].insert(id, texts[f]).into_boxed_slice());
         for len in 1..=r.occupation_isco.len().min(4) {
             self.occupation.entry(r.occupation_isco[..len].to_owned()).or_default().insert(id);
         }

@@ -76,6 +76,7 @@ pub async fn import_child(db: &str, csv: &str) -> anyhow::Result<()> {
         today: chrono::Utc::now().date_naive(),
         lang: platform::i18n::Lang::Vi,
         rejects: dir.path().join("rejects.xlsx"),
+        cancel: None,
     };
     let report = registry::import::run(&db, Some(&index), Path::new(csv), opts, &|_, _, _| {}).await?;
     anyhow::ensure!(report.rejected == 0 && index.len() == report.inserted, "import incomplete: {report:?}");

@@ -71,6 +71,7 @@ pub async fn seed_people(db: &Db, province: &str, count: u64, seed: u64) -> anyh
         today: chrono::Utc::now().date_naive(),
         lang: platform::i18n::Lang::Vi,
         rejects: dir.join("demo-rejects.xlsx"),
+        cancel: None,
     };
     let report = registry::import::run(db, None, &csv, opts, &|_, _, _| {}).await?;
     let _ = std::fs::remove_dir_all(&dir);

@@ -91,6 +91,7 @@ pub async fn prepare(db: &Db) -> anyhow::Result<()> {
 /// Each capability's long-lived state.
 fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     let mut s = platform::state::Services::default();
+    platform::jobs::spawn_reaper(db.clone());
     let registry = registry::service::Registry::new(db.clone(), &settings.province_code);
     registry.spawn_sync();
     s.insert(registry);

@@ -241,7 +241,7 @@ async fn main() -> anyhow::Result<()> {
                     tracing::info!(employers, vacancies, "demo employers and vacancies created");
                 }
             }
-            platform::jobs::fail_interrupted(&db).await?;
+            platform::jobs::mark_interrupted(&db).await?;
             // Expired sessions are removed hourly.
             let sessions = platform::auth::session_store::DbSessionStore::new(db.clone());
             tokio::spawn(async move {
@@ -420,22 +420,30 @@ async fn main() -> anyhow::Result<()> {
                 today: platform::time::today(),
                 lang,
                 rejects: rejects.clone(),
+                cancel: None,
             };
             let _ = std::fs::remove_file(rejects);
             let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             cli_audit(&db, &province, audit::Action::Import, "people", None, Some(&name)).await?;
-            let report = match registry::import::run(&db, None, file, opts, &on_progress).await {
-                Ok(r) => r,
-                Err(e) => {
-                    bar.finish_and_clear();
-                    // Operators get the cause as well as the user's message.
-                    match e.downcast_ref::<registry::sheet::SheetError>() {
-                        Some(_) => bail!("{}", registry::import::file_error_message(&e, lang)),
-                        None => bail!("{}: {e:#}", registry::import::file_error_message(&e, lang)),
-                    }
-                }
+            // A job like the page's: the web import page lists it, and it can be stopped from there.
+            let input = std::path::absolute(file)?.to_string_lossy().into_owned();
+            let job = platform::jobs::NewJob {
+                kind: registry::imports::KIND,
+                origin: platform::jobs::Origin::Cli,
+                user_id: None,
+                file_name: Some(&name),
+                input: Some(&input),
             };
+            let (db, on_progress) = (&db, &on_progress);
+            let (_, outcome) = platform::jobs::run(db, job, |h| async move {
+                registry::imports::work(db, None, file, opts, &h, on_progress).await
+            })
+            .await?;
             bar.finish_and_clear();
+            let report = match outcome {
+                Ok(done) => registry::imports::report_of(&done.result).unwrap_or_default(),
+                Err(message) => bail!("{message}"),
+            };
             println!(
                 "{} rows: {} new, {} updated, {} rejected, {} in split former communes (check them)",
                 report.rows, report.inserted, report.updated, report.rejected, report.uncertain_wards

@@ -43,7 +43,7 @@ async fn every_operation_answers_each_role_as_the_table_says() {
     let person_id = person["id"].as_i64().expect("a person");
     let (employer, _) = platform::auth::store::find_for_login(&app.db, EMPLOYER).await.unwrap().unwrap();
     let employer_id = employer.employer_id.unwrap();
-    let (published, _) = vacancies::store::all_published(&app.db, "56").await.unwrap();
+    let published = vacancies::store::changed(&app.db, "56", None).await.unwrap();
     let vacancy_id = published.iter().find(|v| v.employer_id == employer_id).expect("a demo employer's vacancy").id;
     let applicant = serde_json::json!({"full_name": "Nguyễn Văn Đào", "phone": "0912345678"});
     let application: Value = app

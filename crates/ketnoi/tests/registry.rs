@@ -286,7 +286,7 @@ async fn indicators_agree_with_sql() {
     // The classification on bitmaps equals the SQL GROUP BY (compared sorted:
     // PostgreSQL's collation may order codes differently).
     let index = registry::search::SearchIndex::new();
-    let (entries, _) = registry::store::index_entries(&app.db, "56", None).await.unwrap();
+    let entries = registry::store::index_entries(&app.db, "56", None).await.unwrap();
     index.upsert(&entries);
     for scope in
         [platform::auth::AreaScope::All, platform::auth::AreaScope::Wards(vec!["22504".into(), "22366".into()])]

@@ -395,14 +395,21 @@ macro_rules! push_value {
     }};
 }
 
+/// Columns a target stamps itself: PostgreSQL's `seq` is its own transaction
+/// ids (see the follow migration), which another server's numbers would only
+/// confuse; SQLite's is a counter that carries on from any number.
+const STAMPED_BY_POSTGRES: &[&str] = &["seq"];
+
 macro_rules! insert_rows {
-    ($tx:expr, $table:expr, $rows:expr) => {{
+    ($tx:expr, $table:expr, $rows:expr, $skip:expr) => {{
         let table: &Table = $table;
-        let cols = table.columns.iter().map(|c| format!("\"{}\"", c.name)).collect::<Vec<_>>().join(", ");
+        let skip: &[&str] = $skip;
+        let kept = |c: &&Column| !skip.contains(&c.name.as_str());
+        let cols = table.columns.iter().filter(kept).map(|c| format!("\"{}\"", c.name)).collect::<Vec<_>>().join(", ");
         let mut q = QueryBuilder::new(format!("INSERT INTO \"{}\" ({cols}) ", table.name));
         let mut err: Option<anyhow::Error> = None;
         q.push_values($rows.iter(), |mut b, row: &Vec<Value>| {
-            for (c, v) in table.columns.iter().zip(row.iter()) {
+            for (c, v) in table.columns.iter().zip(row.iter()).filter(|(c, _)| kept(c)) {
                 let r: anyhow::Result<()> = (|| {
                     push_value!(b, v, c.family, &table.name);
                     Ok(())
@@ -435,8 +442,8 @@ impl Sink for DbSink {
             bail!("table {}: a row has the wrong number of values", table.name);
         }
         match self {
-            DbSink::Sqlite(tx, _) => insert_rows!(tx, table, rows),
-            DbSink::Postgres(tx, _) => insert_rows!(tx, table, rows),
+            DbSink::Sqlite(tx, _) => insert_rows!(tx, table, rows, &[]),
+            DbSink::Postgres(tx, _) => insert_rows!(tx, table, rows, STAMPED_BY_POSTGRES),
         }
         Ok(())
     }

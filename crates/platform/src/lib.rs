@@ -7,6 +7,7 @@ pub mod db;
 pub mod dump;
 pub mod error;
 pub mod fold;
+pub mod follow;
 pub mod i18n;
 pub mod jobs;
 pub mod notify;

@@ -219,15 +219,43 @@ impl Mailer {
         Ok(sent)
     }
 
-    /// Send the queue every few seconds for the life of the server.
+    /// Send the queue every few seconds for the life of the server, through
+    /// the job runner (a run is recorded when there was mail to send).
     pub fn spawn_outbox(self, db: Db) {
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = self.send_pending(&db).await {
-                    tracing::warn!(error = %e, "mail outbox");
-                }
-                tokio::time::sleep(Duration::from_secs(2)).await;
-            }
-        });
+        let outbox = Outbox { mailer: self, db: db.clone(), wait_until: Default::default() };
+        crate::jobs::schedule(db, std::sync::Arc::new(outbox));
+    }
+}
+
+struct Outbox {
+    mailer: Mailer,
+    db: Db,
+    /// After a round that sent nothing (the mail server is down), a minute's
+    /// pause: a run every 2 s would only fill the job list.
+    wait_until: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl crate::jobs::Scheduled for Outbox {
+    const KIND: &'static str = "notify.mail";
+
+    fn period(&self) -> Duration {
+        Duration::from_secs(2)
+    }
+
+    async fn due(&self, db: &Db) -> anyhow::Result<bool> {
+        if self.wait_until.lock().expect("outbox").is_some_and(|t| std::time::Instant::now() < t) {
+            return Ok(false);
+        }
+        let pending: Option<(i64,)> = with_db!(db, p => sqlx::query_as(
+            "SELECT id FROM notifications WHERE email_status = 'pending' LIMIT 1").fetch_optional(p).await?);
+        Ok(pending.is_some())
+    }
+
+    async fn run(&self, _job: std::sync::Arc<crate::jobs::Handle>) -> Result<crate::jobs::Finished, String> {
+        let sent = self.mailer.send_pending(&self.db).await.map_err(|e| format!("{e:#}"))?;
+        if sent == 0 {
+            *self.wait_until.lock().expect("outbox") = Some(std::time::Instant::now() + Duration::from_secs(60));
+        }
+        Ok(crate::jobs::Finished { counts: (sent as i64, sent as i64, 0), result: format!("{{\"sent\":{sent}}}") })
     }
 }

@@ -1,5 +1,5 @@
 //! The platform's own pages and API: login, language, account, users, audit,
-//! health, API documentation.
+//! jobs, health, API documentation.
 
 use crate::audit::{self, Action};
 use crate::auth::{password, store, CurrentUser, MaybeUser, Role};
@@ -33,10 +33,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/admin/users/new", get(new_user_page))
         .route("/admin/users/{id}", get(edit_user_page).post(update_user))
         .route("/admin/audit", get(audit_page))
+        .route("/admin/jobs", get(jobs_page))
+        .route("/admin/jobs/{id}/cancel", axum::routing::post(cancel_job))
         .route("/api/docs", get(api_docs))
         .routes(routes!(healthz))
         .routes(routes!(me))
         .routes(routes!(audit_api))
+        .routes(routes!(jobs_api))
         .routes(routes!(notifications_api))
 }
 
@@ -654,4 +657,47 @@ struct ApiDocs {
 
 async fn api_docs(ctx: Ctx) -> AppResult<Response> {
     Ok(render(ApiDocs { lang: ctx.lang.code() })?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "jobs.html")]
+struct JobsPage {
+    page: Page,
+    jobs: Vec<crate::jobs::Job>,
+}
+
+/// Every job, newest first: imports from anywhere and scheduled work (admin).
+async fn jobs_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(me): CurrentUser) -> AppResult<Response> {
+    me.require(me.is_admin())?;
+    let jobs = crate::jobs::latest(&st.db, 100).await?;
+    Ok(render(JobsPage { page: ctx.page("jobs.title"), jobs })?.into_response())
+}
+
+async fn cancel_job(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(me): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    me.require(me.is_admin())?;
+    if crate::jobs::request_cancel(&st.db, id).await? {
+        let id = id.to_string();
+        audit::by_request(&st.db, &st.settings.province_code, &ctx, Action::Update, "job", Some(&id), Some("cancel"))
+            .await?;
+    }
+    Ok(Redirect::to("/admin/jobs").into_response())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+struct JobList {
+    items: Vec<crate::jobs::Job>,
+}
+
+/// The latest 100 jobs of every kind, newest first (admin only).
+#[utoipa::path(get, path = "/api/v1/jobs", tag = "platform",
+    responses((status = 200, body = JobList), (status = 401, body = crate::error::ApiError), (status = 403, body = crate::error::ApiError)),
+    security(("bearer" = [])))]
+async fn jobs_api(State(st): State<AppState>, CurrentUser(me): CurrentUser) -> AppResult<Json<JobList>> {
+    me.require(me.is_admin())?;
+    Ok(Json(JobList { items: crate::jobs::latest(&st.db, 100).await? }))
 }

@@ -357,8 +357,8 @@ const STAFF_MENU: [(&str, &str); 9] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 11] = {
-    let mut all = [("", ""); 11];
+const ADMIN_MENU: [(&str, &str); 12] = {
+    let mut all = [("", ""); 12];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
@@ -366,6 +366,7 @@ const ADMIN_MENU: [(&str, &str); 11] = {
     }
     all[9] = ("/admin/users", "nav.users");
     all[10] = ("/admin/audit", "nav.audit");
+    all[11] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 

@@ -19,14 +19,16 @@ pub struct SqliteBulk {
     /// First load into an empty registry: one transaction for the whole file,
     /// plain inserts. The indexes stay: the CCCD's is updated as rows go in
     /// (measured at a million rows, that beats sorting it at the end, which
-    /// runs alone after the reader is done), `people_changed` gets nothing from
-    /// new rows, and `people_dup` only rows without CCCD.
+    /// runs alone after the reader is done), `people_seq` takes the file's one
+    /// number at the end of its range, and `people_dup` only rows without CCCD.
     initial: Option<Initial>,
 }
 
 #[derive(Default)]
 struct Initial {
     begun: bool,
+    /// The file's `seq`, taken when its transaction began.
+    seq: i64,
     /// People without CCCD already inserted, by (commune, folded name, birth date).
     without_cccd: std::collections::HashMap<(String, String, String), i64>,
 }
@@ -69,12 +71,27 @@ fn iso_date(date: chrono::NaiveDate) -> String {
 }
 
 /// Bind what is the same for every row of a batch: ?1 province, ?32
-/// created_at, ?33 updated_at. Bindings stay until the statement goes back to
-/// the cache, so a batch binds them once.
-fn bind_batch(stmt: &mut rusqlite::Statement<'_>, province: &str, now: &str) -> rusqlite::Result<()> {
+/// created_at, ?33 updated_at, ?35 the transaction's `seq`. Bindings stay
+/// until the statement goes back to the cache, so a batch binds them once.
+fn bind_batch(stmt: &mut rusqlite::Statement<'_>, province: &str, now: &str, seq: i64) -> rusqlite::Result<()> {
     stmt.raw_bind_parameter(1, province)?;
     stmt.raw_bind_parameter(32, now)?;
-    stmt.raw_bind_parameter(33, now)
+    stmt.raw_bind_parameter(33, now)?;
+    stmt.raw_bind_parameter(35, seq)
+}
+
+/// The columns an insert writes, and their placeholders (?34 is the id an update binds).
+const INSERT: &str = "INSERT INTO people (province_code, {FIELDS}, created_at, updated_at, seq) VALUES ";
+
+fn insert_sql() -> String {
+    let placeholders = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+    format!("{}({placeholders}, ?35)", INSERT.replace("{FIELDS}", FIELDS))
+}
+
+/// This transaction's `seq` ([`platform::follow`]): taken under the write
+/// lock, so it is above every committed one and below every later one.
+fn next_seq(conn: &Connection, province: &str) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM people WHERE province_code = ?1", [province], |r| r.get(0))
 }
 
 /// Bind ?2..?31, the answers. Borrowed values: SQLite copies what it keeps,
@@ -157,16 +174,16 @@ impl SqliteBulk {
                 self.initial = None;
                 return self.write(people);
             }
-            self.initial.as_mut().expect("initial").begun = true;
+            let seq = next_seq(&self.conn, &self.province)?;
+            let init = self.initial.as_mut().expect("initial");
+            init.begun = true;
+            init.seq = seq;
         }
         let init = self.initial.as_mut().expect("initial");
-        let placeholders = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-        let insert_sql =
-            format!("INSERT INTO people (province_code, {FIELDS}, created_at, updated_at) VALUES ({placeholders})");
         let mut result = BatchResult::default();
         let mut ids = Vec::with_capacity(people.len());
-        let mut insert = self.conn.prepare_cached(&insert_sql)?;
-        bind_batch(&mut insert, &self.province, &self.now)?;
+        let mut insert = self.conn.prepare_cached(&insert_sql())?;
+        bind_batch(&mut insert, &self.province, &self.now, init.seq)?;
         for d in people {
             let p = &d.person;
             if p.cccd.is_none() {
@@ -211,28 +228,26 @@ impl SqliteBulk {
         if self.initial.is_some() {
             return self.write_initial(people);
         }
-        let placeholders = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-        let upsert_sql = format!(
-            "INSERT INTO people (province_code, {FIELDS}, created_at, updated_at) VALUES ({placeholders}){UPSERT_TAIL} RETURNING id, created_at"
-        );
+        let upsert_sql = format!("{}{UPSERT_TAIL} RETURNING id, created_at", insert_sql());
         let set = (2..=31).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-        let update_sql =
-            format!("UPDATE people SET ({FIELDS}, updated_at) = ({set}, ?33) WHERE province_code = ?1 AND id = ?34");
+        let update_sql = format!(
+            "UPDATE people SET ({FIELDS}, updated_at, seq) = ({set}, ?33, ?35) WHERE province_code = ?1 AND id = ?34"
+        );
         let find_sql = "SELECT id FROM people WHERE province_code = ?1 AND ward_code = ?2 AND name_folded = ?3 \
                         AND birth_date = ?4 AND cccd IS NULL ORDER BY id LIMIT 1";
-        // A timestamp per transaction, so the server's catch-up (which follows
-        // updated_at) sees rows in the order they were committed.
         self.now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);
         let (province, now) = (self.province.clone(), self.now.clone());
         let mut result = BatchResult::default();
         let mut ids = Vec::with_capacity(people.len());
-        let tx = self.conn.transaction()?;
+        // Immediate: the write lock first, then the seq under it.
+        let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let seq = next_seq(&tx, &province)?;
         {
             let mut upsert = tx.prepare_cached(&upsert_sql)?;
             let mut update = tx.prepare_cached(&update_sql)?;
             let mut find = tx.prepare_cached(find_sql)?;
-            bind_batch(&mut upsert, &province, &now)?;
-            bind_batch(&mut update, &province, &now)?;
+            bind_batch(&mut upsert, &province, &now, seq)?;
+            bind_batch(&mut update, &province, &now, seq)?;
             for d in people {
                 let p = &d.person;
                 let id = if p.cccd.is_some() {

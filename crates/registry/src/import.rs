@@ -58,7 +58,16 @@ pub struct Options<'a> {
     /// Language of the reasons in the rejected-rows file.
     pub lang: Lang,
     pub rejects: PathBuf,
+    /// Set when someone asks the import to stop (checked every few thousand
+    /// rows). The batches written before it stay: the import is idempotent,
+    /// so running the file again completes it.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
+
+/// An import stopped on request.
+#[derive(Debug, thiserror::Error)]
+#[error("import cancelled")]
+pub struct Cancelled;
 
 /// Fill `input` from `row`, reusing its strings' buffers (no allocation per
 /// field once the first rows have sized them).
@@ -186,6 +195,7 @@ pub fn file_error_message(e: &anyhow::Error, lang: Lang) -> String {
         }
         Some(SheetError::DuplicateColumn(c)) => format!("{} {c}", t(lang, "err.sheet.duplicate_column")),
         Some(s) => t(lang, s.key()).to_owned(),
+        None if e.downcast_ref::<Cancelled>().is_some() => t(lang, "import.cancelled").to_owned(),
         // Not the file's fault (the database, the disk): no internals on the page.
         None => t(lang, "err.import.failed").to_owned(),
     }
@@ -218,6 +228,7 @@ pub async fn run(
     let path = path.to_owned();
     let province = opts.province.to_owned();
     let (today, lang, rejects_path, scope) = (opts.today, opts.lang, opts.rejects.clone(), opts.scope.clone());
+    let cancel = opts.cancel.clone();
     let mut initial = false;
     // SQLite: a writer thread of its own with rusqlite, so reading and
     // validating (this thread) and writing (that one) use both cores.
@@ -335,6 +346,9 @@ pub async fn run(
                 }
                 if read % 5000 == 0 {
                     let _ = tx.blocking_send(Msg::Progress(read, rejected));
+                    if cancel.as_ref().is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed)) {
+                        return Err(Cancelled.into());
+                    }
                 }
                 Ok(())
             },

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Json;
 use platform::audit::{self, Action};
 use platform::auth::{CurrentUser, Role, User};
@@ -30,10 +30,13 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/registry/import", get(import_page).post(upload_page))
         .route("/registry/imports/{id}", get(job_page))
+        .route("/registry/imports/{id}/cancel", post(cancel_page))
+        .route("/registry/imports/{id}/again", post(again_page))
         .route("/registry/template.xlsx", get(template))
         .route("/registry/imports/{id}/rejects.xlsx", get(rejects))
         .routes(routes!(upload_api))
         .routes(routes!(job_api))
+        .routes(routes!(cancel_api))
         .routes(routes!(rejects))
         // Survey files are large; other routes keep axum's small default.
         .layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD as usize))
@@ -95,10 +98,51 @@ fn rand_u64() -> u64 {
     h.finish()
 }
 
-/// Create the job and run the import in the background.
-async fn start(st: &AppState, ctx: &Ctx, user: &User, path: PathBuf, name: &str) -> AppResult<i64> {
+/// The import as the job runner's work: progress to the job (and to
+/// `also`, e.g. a terminal's bar), a cancel request from it; the outcome as
+/// the job records it (counts, the report with the first rejected rows) or
+/// the reason, in the user's language. Pages, the API and the CLI all run it.
+pub async fn work(
+    db: &platform::Db,
+    index: Option<&crate::search::SearchIndex>,
+    path: &std::path::Path,
+    mut opts: import::Options<'_>,
+    job: &jobs::Handle,
+    also: &(dyn Fn(u64, u64, u64) + Send + Sync),
+) -> Result<jobs::Finished, String> {
+    opts.cancel = Some(job.cancel_flag());
+    let lang = opts.lang;
+    let on_progress = |done: u64, accepted: u64, rejected: u64| {
+        job.progress(done, accepted, rejected);
+        also(done, accepted, rejected);
+    };
+    match import::run(db, index, path, opts, &on_progress).await {
+        Ok(report) => {
+            let counts = (report.rows as i64, (report.inserted + report.updated) as i64, report.rejected as i64);
+            let stored = Stored { rejected_rows: report.rejected_rows.clone(), report };
+            Ok(jobs::Finished { counts, result: serde_json::to_string(&stored).unwrap_or_default() })
+        }
+        Err(e) => {
+            tracing::warn!(job = job.id, error = %e, "import stopped");
+            Err(import::file_error_message(&e, lang))
+        }
+    }
+}
+
+/// Start an import job in the background on an uploaded file (removed when
+/// the job ends; kept if the server stops, so it can be run again).
+async fn start(
+    st: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    origin: jobs::Origin,
+    path: PathBuf,
+    name: &str,
+) -> AppResult<i64> {
     let scope = scope_for(user)?;
-    let id = jobs::create(&st.db, KIND, Some(user.id), Some(name)).await?;
+    let input = path.to_string_lossy().into_owned();
+    let job = jobs::NewJob { kind: KIND, origin, user_id: Some(user.id), file_name: Some(name), input: Some(&input) };
+    let id = jobs::create(&st.db, job).await?;
     audit::by_request(
         &st.db,
         &st.settings.province_code,
@@ -112,40 +156,28 @@ async fn start(st: &AppState, ctx: &Ctx, user: &User, path: PathBuf, name: &str)
     let (st, lang) = (st.clone(), ctx.lang);
     tokio::spawn(async move {
         let registry = st.service::<Registry>();
-        let db = st.db.clone();
-        let progress_db = st.db.clone();
-        let last = std::sync::Mutex::new(std::time::Instant::now());
-        let on_progress = move |done: u64, accepted: u64, rejected: u64| {
-            // At most a few updates a second.
-            let mut l = last.lock().expect("lock");
-            if l.elapsed().as_millis() < 300 {
-                return;
-            }
-            *l = std::time::Instant::now();
-            let db = progress_db.clone();
-            tokio::spawn(async move {
-                let _ = jobs::progress(&db, id, done as i64, accepted as i64, rejected as i64).await;
-            });
-        };
         let opts = import::Options {
             province: &st.settings.province_code,
             scope,
             today: platform::time::today(),
             lang,
             rejects: rejects_path(&st, id),
+            cancel: None,
         };
-        let outcome = import::run(&db, Some(&registry.index), &path, opts, &on_progress).await;
-        let _ = tokio::fs::remove_file(&path).await;
-        match outcome {
-            Ok(report) => {
-                let counts = (report.rows as i64, (report.inserted + report.updated) as i64, report.rejected as i64);
-                let stored = Stored { rejected_rows: report.rejected_rows.clone(), report };
-                let _ = jobs::finish(&db, id, counts, Ok(&serde_json::to_string(&stored).unwrap_or_default())).await;
-            }
-            Err(e) => {
-                tracing::warn!(job = id, error = %e, "import failed");
-                let _ = jobs::finish(&db, id, (0, 0, 0), Err(&import::file_error_message(&e, lang))).await;
-            }
+        let (db, file) = (&st.db, &path);
+        let ran =
+            jobs::drive(
+                db,
+                id,
+                |job| async move { work(db, Some(&registry.index), file, opts, &job, &|_, _, _| {}).await },
+            )
+            .await;
+        if let Err(e) = ran {
+            tracing::warn!(job = id, error = %e, "import job not recorded");
+        }
+        // Uploads only: a job run again from a CLI import's file leaves the operator's file be.
+        if path.starts_with(imports_dir(&st)) {
+            let _ = tokio::fs::remove_file(&path).await;
         }
     });
     Ok(id)
@@ -163,7 +195,12 @@ struct Stored {
 
 /// The report of a finished job, with the rejected rows the page lists.
 fn stored_report(job: &Job) -> Option<Report> {
-    let stored: Stored = serde_json::from_str(job.result.as_deref()?).ok()?;
+    report_of(job.result.as_deref()?)
+}
+
+/// The report a finished import job recorded (its `result`).
+pub fn report_of(result: &str) -> Option<Report> {
+    let stored: Stored = serde_json::from_str(result).ok()?;
     Some(Report { rejected_rows: stored.rejected_rows, ..stored.report })
 }
 
@@ -191,7 +228,9 @@ struct ImportPage {
 }
 
 async fn import_form(st: &AppState, ctx: &Ctx, user: &User, error: Option<String>) -> AppResult<Response> {
-    let recent = jobs::recent(&st.db, KIND, Some(user.id), 10).await?;
+    // Staff see every import, the CLI's too; others their own.
+    let whose = (!matches!(user.role, Role::Admin | Role::Staff)).then_some(user.id);
+    let recent = jobs::recent(&st.db, KIND, whose, 10).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(ImportPage { page: ctx.page("import.title"), recent, error })?).into_response())
 }
@@ -205,7 +244,7 @@ async fn import_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): Cu
 async fn upload(st: &AppState, ctx: &Ctx, user: &User, mp: Multipart) -> AppResult<i64> {
     scope_for(user)?;
     let (path, name) = receive(st, mp).await?;
-    start(st, ctx, user, path, &name).await
+    start(st, ctx, user, jobs::Origin::Api, path, &name).await
 }
 
 /// The form's upload: a file refused as a whole is told on the form itself,
@@ -231,7 +270,7 @@ async fn upload_page(
         let _ = tokio::fs::remove_file(&path).await;
         return import_form(&st, &ctx, &user, Some(import::file_error_message(&e, ctx.lang))).await;
     }
-    let id = start(&st, &ctx, &user, path, &name).await?;
+    let id = start(&st, &ctx, &user, jobs::Origin::Web, path, &name).await?;
     Ok(Redirect::to(&format!("/registry/imports/{id}")).into_response())
 }
 
@@ -277,6 +316,53 @@ async fn job_page(
         return Ok(render(JobPartial { page, job, report, percent, more })?.into_response());
     }
     Ok(render(JobPage { page, job, report, percent, more })?.into_response())
+}
+
+/// Ask a running import to stop (it stops within a few thousand rows).
+async fn cancel_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    cancel(&st, &ctx, &user, id).await?;
+    Ok(Redirect::to(&format!("/registry/imports/{id}")).into_response())
+}
+
+async fn cancel(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResult<()> {
+    scope_for(user)?;
+    load_job(st, user, id).await?;
+    if !jobs::request_cancel(&st.db, id).await? {
+        return Err(AppError::Conflict { key: "import.not_running" });
+    }
+    audit::by_request(
+        &st.db,
+        &st.settings.province_code,
+        ctx,
+        Action::Update,
+        "import_job",
+        Some(&id.to_string()),
+        Some("cancel"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Run an interrupted (or failed, or cancelled) import again on the file it kept.
+async fn again_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let job = load_job(&st, &user, id).await?;
+    let path = job.input.as_deref().map(PathBuf::from).filter(|p| p.is_file());
+    let (Some(path), false) = (path, matches!(job.status.as_str(), "running" | "done")) else {
+        return Err(AppError::Conflict { key: "import.cannot_rerun" });
+    };
+    let name = job.file_name.clone().unwrap_or_default();
+    let id = start(&st, &ctx, &user, jobs::Origin::Web, path, &name).await?;
+    Ok(Redirect::to(&format!("/registry/imports/{id}")).into_response())
 }
 
 async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> {
@@ -365,6 +451,23 @@ async fn job_api(
     let rejects_url =
         report.as_ref().filter(|r| r.rejected > 0).map(|_| format!("/api/v1/people/imports/{id}/rejects"));
     Ok(Json(JobStatus { job, report, rejects_url }))
+}
+
+/// Ask a running import to stop. Batches already written stay (running the
+/// file again completes it: the import is idempotent).
+#[utoipa::path(post, path = "/api/v1/people/imports/{id}/cancel", tag = "registry",
+    params(("id" = i64, Path, description = "Import job id")),
+    responses((status = 202, description = "Asked to stop"), (status = 403, body = platform::error::ApiError),
+              (status = 404, body = platform::error::ApiError), (status = 409, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn cancel_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<StatusCode> {
+    cancel(&st, &ctx, &user, id).await?;
+    Ok(StatusCode::ACCEPTED)
 }
 
 /// The rejected rows (XLSX): line, the original cells and the reason.

@@ -1,64 +1,51 @@
-//! The registry's long-lived state: the search index and its catch-up with
-//! the database.
+//! The registry's long-lived state: the search index, following the people
+//! table ([`platform::follow`]).
 
-use crate::search::SearchIndex;
+use crate::search::{Entry, SearchIndex};
+use platform::follow::{Feed, Follower, Since};
 use platform::Db;
 use std::sync::Arc;
 use std::time::Duration;
 
+impl Feed for SearchIndex {
+    const TABLE: &'static str = "people";
+    type Batch = Vec<Entry>;
+
+    async fn read(&self, db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Vec<Entry>> {
+        crate::store::index_entries(db, province, since).await
+    }
+
+    fn apply(&self, entries: Vec<Entry>) -> usize {
+        self.upsert(&entries);
+        entries.len()
+    }
+}
+
 pub struct Registry {
-    pub index: SearchIndex,
-    /// Serialises syncs and remembers how far they got.
-    synced: tokio::sync::Mutex<Option<Option<crate::store::Cursor>>>,
-    loaded: std::sync::atomic::AtomicBool,
-    db: Db,
-    province: String,
+    pub index: Arc<SearchIndex>,
+    follower: Arc<Follower<SearchIndex>>,
 }
 
 impl Registry {
     pub fn new(db: Db, province: &str) -> Arc<Self> {
-        Arc::new(Self {
-            index: SearchIndex::new(),
-            synced: tokio::sync::Mutex::new(None),
-            loaded: Default::default(),
-            db,
-            province: province.into(),
-        })
+        let index = Arc::new(SearchIndex::new());
+        let follower = Arc::new(Follower::new(Arc::clone(&index), db, province));
+        Arc::new(Self { index, follower })
     }
 
-    /// Bring the index up to date with rows changed since the last sync (all at first).
+    /// Bring the index up to date with people changed since the last sync
+    /// (everyone at first); returns how many were read.
     pub async fn sync(&self) -> anyhow::Result<usize> {
-        let mut synced = self.synced.lock().await;
-        let since = synced.flatten();
-        let (entries, latest) = crate::store::index_entries(&self.db, &self.province, since).await?;
-        self.index.upsert(&entries);
-        *synced = Some(latest);
-        self.loaded.store(true, std::sync::atomic::Ordering::Release);
-        Ok(entries.len())
+        self.follower.sync().await
     }
 
     /// Ready to answer: the first full load has happened.
     pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
-        // Checked on every search: a flag, not the lock the sync holds.
-        if self.loaded.load(std::sync::atomic::Ordering::Acquire) {
-            return Ok(());
-        }
-        if self.synced.lock().await.is_none() {
-            self.sync().await?;
-        }
-        Ok(())
+        self.follower.ensure_loaded().await
     }
 
     /// Load now, then follow other writers (CLI imports, other servers) every few seconds.
-    pub fn spawn_sync(self: &Arc<Self>) {
-        let me = Arc::clone(self);
-        tokio::spawn(async move {
-            loop {
-                if let Err(e) = me.sync().await {
-                    tracing::warn!(error = %e, "registry index sync failed");
-                }
-                tokio::time::sleep(Duration::from_secs(5)).await;
-            }
-        });
+    pub fn spawn_sync(&self) {
+        self.follower.spawn(Duration::from_secs(5));
     }
 }

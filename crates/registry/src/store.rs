@@ -4,6 +4,7 @@ use crate::model::*;
 use crate::search::Entry;
 use chrono::{DateTime, NaiveDate, Utc};
 use platform::auth::AreaScope;
+use platform::follow::Since;
 use platform::types::{Cccd, PhoneNumber, Sex, WardCode};
 use platform::{with_db, Db};
 use sqlx::QueryBuilder;
@@ -184,7 +185,7 @@ pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (province_code, cccd) WHERE c
     inactivity_reason = excluded.inactivity_reason, need_job = excluded.need_job, \
     need_training = excluded.need_training, training_trade = excluded.training_trade, \
     need_abroad = excluded.need_abroad, abroad_country = excluded.abroad_country, \
-    expected_wage = excluded.expected_wage, updated_at = excluded.updated_at";
+    expected_wage = excluded.expected_wage, updated_at = excluded.updated_at, seq = excluded.seq";
 
 /// Insert a new person; `Ok(Err(existing_id))` if the CCCD is already registered.
 pub async fn insert(db: &Db, province: &str, p: &Person) -> anyhow::Result<Result<i64, i64>> {
@@ -372,48 +373,18 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow:
     Ok((ids, result))
 }
 
-/// Where the search index's catch-up stopped: the highest id seen (people
-/// recorded since come after it) and the latest (updated_at, id) seen (people
-/// changed since come after that).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Cursor {
-    pub last_id: i64,
-    pub changed: (DateTime<Utc>, i64),
-}
-
-/// Index entries of people recorded or changed after `after` (all when None),
-/// for building and refreshing the search index. Strictly after, so rows
-/// already seen are not indexed again on every round. Two index ranges, never
-/// a scan of the table: new people by primary key, changed people by the
-/// partial index `people_changed`.
-pub async fn index_entries(
-    db: &Db,
-    province: &str,
-    after: Option<Cursor>,
-) -> anyhow::Result<(Vec<Entry>, Option<Cursor>)> {
-    type R = (i64, String, String, NaiveDate, String, String, String, bool, bool, bool, DateTime<Utc>, Option<String>);
+/// Index entries of people recorded or changed since `since` (everyone when
+/// None), for building and following the search index ([`platform::follow`]):
+/// one index range on `people_seq`, never a scan of the table.
+pub async fn index_entries(db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Vec<Entry>> {
+    type R = (i64, String, String, NaiveDate, String, String, String, bool, bool, bool, Option<String>);
     const SELECT: &str = "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status,
-        need_job, need_training, need_abroad, updated_at, phone FROM people WHERE province_code = $1";
-    let rows: Vec<R> = match after {
-        None => with_db!(db, p => sqlx::query_as(SELECT).bind(province).fetch_all(p).await?),
-        Some(Cursor { last_id, changed: (since, since_id) }) => with_db!(db, p => {
-            let mut rows: Vec<R> = sqlx::query_as(&format!("{SELECT} AND id > $2"))
-                .bind(province).bind(last_id).fetch_all(p).await?;
-            // The partial index's condition, word for word, so SQLite uses it.
-            let changed: Vec<R> = sqlx::query_as(&format!(
-                "{SELECT} AND updated_at <> created_at AND updated_at >= $2 AND (updated_at > $2 OR id > $3)"))
-                .bind(province).bind(since).bind(since_id).fetch_all(p).await?;
-            // Recorded and changed between two rounds: once is enough.
-            rows.extend(changed.into_iter().filter(|c| c.0 <= last_id));
-            rows
-        }),
+        need_job, need_training, need_abroad, phone FROM people WHERE province_code = $1";
+    let sql = match since {
+        None => SELECT.to_string(),
+        Some(since) => format!("{SELECT} AND {}", since.condition("seq")),
     };
-    let latest = rows.iter().fold(after, |cursor, r| {
-        Some(match cursor {
-            None => Cursor { last_id: r.0, changed: (r.10, r.0) },
-            Some(c) => Cursor { last_id: c.last_id.max(r.0), changed: c.changed.max((r.10, r.0)) },
-        })
-    });
+    let rows: Vec<R> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);
     let entries = rows
         .into_iter()
         .filter_map(|r| {
@@ -429,14 +400,14 @@ pub async fn index_entries(
                 need_training: r.8,
                 need_abroad: r.9,
                 phone: r
-                    .11
+                    .10
                     .as_deref()
                     .and_then(|p| platform::types::PhoneNumber::parse(p).ok())
                     .map(|p| crate::search::phone_key(&p)),
             })
         })
         .collect();
-    Ok((entries, latest))
+    Ok(entries)
 }
 
 /// Counts by commune × need × qualification (the classification the centre acts on).

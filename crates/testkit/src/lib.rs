@@ -85,6 +85,29 @@ impl TestApp {
         Ok(TestApp { base: format!("http://{addr}"), db, database_url, _dir: dir, _data: data })
     }
 
+    /// A second server on this one's database (as a province runs two behind
+    /// a load balancer): its own process state, indexes and port.
+    pub async fn another_server(&self) -> TestApp {
+        let run = async {
+            let db = Db::connect(&self.database_url).await?;
+            let data = tempfile::tempdir()?;
+            let app = ketnoi::app(db.clone(), Settings { data_dir: data.path().to_owned(), ..Settings::default() });
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let addr: SocketAddr = listener.local_addr()?;
+            tokio::spawn(async move {
+                let _ = ketnoi::serve(listener, app).await;
+            });
+            anyhow::Ok(TestApp {
+                base: format!("http://{addr}"),
+                db,
+                database_url: self.database_url.clone(),
+                _dir: None,
+                _data: data,
+            })
+        };
+        run.await.expect("start a second server")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }

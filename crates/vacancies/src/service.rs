@@ -2,17 +2,30 @@
 //! database, and the daily upkeep (warn, then expire, stale vacancies).
 
 use crate::index::BoardIndex;
-use crate::model::Status;
+use crate::model::{Status, VacancyRecord};
 use crate::rules::{self, Upkeep};
 use chrono::{DateTime, Utc};
+use platform::follow::{Feed, Follower, Since};
 use platform::Db;
 use std::sync::Arc;
 use std::time::Duration;
 
+impl Feed for BoardIndex {
+    const TABLE: &'static str = "vacancies";
+    type Batch = Vec<VacancyRecord>;
+
+    async fn read(&self, db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Vec<VacancyRecord>> {
+        crate::store::changed(db, province, since).await
+    }
+
+    fn apply(&self, records: Vec<VacancyRecord>) -> usize {
+        self.upsert(&records)
+    }
+}
+
 pub struct Board {
-    pub index: BoardIndex,
-    synced: tokio::sync::Mutex<Option<Option<crate::store::Cursor>>>,
-    loaded: std::sync::atomic::AtomicBool,
+    pub index: Arc<BoardIndex>,
+    follower: Arc<Follower<BoardIndex>>,
     db: Db,
     province: String,
     mail: bool,
@@ -20,43 +33,19 @@ pub struct Board {
 
 impl Board {
     pub fn new(db: Db, province: &str, mail: bool) -> Arc<Self> {
-        Arc::new(Self {
-            index: BoardIndex::default(),
-            synced: tokio::sync::Mutex::new(None),
-            loaded: Default::default(),
-            db,
-            province: province.into(),
-            mail,
-        })
+        let index = Arc::new(BoardIndex::default());
+        let follower = Arc::new(Follower::new(Arc::clone(&index), db.clone(), province));
+        Arc::new(Self { index, follower, db, province: province.into(), mail })
     }
 
     /// Bring the index up to date with vacancies changed since the last sync;
     /// returns how many changed the index.
     pub async fn sync(&self) -> anyhow::Result<usize> {
-        let mut synced = self.synced.lock().await;
-        let (records, latest) = match synced.flatten() {
-            None => crate::store::all_published(&self.db, &self.province).await?,
-            Some(since) => {
-                let (versions, latest) = crate::store::versions_since(&self.db, &self.province, since).await?;
-                let stale = self.index.stale(&versions);
-                (crate::store::by_ids(&self.db, &self.province, &stale).await?, Some(latest))
-            }
-        };
-        let changed = self.index.upsert(&records);
-        *synced = Some(latest);
-        self.loaded.store(true, std::sync::atomic::Ordering::Release);
-        Ok(changed)
+        self.follower.sync().await
     }
 
     pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
-        // Checked on every search: a flag, not the lock the sync holds.
-        if self.loaded.load(std::sync::atomic::Ordering::Acquire) {
-            return Ok(());
-        }
-        if self.synced.lock().await.is_none() {
-            self.sync().await?;
-        }
-        Ok(())
+        self.follower.ensure_loaded().await
     }
 
     /// Warn employers of vacancies about to go stale; expire the stale and
@@ -95,24 +84,25 @@ impl Board {
         Ok((warned, expired))
     }
 
-    /// Load now; then follow other writers every few seconds and run the
-    /// upkeep every hour.
+    /// Load now and follow other writers every few seconds; the upkeep runs
+    /// every hour through the job runner.
     pub fn spawn(self: &Arc<Self>) {
-        let me = Arc::clone(self);
-        tokio::spawn(async move {
-            let mut last_upkeep: Option<std::time::Instant> = None;
-            loop {
-                if let Err(e) = me.sync().await {
-                    tracing::warn!(error = %e, "board index sync failed");
-                }
-                if last_upkeep.is_none_or(|t| t.elapsed() >= Duration::from_secs(3600)) {
-                    if let Err(e) = me.upkeep(Utc::now()).await {
-                        tracing::warn!(error = %e, "vacancy upkeep failed");
-                    }
-                    last_upkeep = Some(std::time::Instant::now());
-                }
-                tokio::time::sleep(Duration::from_secs(5)).await;
-            }
-        });
+        self.follower.spawn(Duration::from_secs(5));
+        platform::jobs::schedule(self.db.clone(), Arc::clone(self));
+    }
+}
+
+/// The hourly upkeep: each run is a job the operator sees (what ran, when, how many).
+impl platform::jobs::Scheduled for Board {
+    const KIND: &'static str = "vacancies.upkeep";
+
+    fn period(&self) -> Duration {
+        Duration::from_secs(3600)
+    }
+
+    async fn run(&self, _job: Arc<platform::jobs::Handle>) -> Result<platform::jobs::Finished, String> {
+        let (warned, expired) = self.upkeep(Utc::now()).await.map_err(|e| format!("{e:#}"))?;
+        let result = serde_json::json!({ "warned": warned, "expired": expired }).to_string();
+        Ok(platform::jobs::Finished { counts: ((warned + expired) as i64, 0, 0), result })
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::model::*;
 use chrono::{DateTime, NaiveDate, Utc};
+use platform::follow::Since;
 use platform::{with_db, Db};
 
 const COLUMNS: &str = "v.id, v.employer_id, e.name AS employer_name, v.title, v.occupation_isco, v.positions, \
@@ -191,56 +192,17 @@ pub async fn list(
     })
 }
 
-/// How far behind the latest change each catch-up reads again: a write whose
-/// timestamp was taken before another's but committed after it (or a server
-/// whose clock is a little behind) is still seen. Re-reading is harmless.
-const OVERLAP: chrono::Duration = chrono::Duration::minutes(5);
-
-/// Where the board's catch-up stopped: the latest (updated_at, id) seen.
-pub type Cursor = (DateTime<Utc>, i64);
-
-/// Every published vacancy, for the board's first load, with the latest change.
-pub async fn all_published(db: &Db, province: &str) -> anyhow::Result<(Vec<VacancyRecord>, Option<Cursor>)> {
-    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = $1 AND v.status = 'published'");
+/// Vacancies for the board's index ([`platform::follow`]): every published
+/// one when `since` is None; else those changed since, in every status (one
+/// leaving "published" must leave the index too), by the `vacancies_seq` range.
+pub async fn changed(db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Vec<VacancyRecord>> {
+    let filter = match since {
+        None => "v.status = 'published'".to_string(),
+        Some(since) => since.condition("v.seq"),
+    };
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = $1 AND {filter}");
     let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);
-    let records: Vec<VacancyRecord> = rows.into_iter().map(Into::into).collect();
-    let latest = records.iter().map(|r| (r.updated_at, r.id)).max();
-    Ok((records, latest))
-}
-
-/// Versions of the vacancies changed since `since` less the overlap, in every
-/// status (one leaving "published" must leave the index too), with the latest
-/// change seen. Only the versions: the overlap re-reads every vacancy of a bulk
-/// change for minutes, and [`by_ids`] fetches just those the index lacks.
-pub async fn versions_since(db: &Db, province: &str, since: Cursor) -> anyhow::Result<(Vec<Version>, Cursor)> {
-    let rows: Vec<(i64, DateTime<Utc>, String)> = with_db!(db, p => sqlx::query_as(
-        "SELECT id, updated_at, status FROM vacancies WHERE province_code = $1 AND updated_at >= $2")
-        .bind(province).bind(since.0 - OVERLAP).fetch_all(p).await?);
-    let latest = rows.iter().map(|r| (r.1, r.0)).max().map_or(since, |l| l.max(since));
-    let versions = rows
-        .into_iter()
-        .map(|(id, updated_at, status)| Version { id, updated_at, published: status == Status::Published.as_str() })
-        .collect();
-    Ok((versions, latest))
-}
-
-/// Whole records of these vacancies (any status), read a few hundred at a time.
-pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<VacancyRecord>> {
-    let mut records = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let rows: Vec<Row> = with_db!(db, p => {
-            let mut q = sqlx::QueryBuilder::new(format!("SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = "));
-            q.push_bind(province).push(" AND v.id IN (");
-            let mut sep = q.separated(", ");
-            for id in chunk {
-                sep.push_bind(*id);
-            }
-            q.push(")");
-            q.build_query_as().fetch_all(p).await?
-        });
-        records.extend(rows.into_iter().map(VacancyRecord::from));
-    }
-    Ok(records)
+    Ok(rows.into_iter().map(Into::into).collect())
 }
 
 /// Published vacancies with what the daily upkeep needs.

@@ -1,0 +1,77 @@
+//! Two servers on one database: what is written anywhere reaches the other
+//! server's in-memory indexes (registry search, the board), even a
+//! transaction that commits after later ones were already read.
+
+use serde_json::Value;
+use std::time::Duration;
+use testkit::{TestApp, STAFF};
+
+/// Ask `path` until `found` holds (the indexes follow every 5 s).
+async fn eventually(app: &TestApp, token: &str, path: &str, found: impl Fn(&Value) -> bool) -> bool {
+    for _ in 0..120 {
+        if found(&app.get_json(path, token).await) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    false
+}
+
+fn total(v: &Value) -> i64 {
+    v["total"].as_i64().unwrap_or(-1)
+}
+
+#[tokio::test]
+async fn a_late_commit_reaches_the_other_servers_indexes() {
+    let a = TestApp::spawn().await;
+    ketnoi::demo::seed_people(&a.db, "56", 30, 7).await.unwrap();
+    ketnoi::demo::seed_demand(&a.db, "56", 3, 10, 7).await.unwrap();
+    let b = a.another_server().await;
+    let token = b.token(STAFF).await;
+    let search = |q: &str| format!("/api/v1/people?q={}", q.replace(' ', "+"));
+    let board = |q: &str| format!("/api/v1/vacancies?q={}", q.replace(' ', "+"));
+    // Server B has loaded both indexes.
+    assert!(eventually(&b, &token, &search(""), |v| total(v) == 30).await);
+    let published: Value = b.get_json("/api/v1/vacancies", &token).await;
+    let vacancies: Vec<i64> =
+        published["items"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+    assert!(vacancies.len() >= 2, "published vacancies to change");
+
+    // A transaction that stamps its rows early and commits late: on
+    // PostgreSQL it writes first and holds its locks while later writers
+    // commit; on SQLite (one writer at a time) it takes its time before
+    // writing, as an import waiting for the lock does.
+    let early = chrono::Utc::now() - chrono::Duration::minutes(1);
+    let postgres = a.db.backend() == platform::db::Backend::Postgres;
+    platform::with_db!(&a.db, p => {
+        let mut late = p.begin().await.unwrap();
+        macro_rules! write_late {
+            () => {{
+                sqlx::query("UPDATE people SET full_name = 'Hồ Thị Muộn', name_folded = 'ho thi muon', updated_at = $1 WHERE id = 5")
+                    .bind(early).execute(&mut *late).await.unwrap();
+                sqlx::query("UPDATE vacancies SET title = 'Thợ lặn chậm trễ', updated_at = $1 WHERE id = $2")
+                    .bind(early).bind(vacancies[0]).execute(&mut *late).await.unwrap();
+            }};
+        }
+        if postgres {
+            write_late!();
+        }
+        // Meanwhile other writers commit, and server B reads past them.
+        sqlx::query("UPDATE people SET full_name = 'Lê Văn Sớm', name_folded = 'le van som', updated_at = $1 WHERE id = 6")
+            .bind(chrono::Utc::now()).execute(p).await.unwrap();
+        sqlx::query("UPDATE vacancies SET title = 'Thợ hàn đúng giờ', updated_at = $1 WHERE id = $2")
+            .bind(chrono::Utc::now()).bind(vacancies[1]).execute(p).await.unwrap();
+        assert!(eventually(&b, &token, &search("le van som"), |v| total(v) == 1).await, "B follows the registry");
+        assert!(eventually(&b, &token, &board("han dung gio"), |v| total(v) == 1).await, "B follows the board");
+        if !postgres {
+            write_late!();
+        }
+        late.commit().await.unwrap();
+    });
+    assert!(eventually(&b, &token, &search("ho thi muon"), |v| total(v) == 1).await, "the late person reaches B");
+    assert!(eventually(&b, &token, &board("lan cham tre"), |v| total(v) == 1).await, "the late vacancy reaches B");
+    // And server A, which wrote none of this through its own routes, too.
+    let token_a = a.token(STAFF).await;
+    assert!(eventually(&a, &token_a, &search("ho thi muon"), |v| total(v) == 1).await);
+    assert!(eventually(&a, &token_a, &board("lan cham tre"), |v| total(v) == 1).await);
+}

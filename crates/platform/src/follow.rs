@@ -1,0 +1,155 @@
+//! One way for an in-memory index to follow its table: load once, then read
+//! only the rows changed since, every few seconds, whoever wrote them (this
+//! server, the CLI, another server).
+//!
+//! A followed table has a `seq` column stamped per transaction (see the
+//! `follow` migrations): on SQLite a number taken under the single write lock,
+//! so it rises in commit order; on PostgreSQL the writing transaction's id.
+//! Before each read the follower takes a [`Since`] (the horizon): on SQLite
+//! the highest number committed; on PostgreSQL the snapshot's first unstarted
+//! transaction and those still running. The next read asks for exactly what
+//! the horizon had not seen, so a transaction that commits late, after later
+//! ones were read, is read all the same. A row read twice (committed between
+//! the horizon and the read) is indexed twice, which changes nothing.
+//!
+//! A capability follows a table by implementing [`Feed`] for its index
+//! (what to read, how to apply it) and holding a [`Follower`]; see the
+//! registry's `SearchIndex` or the board's `BoardIndex`.
+
+use crate::db::Db;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What a follower has not yet seen: rows with `seq >= from`, and rows of
+/// the transactions in `also` (running when the horizon was taken).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Since {
+    pub from: i64,
+    pub also: Vec<i64>,
+}
+
+impl Since {
+    /// The condition on `column` (its table's `seq`) that selects the unseen
+    /// rows; integers only, so it is written into the SQL as text.
+    pub fn condition(&self, column: &str) -> String {
+        if self.also.is_empty() {
+            return format!("{column} >= {}", self.from);
+        }
+        let also: Vec<String> = self.also.iter().map(i64::to_string).collect();
+        format!("({column} >= {} OR {column} IN ({}))", self.from, also.join(", "))
+    }
+}
+
+/// Everything committed now is below the returned horizon; read it before
+/// reading the table, and the read sees all of it.
+pub async fn horizon(db: &Db, table: &str, province: &str) -> anyhow::Result<Since> {
+    Ok(match db {
+        Db::Sqlite(p) => {
+            let (max,): (i64,) =
+                sqlx::query_as(&format!("SELECT COALESCE(MAX(seq), 0) FROM {table} WHERE province_code = $1"))
+                    .bind(province)
+                    .fetch_one(p)
+                    .await?;
+            Since { from: max + 1, also: vec![] }
+        }
+        Db::Postgres(p) => {
+            let (from, also): (i64, Vec<i64>) = sqlx::query_as(
+                "SELECT txid_snapshot_xmax(s), ARRAY(SELECT txid_snapshot_xip(s))
+                 FROM (SELECT txid_current_snapshot() AS s) AS now",
+            )
+            .fetch_one(p)
+            .await?;
+            Since { from, also }
+        }
+    })
+}
+
+/// An in-memory index that follows one table.
+pub trait Feed: Send + Sync + 'static {
+    /// The table followed (it has `province_code` and a stamped `seq`).
+    const TABLE: &'static str;
+    /// What one read brings.
+    type Batch: Send + 'static;
+    /// Rows changed since `since` ([`Since::condition`] on `seq`); everything
+    /// the index holds when `None`.
+    fn read(
+        &self,
+        db: &Db,
+        province: &str,
+        since: Option<&Since>,
+    ) -> impl Future<Output = anyhow::Result<Self::Batch>> + Send;
+    /// Index a batch; returns how many entries changed. Runs on a blocking
+    /// thread, off the request workers.
+    fn apply(&self, batch: Self::Batch) -> usize;
+}
+
+/// Keeps an index in step with its table.
+pub struct Follower<F: Feed> {
+    feed: Arc<F>,
+    db: Db,
+    province: String,
+    /// Serialises reads and remembers the horizon of the last one.
+    since: tokio::sync::Mutex<Option<Since>>,
+    loaded: AtomicBool,
+}
+
+impl<F: Feed> Follower<F> {
+    pub fn new(feed: Arc<F>, db: Db, province: &str) -> Self {
+        Self { feed, db, province: province.into(), since: Default::default(), loaded: Default::default() }
+    }
+
+    pub fn feed(&self) -> &Arc<F> {
+        &self.feed
+    }
+
+    /// Read what changed since the last read (everything at first) and index
+    /// it; returns how many entries changed.
+    pub async fn sync(&self) -> anyhow::Result<usize> {
+        let mut since = self.since.lock().await;
+        let next = horizon(&self.db, F::TABLE, &self.province).await?;
+        let batch = self.feed.read(&self.db, &self.province, since.as_ref()).await?;
+        let feed = Arc::clone(&self.feed);
+        let changed = tokio::task::spawn_blocking(move || feed.apply(batch)).await?;
+        *since = Some(next);
+        self.loaded.store(true, Ordering::Release);
+        Ok(changed)
+    }
+
+    /// Ready to answer: the first load has happened (waits for it if not).
+    pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
+        // Checked on every search: a flag, not the lock a read holds.
+        if self.loaded.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        if self.since.lock().await.is_none() {
+            self.sync().await?;
+        }
+        Ok(())
+    }
+
+    /// Load now, then follow every `every`.
+    pub fn spawn(self: &Arc<Self>, every: Duration) {
+        let me = Arc::clone(self);
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = me.sync().await {
+                    tracing::warn!(table = F::TABLE, error = %e, "index catch-up failed");
+                }
+                tokio::time::sleep(every).await;
+            }
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Since;
+
+    #[test]
+    fn the_condition_names_running_transactions() {
+        assert_eq!(Since { from: 7, also: vec![] }.condition("seq"), "seq >= 7");
+        assert_eq!(Since { from: 9, also: vec![3, 5] }.condition("v.seq"), "(v.seq >= 9 OR v.seq IN (3, 5))");
+    }
+}

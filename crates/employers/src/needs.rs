@@ -2,7 +2,8 @@
 //! workers it will recruit by occupation, qualification and commune; staff
 //! read the province's demand by occupation group × qualification × commune.
 
-use crate::routes::{authorize, ward_name};
+use crate::access::{authorize, employer_of, may_read_report};
+use crate::routes::ward_name;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -152,17 +153,6 @@ pub async fn report(db: &Db, province: &str, period: &str) -> anyhow::Result<Vec
          GROUP BY substr(occupation_isco, 1, 1), qualification, ward_code
          ORDER BY 1, 2, 3")
         .bind(province).bind(period).fetch_all(p).await?))
-}
-
-fn employer_of(user: &User) -> AppResult<i64> {
-    match (user.role, user.employer_id) {
-        (Role::Employer, Some(id)) => Ok(id),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-fn may_read_report(user: &User) -> bool {
-    matches!(user.role, Role::Admin | Role::Staff | Role::Viewer | Role::CommuneOfficer)
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]

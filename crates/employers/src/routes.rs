@@ -1,5 +1,6 @@
 //! Pages and API of the employer registry.
 
+use crate::access::{authorize, authorize_write, is_reviewer, is_staff};
 use crate::model::*;
 use crate::{rules, store};
 use askama::Template;
@@ -30,48 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list_api, create_api))
         .routes(routes!(get_api))
         .routes(routes!(review_api))
-}
-
-/// Staff of the department (province-wide) or a commune officer.
-pub fn is_staff(user: &User) -> bool {
-    matches!(user.role, Role::Admin | Role::Staff | Role::CommuneOfficer)
-}
-
-/// Staff who decide (approve employers and vacancies).
-pub fn is_reviewer(user: &User) -> bool {
-    matches!(user.role, Role::Admin | Role::Staff)
-}
-
-/// Reading an employer's data: staff (commune officers too) or that
-/// employer's own accounts. An attempt on another employer's data is refused
-/// and audited.
-pub async fn authorize(st: &AppState, ctx: &Ctx, user: &User, employer_id: i64, entity: &str) -> AppResult<()> {
-    let own = user.role == Role::Employer && user.employer_id == Some(employer_id);
-    check(st, ctx, is_staff(user) || own, employer_id, entity).await
-}
-
-/// Changing it: the employer's own accounts, or the department's reviewers
-/// (a commune officer reads, but does not act for an employer).
-pub async fn authorize_write(st: &AppState, ctx: &Ctx, user: &User, employer_id: i64, entity: &str) -> AppResult<()> {
-    let own = user.role == Role::Employer && user.employer_id == Some(employer_id);
-    check(st, ctx, is_reviewer(user) || own, employer_id, entity).await
-}
-
-async fn check(st: &AppState, ctx: &Ctx, allowed: bool, employer_id: i64, entity: &str) -> AppResult<()> {
-    if allowed {
-        return Ok(());
-    }
-    audit::by_request(
-        &st.db,
-        &st.settings.province_code,
-        ctx,
-        Action::Denied,
-        entity,
-        Some(&employer_id.to_string()),
-        Some("another employer's data"),
-    )
-    .await?;
-    Err(AppError::Forbidden)
 }
 
 async fn load(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResult<EmployerRecord> {
@@ -384,6 +343,7 @@ async fn update(
             if store::update(&st.db, province, id, &e).await? {
                 audit::by_request(&st.db, province, &ctx, Action::Update, "employer", Some(&id.to_string()), None)
                     .await?;
+                crate::events::changed(&st, id).await?;
                 // A new name or tax code is a new identity: staff look again.
                 let identity_changed = old.name != e.name || old.tax_code != e.tax_code.as_str();
                 if identity_changed && !is_reviewer(&user) && old.status != EmployerStatus::Pending {
@@ -434,6 +394,7 @@ async fn decide(st: &AppState, ctx: &Ctx, user: &User, id: i64, r: &ReviewInput)
     store::set_status(&st.db, province, id, status, note.as_deref()).await?;
     audit::by_request(&st.db, province, ctx, Action::Update, "employer", Some(&id.to_string()), Some(status.as_str()))
         .await?;
+    crate::events::decided(st, ctx, id, status).await?;
     let key =
         if status == EmployerStatus::Approved { "employers.notify.approved" } else { "employers.notify.rejected" };
     let note = note.unwrap_or_default();

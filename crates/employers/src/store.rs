@@ -92,10 +92,6 @@ pub async fn update(db: &Db, province: &str, id: i64, e: &Employer) -> anyhow::R
         Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => return Ok(false),
         Err(e) => return Err(e.into()),
     }
-    // The board shows the employer's name with each vacancy: its index
-    // catches up with vacancies whose update time moved.
-    with_db!(db, p => sqlx::query("UPDATE vacancies SET updated_at = $1 WHERE province_code = $2 AND employer_id = $3")
-        .bind(Utc::now()).bind(province).bind(id).execute(p).await?.rows_affected());
     Ok(true)
 }
 
@@ -106,24 +102,10 @@ pub async fn set_status(
     status: EmployerStatus,
     note: Option<&str>,
 ) -> anyhow::Result<()> {
-    let now = Utc::now();
-    with_db!(db, p => {
-        let mut tx = p.begin().await?;
-        sqlx::query(
-            "UPDATE employers SET status = $1, review_note = $2, updated_at = $3 WHERE province_code = $4 AND id = $5")
-            .bind(status.as_str()).bind(note).bind(now).bind(province).bind(id)
-            .execute(&mut *tx).await?;
-        if status == EmployerStatus::Rejected {
-            // A rejected employer recruits no more: its vacancies leave the board
-            // (the board's index follows the moved update time).
-            sqlx::query(
-                "UPDATE vacancies SET status = 'withdrawn', updated_at = $1
-                 WHERE province_code = $2 AND employer_id = $3 AND status IN ('pending', 'published')")
-                .bind(now).bind(province).bind(id)
-                .execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
-    });
+    with_db!(db, p => sqlx::query(
+        "UPDATE employers SET status = $1, review_note = $2, updated_at = $3 WHERE province_code = $4 AND id = $5")
+        .bind(status.as_str()).bind(note).bind(Utc::now()).bind(province).bind(id)
+        .execute(p).await?.rows_affected());
     Ok(())
 }
 

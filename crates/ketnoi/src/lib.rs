@@ -98,6 +98,10 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     let board = vacancies::service::Board::new(db.clone(), &settings.province_code, settings.smtp_url.is_some());
     board.spawn();
     s.insert(board);
+    // Capabilities hear of each other's changes through listeners, not tables.
+    s.insert(std::sync::Arc::new(employers::events::Listeners(vec![std::sync::Arc::new(
+        vacancies::employers_follow::FollowEmployers,
+    )])));
     if let Some(url) = &settings.smtp_url {
         match platform::notify::Mailer::new(url, &settings.mail_from, &settings.public_url) {
             Ok(m) => m.spawn_outbox(db.clone()),

@@ -3,7 +3,7 @@
 //! the same table as CSV or XLSX.
 
 use crate::model::EmploymentStatus;
-use crate::routes::{aggregate_scope, scoped_wards, today};
+use crate::routes::{scoped_wards, today};
 use crate::search::{CrossTab, Dim};
 use crate::service::Registry;
 use askama::Template;
@@ -128,7 +128,7 @@ impl Table {
 }
 
 async fn table(st: &AppState, user: &platform::auth::User, q: &CrossQuery, lang: Lang) -> AppResult<Table> {
-    let scope = aggregate_scope(user)?;
+    let scope = crate::access::aggregates(user)?;
     // Counted on the search index's bitmaps (no scan of the table).
     let registry = st.service::<Registry>();
     registry.ensure_loaded().await?;

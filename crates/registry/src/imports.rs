@@ -1,7 +1,6 @@
 //! Import as a background job: upload (page or API), progress, rejected rows.
 
 use crate::import::{self, Report};
-use crate::routes::scope_for;
 use crate::service::Registry;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
@@ -10,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use platform::audit::{self, Action};
-use platform::auth::{CurrentUser, Role, User};
+use platform::auth::{CurrentUser, User};
 use platform::error::{AppError, AppResult};
 use platform::i18n::Lang;
 use platform::jobs::{self, Job};
@@ -139,7 +138,7 @@ async fn start(
     path: PathBuf,
     name: &str,
 ) -> AppResult<i64> {
-    let scope = scope_for(user)?;
+    let scope = crate::access::people(user)?;
     let input = path.to_string_lossy().into_owned();
     let job = jobs::NewJob { kind: KIND, origin, user_id: Some(user.id), file_name: Some(name), input: Some(&input) };
     let id = jobs::create(&st.db, job).await?;
@@ -205,7 +204,7 @@ pub fn report_of(result: &str) -> Option<Report> {
 }
 
 fn can_see(user: &User, job: &Job) -> bool {
-    job.kind == KIND && (job.user_id == Some(user.id) || matches!(user.role, Role::Admin | Role::Staff))
+    job.kind == KIND && crate::access::sees_import(user, job.user_id)
 }
 
 async fn load_job(st: &AppState, user: &User, id: i64) -> AppResult<Job> {
@@ -229,20 +228,19 @@ struct ImportPage {
 
 async fn import_form(st: &AppState, ctx: &Ctx, user: &User, error: Option<String>) -> AppResult<Response> {
     // Staff see every import, the CLI's too; others their own.
-    let whose = (!matches!(user.role, Role::Admin | Role::Staff)).then_some(user.id);
-    let recent = jobs::recent(&st.db, KIND, whose, 10).await?;
+    let recent = jobs::recent(&st.db, KIND, crate::access::imports_of(user), 10).await?;
     let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     Ok((status, render(ImportPage { page: ctx.page("import.title"), recent, error })?).into_response())
 }
 
 async fn import_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
-    scope_for(&user)?;
+    crate::access::people(&user)?;
     import_form(&st, &ctx, &user, None).await
 }
 
 /// Receive the upload (only from users who may import) and start the job.
 async fn upload(st: &AppState, ctx: &Ctx, user: &User, mp: Multipart) -> AppResult<i64> {
-    scope_for(user)?;
+    crate::access::people(user)?;
     let (path, name) = receive(st, mp).await?;
     start(st, ctx, user, jobs::Origin::Api, path, &name).await
 }
@@ -255,7 +253,7 @@ async fn upload_page(
     CurrentUser(user): CurrentUser,
     mp: Multipart,
 ) -> AppResult<Response> {
-    scope_for(&user)?;
+    crate::access::people(&user)?;
     let (path, name) = match receive(&st, mp).await {
         Ok(received) => received,
         Err(AppError::BadRequest { key, .. }) => {
@@ -330,7 +328,7 @@ async fn cancel_page(
 }
 
 async fn cancel(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResult<()> {
-    scope_for(user)?;
+    crate::access::people(user)?;
     load_job(st, user, id).await?;
     if !jobs::request_cancel(&st.db, id).await? {
         return Err(AppError::Conflict { key: "import.not_running" });

@@ -3,7 +3,7 @@
 //! and saved lists (a named query, not a copy of the rows).
 
 use crate::model::PersonRecord;
-use crate::routes::{scope_for, ListQuery};
+use crate::routes::ListQuery;
 use crate::service::Registry;
 use crate::sheet::Field;
 use crate::store;
@@ -82,7 +82,7 @@ async fn selected(
     q: &ListQuery,
     format: &str,
 ) -> AppResult<Vec<i64>> {
-    let scope = scope_for(user)?;
+    let scope = crate::access::people(user)?;
     let registry = st.service::<Registry>();
     registry.ensure_loaded().await?;
     let (ids, total) = registry.index.search(&q.search_query(), &scope, 0, usize::MAX);
@@ -127,7 +127,7 @@ async fn export_csv(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let ids = selected(&st, &ctx, &user, &q, "csv").await?;
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let header: Vec<String> = Field::ALL.iter().map(|f| f.header_vi().to_owned()).collect();
     let (db, province) = (st.db.clone(), st.settings.province_code.clone());
     // UTF-8 with a BOM so Excel shows Vietnamese correctly; rows stream as they are read.
@@ -163,7 +163,7 @@ async fn export_xlsx(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let ids = selected(&st, &ctx, &user, &q, "xlsx").await?;
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let dir = st.settings.data_dir.join("exports");
     tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
     let path = dir.join(format!("export-{}-{}.xlsx", user.id, chrono::Utc::now().timestamp_micros()));
@@ -204,7 +204,7 @@ async fn save_list(
     CurrentUser(user): CurrentUser,
     axum::Form(f): axum::Form<SaveForm>,
 ) -> AppResult<Response> {
-    scope_for(&user)?;
+    crate::access::people(&user)?;
     let name = platform::fold::nfc(&f.name);
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::invalid("list_name", "err.required"));

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Json;
 use platform::audit::{self, Action};
-use platform::auth::{AreaScope, CurrentUser, Role, User};
+use platform::auth::{AreaScope, CurrentUser, User};
 use platform::error::{AppError, AppResult, FieldError};
 use platform::table::Table;
 use platform::web::{render, Ctx, Page};
@@ -34,22 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_api))
         .routes(routes!(create_api))
         .routes(routes!(indicators_api))
-}
-
-/// Who may see people's records, and where.
-pub fn scope_for(user: &User) -> AppResult<AreaScope> {
-    match user.role {
-        Role::Admin | Role::Staff | Role::CommuneOfficer => Ok(user.scope()),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-/// Aggregates only (leadership too).
-pub(crate) fn aggregate_scope(user: &User) -> AppResult<AreaScope> {
-    match user.role {
-        Role::Viewer => Ok(AreaScope::All),
-        _ => scope_for(user),
-    }
 }
 
 pub(crate) fn today() -> chrono::NaiveDate {
@@ -231,7 +215,7 @@ async fn list_page(
     CurrentUser(user): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let (people, total) = run_search(&st, &ctx, &scope, &q).await?;
     let pages = (total as usize).div_ceil(q.per_page()).max(1);
     let query_string = q.to_query_string();
@@ -323,7 +307,7 @@ fn form_page(
 }
 
 async fn new_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     // No status chosen for the officer: a default would be saved unread.
     let mut input = PersonInput::default();
     if let AreaScope::Wards(w) = &scope {
@@ -364,7 +348,7 @@ async fn create(
     CurrentUser(user): CurrentUser,
     axum_extra::extract::Form(body): axum_extra::extract::Form<FormBody>,
 ) -> AppResult<Response> {
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let (input, confirmed) = person_from_form(body);
     let person = match judge(&st, &scope, &input) {
         Ok(p) => p,
@@ -403,7 +387,7 @@ async fn create(
 
 /// Load a person the user may see (or 404/403, audited when refused).
 async fn load_person(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResult<PersonRecord> {
-    let scope = scope_for(user)?;
+    let scope = crate::access::people(user)?;
     let p = store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
     if !scope.allows(p.person.ward_code.as_str()) {
         audit::by_request(
@@ -540,7 +524,7 @@ async fn edit_page(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let p = read_person(&st, &ctx, &user, id, Some("edit")).await?;
     Ok(render(form_page(&st, &ctx, &scope, Some(id), input_of(&p.person), vec![], vec![]))?.into_response())
 }
@@ -552,7 +536,7 @@ async fn update(
     Path(id): Path<i64>,
     axum_extra::extract::Form(body): axum_extra::extract::Form<FormBody>,
 ) -> AppResult<Response> {
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let existing = load_person(&st, &ctx, &user, id).await?;
     let (mut input, _) = person_from_form(body);
     if input.job_need.is_empty() {
@@ -684,7 +668,7 @@ async fn indicators_page(
     CurrentUser(user): CurrentUser,
     Query(q): Query<DownloadQuery>,
 ) -> AppResult<Response> {
-    let scope = aggregate_scope(&user)?;
+    let scope = crate::access::aggregates(&user)?;
     let rows = indicators(&st, &scope).await?;
     let province = sum(&rows);
     let rows: Vec<(String, String, Indicators)> =
@@ -747,7 +731,7 @@ async fn list_api(
     CurrentUser(user): CurrentUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Json<PersonList>> {
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let (people, total) = run_search(&st, &ctx, &scope, &q).await?;
     Ok(Json(PersonList {
         items: people.iter().map(summary).collect(),
@@ -788,7 +772,7 @@ async fn create_api(
     CurrentUser(user): CurrentUser,
     Json(input): Json<PersonInput>,
 ) -> AppResult<Response> {
-    let scope = scope_for(&user)?;
+    let scope = crate::access::people(&user)?;
     let person = judge(&st, &scope, &input).map_err(AppError::Invalid)?;
     let province = &st.settings.province_code;
     match store::insert(&st.db, province, &person).await? {
@@ -829,7 +813,7 @@ async fn indicators_api(
     State(st): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> AppResult<Json<IndicatorReport>> {
-    let scope = aggregate_scope(&user)?;
+    let scope = crate::access::aggregates(&user)?;
     let rows = indicators(&st, &scope).await?;
     let total = sum(&rows);
     let wi = |code: String, name: String, i: Indicators| WardIndicators {

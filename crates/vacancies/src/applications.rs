@@ -242,10 +242,9 @@ async fn apply(
 /// proof: anyone may type another's). The lookup is audited.
 async fn registry_match(st: &AppState, ctx: &Ctx, cccd: &Cccd, phone: &PhoneNumber) -> AppResult<Option<i64>> {
     let province = &st.settings.province_code;
-    let ids = registry::store::ids_by_cccd(&st.db, province, cccd.as_str()).await?;
-    let people = registry::store::by_ids(&st.db, province, &ids).await?;
-    let found = people.iter().find(|p| p.person.phone.as_ref() == Some(phone)).map(|p| p.id);
-    if !ids.is_empty() {
+    let (registered, person) = registry::api::person_by_cccd_and_phone(&st.db, province, cccd, phone).await?;
+    let found = person.map(|p| p.id);
+    if registered {
         let detail = if found.is_some() {
             "job seeker registration: linked"
         } else {
@@ -267,19 +266,8 @@ async fn registry_match(st: &AppState, ctx: &Ctx, cccd: &Cccd, phone: &PhoneNumb
 
 // ---------- lists and statuses ----------
 
-/// Whose applications a user sees: an employer its own, a job seeker theirs, staff all.
-fn filter_for(user: &User) -> AppResult<(Option<i64>, Option<i64>)> {
-    match user.role {
-        Role::Employer => Ok((Some(user.employer_id.ok_or(AppError::Forbidden)?), None)),
-        Role::JobSeeker => Ok((None, Some(user.id))),
-        // The department; a commune officer has no business with applicants' phones.
-        Role::Admin | Role::Staff => Ok((None, None)),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 async fn visible(st: &AppState, ctx: &Ctx, user: &User) -> AppResult<Vec<Application>> {
-    let (employer, applicant) = filter_for(user)?;
+    let (employer, applicant) = crate::access::applications_of(user)?;
     let list = store::applications(&st.db, &st.settings.province_code, employer, applicant, None).await?;
     if applicant.is_none() && !list.is_empty() {
         audit::by_request(
@@ -433,18 +421,10 @@ fn check_interview(f: &StatusInput, now: chrono::DateTime<chrono::Utc>) -> Resul
 async fn change_status(st: &AppState, ctx: &Ctx, user: &User, id: i64, f: &StatusInput) -> AppResult<Application> {
     let province = &st.settings.province_code;
     let a = store::application(&st.db, province, id).await?.ok_or(AppError::NotFound)?;
-    let by_applicant = user.role == Role::JobSeeker;
-    if by_applicant {
-        if a.user_id != user.id {
-            audit::by_request(&st.db, province, ctx, Action::Denied, "application", Some(&id.to_string()), None)
-                .await?;
-            return Err(AppError::Forbidden);
-        }
-    } else if user.role != Role::Employer || user.employer_id != Some(a.employer_id) {
-        // Only the employer decides on its applicants.
+    let Some(by_applicant) = crate::access::decides_application(user, a.user_id, a.employer_id) else {
         audit::by_request(&st.db, province, ctx, Action::Denied, "application", Some(&id.to_string()), None).await?;
         return Err(AppError::Forbidden);
-    }
+    };
     let to = AppStatus::parse(&f.to).ok_or_else(|| AppError::invalid("to", "err.code.unknown"))?;
     // The form starts at the current status: saving it unchanged changes nothing
     // (except an invitation, which may be moved).

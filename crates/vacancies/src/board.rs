@@ -289,7 +289,7 @@ summary_helpers!(EmployerPublicPage);
 /// operator: shown with its name) and its open vacancies. No contact
 /// person's details: those stay with the vacancy's own contact line.
 async fn employer_page(State(st): State<AppState>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let e = employers::store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
+    let e = employers::api::employer(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
     if e.status != employers::model::EmployerStatus::Approved {
         return Err(AppError::NotFound);
     }
@@ -444,9 +444,7 @@ async fn vacancy_page(
     };
     let just_applied = applied.is_some() && q.applied == "1";
     // An employer whose identity changed goes back to review: no badge meanwhile.
-    let employer_verified = employers::store::get(&st.db, &st.settings.province_code, v.employer_id)
-        .await?
-        .is_some_and(|e| e.status == employers::model::EmployerStatus::Approved);
+    let employer_verified = employers::api::is_approved(&st.db, &st.settings.province_code, v.employer_id).await?;
     let page = VacancyPage {
         page: Page { title: v.title.clone(), ..ctx.page("board.title") },
         json_ld: json_ld(&v, &url),
@@ -663,10 +661,7 @@ async fn public_get_api(
     Path(id): Path<i64>,
 ) -> AppResult<Json<VacancyRecord>> {
     let mut v = crate::store::get(&st.db, &st.settings.province_code, id).await?.ok_or(AppError::NotFound)?;
-    let insider = user.is_some_and(|u| {
-        employers::routes::is_staff(&u)
-            || (u.role == platform::auth::Role::Employer && u.employer_id == Some(v.employer_id))
-    });
+    let insider = user.is_some_and(|u| crate::access::insider(&u, v.employer_id));
     if !insider {
         // Whether an unpublished vacancy exists is not the public's to know.
         if v.status != Status::Published {

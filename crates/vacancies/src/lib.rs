@@ -6,8 +6,10 @@
 //! sitemap) until it is filled, withdrawn or expires. Job seekers apply from
 //! its page; the employer follows its applicants through their statuses.
 
+pub mod access;
 pub mod applications;
 pub mod board;
+pub mod employers_follow;
 pub mod index;
 pub mod manage;
 pub mod model;

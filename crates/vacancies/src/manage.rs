@@ -1,8 +1,9 @@
 //! Managing vacancies: employers draft, edit and take down their own; staff
 //! review and publish.
 
+use crate::access::{authorize, authorize_write, employer_of as own_employer, is_reviewer, is_staff};
 use crate::model::*;
-use crate::rules::{self, Actor, Transition};
+use crate::rules::{self, Transition};
 use crate::service::Board;
 use crate::store;
 use askama::Template;
@@ -12,7 +13,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Json;
 use employers::model::EmployerStatus;
-use employers::routes::{authorize, authorize_write, is_reviewer, is_staff};
 use platform::audit::{self, Action};
 use platform::auth::{CurrentUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
@@ -34,14 +34,6 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 pub(crate) fn today() -> chrono::NaiveDate {
     platform::time::today()
-}
-
-/// The employer an account acts for (employers only).
-fn own_employer(user: &User) -> AppResult<i64> {
-    match (user.role, user.employer_id) {
-        (Role::Employer, Some(id)) => Ok(id),
-        _ => Err(AppError::Forbidden),
-    }
 }
 
 /// A vacancy the user may manage (its employer's accounts, staff); others are refused and audited.
@@ -327,7 +319,7 @@ async fn detail_page(
         )
         .await?;
     }
-    let employer = employers::store::get(&st.db, &st.settings.province_code, v.employer_id).await?;
+    let employer = employers::api::employer(&st.db, &st.settings.province_code, v.employer_id).await?;
     let page = DetailPage {
         employer_approved: employer.is_some_and(|e| e.status == EmployerStatus::Approved),
         page: Page { title: v.title.clone(), ..ctx.page("nav.vacancies") },
@@ -349,13 +341,9 @@ pub(crate) async fn apply_transition(
     note: Option<&str>,
 ) -> AppResult<VacancyRecord> {
     let v = load(st, ctx, user, id).await?;
-    let actor = match user.role {
-        Role::Employer => Actor::Employer,
-        _ if is_reviewer(user) => Actor::Staff,
-        _ => return Err(AppError::Forbidden),
-    };
+    let actor = crate::access::actor(user)?;
     let province = &st.settings.province_code;
-    let employer = employers::store::get(&st.db, province, v.employer_id).await?.ok_or(AppError::NotFound)?;
+    let employer = employers::api::employer(&st.db, province, v.employer_id).await?.ok_or(AppError::NotFound)?;
     let to = rules::transition(v.status, t, actor, employer.status == EmployerStatus::Approved).map_err(|key| {
         if key == "err.forbidden" {
             AppError::Forbidden

@@ -205,6 +205,22 @@ pub async fn changed(db: &Db, province: &str, since: Option<&Since>) -> anyhow::
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// One employer's vacancies still open (pending review or published).
+pub async fn open_of_employer(db: &Db, province: &str, employer_id: i64) -> anyhow::Result<Vec<(i64, Status)>> {
+    let rows: Vec<(i64, String)> = with_db!(db, p => sqlx::query_as(
+        "SELECT id, status FROM vacancies WHERE province_code = $1 AND employer_id = $2 AND status IN ('pending', 'published')")
+        .bind(province).bind(employer_id).fetch_all(p).await?);
+    Ok(rows.into_iter().filter_map(|(id, s)| Some((id, Status::parse(&s)?))).collect())
+}
+
+/// Mark an employer's vacancies changed (its name is shown with each), so
+/// the board's followers read them again.
+pub async fn touch_employer(db: &Db, province: &str, employer_id: i64) -> anyhow::Result<()> {
+    with_db!(db, p => sqlx::query("UPDATE vacancies SET updated_at = $1 WHERE province_code = $2 AND employer_id = $3")
+        .bind(Utc::now()).bind(province).bind(employer_id).execute(p).await?.rows_affected());
+    Ok(())
+}
+
 /// Published vacancies with what the daily upkeep needs.
 pub async fn published_for_upkeep(
     db: &Db,

@@ -67,18 +67,7 @@ mod tests {
     use super::*;
 
     fn user(role: Role, employer_id: Option<i64>) -> User {
-        User {
-            id: 1,
-            email: "x@example.vn".into(),
-            display_name: String::new(),
-            role,
-            lang: platform::i18n::Lang::Vi,
-            employer_id,
-            school_id: None,
-            person_id: None,
-            wards: vec![],
-            active: true,
-        }
+        User { employer_id, ..User::example(1, role) }
     }
 
     #[test]

@@ -38,18 +38,7 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> User {
-        User {
-            id: 7,
-            email: "x@example.vn".into(),
-            display_name: String::new(),
-            role,
-            lang: platform::i18n::Lang::Vi,
-            employer_id: None,
-            school_id: None,
-            person_id: None,
-            wards: vec!["22504".into()],
-            active: true,
-        }
+        User { wards: vec!["22504".into()], ..User::example(7, role) }
     }
 
     #[test]

@@ -51,18 +51,7 @@ mod tests {
     use super::*;
 
     fn user(role: Role) -> User {
-        User {
-            id: 3,
-            email: "x@example.vn".into(),
-            display_name: String::new(),
-            role,
-            lang: platform::i18n::Lang::Vi,
-            employer_id: (role == Role::Employer).then_some(9),
-            school_id: None,
-            person_id: None,
-            wards: vec![],
-            active: true,
-        }
+        User { employer_id: (role == Role::Employer).then_some(9), ..User::example(3, role) }
     }
 
     #[test]

@@ -95,6 +95,22 @@ pub struct User {
 }
 
 impl User {
+    /// A user of this role with nothing else set (for rules' unit tests).
+    pub fn example(id: i64, role: Role) -> User {
+        User {
+            id,
+            email: format!("{}@example.vn", role.as_str()),
+            display_name: String::new(),
+            role,
+            lang: crate::i18n::Lang::Vi,
+            employer_id: None,
+            school_id: None,
+            person_id: None,
+            active: true,
+            wards: vec![],
+        }
+    }
+
     pub fn scope(&self) -> AreaScope {
         match self.role {
             Role::Admin | Role::Staff | Role::Viewer => AreaScope::All,

@@ -292,18 +292,21 @@ pub async fn latest(db: &Db, limit: i64) -> anyhow::Result<Vec<Job>> {
 }
 
 impl Job {
-    /// The result's plain fields ("warned: 0, expired: 2"), for a list of
-    /// jobs of any kind; lists inside the result are left to its own page.
-    pub fn summary(&self) -> String {
+    /// The result's plain fields in words ("đã báo: 0, hết hạn: 2"), for a
+    /// list of jobs of any kind; lists inside the result are left to its own
+    /// page. A field is named by the message `job.result.<field>`.
+    pub fn summary(&self, tr: &crate::i18n::Tr) -> String {
         let Some(serde_json::Value::Object(fields)) = self.result.as_deref().and_then(|r| serde_json::from_str(r).ok())
         else {
             return String::new();
         };
-        let plain = fields.iter().filter_map(|(k, v)| match v {
-            serde_json::Value::Number(n) => Some(format!("{k}: {n}")),
-            serde_json::Value::String(s) => Some(format!("{k}: {s}")),
-            serde_json::Value::Bool(b) => Some(format!("{k}: {b}")),
-            _ => None,
+        let plain = fields.iter().filter_map(|(k, v)| {
+            let value = match v {
+                serde_json::Value::Number(n) => n.as_i64().map_or_else(|| n.to_string(), |n| tr.int(n)),
+                serde_json::Value::String(s) => s.clone(),
+                _ => return None,
+            };
+            Some(format!("{}: {value}", crate::i18n::t(tr.lang, &format!("job.result.{k}"))))
         });
         plain.collect::<Vec<_>>().join(", ")
     }
@@ -314,8 +317,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_summary_keeps_the_plain_fields() {
-        let job = Job {
+    fn a_summary_keeps_the_plain_fields_in_words() {
+        let mut job = Job {
             id: 1,
             kind: "vacancies.upkeep".into(),
             status: "done".into(),
@@ -331,6 +334,10 @@ mod tests {
             finished_at: None,
             input: None,
         };
-        assert_eq!(job.summary(), "expired: 2, warned: 0");
+        let vi = crate::i18n::Tr { lang: crate::i18n::Lang::Vi };
+        assert_eq!(job.summary(&vi), "hết hạn: 2, đã nhắc: 0");
+        job.result = Some(r#"{"sent":1234}"#.into());
+        let en = crate::i18n::Tr { lang: crate::i18n::Lang::En };
+        assert_eq!(job.summary(&en), "mails sent: 1,234");
     }
 }

@@ -168,7 +168,7 @@ pub(crate) const FIELDS: &str = "cccd, full_name, name_folded, birth_date, sex, 
     inactivity_reason, need_job, need_training, training_trade, need_abroad, abroad_country, expected_wage";
 
 fn insert_columns() -> String {
-    format!("province_code, {FIELDS}, created_at, updated_at")
+    format!("province_code, {FIELDS}, created_at, updated_at, seq")
 }
 
 /// On a CCCD already registered, the newer survey answers replace the old ones.
@@ -195,12 +195,13 @@ pub async fn insert(db: &Db, province: &str, p: &Person) -> anyhow::Result<Resul
         }
     }
     let now = Utc::now();
+    let stamp = platform::follow::stamp(db, "people", province);
     let id: (i64,) = with_db!(db, pool => {
             let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
             q.push_values(std::iter::once(p), |mut b, p| {
                 b.push_bind(province);
                 bind_person!(b, p);
-    b.push_bind(now).push_bind(now);
+    b.push_bind(now).push_bind(now).push(&stamp);
             });
             q.push(" RETURNING id");
             q.build_query_as().fetch_one(pool).await?
@@ -307,6 +308,7 @@ pub struct BatchResult {
 pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
     // Microseconds: what both databases keep, so the RETURNING comparison holds.
     let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
+    let stamp = platform::follow::stamp(db, "people", province);
     let mut ids = Vec::with_capacity(people.len());
     let mut result = BatchResult::default();
     with_db!(db, pool => {
@@ -318,7 +320,7 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow:
                 q.push_values(chunk.iter(), |mut b, p| {
                     b.push_bind(province);
                     bind_person!(b, *p);
-    b.push_bind(now).push_bind(now);
+    b.push_bind(now).push_bind(now).push(&stamp);
                 });
                 // RETURNING order is not guaranteed: match rows by CCCD.
                 q.push(UPSERT_TAIL).push(" RETURNING id, cccd, created_at");
@@ -359,7 +361,7 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow:
                         q.push_values(std::iter::once(p), |mut b, p| {
                             b.push_bind(province);
                             bind_person!(b, p);
-    b.push_bind(now).push_bind(now);
+    b.push_bind(now).push_bind(now).push(&stamp);
                         });
                         q.push(" RETURNING id");
                         let (id,): (i64,) = q.build_query_as().fetch_one(&mut *tx).await?;

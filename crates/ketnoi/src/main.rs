@@ -75,6 +75,12 @@ enum Command {
     /// Import data files.
     #[command(subcommand)]
     Import(ImportCmd),
+    /// Background jobs (imports from anywhere, scheduled work): list the latest, or stop one.
+    Jobs {
+        /// Ask this running job to stop (it stops within a few seconds, from any process).
+        #[arg(long)]
+        cancel: Option<i64>,
+    },
     /// Consistent copy of the database into a SQLite FILE (safe while serving).
     Backup { file: PathBuf },
     /// Replace the database's content with a backup FILE (stop the server first).
@@ -241,7 +247,6 @@ async fn main() -> anyhow::Result<()> {
                     tracing::info!(employers, vacancies, "demo employers and vacancies created");
                 }
             }
-            platform::jobs::mark_interrupted(&db).await?;
             // Expired sessions are removed hourly.
             let sessions = platform::auth::session_store::DbSessionStore::new(db.clone());
             tokio::spawn(async move {
@@ -332,6 +337,33 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("created user {id} {email} ({})", role.as_str());
+        }
+        Command::Jobs { cancel: Some(id) } => {
+            let db = open(&cli).await?;
+            if !platform::jobs::request_cancel(&db, *id).await? {
+                bail!("job {id} is not running");
+            }
+            cli_audit(&db, &province, audit::Action::Update, "job", Some(&id.to_string()), Some("cancel")).await?;
+            println!("job {id} asked to stop");
+        }
+        Command::Jobs { cancel: None } => {
+            let db = open(&cli).await?;
+            let en = platform::i18n::Tr { lang: platform::i18n::Lang::En };
+            for j in platform::jobs::latest(&db, 30).await? {
+                let outcome = j.error.clone().unwrap_or_else(|| j.summary(&en));
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}/{}/{}\t{}\t{outcome}",
+                    j.id,
+                    j.kind,
+                    j.origin,
+                    j.status,
+                    platform::time::local(j.created_at).format("%d/%m/%Y %H:%M"),
+                    j.done,
+                    j.accepted,
+                    j.rejected,
+                    j.file_name.as_deref().unwrap_or("-"),
+                );
+            }
         }
         Command::User(UserCmd::List) => {
             let db = open(&cli).await?;

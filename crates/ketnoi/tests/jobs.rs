@@ -99,6 +99,10 @@ async fn an_interrupted_import_runs_again_from_its_file() {
     let done: Value = app.get_json(&format!("/api/v1/people/imports/{again}"), &app.token(STAFF).await).await;
     assert_eq!(done["report"]["inserted"], 3, "{done}");
     assert!(file.exists(), "a file the server did not receive is left where it was");
+    // Without its file a stopped import offers no "Run again".
+    std::fs::remove_file(&file).unwrap();
+    let (_, page) = staff.get_text(&format!("/registry/imports/{id}")).await;
+    assert!(page.contains(r#"data-testid="import-stopped""#) && !page.contains("import-again"), "{page}");
     // A finished import is not run again.
     let r = staff.post_form(&format!("/registry/imports/{again}/again"), &[]).await;
     assert_eq!(r.status(), 409);
@@ -144,4 +148,25 @@ async fn an_import_stops_when_asked_and_a_cli_import_is_on_the_page() {
     let (_, page) = staff.get_text("/registry/import").await;
     assert!(page.contains("tu-dong-lenh.csv"), "{page}");
     assert!(page.contains("dòng lệnh"), "{page}");
+
+    // The operator's list of jobs on the command line shows it, done; a
+    // finished job cannot be stopped.
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ketnoi"))
+            .args(["--database", &app.database_url])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = cli(&["jobs"]);
+    assert!(out.status.success());
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    let line = listed.lines().find(|l| l.contains("tu-dong-lenh.csv")).unwrap_or_else(|| panic!("{listed}"));
+    assert!(line.contains("\tpeople_import\tcli\tdone\t"), "{line}");
+    assert!(line.contains("\t3/3/0\t"), "3 rows read, 3 accepted: {line}");
+    let id = line.split('\t').next().unwrap();
+    let out = cli(&["jobs", "--cancel", id]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not running"));
 }

@@ -121,10 +121,10 @@ pub async fn create(db: &Db, job: NewJob<'_>) -> anyhow::Result<i64> {
     Ok(id)
 }
 
-/// Run `work` as job `id` (made by [`create`]) to its end: a heartbeat keeps
+/// Run `work` as job `id` to its end: a heartbeat keeps
 /// its progress and reads cancel requests while it runs; its outcome is
 /// recorded as done, failed (with the message) or cancelled.
-pub async fn drive<F, Fut>(db: &Db, id: i64, work: F) -> anyhow::Result<Result<Finished, String>>
+async fn drive<F, Fut>(db: &Db, id: i64, work: F) -> anyhow::Result<Result<Finished, String>>
 where
     F: FnOnce(Arc<Handle>) -> Fut,
     Fut: Future<Output = Result<Finished, String>>,

@@ -141,44 +141,30 @@ async fn start(
     let scope = crate::access::people(user)?;
     let input = path.to_string_lossy().into_owned();
     let job = jobs::NewJob { kind: KIND, origin, user_id: Some(user.id), file_name: Some(name), input: Some(&input) };
-    let id = jobs::create(&st.db, job).await?;
-    audit::by_request(
-        &st.db,
-        &st.settings.province_code,
-        ctx,
-        Action::Import,
-        "people",
-        Some(&id.to_string()),
-        Some(name),
-    )
-    .await?;
-    let (st, lang) = (st.clone(), ctx.lang);
-    tokio::spawn(async move {
+    let (state, lang) = (st.clone(), ctx.lang);
+    let id = jobs::start(&st.db, job, move |job| async move {
+        let st = state;
         let registry = st.service::<Registry>();
         let opts = import::Options {
             province: &st.settings.province_code,
             scope,
             today: platform::time::today(),
             lang,
-            rejects: rejects_path(&st, id),
+            rejects: rejects_path(&st, job.id),
             cancel: None,
         };
-        let (db, file) = (&st.db, &path);
-        let ran =
-            jobs::drive(
-                db,
-                id,
-                |job| async move { work(db, Some(&registry.index), file, opts, &job, &|_, _, _| {}).await },
-            )
-            .await;
-        if let Err(e) = ran {
-            tracing::warn!(job = id, error = %e, "import job not recorded");
-        }
-        // Uploads only: a job run again from a CLI import's file leaves the operator's file be.
-        if path.starts_with(imports_dir(&st)) {
+        let outcome = work(&st.db, Some(&registry.index), &path, opts, &job, &|_, _, _| {}).await;
+        // An upload is removed when its job ends, unless it was stopped: then
+        // it is kept to be run again. A CLI import's file is the operator's.
+        if path.starts_with(imports_dir(&st)) && !job.cancelled() {
             let _ = tokio::fs::remove_file(&path).await;
         }
-    });
+        outcome
+    })
+    .await?;
+    let id_text = id.to_string();
+    audit::by_request(&st.db, &st.settings.province_code, ctx, Action::Import, "people", Some(&id_text), Some(name))
+        .await?;
     Ok(id)
 }
 
@@ -276,22 +262,21 @@ async fn upload_page(
 #[template(path = "registry/job_page.html")]
 struct JobPage {
     page: Page,
-    job: Job,
-    report: Option<Report>,
-    percent: u64,
-    /// "Only the first 100 of 1.234 rejected rows are listed", when so.
-    more: Option<String>,
+    /// The rendered [`JobPart`].
+    body: String,
 }
 
-/// The progress block alone, which the page polls while the import runs.
+/// The progress block, which the page shows and polls while the import runs.
 #[derive(Template)]
 #[template(path = "registry/job_body.html")]
-struct JobPartial {
+struct JobPart {
     page: Page,
     job: Job,
     report: Option<Report>,
-    percent: u64,
+    /// "Only the first 100 of 1.234 rejected rows are listed", when so.
     more: Option<String>,
+    /// A stopped import whose file is still there can be run again.
+    can_rerun: bool,
 }
 
 async fn job_page(
@@ -302,7 +287,6 @@ async fn job_page(
 ) -> AppResult<Response> {
     let job = load_job(&st, &user, id).await?;
     let report = stored_report(&job);
-    let percent = if job.status == "done" { 100 } else { 0 };
     let page = ctx.page("import.title");
     let more = report.as_ref().filter(|r| (r.rejected_rows.len() as u64) < r.rejected).map(|r| {
         platform::i18n::fill(
@@ -310,10 +294,21 @@ async fn job_page(
             &[("shown", &page.tr.int(r.rejected_rows.len())), ("total", &page.tr.int(r.rejected))],
         )
     });
+    let can_rerun = rerun_file(&job).is_some();
+    let part = JobPart { page: page.clone(), job, report, more, can_rerun };
     if ctx.htmx {
-        return Ok(render(JobPartial { page, job, report, percent, more })?.into_response());
+        return Ok(render(part)?.into_response());
     }
-    Ok(render(JobPage { page, job, report, percent, more })?.into_response())
+    let body = part.render().map_err(|e| AppError::Internal(e.into()))?;
+    Ok(render(JobPage { page, body })?.into_response())
+}
+
+/// The file a stopped (interrupted, cancelled or failed) import can run again on.
+fn rerun_file(job: &Job) -> Option<PathBuf> {
+    if matches!(job.status.as_str(), "running" | "done") {
+        return None;
+    }
+    job.input.as_deref().map(PathBuf::from).filter(|p| p.is_file())
 }
 
 /// Ask a running import to stop (it stops within a few thousand rows).
@@ -354,10 +349,7 @@ async fn again_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let job = load_job(&st, &user, id).await?;
-    let path = job.input.as_deref().map(PathBuf::from).filter(|p| p.is_file());
-    let (Some(path), false) = (path, matches!(job.status.as_str(), "running" | "done")) else {
-        return Err(AppError::Conflict { key: "import.cannot_rerun" });
-    };
+    let path = rerun_file(&job).ok_or(AppError::Conflict { key: "import.cannot_rerun" })?;
     let name = job.file_name.clone().unwrap_or_default();
     let id = start(&st, &ctx, &user, jobs::Origin::Web, path, &name).await?;
     Ok(Redirect::to(&format!("/registry/imports/{id}")).into_response())

@@ -73,6 +73,23 @@ impl TestApp {
         let db = Db::connect(&database_url).await?;
         ketnoi::prepare(&db).await?;
         ketnoi::demo::seed_accounts(&db).await?;
+        Self::serve(db, database_url, dir, adjust).await
+    }
+
+    /// A second server on this one's database (as a province runs two behind
+    /// a load balancer): its own process state, indexes and port.
+    pub async fn another_server(&self) -> TestApp {
+        let db = Db::connect(&self.database_url).await.expect("connect a second server");
+        Self::serve(db, self.database_url.clone(), None, |_| {}).await.expect("start a second server")
+    }
+
+    /// Serve the application on `db` on a free port.
+    async fn serve(
+        db: Db,
+        database_url: String,
+        dir: Option<tempfile::TempDir>,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> anyhow::Result<TestApp> {
         let data = tempfile::tempdir()?;
         let mut settings = Settings { data_dir: data.path().to_owned(), ..Settings::default() };
         adjust(&mut settings);
@@ -83,29 +100,6 @@ impl TestApp {
             let _ = ketnoi::serve(listener, app).await;
         });
         Ok(TestApp { base: format!("http://{addr}"), db, database_url, _dir: dir, _data: data })
-    }
-
-    /// A second server on this one's database (as a province runs two behind
-    /// a load balancer): its own process state, indexes and port.
-    pub async fn another_server(&self) -> TestApp {
-        let run = async {
-            let db = Db::connect(&self.database_url).await?;
-            let data = tempfile::tempdir()?;
-            let app = ketnoi::app(db.clone(), Settings { data_dir: data.path().to_owned(), ..Settings::default() });
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-            let addr: SocketAddr = listener.local_addr()?;
-            tokio::spawn(async move {
-                let _ = ketnoi::serve(listener, app).await;
-            });
-            anyhow::Ok(TestApp {
-                base: format!("http://{addr}"),
-                db,
-                database_url: self.database_url.clone(),
-                _dir: None,
-                _data: data,
-            })
-        };
-        run.await.expect("start a second server")
     }
 
     pub fn url(&self, path: &str) -> String {

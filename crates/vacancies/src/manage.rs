@@ -1,7 +1,7 @@
 //! Managing vacancies: employers draft, edit and take down their own; staff
 //! review and publish.
 
-use crate::access::{authorize, authorize_write, employer_of as own_employer, is_reviewer, is_staff};
+use crate::access::{authorize, authorize_write, employer_of, is_reviewer, is_staff};
 use crate::model::*;
 use crate::rules::{self, Transition};
 use crate::service::Board;
@@ -75,7 +75,7 @@ async fn list_page(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let employer = match user.role {
-        Role::Employer => Some(own_employer(&user)?),
+        Role::Employer => Some(employer_of(&user)?),
         _ if is_staff(&user) => q.employer.trim().parse().ok(),
         _ => return Err(AppError::Forbidden),
     };
@@ -136,7 +136,7 @@ fn form_page(st: &AppState, ctx: &Ctx, id: Option<i64>, input: VacancyInput, err
 }
 
 async fn new_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
-    own_employer(&user)?;
+    employer_of(&user)?;
     let input = VacancyInput {
         positions: "1".into(),
         qualification: "none".into(),
@@ -166,7 +166,7 @@ pub(crate) async fn create_vacancy(
     input: &VacancyInput,
     submit: bool,
 ) -> AppResult<Result<VacancyRecord, Vec<FieldError>>> {
-    let employer_id = own_employer(user)?;
+    let employer_id = employer_of(user)?;
     let province = &st.settings.province_code;
     let v = match rules::validate(input, refdata::refdata(), today()) {
         Ok(v) => v,

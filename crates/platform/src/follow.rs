@@ -47,12 +47,8 @@ impl Since {
 pub async fn horizon(db: &Db, table: &str, province: &str) -> anyhow::Result<Since> {
     Ok(match db {
         Db::Sqlite(p) => {
-            let (max,): (i64,) =
-                sqlx::query_as(&format!("SELECT COALESCE(MAX(seq), 0) FROM {table} WHERE province_code = $1"))
-                    .bind(province)
-                    .fetch_one(p)
-                    .await?;
-            Since { from: max + 1, also: vec![] }
+            let (from,): (i64,) = sqlx::query_as(&sqlite_next_seq(table)).bind(province).fetch_one(p).await?;
+            Since { from, also: vec![] }
         }
         Db::Postgres(p) => {
             let (from, also): (i64, Vec<i64>) = sqlx::query_as(
@@ -66,16 +62,23 @@ pub async fn horizon(db: &Db, table: &str, province: &str) -> anyhow::Result<Sin
     })
 }
 
+/// On SQLite, the query for the number after the highest committed `seq` of
+/// a province's rows in `table` (`$1`: the province): a writer holding the
+/// lock stamps its rows with it; a follower reads from it on.
+pub fn sqlite_next_seq(table: &str) -> String {
+    format!("SELECT COALESCE(MAX(seq), 0) + 1 FROM {table} WHERE province_code = $1")
+}
+
 /// The SQL expression that stamps a new row of `table` inside the writing
 /// statement (for tables whose SQLite insert trigger was dropped for speed):
 /// on SQLite the next number, taken under the write lock the statement
 /// holds; on PostgreSQL the transaction id, as the column's default.
 pub fn stamp(db: &Db, table: &str, province: &str) -> String {
     match db {
-        Db::Sqlite(_) => format!(
-            "(SELECT COALESCE(MAX(seq), 0) + 1 FROM {table} WHERE province_code = '{}')",
-            province.replace('\'', "''")
-        ),
+        // A literal: the expression is pushed among a row's bound values.
+        Db::Sqlite(_) => {
+            format!("({})", sqlite_next_seq(table).replace("$1", &format!("'{}'", province.replace('\'', "''"))))
+        }
         Db::Postgres(_) => "txid_current()".into(),
     }
 }
@@ -94,8 +97,8 @@ pub trait Feed: Send + Sync + 'static {
         province: &str,
         since: Option<&Since>,
     ) -> impl Future<Output = anyhow::Result<Self::Batch>> + Send;
-    /// Index a batch; returns how many entries changed. Runs on a blocking
-    /// thread, off the request workers.
+    /// Index a batch; returns how many entries it indexed. Runs on a
+    /// blocking thread, off the request workers.
     fn apply(&self, batch: Self::Batch) -> usize;
 }
 

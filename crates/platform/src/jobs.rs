@@ -216,7 +216,7 @@ pub async fn request_cancel(db: &Db, id: i64) -> anyhow::Result<bool> {
 }
 
 /// Mark as interrupted the running jobs whose process stopped (no heartbeat
-/// for a while): at start, and every so often by [`spawn_reaper`].
+/// for a while). [`spawn_reaper`] does it when a server starts and every so often.
 pub async fn mark_interrupted(db: &Db) -> anyhow::Result<u64> {
     let now = Utc::now();
     let silent_since = now - chrono::Duration::from_std(SILENT).expect("short");

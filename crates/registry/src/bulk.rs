@@ -91,7 +91,7 @@ fn insert_sql() -> String {
 /// This transaction's `seq` ([`platform::follow`]): taken under the write
 /// lock, so it is above every committed one and below every later one.
 fn next_seq(conn: &Connection, province: &str) -> rusqlite::Result<i64> {
-    conn.query_row("SELECT COALESCE(MAX(seq), 0) + 1 FROM people WHERE province_code = ?1", [province], |r| r.get(0))
+    conn.query_row(&platform::follow::sqlite_next_seq("people"), [province], |r| r.get(0))
 }
 
 /// Bind ?2..?31, the answers. Borrowed values: SQLite copies what it keeps,

@@ -584,3 +584,37 @@ async fn board_follows_other_writers_reading_only_what_changed() {
     let found: Vec<i64> = board.index.search(&q, 0, 10).items.iter().map(|s| s.id).collect();
     assert_eq!(found, vec![renamed.id]);
 }
+
+#[tokio::test]
+async fn a_renamed_employer_shows_on_the_board_without_renewing_its_vacancies() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_demand(&app.db, "56", 2, 10, 11).await.unwrap();
+    let published =
+        vacancies::store::list(&app.db, "56", None, Some(vacancies::model::Status::Published), 1).await.unwrap().0;
+    let before = published[0].clone();
+    let e = employers::api::employer(&app.db, "56", before.employer_id).await.unwrap().unwrap();
+    let staff = app.login(STAFF).await;
+    let fields = [
+        ("tax_code", e.tax_code.as_str()),
+        ("name", "Công ty Yến Sào Hòn Nội"),
+        ("vsic_section", e.vsic_section.as_deref().unwrap_or("")),
+        ("size_band", e.size_band.as_str()),
+        ("ownership", e.ownership.as_str()),
+        ("ward_code", e.ward_code.as_str()),
+        ("street", e.street.as_deref().unwrap_or("")),
+        ("contact_name", e.contact_name.as_deref().unwrap_or("")),
+        ("phone", e.phone.as_deref().unwrap_or("")),
+        ("email", e.email.as_deref().unwrap_or("")),
+        ("website", e.website.as_deref().unwrap_or("")),
+    ];
+    let r = staff.post_form(&format!("/employers/{}", e.id), &fields).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    // At once on this server's board, by the new name's words.
+    let list: Value = reqwest::get(app.url("/api/v1/vacancies?q=yen+sao+hon+noi")).await.unwrap().json().await.unwrap();
+    let ids: Vec<i64> = list["items"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()).collect();
+    assert!(ids.contains(&before.id), "{list}");
+    // A new name is no reason to renew the vacancies' 60 days.
+    let after = vacancies::store::get(&app.db, "56", before.id).await.unwrap().unwrap();
+    assert_eq!(after.updated_at, before.updated_at);
+    assert_eq!(after.employer_name, "Công ty Yến Sào Hòn Nội");
+}

@@ -7,7 +7,7 @@
 //! that is what lets a cheap phone on a slow network get its answer fast and
 //! the server answer thousands of searches a second.
 
-use crate::model::{Status, VacancyRecord, Version};
+use crate::model::{Status, VacancyRecord};
 use chrono::NaiveDate;
 use platform::search::TextIndex;
 use roaring::RoaringBitmap;
@@ -100,13 +100,14 @@ struct Inner {
 }
 
 impl Inner {
-    /// Whether indexing this version changes anything: a new or newer
-    /// published vacancy, or an indexed one that left the board.
-    fn would_change(&self, v: &Version) -> bool {
-        let indexed = u32::try_from(v.id).ok().and_then(|id| self.docs.get(&id));
-        match indexed {
-            Some(doc) => !v.published || doc.updated_at != v.updated_at,
-            None => v.published,
+    /// Whether indexing this record changes anything: a new or newer
+    /// published vacancy, one whose employer was renamed, or an indexed one
+    /// that left the board.
+    fn would_change(&self, r: &VacancyRecord) -> bool {
+        let published = r.status == Status::Published;
+        match u32::try_from(r.id).ok().and_then(|id| self.docs.get(&id)) {
+            Some(doc) => !published || doc.updated_at != r.updated_at || doc.summary.employer_name != r.employer_name,
+            None => published,
         }
     }
 
@@ -182,7 +183,7 @@ impl BoardIndex {
     pub fn upsert(&self, records: &[VacancyRecord]) -> usize {
         let changed: Vec<&VacancyRecord> = {
             let inner = self.inner.read().expect("board lock");
-            records.iter().filter(|r| inner.would_change(&r.version())).collect()
+            records.iter().filter(|r| inner.would_change(r)).collect()
         };
         if !changed.is_empty() {
             let mut inner = self.inner.write().expect("board lock");

@@ -104,15 +104,6 @@ pub struct Vacancy {
     pub flagged: Option<String>,
 }
 
-/// Which version of a vacancy is stored, and whether it is on the board: what
-/// the board's catch-up reads first.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Version {
-    pub id: i64,
-    pub updated_at: DateTime<Utc>,
-    pub published: bool,
-}
-
 /// A stored vacancy.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct VacancyRecord {
@@ -147,10 +138,6 @@ pub struct VacancyRecord {
 }
 
 impl VacancyRecord {
-    pub fn version(&self) -> Version {
-        Version { id: self.id, updated_at: self.updated_at, published: self.status == Status::Published }
-    }
-
     pub fn input(&self) -> VacancyInput {
         let n = |o: Option<i64>| o.map(|x| x.to_string()).unwrap_or_default();
         let s = |o: &Option<String>| o.clone().unwrap_or_default();

@@ -213,11 +213,12 @@ pub async fn open_of_employer(db: &Db, province: &str, employer_id: i64) -> anyh
     Ok(rows.into_iter().filter_map(|(id, s)| Some((id, Status::parse(&s)?))).collect())
 }
 
-/// Mark an employer's vacancies changed (its name is shown with each), so
-/// the board's followers read them again.
+/// Mark an employer's vacancies for the followers to read again (its name is
+/// shown with each). Only their `seq` moves (the update's trigger stamps it):
+/// a new address is no reason to renew a vacancy's 60 days.
 pub async fn touch_employer(db: &Db, province: &str, employer_id: i64) -> anyhow::Result<()> {
-    with_db!(db, p => sqlx::query("UPDATE vacancies SET updated_at = $1 WHERE province_code = $2 AND employer_id = $3")
-        .bind(Utc::now()).bind(province).bind(employer_id).execute(p).await?.rows_affected());
+    with_db!(db, p => sqlx::query("UPDATE vacancies SET seq = seq WHERE province_code = $1 AND employer_id = $2")
+        .bind(province).bind(employer_id).execute(p).await?.rows_affected());
     Ok(())
 }
 

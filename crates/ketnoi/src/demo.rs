@@ -257,7 +257,7 @@ pub fn write_people_xlsx(path: &std::path::Path, count: u64, seed: u64, province
         "an XLSX worksheet holds at most {XLSX_MAX_PEOPLE} people: write CSV for more"
     );
     let header: Vec<String> = PEOPLE_HEADER.split(',').map(str::to_owned).collect();
-    let mut w = registry::xlsx_out::TableWriter::create(path, &header)?;
+    let mut w = platform::sheet::write::TableWriter::create(path, &header)?;
     for row in people_rows(count, seed, province_code) {
         w.push(&row)?;
     }
@@ -311,7 +311,12 @@ mod tests {
             .map(|l| l.split(',').map(str::to_owned).collect())
             .collect();
         let mut got = Vec::new();
-        registry::sheet::read_rows(&path, |_| Ok(()), |row| Ok(got.push(row.original()))).unwrap();
+        platform::sheet::read_rows(
+            &path,
+            |_| Ok(()),
+            |row: platform::sheet::RawRow<registry::survey::Field>| Ok(got.push(row.original())),
+        )
+        .unwrap();
         assert_eq!(got, expected);
         assert!(write_people_xlsx(&path, XLSX_MAX_PEOPLE + 1, 3, "56").is_err(), "one worksheet at most");
     }

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod notify;
 pub mod routes;
 pub mod search;
+pub mod sheet;
 pub mod state;
 pub mod table;
 pub mod time;

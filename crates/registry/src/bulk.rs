@@ -3,11 +3,8 @@
 //! through rusqlite on its own connection to the same file instead: one
 //! prepared statement, large transactions (each all or nothing).
 
-use crate::model::Person;
-use crate::search::Entry;
-use crate::store::{entry_with, BatchResult, FIELDS, UPSERT_TAIL};
+use crate::store::{BatchResult, Prepared, Value, FIELDS, FIND_WITHOUT_CCCD, STORED, UPSERT_TAIL};
 use chrono::{SecondsFormat, Utc};
-use platform::types::Sex;
 use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
 
@@ -33,59 +30,36 @@ struct Initial {
     without_cccd: std::collections::HashMap<(String, String, String), i64>,
 }
 
-/// A validated person with what their row binds besides their answers,
-/// prepared by the thread that read the file so the writer only writes.
-pub struct Prepared {
-    pub person: Person,
-    pub name_folded: String,
-    /// As sqlx encodes a date for SQLite (yyyy-mm-dd), so both drivers' rows agree.
-    birth_date: String,
-}
+/// Parameter numbers: ?1 province, then the answers in the order of
+/// [`STORED`], then these.
+const CREATED_AT: usize = STORED.len() + 2;
+const UPDATED_AT: usize = STORED.len() + 3;
+/// The id an update binds.
+const ID: usize = STORED.len() + 4;
+/// The transaction's `seq`.
+const SEQ: usize = STORED.len() + 5;
 
-impl Prepared {
-    pub fn new(person: Person) -> Prepared {
-        let name_folded = platform::fold::fold(&person.full_name);
-        let birth_date = iso_date(person.birth_date);
-        Prepared { person, name_folded, birth_date }
-    }
-
-    /// The search index's entry for this person, stored as `id`.
-    pub fn into_entry(self, id: i64) -> Entry {
-        entry_with(id, &self.person, self.name_folded)
-    }
-}
-
-/// yyyy-mm-dd by hand: `format!` costs more than the rest of a row's binding.
-fn iso_date(date: chrono::NaiveDate) -> String {
-    use chrono::Datelike;
-    let (y, m, d) = (date.year(), date.month(), date.day());
-    if !(0..=9999).contains(&y) {
-        return date.format("%F").to_string();
-    }
-    let y = y as u32;
-    let digit = |n: u32| char::from(b'0' + n as u8);
-    let mut s = String::with_capacity(10);
-    s.extend([digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), '-']);
-    s.extend([digit(m / 10), digit(m % 10), '-', digit(d / 10), digit(d % 10)]);
-    s
-}
-
-/// Bind what is the same for every row of a batch: ?1 province, ?32
-/// created_at, ?33 updated_at, ?35 the transaction's `seq`. Bindings stay
-/// until the statement goes back to the cache, so a batch binds them once.
+/// Bind what is the same for every row of a batch: the province, the
+/// timestamps and the transaction's `seq`. Bindings stay until the
+/// statement goes back to the cache, so a batch binds them once.
 fn bind_batch(stmt: &mut rusqlite::Statement<'_>, province: &str, now: &str, seq: i64) -> rusqlite::Result<()> {
     stmt.raw_bind_parameter(1, province)?;
-    stmt.raw_bind_parameter(32, now)?;
-    stmt.raw_bind_parameter(33, now)?;
-    stmt.raw_bind_parameter(35, seq)
+    stmt.raw_bind_parameter(CREATED_AT, now)?;
+    stmt.raw_bind_parameter(UPDATED_AT, now)?;
+    stmt.raw_bind_parameter(SEQ, seq)
 }
 
-/// The columns an insert writes, and their placeholders (?34 is the id an update binds).
-const INSERT: &str = "INSERT INTO people (province_code, {FIELDS}, created_at, updated_at, seq) VALUES ";
+/// `?from, …, ?to`.
+fn placeholders(from: usize, to: usize) -> String {
+    (from..=to).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ")
+}
 
 fn insert_sql() -> String {
-    let placeholders = (1..=33).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-    format!("{}({placeholders}, ?35)", INSERT.replace("{FIELDS}", FIELDS))
+    format!(
+        "INSERT INTO people (province_code, {}, created_at, updated_at, seq) VALUES ({}, ?{SEQ})",
+        *FIELDS,
+        placeholders(1, UPDATED_AT)
+    )
 }
 
 /// This transaction's `seq` ([`platform::follow`]): taken under the write
@@ -94,43 +68,19 @@ fn next_seq(conn: &Connection, province: &str) -> rusqlite::Result<i64> {
     conn.query_row(&platform::follow::sqlite_next_seq("people"), [province], |r| r.get(0))
 }
 
-/// Bind ?2..?31, the answers. Borrowed values: SQLite copies what it keeps,
+/// Bind the answers, from ?2. Borrowed values: SQLite copies what it keeps,
 /// so nothing is cloned here.
 fn bind(stmt: &mut rusqlite::Statement<'_>, d: &Prepared) -> rusqlite::Result<()> {
-    let p = &d.person;
-    fn s(o: &Option<String>) -> Option<&str> {
-        o.as_deref()
+    for (i, c) in STORED.iter().enumerate() {
+        let at = i + 2;
+        match (c.value)(d) {
+            Value::Text(v) => stmt.raw_bind_parameter(at, v)?,
+            Value::Int(v) => stmt.raw_bind_parameter(at, v)?,
+            Value::Bool(v) => stmt.raw_bind_parameter(at, v)?,
+            Value::Date(_, iso) => stmt.raw_bind_parameter(at, iso)?,
+        }
     }
-    stmt.raw_bind_parameter(2, p.cccd.as_ref().map(|c| c.as_str()))?;
-    stmt.raw_bind_parameter(3, p.full_name.as_str())?;
-    stmt.raw_bind_parameter(4, d.name_folded.as_str())?;
-    stmt.raw_bind_parameter(5, d.birth_date.as_str())?;
-    stmt.raw_bind_parameter(6, if p.sex == Sex::Female { "female" } else { "male" })?;
-    stmt.raw_bind_parameter(7, s(&p.ethnicity))?;
-    stmt.raw_bind_parameter(8, p.phone.as_ref().map(|x| x.as_str()))?;
-    stmt.raw_bind_parameter(9, p.ward_code.as_str())?;
-    stmt.raw_bind_parameter(10, s(&p.hamlet))?;
-    stmt.raw_bind_parameter(11, s(&p.household))?;
-    stmt.raw_bind_parameter(12, s(&p.legacy_ward_code))?;
-    stmt.raw_bind_parameter(13, p.ward_certain)?;
-    stmt.raw_bind_parameter(14, s(&p.education))?;
-    stmt.raw_bind_parameter(15, p.qualification.as_str())?;
-    stmt.raw_bind_parameter(16, s(&p.training_field))?;
-    stmt.raw_bind_parameter(17, p.employment_status.as_str())?;
-    stmt.raw_bind_parameter(18, s(&p.occupation_isco))?;
-    stmt.raw_bind_parameter(19, s(&p.job_position))?;
-    stmt.raw_bind_parameter(20, s(&p.workplace))?;
-    stmt.raw_bind_parameter(21, s(&p.enterprise_type))?;
-    stmt.raw_bind_parameter(22, s(&p.sector))?;
-    stmt.raw_bind_parameter(23, s(&p.prev_occupation_isco))?;
-    stmt.raw_bind_parameter(24, p.unemployed_months)?;
-    stmt.raw_bind_parameter(25, s(&p.inactivity_reason))?;
-    stmt.raw_bind_parameter(26, p.needs.job)?;
-    stmt.raw_bind_parameter(27, p.needs.training)?;
-    stmt.raw_bind_parameter(28, s(&p.needs.training_trade))?;
-    stmt.raw_bind_parameter(29, p.needs.abroad)?;
-    stmt.raw_bind_parameter(30, s(&p.needs.abroad_country))?;
-    stmt.raw_bind_parameter(31, p.expected_wage)
+    Ok(())
 }
 
 /// Run a bound `INSERT … RETURNING id, created_at`.
@@ -228,13 +178,12 @@ impl SqliteBulk {
         if self.initial.is_some() {
             return self.write_initial(people);
         }
-        let upsert_sql = format!("{}{UPSERT_TAIL} RETURNING id, created_at", insert_sql());
-        let set = (2..=31).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+        let upsert_sql = format!("{}{} RETURNING id, created_at", insert_sql(), *UPSERT_TAIL);
         let update_sql = format!(
-            "UPDATE people SET ({FIELDS}, updated_at, seq) = ({set}, ?33, ?35) WHERE province_code = ?1 AND id = ?34"
+            "UPDATE people SET ({}, updated_at, seq) = ({}, ?{UPDATED_AT}, ?{SEQ}) WHERE province_code = ?1 AND id = ?{ID}",
+            *FIELDS,
+            placeholders(2, STORED.len() + 1)
         );
-        let find_sql = "SELECT id FROM people WHERE province_code = ?1 AND ward_code = ?2 AND name_folded = ?3 \
-                        AND birth_date = ?4 AND cccd IS NULL ORDER BY id LIMIT 1";
         self.now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);
         let (province, now) = (self.province.clone(), self.now.clone());
         let mut result = BatchResult::default();
@@ -245,7 +194,7 @@ impl SqliteBulk {
         {
             let mut upsert = tx.prepare_cached(&upsert_sql)?;
             let mut update = tx.prepare_cached(&update_sql)?;
-            let mut find = tx.prepare_cached(find_sql)?;
+            let mut find = tx.prepare_cached(FIND_WITHOUT_CCCD)?;
             bind_batch(&mut upsert, &province, &now, seq)?;
             bind_batch(&mut update, &province, &now, seq)?;
             for d in people {
@@ -269,7 +218,7 @@ impl SqliteBulk {
                     match existing {
                         Some(id) => {
                             bind(&mut update, d)?;
-                            update.raw_bind_parameter(34, id)?;
+                            update.raw_bind_parameter(ID, id)?;
                             update.raw_execute()?;
                             result.updated += 1;
                             id
@@ -286,19 +235,5 @@ impl SqliteBulk {
         }
         tx.commit()?;
         Ok((ids, result))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::iso_date;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn dates_are_written_as_sqlx_writes_them() {
-        for (y, m, d) in [(1, 1, 1), (1968, 2, 29), (2003, 12, 31), (9999, 9, 9), (-5, 3, 4), (12345, 1, 2)] {
-            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
-            assert_eq!(iso_date(date), date.format("%F").to_string());
-        }
     }
 }

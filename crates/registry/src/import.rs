@@ -6,7 +6,10 @@
 use crate::model::PersonInput;
 use crate::rules;
 use crate::search::SearchIndex;
-use crate::sheet::{self, Field, RawRow, SheetError};
+use crate::survey::Field;
+use platform::sheet::{self, SheetError};
+
+type RawRow = sheet::RawRow<Field>;
 use crate::store;
 use chrono::NaiveDate;
 use platform::i18n::{t, Lang};
@@ -72,37 +75,10 @@ pub struct Cancelled;
 /// Fill `input` from `row`, reusing its strings' buffers (no allocation per
 /// field once the first rows have sized them).
 pub(crate) fn fill_input(input: &mut PersonInput, row: &RawRow) {
-    let fields: [(&mut String, Field); 26] = [
-        (&mut input.cccd, Field::Cccd),
-        (&mut input.full_name, Field::FullName),
-        (&mut input.birth_date, Field::BirthDate),
-        (&mut input.sex, Field::Sex),
-        (&mut input.ethnicity, Field::Ethnicity),
-        (&mut input.phone, Field::Phone),
-        (&mut input.ward_code, Field::WardCode),
-        (&mut input.address, Field::Address),
-        (&mut input.hamlet, Field::Hamlet),
-        (&mut input.household, Field::Household),
-        (&mut input.education, Field::Education),
-        (&mut input.qualification, Field::Qualification),
-        (&mut input.training_field, Field::TrainingField),
-        (&mut input.employment_status, Field::EmploymentStatus),
-        (&mut input.occupation_isco, Field::OccupationIsco),
-        (&mut input.job_position, Field::JobPosition),
-        (&mut input.workplace, Field::Workplace),
-        (&mut input.enterprise_type, Field::EnterpriseType),
-        (&mut input.sector, Field::Sector),
-        (&mut input.prev_occupation_isco, Field::PrevOccupationIsco),
-        (&mut input.unemployed_months, Field::UnemployedMonths),
-        (&mut input.inactivity_reason, Field::InactivityReason),
-        (&mut input.job_need, Field::JobNeed),
-        (&mut input.training_trade, Field::TrainingTrade),
-        (&mut input.abroad_country, Field::AbroadCountry),
-        (&mut input.expected_wage, Field::ExpectedWage),
-    ];
-    for (target, field) in fields {
+    for c in &crate::survey::SURVEY {
+        let target = (c.input)(input);
         target.clear();
-        target.push_str(row.get(field));
+        target.push_str(row.get(c.field));
     }
 }
 
@@ -119,7 +95,7 @@ pub fn reason(errors: &[platform::error::FieldError], lang: Lang) -> String {
 /// first [`SAMPLE_ROWS`] of them for the page.
 #[derive(Default)]
 struct Rejects {
-    writer: Option<crate::xlsx_out::RejectsWriter>,
+    writer: Option<platform::sheet::write::RejectsWriter>,
     sample: Vec<RejectedRow>,
 }
 
@@ -138,7 +114,7 @@ impl Rejects {
             self.sample.push(RejectedRow { line, errors });
         }
         if self.writer.is_none() {
-            self.writer = Some(crate::xlsx_out::RejectsWriter::create(
+            self.writer = Some(platform::sheet::write::RejectsWriter::create(
                 path,
                 header,
                 t(lang, "import.line"),
@@ -181,9 +157,9 @@ fn keep_own(
 
 enum Msg {
     /// Validated rows for the async writer (PostgreSQL).
-    Valid(Vec<crate::model::Person>),
+    Valid(Vec<store::Prepared>),
     /// Rows the bulk writer stored (SQLite), with their ids: index them.
-    Written(Vec<crate::bulk::Prepared>, Vec<Option<i64>>, store::BatchResult),
+    Written(Vec<store::Prepared>, Vec<Option<i64>>, store::BatchResult),
     Progress(u64, u64),
 }
 
@@ -208,7 +184,7 @@ pub fn check_file(path: &Path) -> anyhow::Result<()> {
     #[derive(Debug, thiserror::Error)]
     #[error("first data row reached")]
     struct FirstRow;
-    match sheet::read_rows(path, |_| Ok(()), |_| Err(FirstRow.into())) {
+    match sheet::read_rows::<Field>(path, |_| Ok(()), |_| Err(FirstRow.into())) {
         Ok(_) => Ok(()),
         Err(e) if e.is::<FirstRow>() => Ok(()),
         Err(e) => Err(e),
@@ -236,7 +212,7 @@ pub async fn run(
         Db::Sqlite(pool) => {
             let mut bulk = crate::bulk::SqliteBulk::open(pool.connect_options().get_filename(), opts.province)?;
             initial = bulk.is_initial();
-            let (wtx, wrx) = std::sync::mpsc::sync_channel::<Option<Vec<crate::bulk::Prepared>>>(2);
+            let (wtx, wrx) = std::sync::mpsc::sync_channel::<Option<Vec<store::Prepared>>>(2);
             let tx = tx.clone();
             let handle = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
                 // Time spent writing (not waiting for rows): which side bounds the import.
@@ -286,11 +262,10 @@ pub async fn run(
         let mut origins: Vec<(u64, Vec<String>)> = Vec::new();
         // Hand a full batch to whichever writer this backend uses.
         let flush = |batch: Vec<crate::model::Person>| -> anyhow::Result<()> {
+            let prepared = batch.into_iter().map(store::Prepared::new).collect();
             match &reader_writer_tx {
-                Some(w) => w
-                    .send(Some(batch.into_iter().map(crate::bulk::Prepared::new).collect()))
-                    .map_err(|_| anyhow::anyhow!("import stopped")),
-                None => tx.blocking_send(Msg::Valid(batch)).map_err(|_| anyhow::anyhow!("import stopped")),
+                Some(w) => w.send(Some(prepared)).map_err(|_| anyhow::anyhow!("import stopped")),
+                None => tx.blocking_send(Msg::Valid(prepared)).map_err(|_| anyhow::anyhow!("import stopped")),
             }
         };
         let (mut read, mut rejected, mut uncertain) = (0u64, 0u64, 0u64);
@@ -384,7 +359,7 @@ pub async fn run(
             Msg::Valid(people) => {
                 let (ids, r) = store::upsert_batch(db, opts.province, &people).await?;
                 if let Some(index) = index {
-                    let entries: Vec<_> = ids.iter().zip(&people).map(|(id, p)| store::entry_of(*id, p)).collect();
+                    let entries: Vec<_> = people.into_iter().zip(ids).map(|(d, id)| d.into_entry(id)).collect();
                     index.upsert(&entries);
                 }
                 report.inserted += r.inserted;

@@ -363,7 +363,7 @@ async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> 
             .map(|i| (i.code.clone(), if ctx.lang == Lang::Vi { i.name_vi.clone() } else { i.name_en.clone() }))
             .collect()
     };
-    use crate::sheet::Field;
+    use crate::survey::Field;
     // The labels the pages show (either language is read back by the import).
     let shown = |keys: &[&str]| -> Vec<(String, String)> {
         keys.iter()
@@ -381,7 +381,7 @@ async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> 
         (Field::JobNeed, shown(&["need.job", "need.training", "need.abroad", "need.none"])),
         (Field::Sector, pick(&d.vsic_sections)),
     ];
-    let bytes = crate::xlsx_out::template(&codes)?;
+    let bytes = platform::sheet::write::template(&crate::survey::GUIDE, &codes)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

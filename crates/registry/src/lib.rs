@@ -13,9 +13,8 @@ pub mod routes;
 pub mod rules;
 pub mod search;
 pub mod service;
-pub mod sheet;
 pub mod store;
-pub mod xlsx_out;
+pub mod survey;
 
 pub const MESSAGES: &str = include_str!("../messages.tsv");
 

@@ -5,7 +5,6 @@
 use crate::model::PersonRecord;
 use crate::routes::ListQuery;
 use crate::service::Registry;
-use crate::sheet::Field;
 use crate::store;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -33,45 +32,7 @@ const CHUNK: usize = 1000;
 
 /// One row in the template's column order.
 pub fn cells(r: &PersonRecord) -> Vec<String> {
-    let p = &r.person;
-    let s = |o: &Option<String>| o.clone().unwrap_or_default();
-    let mut needs = vec![];
-    for (flag, name) in [(p.needs.job, "job"), (p.needs.training, "training"), (p.needs.abroad, "abroad")] {
-        if flag {
-            needs.push(name);
-        }
-    }
-    Field::ALL
-        .iter()
-        .map(|f| match f {
-            Field::Cccd => p.cccd.as_ref().map(|c| c.to_string()).unwrap_or_default(),
-            Field::FullName => p.full_name.clone(),
-            Field::BirthDate => p.birth_date.format("%d/%m/%Y").to_string(),
-            Field::Sex => if p.sex == platform::types::Sex::Female { "nữ" } else { "nam" }.into(),
-            Field::Ethnicity => s(&p.ethnicity),
-            Field::Phone => p.phone.as_ref().map(|x| x.to_string()).unwrap_or_default(),
-            Field::WardCode => p.ward_code.to_string(),
-            Field::Address => String::new(),
-            Field::Hamlet => s(&p.hamlet),
-            Field::Household => s(&p.household),
-            Field::Education => s(&p.education),
-            Field::Qualification => p.qualification.clone(),
-            Field::TrainingField => s(&p.training_field),
-            Field::EmploymentStatus => p.employment_status.as_str().into(),
-            Field::OccupationIsco => s(&p.occupation_isco),
-            Field::JobPosition => s(&p.job_position),
-            Field::Workplace => s(&p.workplace),
-            Field::EnterpriseType => s(&p.enterprise_type),
-            Field::Sector => s(&p.sector),
-            Field::PrevOccupationIsco => s(&p.prev_occupation_isco),
-            Field::UnemployedMonths => p.unemployed_months.map(|m| m.to_string()).unwrap_or_default(),
-            Field::InactivityReason => s(&p.inactivity_reason),
-            Field::JobNeed => needs.join(";"),
-            Field::TrainingTrade => s(&p.needs.training_trade),
-            Field::AbroadCountry => s(&p.needs.abroad_country),
-            Field::ExpectedWage => p.expected_wage.map(|w| w.to_string()).unwrap_or_default(),
-        })
-        .collect()
+    crate::survey::cells(&r.person)
 }
 
 /// All ids the filters select (within the user's communes), audited as an export.
@@ -128,7 +89,7 @@ async fn export_csv(
 ) -> AppResult<Response> {
     let ids = selected(&st, &ctx, &user, &q, "csv").await?;
     let scope = crate::access::people(&user)?;
-    let header: Vec<String> = Field::ALL.iter().map(|f| f.header_vi().to_owned()).collect();
+    let header = crate::survey::headers();
     let (db, province) = (st.db.clone(), st.settings.province_code.clone());
     // UTF-8 with a BOM so Excel shows Vietnamese correctly; rows stream as they are read.
     let head = futures_util::stream::once(async move {
@@ -168,10 +129,7 @@ async fn export_xlsx(
     tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
     let path = dir.join(format!("export-{}-{}.xlsx", user.id, chrono::Utc::now().timestamp_micros()));
     // Constant-memory writer: rows go to disk as they are written.
-    let mut writer = crate::xlsx_out::TableWriter::create(
-        &path,
-        &Field::ALL.iter().map(|f| f.header_vi().to_owned()).collect::<Vec<_>>(),
-    )?;
+    let mut writer = platform::sheet::write::TableWriter::create(&path, &crate::survey::headers())?;
     for chunk in ids.chunks(CHUNK) {
         for r in store::by_ids(&st.db, &st.settings.province_code, chunk).await? {
             if scope.allows(r.person.ward_code.as_str()) {

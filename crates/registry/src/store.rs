@@ -8,12 +8,10 @@ use platform::follow::Since;
 use platform::types::{Cccd, PhoneNumber, Sex, WardCode};
 use platform::{with_db, Db};
 use sqlx::QueryBuilder;
+use std::sync::LazyLock;
 
-/// Every column, in the order of [`Row`].
-const COLUMNS: &str = "id, cccd, full_name, birth_date, sex, ethnicity, phone, ward_code, hamlet, household, \
-    legacy_ward_code, ward_certain, education, qualification, training_field, employment_status, occupation_isco, \
-    job_position, workplace, enterprise_type, sector, prev_occupation_isco, unemployed_months, inactivity_reason, \
-    need_job, need_training, training_trade, need_abroad, abroad_country, expected_wage, created_at, updated_at";
+/// Every column a record is read from ([`Row`] picks them by name).
+static COLUMNS: LazyLock<String> = LazyLock::new(|| format!("id, {}, created_at, updated_at", *FIELDS));
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -124,68 +122,143 @@ pub fn entry_with(id: i64, p: &Person, name_folded: String) -> Entry {
     }
 }
 
-/// Bind a person's answers in the order of [`FIELDS`].
+/// A validated person with what their row binds besides their answers,
+/// prepared once (by the thread that read the file, on an import) so that
+/// the writer only writes.
+pub struct Prepared {
+    pub person: Person,
+    pub name_folded: String,
+    /// yyyy-mm-dd, as sqlx encodes a date for SQLite, so both drivers' rows agree.
+    pub(crate) birth_date: String,
+}
+
+impl Prepared {
+    pub fn new(person: Person) -> Prepared {
+        let name_folded = platform::fold::fold(&person.full_name);
+        let birth_date = iso_date(person.birth_date);
+        Prepared { person, name_folded, birth_date }
+    }
+
+    /// The search index's entry for this person, stored as `id`.
+    pub fn into_entry(self, id: i64) -> Entry {
+        entry_with(id, &self.person, self.name_folded)
+    }
+}
+
+/// yyyy-mm-dd by hand: `format!` costs more than the rest of a row's binding.
+fn iso_date(date: NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, d) = (date.year(), date.month(), date.day());
+    if !(0..=9999).contains(&y) {
+        return date.format("%F").to_string();
+    }
+    let y = y as u32;
+    let digit = |n: u32| char::from(b'0' + n as u8);
+    let mut s = String::with_capacity(10);
+    s.extend([digit(y / 1000), digit(y / 100 % 10), digit(y / 10 % 10), digit(y % 10), '-']);
+    s.extend([digit(m / 10), digit(m % 10), '-', digit(d / 10), digit(d % 10)]);
+    s
+}
+
+/// What a stored column holds for one person.
+pub(crate) enum Value<'a> {
+    Text(Option<&'a str>),
+    Int(Option<i64>),
+    Bool(bool),
+    /// The date, and as text for rusqlite.
+    Date(NaiveDate, &'a str),
+}
+
+/// A column of `people` holding a person's answer.
+pub(crate) struct Stored {
+    pub name: &'static str,
+    pub value: fn(&Prepared) -> Value<'_>,
+}
+
+fn text(o: &Option<String>) -> Value<'_> {
+    Value::Text(o.as_deref())
+}
+
+/// The person's columns, described once: both drivers' inserts, updates and
+/// upserts are made from this list (reading back is [`Row`]).
+pub(crate) static STORED: [Stored; 30] = [
+    Stored { name: "cccd", value: |d| Value::Text(d.person.cccd.as_ref().map(|c| c.as_str())) },
+    Stored { name: "full_name", value: |d| Value::Text(Some(&d.person.full_name)) },
+    Stored { name: "name_folded", value: |d| Value::Text(Some(&d.name_folded)) },
+    Stored { name: "birth_date", value: |d| Value::Date(d.person.birth_date, &d.birth_date) },
+    Stored { name: "sex", value: |d| Value::Text(Some(sex_str(d.person.sex))) },
+    Stored { name: "ethnicity", value: |d| text(&d.person.ethnicity) },
+    Stored { name: "phone", value: |d| Value::Text(d.person.phone.as_ref().map(|x| x.as_str())) },
+    Stored { name: "ward_code", value: |d| Value::Text(Some(d.person.ward_code.as_str())) },
+    Stored { name: "hamlet", value: |d| text(&d.person.hamlet) },
+    Stored { name: "household", value: |d| text(&d.person.household) },
+    Stored { name: "legacy_ward_code", value: |d| text(&d.person.legacy_ward_code) },
+    Stored { name: "ward_certain", value: |d| Value::Bool(d.person.ward_certain) },
+    Stored { name: "education", value: |d| text(&d.person.education) },
+    Stored { name: "qualification", value: |d| Value::Text(Some(&d.person.qualification)) },
+    Stored { name: "training_field", value: |d| text(&d.person.training_field) },
+    Stored { name: "employment_status", value: |d| Value::Text(Some(d.person.employment_status.as_str())) },
+    Stored { name: "occupation_isco", value: |d| text(&d.person.occupation_isco) },
+    Stored { name: "job_position", value: |d| text(&d.person.job_position) },
+    Stored { name: "workplace", value: |d| text(&d.person.workplace) },
+    Stored { name: "enterprise_type", value: |d| text(&d.person.enterprise_type) },
+    Stored { name: "sector", value: |d| text(&d.person.sector) },
+    Stored { name: "prev_occupation_isco", value: |d| text(&d.person.prev_occupation_isco) },
+    Stored { name: "unemployed_months", value: |d| Value::Int(d.person.unemployed_months) },
+    Stored { name: "inactivity_reason", value: |d| text(&d.person.inactivity_reason) },
+    Stored { name: "need_job", value: |d| Value::Bool(d.person.needs.job) },
+    Stored { name: "need_training", value: |d| Value::Bool(d.person.needs.training) },
+    Stored { name: "training_trade", value: |d| text(&d.person.needs.training_trade) },
+    Stored { name: "need_abroad", value: |d| Value::Bool(d.person.needs.abroad) },
+    Stored { name: "abroad_country", value: |d| text(&d.person.needs.abroad_country) },
+    Stored { name: "expected_wage", value: |d| Value::Int(d.person.expected_wage) },
+];
+
+/// Bind a person's answers in the order of [`STORED`] (sqlx; `$b` is a
+/// `Separated` of either backend's query builder).
 macro_rules! bind_person {
-    ($b:expr, $p:expr) => {{
-        let p: &Person = $p;
-        $b.push_bind(p.cccd.as_ref().map(|c| c.to_string()))
-            .push_bind(p.full_name.clone())
-            .push_bind(platform::fold::fold(&p.full_name))
-            .push_bind(p.birth_date)
-            .push_bind(sex_str(p.sex))
-            .push_bind(p.ethnicity.clone())
-            .push_bind(p.phone.as_ref().map(|x| x.to_string()))
-            .push_bind(p.ward_code.to_string())
-            .push_bind(p.hamlet.clone())
-            .push_bind(p.household.clone())
-            .push_bind(p.legacy_ward_code.clone())
-            .push_bind(p.ward_certain)
-            .push_bind(p.education.clone())
-            .push_bind(p.qualification.clone())
-            .push_bind(p.training_field.clone())
-            .push_bind(p.employment_status.as_str())
-            .push_bind(p.occupation_isco.clone())
-            .push_bind(p.job_position.clone())
-            .push_bind(p.workplace.clone())
-            .push_bind(p.enterprise_type.clone())
-            .push_bind(p.sector.clone())
-            .push_bind(p.prev_occupation_isco.clone())
-            .push_bind(p.unemployed_months)
-            .push_bind(p.inactivity_reason.clone())
-            .push_bind(p.needs.job)
-            .push_bind(p.needs.training)
-            .push_bind(p.needs.training_trade.clone())
-            .push_bind(p.needs.abroad)
-            .push_bind(p.needs.abroad_country.clone())
-            .push_bind(p.expected_wage);
+    ($b:expr, $d:expr) => {{
+        let d: &Prepared = $d;
+        for c in STORED.iter() {
+            match (c.value)(d) {
+                Value::Text(v) => $b.push_bind(v.map(str::to_owned)),
+                Value::Int(v) => $b.push_bind(v),
+                Value::Bool(v) => $b.push_bind(v),
+                Value::Date(v, _) => $b.push_bind(v),
+            };
+        }
     }};
 }
 
-/// The answers, in the order `bind_person!` binds them.
-pub(crate) const FIELDS: &str = "cccd, full_name, name_folded, birth_date, sex, ethnicity, phone, ward_code, \
-    hamlet, household, legacy_ward_code, ward_certain, education, qualification, training_field, employment_status, \
-    occupation_isco, job_position, workplace, enterprise_type, sector, prev_occupation_isco, unemployed_months, \
-    inactivity_reason, need_job, need_training, training_trade, need_abroad, abroad_country, expected_wage";
+/// The answers' columns, in the order of [`STORED`].
+pub(crate) static FIELDS: LazyLock<String> =
+    LazyLock::new(|| STORED.iter().map(|c| c.name).collect::<Vec<_>>().join(", "));
+
+/// `UPDATE people SET (answers…, updated_at) = (`, for the answers' binds.
+fn update_head() -> String {
+    format!("UPDATE people SET ({}, updated_at) = (", *FIELDS)
+}
 
 fn insert_columns() -> String {
-    format!("province_code, {FIELDS}, created_at, updated_at, seq")
+    format!("province_code, {}, created_at, updated_at, seq", *FIELDS)
 }
 
 /// On a CCCD already registered, the newer survey answers replace the old ones.
 /// `created_at` is kept on update, so `RETURNING created_at` tells new rows from updated ones.
-pub(crate) const UPSERT_TAIL: &str = " ON CONFLICT (province_code, cccd) WHERE cccd IS NOT NULL DO UPDATE SET \
-    full_name = excluded.full_name, name_folded = excluded.name_folded, birth_date = excluded.birth_date, \
-    sex = excluded.sex, ethnicity = excluded.ethnicity, phone = excluded.phone, ward_code = excluded.ward_code, \
-    hamlet = excluded.hamlet, household = excluded.household, legacy_ward_code = excluded.legacy_ward_code, \
-    ward_certain = excluded.ward_certain, education = excluded.education, qualification = excluded.qualification, \
-    training_field = excluded.training_field, employment_status = excluded.employment_status, \
-    occupation_isco = excluded.occupation_isco, job_position = excluded.job_position, workplace = excluded.workplace, \
-    enterprise_type = excluded.enterprise_type, sector = excluded.sector, \
-    prev_occupation_isco = excluded.prev_occupation_isco, unemployed_months = excluded.unemployed_months, \
-    inactivity_reason = excluded.inactivity_reason, need_job = excluded.need_job, \
-    need_training = excluded.need_training, training_trade = excluded.training_trade, \
-    need_abroad = excluded.need_abroad, abroad_country = excluded.abroad_country, \
-    expected_wage = excluded.expected_wage, updated_at = excluded.updated_at, seq = excluded.seq";
+pub(crate) static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
+    let set: Vec<String> =
+        STORED.iter().filter(|c| c.name != "cccd").map(|c| format!("{0} = excluded.{0}", c.name)).collect();
+    format!(
+        " ON CONFLICT (province_code, cccd) WHERE cccd IS NOT NULL DO UPDATE SET {}, \
+         updated_at = excluded.updated_at, seq = excluded.seq",
+        set.join(", ")
+    )
+});
+
+/// The person without CCCD that a row means: same commune, folded name and
+/// birth date ($1 province … $4 birth date; one copy for both drivers).
+pub(crate) const FIND_WITHOUT_CCCD: &str = "SELECT id FROM people WHERE province_code = $1 AND ward_code = $2 \
+    AND name_folded = $3 AND birth_date = $4 AND cccd IS NULL ORDER BY id LIMIT 1";
 
 /// Insert a new person; `Ok(Err(existing_id))` if the CCCD is already registered.
 pub async fn insert(db: &Db, province: &str, p: &Person) -> anyhow::Result<Result<i64, i64>> {
@@ -196,26 +269,28 @@ pub async fn insert(db: &Db, province: &str, p: &Person) -> anyhow::Result<Resul
     }
     let now = Utc::now();
     let stamp = platform::follow::stamp(db, "people", province);
+    let d = Prepared::new(p.clone());
     let id: (i64,) = with_db!(db, pool => {
-            let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
-            q.push_values(std::iter::once(p), |mut b, p| {
-                b.push_bind(province);
-                bind_person!(b, p);
-    b.push_bind(now).push_bind(now).push(&stamp);
-            });
-            q.push(" RETURNING id");
-            q.build_query_as().fetch_one(pool).await?
+        let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
+        q.push_values(std::iter::once(&d), |mut b, d| {
+            b.push_bind(province);
+            bind_person!(b, d);
+            b.push_bind(now).push_bind(now).push(&stamp);
         });
+        q.push(" RETURNING id");
+        q.build_query_as().fetch_one(pool).await?
+    });
     Ok(Ok(id.0))
 }
 
 /// Replace a person's answers (both dialects take a row-value `SET (…) = (…)`).
 pub async fn update(db: &Db, province: &str, id: i64, p: &Person) -> anyhow::Result<bool> {
     let now = Utc::now();
+    let d = Prepared::new(p.clone());
     let n = with_db!(db, pool => {
-        let mut q = QueryBuilder::new(format!("UPDATE people SET ({FIELDS}, updated_at) = ("));
+        let mut q = QueryBuilder::new(update_head());
         let mut sep = q.separated(", ");
-        bind_person!(sep, p);
+        bind_person!(sep, &d);
         sep.push_bind(now);
         q.push(") WHERE province_code = ").push_bind(province).push(" AND id = ").push_bind(id);
         q.build().execute(pool).await?.rows_affected()
@@ -231,7 +306,7 @@ pub async fn id_by_cccd(db: &Db, province: &str, cccd: &str) -> anyhow::Result<O
 }
 
 pub async fn get(db: &Db, province: &str, id: i64) -> anyhow::Result<Option<PersonRecord>> {
-    let sql = format!("SELECT {COLUMNS} FROM people WHERE province_code = $1 AND id = $2");
+    let sql = format!("SELECT {} FROM people WHERE province_code = $1 AND id = $2", *COLUMNS);
     let row: Option<Row> = with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(id).fetch_optional(p).await?);
     row.map(Row::into_record).transpose()
 }
@@ -242,7 +317,7 @@ pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<
         return Ok(vec![]);
     }
     let mut rows: Vec<Row> = with_db!(db, p => {
-        let mut q = QueryBuilder::new(format!("SELECT {COLUMNS} FROM people WHERE province_code = "));
+        let mut q = QueryBuilder::new(format!("SELECT {} FROM people WHERE province_code = ", *COLUMNS));
         q.push_bind(province).push(" AND id IN (");
         let mut sep = q.separated(", ");
         for id in ids {
@@ -305,73 +380,72 @@ pub struct BatchResult {
 /// Upsert a batch in one transaction: by CCCD when there is one, else by
 /// (name, birth date, commune). Importing the same rows again changes nothing
 /// but `updated_at`; a batch is all or nothing. Returns the ids in order.
-pub async fn upsert_batch(db: &Db, province: &str, people: &[Person]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
+pub async fn upsert_batch(db: &Db, province: &str, people: &[Prepared]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
     // Microseconds: what both databases keep, so the RETURNING comparison holds.
     let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
     let stamp = platform::follow::stamp(db, "people", province);
     let mut ids = Vec::with_capacity(people.len());
     let mut result = BatchResult::default();
     with_db!(db, pool => {
-            let mut tx = pool.begin().await?;
-            let with_cccd: Vec<&Person> = people.iter().filter(|p| p.cccd.is_some()).collect();
-            let mut by_cccd = std::collections::HashMap::new();
-            for chunk in with_cccd.chunks(200) {
-                let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
-                q.push_values(chunk.iter(), |mut b, p| {
-                    b.push_bind(province);
-                    bind_person!(b, *p);
-    b.push_bind(now).push_bind(now).push(&stamp);
-                });
-                // RETURNING order is not guaranteed: match rows by CCCD.
-                q.push(UPSERT_TAIL).push(" RETURNING id, cccd, created_at");
-                let got: Vec<(i64, Option<String>, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                for (id, cccd, created) in got {
-                    if created == now {
-                        result.inserted += 1;
-                    } else {
-                        result.updated += 1;
-                    }
-                    by_cccd.insert(cccd, id);
+        let mut tx = pool.begin().await?;
+        let with_cccd: Vec<&Prepared> = people.iter().filter(|d| d.person.cccd.is_some()).collect();
+        let mut by_cccd = std::collections::HashMap::new();
+        for chunk in with_cccd.chunks(200) {
+            let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
+            q.push_values(chunk.iter(), |mut b, d| {
+                b.push_bind(province);
+                bind_person!(b, *d);
+                b.push_bind(now).push_bind(now).push(&stamp);
+            });
+            // RETURNING order is not guaranteed: match rows by CCCD.
+            q.push(UPSERT_TAIL.as_str()).push(" RETURNING id, cccd, created_at");
+            let got: Vec<(i64, Option<String>, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut *tx).await?;
+            for (id, cccd, created) in got {
+                if created == now {
+                    result.inserted += 1;
+                } else {
+                    result.updated += 1;
+                }
+                by_cccd.insert(cccd, id);
+            }
+        }
+        for d in people {
+            let p = &d.person;
+            if p.cccd.is_some() {
+                let id = by_cccd.get(&p.cccd.as_ref().map(|c| c.to_string())).copied();
+                ids.push(id.ok_or_else(|| anyhow::anyhow!("upsert returned no row for a CCCD"))?);
+                continue;
+            }
+            let existing: Option<(i64,)> = sqlx::query_as(FIND_WITHOUT_CCCD)
+                .bind(province).bind(p.ward_code.as_str()).bind(d.name_folded.as_str()).bind(p.birth_date)
+                .fetch_optional(&mut *tx).await?;
+            match existing {
+                Some((id,)) => {
+                    let mut q = QueryBuilder::new(update_head());
+                    let mut sep = q.separated(", ");
+                    bind_person!(sep, d);
+                    sep.push_bind(now);
+                    q.push(") WHERE province_code = ").push_bind(province).push(" AND id = ").push_bind(id);
+                    q.build().execute(&mut *tx).await?;
+                    result.updated += 1;
+                    ids.push(id);
+                }
+                None => {
+                    let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
+                    q.push_values(std::iter::once(d), |mut b, d| {
+                        b.push_bind(province);
+                        bind_person!(b, d);
+                        b.push_bind(now).push_bind(now).push(&stamp);
+                    });
+                    q.push(" RETURNING id");
+                    let (id,): (i64,) = q.build_query_as().fetch_one(&mut *tx).await?;
+                    result.inserted += 1;
+                    ids.push(id);
                 }
             }
-            for p in people {
-                if p.cccd.is_some() {
-                    let id = by_cccd.get(&p.cccd.as_ref().map(|c| c.to_string())).copied();
-                    ids.push(id.ok_or_else(|| anyhow::anyhow!("upsert returned no row for a CCCD"))?);
-                    continue;
-                }
-                let existing: Option<(i64,)> = sqlx::query_as(
-                    "SELECT id FROM people WHERE province_code = $1 AND ward_code = $2 AND name_folded = $3 AND birth_date = $4
-                     AND cccd IS NULL ORDER BY id LIMIT 1")
-                    .bind(province).bind(p.ward_code.as_str()).bind(platform::fold::fold(&p.full_name)).bind(p.birth_date)
-                    .fetch_optional(&mut *tx).await?;
-                match existing {
-                    Some((id,)) => {
-                        let mut q = QueryBuilder::new(format!("UPDATE people SET ({FIELDS}, updated_at) = ("));
-                        let mut sep = q.separated(", ");
-                        bind_person!(sep, p);
-                        sep.push_bind(now);
-                        q.push(") WHERE province_code = ").push_bind(province).push(" AND id = ").push_bind(id);
-                        q.build().execute(&mut *tx).await?;
-                        result.updated += 1;
-                        ids.push(id);
-                    }
-                    None => {
-                        let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
-                        q.push_values(std::iter::once(p), |mut b, p| {
-                            b.push_bind(province);
-                            bind_person!(b, p);
-    b.push_bind(now).push_bind(now).push(&stamp);
-                        });
-                        q.push(" RETURNING id");
-                        let (id,): (i64,) = q.build_query_as().fetch_one(&mut *tx).await?;
-                        result.inserted += 1;
-                        ids.push(id);
-                    }
-                }
-            }
-            tx.commit().await?;
-        });
+        }
+        tx.commit().await?;
+    });
     Ok((ids, result))
 }
 
@@ -518,4 +592,26 @@ pub async fn count(db: &Db, province: &str) -> anyhow::Result<i64> {
     let (n,): (i64,) = with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM people WHERE province_code = $1")
         .bind(province).fetch_one(p).await?);
     Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_written_as_sqlx_writes_them() {
+        for (y, m, d) in [(1, 1, 1), (1968, 2, 29), (2003, 12, 31), (9999, 9, 9), (-5, 3, 4), (12345, 1, 2)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(iso_date(date), date.format("%F").to_string());
+        }
+    }
+
+    #[test]
+    fn the_upsert_replaces_every_answer_but_the_cccd() {
+        assert_eq!(FIELDS.split(", ").count(), STORED.len());
+        for c in STORED.iter().filter(|c| c.name != "cccd") {
+            assert!(UPSERT_TAIL.contains(&format!("{0} = excluded.{0}", c.name)), "{}", c.name);
+        }
+        assert!(!UPSERT_TAIL.contains("cccd = excluded"));
+    }
 }

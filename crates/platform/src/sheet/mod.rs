@@ -1,5 +1,8 @@
-//! Reading survey sheets (CSV, XLSX) row by row, without holding the file in
-//! memory.
+//! Spreadsheets as offices make them: reading CSV and XLSX files row by row
+//! without holding them in memory, and writing templates, rejected rows and
+//! exports ([`write`]). A capability describes its columns once ([`Column`],
+//! [`Columns`]); the reader matches headers, the template and its
+//! instructions sheet come from the same description.
 //!
 //! * The format is detected from the content: an XLSX file is a zip
 //!   (`PK\x03\x04`); anything else is text.
@@ -12,17 +15,21 @@
 //!   claims more than [`MAX_COLUMNS`] columns is refused before anything is
 //!   allocated for it.
 //! * The header is the first non-empty row (title rows before it, which match
-//!   no known column, are skipped); header cells are matched to [`Field`]s
-//!   diacritic- and case-insensitively, in Vietnamese or by English key.
+//!   no known column, are skipped); header cells are matched to columns
+//!   diacritic- and case-insensitively, by Vietnamese or English header or by
+//!   key.
+
+pub mod write;
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
+use std::marker::PhantomData;
 use std::path::Path;
 
 use calamine::{DataRef, Reader, SheetType, SheetVisible, Xlsx, XlsxError};
 use encoding_rs::{DecoderResult, Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1258};
 
-/// Most columns a sheet may have (the template has 26).
+/// Most columns a sheet may have (the registry's template has 26).
 pub const MAX_COLUMNS: usize = 100;
 /// Most data rows a file may have.
 pub const MAX_ROWS: u64 = 5_000_000;
@@ -35,199 +42,124 @@ const MAX_TITLE_ROWS: usize = 10;
 /// an unclosed quote.
 const MAX_RECORD_BYTES: usize = 8 << 20;
 
-/// A column of the import template. English key (accepted as header),
-/// Vietnamese header (template).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Field {
-    Cccd,
-    FullName,
-    BirthDate,
-    Sex,
-    Ethnicity,
-    Phone,
-    WardCode,
-    Address,
-    Hamlet,
-    Household,
-    Education,
-    Qualification,
-    TrainingField,
-    EmploymentStatus,
-    OccupationIsco,
-    JobPosition,
-    Workplace,
-    EnterpriseType,
-    Sector,
-    PrevOccupationIsco,
-    UnemployedMonths,
-    InactivityReason,
-    JobNeed,
-    TrainingTrade,
-    AbroadCountry,
-    ExpectedWage,
+/// Whether a column must be in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Optional,
+    Required,
+    /// Required unless the column with this key is there (a commune code or
+    /// an address).
+    Unless(&'static str),
 }
 
-impl Field {
+/// One column of a spreadsheet, described once: the reader matches its
+/// header, the template writes it with its example and instructions.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    /// English key: accepted as a header, the API's field name.
+    pub key: &'static str,
+    /// The template's header (Vietnamese); a parenthesised part is optional
+    /// when matching ("Ngày sinh (dd/mm/yyyy)" matches "ngay sinh").
+    pub vi: &'static str,
+    /// The English header, also accepted.
+    pub en: &'static str,
+    pub need: Need,
+    /// Codes, dates or numbers with leading zeros: kept as text in XLSX.
+    pub text: bool,
+    /// The template's example value, written as people write it.
+    pub example: &'static str,
+    /// How to fill it, for the instructions sheet (Vietnamese).
+    pub note: &'static str,
+}
+
+impl Column {
+    /// The Vietnamese header without its parenthesised part.
+    pub fn short_vi(&self) -> &'static str {
+        self.vi.split('(').next().unwrap_or(self.vi).trim_end()
+    }
+
+    /// Whether a header cell names this column (see [`Columns::from_header`]).
+    fn matches(&self, wanted: &str) -> bool {
+        [self.vi, self.short_vi(), self.en, self.key].into_iter().any(|h| header_words(h) == wanted)
+    }
+}
+
+/// A sheet's columns: usually a fieldless enum whose variants index
+/// [`Columns::ALL`], each described by a [`Column`].
+pub trait Columns: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
     /// Every column, in template order.
-    pub const ALL: [Field; 26] = [
-        Field::Cccd,
-        Field::FullName,
-        Field::BirthDate,
-        Field::Sex,
-        Field::Ethnicity,
-        Field::Phone,
-        Field::WardCode,
-        Field::Address,
-        Field::Hamlet,
-        Field::Household,
-        Field::Education,
-        Field::Qualification,
-        Field::TrainingField,
-        Field::EmploymentStatus,
-        Field::OccupationIsco,
-        Field::JobPosition,
-        Field::Workplace,
-        Field::EnterpriseType,
-        Field::Sector,
-        Field::PrevOccupationIsco,
-        Field::UnemployedMonths,
-        Field::InactivityReason,
-        Field::JobNeed,
-        Field::TrainingTrade,
-        Field::AbroadCountry,
-        Field::ExpectedWage,
-    ];
-
-    /// English key, also accepted as a header.
-    pub fn key(self) -> &'static str {
-        match self {
-            Field::Cccd => "cccd",
-            Field::FullName => "full_name",
-            Field::BirthDate => "birth_date",
-            Field::Sex => "sex",
-            Field::Ethnicity => "ethnicity",
-            Field::Phone => "phone",
-            Field::WardCode => "ward_code",
-            Field::Address => "address",
-            Field::Hamlet => "hamlet",
-            Field::Household => "household",
-            Field::Education => "education",
-            Field::Qualification => "qualification",
-            Field::TrainingField => "training_field",
-            Field::EmploymentStatus => "employment_status",
-            Field::OccupationIsco => "occupation_isco",
-            Field::JobPosition => "job_position",
-            Field::Workplace => "workplace",
-            Field::EnterpriseType => "enterprise_type",
-            Field::Sector => "sector",
-            Field::PrevOccupationIsco => "prev_occupation_isco",
-            Field::UnemployedMonths => "unemployed_months",
-            Field::InactivityReason => "inactivity_reason",
-            Field::JobNeed => "job_need",
-            Field::TrainingTrade => "training_trade",
-            Field::AbroadCountry => "abroad_country",
-            Field::ExpectedWage => "expected_wage",
-        }
-    }
-
-    /// The template's (Vietnamese) header.
-    pub fn header_vi(self) -> &'static str {
-        match self {
-            Field::Cccd => "Số CCCD",
-            Field::FullName => "Họ và tên",
-            Field::BirthDate => "Ngày sinh (dd/mm/yyyy)",
-            Field::Sex => "Giới tính",
-            Field::Ethnicity => "Dân tộc",
-            Field::Phone => "Số điện thoại",
-            Field::WardCode => "Mã xã/phường",
-            Field::Address => "Địa chỉ (nếu không có mã xã)",
-            Field::Hamlet => "Thôn/tổ dân phố",
-            Field::Household => "Mã hộ",
-            Field::Education => "Trình độ giáo dục phổ thông",
-            Field::Qualification => "Trình độ CMKT",
-            Field::TrainingField => "Chuyên ngành đào tạo",
-            Field::EmploymentStatus => "Tình trạng việc làm",
-            Field::OccupationIsco => "Mã nghề (ISCO)",
-            Field::JobPosition => "Vị trí việc làm",
-            Field::Workplace => "Nơi làm việc",
-            Field::EnterpriseType => "Loại hình doanh nghiệp",
-            Field::Sector => "Ngành kinh tế (VSIC)",
-            Field::PrevOccupationIsco => "Mã nghề trước đây",
-            Field::UnemployedMonths => "Số tháng thất nghiệp",
-            Field::InactivityReason => "Lý do không tham gia lao động",
-            Field::JobNeed => "Nhu cầu",
-            Field::TrainingTrade => "Nghề muốn học",
-            Field::AbroadCountry => "Nước muốn đi làm việc",
-            Field::ExpectedWage => "Mức lương mong muốn (đồng)",
-        }
-    }
-
-    /// Whether the column must be present. Besides these, one of
-    /// [`Field::WardCode`] and [`Field::Address`] must be.
-    pub fn required(self) -> bool {
-        matches!(self, Field::FullName | Field::BirthDate | Field::Sex | Field::EmploymentStatus)
-    }
+    const ALL: &'static [Self];
+    fn column(self) -> &'static Column;
+    /// Position in [`Columns::ALL`].
+    fn index(self) -> usize;
 
     /// Match a header cell: the Vietnamese header (with or without its
-    /// parenthesised part) or the English key, ignoring case, diacritics,
-    /// punctuation and spacing ("ngay sinh", "NGÀY SINH (dd/mm/yyyy)",
-    /// "Birth-Date", "mã xã / phường", "Họ và tên *" all match).
-    pub fn from_header(text: &str) -> Option<Field> {
+    /// parenthesised part), the English header or the key, ignoring case,
+    /// diacritics, punctuation and spacing ("ngay sinh", "NGÀY SINH
+    /// (dd/mm/yyyy)", "Birth-Date", "mã xã / phường", "Họ và tên *").
+    fn from_header(text: &str) -> Option<Self> {
         let wanted = header_words(text);
         if wanted.is_empty() {
             return None;
         }
-        Field::ALL.into_iter().find(|f| {
-            let vi = f.header_vi();
-            let short = vi.split('(').next().unwrap_or(vi);
-            header_words(vi) == wanted || header_words(short) == wanted || header_words(f.key()) == wanted
-        })
+        Self::ALL.iter().copied().find(|f| f.column().matches(&wanted))
+    }
+
+    /// The column with `key`.
+    fn by_key(key: &str) -> Option<Self> {
+        Self::ALL.iter().copied().find(|f| f.column().key == key)
     }
 }
 
 /// Folded words of a header, joined by single spaces.
 fn header_words(text: &str) -> String {
-    platform::fold::fold_words(text).join(" ")
+    crate::fold::fold_words(text).join(" ")
 }
 
 /// One data row: its 1-based line number in the file as the user sees it
-/// (header = line 1), the cell texts by field, and the original cells in file
-/// order (for the rejected-rows file).
+/// (header = line 1), the cell texts by column, and the original cells in
+/// file order (for the rejected-rows file).
 #[derive(Debug, Clone)]
-pub struct RawRow {
+pub struct RawRow<F> {
     pub line: u64,
     /// The cells' texts one after the other, `ends` marking where each ends:
     /// two allocations per row rather than one per cell.
     text: String,
     ends: Vec<usize>,
-    /// Which cell holds each field, shared by every row of a sheet.
+    /// Which cell holds each column, shared by every row of a sheet.
     positions: Positions,
+    columns: PhantomData<fn() -> F>,
 }
 
-/// For each [`Field`] (by its index in [`Field::ALL`]), its column, if any.
-type Positions = std::sync::Arc<[Option<usize>; Field::ALL.len()]>;
+/// For each column (by its [`Columns::index`]), its cell, if any.
+type Positions = std::sync::Arc<[Option<usize>]>;
 
-/// Where each field is, given the field of each column (the first column wins).
-fn positions(columns: impl Iterator<Item = Option<Field>>) -> Positions {
-    let mut positions = [None; Field::ALL.len()];
+/// Where each column is, given the column of each cell (the first one wins).
+fn positions<F: Columns>(columns: impl Iterator<Item = Option<F>>) -> Positions {
+    let mut positions = vec![None; F::ALL.len()];
     for (i, f) in columns.enumerate() {
         if let Some(f) = f {
-            positions[f as usize].get_or_insert(i);
+            positions[f.index()].get_or_insert(i);
         }
     }
     positions.into()
 }
 
-impl RawRow {
+impl<F: Columns> RawRow<F> {
     /// A row built by hand (tests, other importers): `original` is the
     /// cells' texts in the given order.
-    pub fn from_cells(line: u64, cells: Vec<(Field, String)>) -> RawRow {
+    pub fn from_cells(line: u64, cells: Vec<(F, String)>) -> RawRow<F> {
         let positions = positions(cells.iter().map(|(f, _)| Some(*f)));
         RawRow::new(line, cells.iter().map(|(_, v)| v.as_str()), cells.len(), positions)
     }
 
     /// `width` cells from `cells` (cut off or padded with empty cells).
-    fn new<'a>(line: u64, cells: impl Iterator<Item = &'a str> + Clone, width: usize, positions: Positions) -> RawRow {
+    fn new<'a>(
+        line: u64,
+        cells: impl Iterator<Item = &'a str> + Clone,
+        width: usize,
+        positions: Positions,
+    ) -> RawRow<F> {
         let size = cells.clone().take(width).map(str::len).sum();
         let (mut text, mut ends) = (String::with_capacity(size), Vec::with_capacity(width));
         for c in cells.take(width) {
@@ -235,7 +167,7 @@ impl RawRow {
             ends.push(text.len());
         }
         ends.resize(width, text.len());
-        RawRow { line, text, ends, positions }
+        RawRow { line, text, ends, positions, columns: PhantomData }
     }
 
     /// The text of cell `i` (0-based) as in the file.
@@ -249,9 +181,9 @@ impl RawRow {
         (0..self.ends.len()).map(|i| self.cell(i).to_owned()).collect()
     }
 
-    /// The field's text, trimmed; "" when the column is absent or empty.
-    pub fn get(&self, f: Field) -> &str {
-        self.positions[f as usize].map_or("", |i| self.cell(i).trim())
+    /// The column's text, trimmed; "" when the column is absent or empty.
+    pub fn get(&self, f: F) -> &str {
+        self.positions[f.index()].map_or("", |i| self.cell(i).trim())
     }
 }
 
@@ -295,8 +227,8 @@ impl SheetError {
     }
 
     /// Text to show with the message: the missing headers (", "-separated;
-    /// for "ward code or address" the ward-code header), the duplicated
-    /// header, the limit, or the technical cause.
+    /// for "this or that" the first one's header), the duplicated header,
+    /// the limit, or the technical cause.
     pub fn detail(&self) -> Option<String> {
         match self {
             SheetError::Empty | SheetError::UnknownFormat | SheetError::Encoding => None,
@@ -311,43 +243,43 @@ impl SheetError {
 }
 
 /// The header row: the original cells (trailing empty cells dropped) and which
-/// field each column holds. Unknown columns are kept in `original` and
+/// column each cell holds. Unknown columns are kept in `original` and
 /// otherwise ignored.
 #[derive(Debug, Clone)]
-pub struct Header {
+pub struct Header<F> {
     pub original: Vec<String>,
-    columns: Vec<Option<Field>>,
+    columns: Vec<Option<F>>,
     positions: Positions,
 }
 
-impl Header {
+impl<F: Columns> Header<F> {
     /// Number of columns (data rows are padded or truncated to it).
     pub fn width(&self) -> usize {
         self.original.len()
     }
 
-    /// The field of column `index` (0-based), if known.
-    pub fn field_at(&self, index: usize) -> Option<Field> {
+    /// The column at `index` (0-based), if known.
+    pub fn field_at(&self, index: usize) -> Option<F> {
         self.columns.get(index).copied().flatten()
     }
 
-    /// The 0-based column holding `f`.
-    pub fn column(&self, f: Field) -> Option<usize> {
+    /// The 0-based cell holding `f`.
+    pub fn column(&self, f: F) -> Option<usize> {
         self.columns.iter().position(|c| *c == Some(f))
     }
 
     /// Whether the file has a column for `f`.
-    pub fn has(&self, f: Field) -> bool {
+    pub fn has(&self, f: F) -> bool {
         self.column(f).is_some()
     }
 
-    /// The recognised fields, in file order.
-    pub fn fields(&self) -> impl Iterator<Item = Field> + '_ {
+    /// The recognised columns, in file order.
+    pub fn fields(&self) -> impl Iterator<Item = F> + '_ {
         self.columns.iter().filter_map(|c| *c)
     }
 
-    /// Map header cells to fields and check them.
-    fn parse(cells: Vec<String>) -> Result<Header, SheetError> {
+    /// Map header cells to columns and check that the needed ones are there.
+    fn parse(cells: Vec<String>) -> Result<Header<F>, SheetError> {
         let mut original = cells;
         while original.last().is_some_and(|c| c.trim().is_empty()) {
             original.pop();
@@ -355,9 +287,9 @@ impl Header {
         if original.len() > MAX_COLUMNS {
             return Err(SheetError::TooManyColumns { max: MAX_COLUMNS });
         }
-        let mut columns: Vec<Option<Field>> = Vec::with_capacity(original.len());
+        let mut columns: Vec<Option<F>> = Vec::with_capacity(original.len());
         for cell in &original {
-            let field = Field::from_header(cell);
+            let field = F::from_header(cell);
             if let Some(f) = field {
                 if columns.contains(&Some(f)) {
                     return Err(SheetError::DuplicateColumn(cell.trim().to_owned()));
@@ -367,11 +299,21 @@ impl Header {
         }
         let positions = positions(columns.iter().copied());
         let header = Header { original, columns, positions };
+        let absent = |f: &F| !header.has(*f);
         let mut missing: Vec<&'static str> =
-            Field::ALL.into_iter().filter(|f| f.required() && !header.has(*f)).map(Field::header_vi).collect();
-        if !header.has(Field::WardCode) && !header.has(Field::Address) {
-            missing.push(Field::WardCode.header_vi());
-        }
+            F::ALL.iter().filter(|f| f.column().need == Need::Required && absent(f)).map(|f| f.column().vi).collect();
+        // Of "this or that" with neither there, name the first.
+        missing.extend(
+            F::ALL
+                .iter()
+                .filter(|f| match f.column().need {
+                    Need::Unless(other) => {
+                        absent(f) && F::by_key(other).is_none_or(|o| absent(&o) && o.index() > f.index())
+                    }
+                    _ => false,
+                })
+                .map(|f| f.column().vi),
+        );
         if missing.is_empty() {
             Ok(header)
         } else {
@@ -385,10 +327,10 @@ impl Header {
 /// holds the file in memory. An error from a callback stops reading and is
 /// returned as is; a refused file gives an error wrapping [`SheetError`].
 /// Returns the number of data rows given to `on_row`.
-pub fn read_rows(
+pub fn read_rows<F: Columns>(
     path: &Path,
-    on_header: impl FnMut(&Header) -> anyhow::Result<()>,
-    on_row: impl FnMut(RawRow) -> anyhow::Result<()>,
+    on_header: impl FnMut(&Header<F>) -> anyhow::Result<()>,
+    on_row: impl FnMut(RawRow<F>) -> anyhow::Result<()>,
 ) -> anyhow::Result<u64> {
     let mut file = File::open(path).map_err(SheetError::Io)?;
     let mut rows = Rows { on_header, on_row, header: None, title: None, skipped: 0, count: 0 };
@@ -408,20 +350,21 @@ pub fn read_rows(
 // ---------------------------------------------------------------------------
 // Rows: header detection and row shaping, shared by both formats.
 
-struct Rows<H, R> {
+struct Rows<F, H, R> {
     on_header: H,
     on_row: R,
-    header: Option<Header>,
+    header: Option<Header<F>>,
     /// The first non-empty row, kept while looking past title rows.
     title: Option<Vec<String>>,
     skipped: usize,
     count: u64,
 }
 
-impl<H, R> Rows<H, R>
+impl<F, H, R> Rows<F, H, R>
 where
-    H: FnMut(&Header) -> anyhow::Result<()>,
-    R: FnMut(RawRow) -> anyhow::Result<()>,
+    F: Columns,
+    H: FnMut(&Header<F>) -> anyhow::Result<()>,
+    R: FnMut(RawRow<F>) -> anyhow::Result<()>,
 {
     /// One row of the file, `line` as the user sees it.
     fn push<'a>(&mut self, line: u64, cells: impl Iterator<Item = &'a str> + Clone) -> anyhow::Result<()> {
@@ -439,7 +382,7 @@ where
     }
 
     fn push_header_candidate(&mut self, cells: Vec<String>) -> anyhow::Result<()> {
-        let known = cells.iter().any(|c| Field::from_header(c).is_some());
+        let known = cells.iter().any(|c| F::from_header(c).is_some());
         if !known && self.skipped < MAX_TITLE_ROWS {
             // A title row (or a header without one known column): look further.
             self.skipped += 1;
@@ -814,10 +757,11 @@ fn sniff_delimiter(text: &[u8]) -> (u8, Option<usize>) {
     (delimiter, None)
 }
 
-fn read_csv<H, R>(file: File, encoding: &'static Encoding, rows: &mut Rows<H, R>) -> anyhow::Result<()>
+fn read_csv<F, H, R>(file: File, encoding: &'static Encoding, rows: &mut Rows<F, H, R>) -> anyhow::Result<()>
 where
-    H: FnMut(&Header) -> anyhow::Result<()>,
-    R: FnMut(RawRow) -> anyhow::Result<()>,
+    F: Columns,
+    H: FnMut(&Header<F>) -> anyhow::Result<()>,
+    R: FnMut(RawRow<F>) -> anyhow::Result<()>,
 {
     let mut text = Decoding::new(BufReader::with_capacity(64 * 1024, file), encoding);
     let (delimiter, sep_line) = sniff_delimiter(text.peek().map_err(sheet_error_from_io)?);
@@ -860,10 +804,11 @@ fn xlsx_error(e: XlsxError) -> SheetError {
     }
 }
 
-fn read_xlsx<H, R>(path: &Path, rows: &mut Rows<H, R>) -> anyhow::Result<()>
+fn read_xlsx<F, H, R>(path: &Path, rows: &mut Rows<F, H, R>) -> anyhow::Result<()>
 where
-    H: FnMut(&Header) -> anyhow::Result<()>,
-    R: FnMut(RawRow) -> anyhow::Result<()>,
+    F: Columns,
+    H: FnMut(&Header<F>) -> anyhow::Result<()>,
+    R: FnMut(RawRow<F>) -> anyhow::Result<()>,
 {
     let file = File::open(path).map_err(SheetError::Io)?;
     let mut workbook: Xlsx<_> = Xlsx::new(BufReader::new(file)).map_err(xlsx_error)?;
@@ -964,13 +909,88 @@ fn iso_date_text(s: &str) -> String {
 }
 
 #[cfg(test)]
+pub(crate) mod fixture {
+    use super::*;
+
+    /// Columns like the registry's, for reading tests.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(crate) enum Field {
+        Cccd,
+        FullName,
+        BirthDate,
+        Sex,
+        Phone,
+        WardCode,
+        Address,
+        Hamlet,
+        EmploymentStatus,
+        ExpectedWage,
+    }
+
+    const fn col(key: &'static str, vi: &'static str, en: &'static str, need: Need) -> Column {
+        Column { key, vi, en, need, text: false, example: "", note: "" }
+    }
+
+    pub(crate) const COLUMNS: [Column; 10] = [
+        col("cccd", "Số CCCD", "CCCD number", Need::Optional),
+        col("full_name", "Họ và tên", "Full name", Need::Required),
+        col("birth_date", "Ngày sinh (dd/mm/yyyy)", "Date of birth", Need::Required),
+        col("sex", "Giới tính", "Sex", Need::Required),
+        col("phone", "Số điện thoại", "Phone", Need::Optional),
+        col("ward_code", "Mã xã/phường", "Commune code", Need::Unless("address")),
+        col("address", "Địa chỉ (nếu không có mã xã)", "Address", Need::Unless("ward_code")),
+        col("hamlet", "Thôn/tổ dân phố", "Hamlet", Need::Optional),
+        col("employment_status", "Tình trạng việc làm", "Employment status", Need::Required),
+        col("expected_wage", "Mức lương mong muốn (đồng)", "Expected wage", Need::Optional),
+    ];
+
+    impl Columns for Field {
+        const ALL: &'static [Field] = &[
+            Field::Cccd,
+            Field::FullName,
+            Field::BirthDate,
+            Field::Sex,
+            Field::Phone,
+            Field::WardCode,
+            Field::Address,
+            Field::Hamlet,
+            Field::EmploymentStatus,
+            Field::ExpectedWage,
+        ];
+        fn column(self) -> &'static Column {
+            &COLUMNS[self as usize]
+        }
+        fn index(self) -> usize {
+            self as usize
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
+    use super::fixture::*;
     use super::*;
     use rust_xlsxwriter::{ExcelDateTime, Format as XFormat, Formula, Workbook};
 
+    #[test]
+    fn sheet_headers_match_in_either_language_and_any_spelling() {
+        assert_eq!(Field::from_header("ngay sinh"), Some(Field::BirthDate));
+        assert_eq!(Field::from_header("  NGÀY SINH "), Some(Field::BirthDate));
+        assert_eq!(Field::from_header("Birth-Date"), Some(Field::BirthDate));
+        assert_eq!(Field::from_header("date of birth"), Some(Field::BirthDate));
+        assert_eq!(Field::from_header("Full Name"), Some(Field::FullName));
+        assert_eq!(Field::from_header("ho va ten *"), Some(Field::FullName));
+        assert_eq!(Field::from_header("Mã xã / phường"), Some(Field::WardCode));
+        assert_eq!(Field::from_header("muc luong mong muon"), Some(Field::ExpectedWage));
+        assert_eq!(Field::from_header("Ghi chú"), None);
+        assert_eq!(Field::from_header(""), None);
+        assert_eq!(Field::by_key("hamlet"), Some(Field::Hamlet));
+        assert_eq!(COLUMNS[6].short_vi(), "Địa chỉ");
+    }
+
     struct Outcome {
-        header: Option<Header>,
-        rows: Vec<RawRow>,
+        header: Option<Header<Field>>,
+        rows: Vec<RawRow<Field>>,
     }
 
     fn read(path: &Path) -> anyhow::Result<Outcome> {
@@ -1020,27 +1040,6 @@ mod tests {
             bytes.extend_from_slice(&unit.to_le_bytes());
         }
         bytes
-    }
-
-    #[test]
-    fn sheet_field_keys_headers_and_lookup() {
-        assert_eq!(Field::ALL.len(), 26);
-        for f in Field::ALL {
-            assert_eq!(Field::from_header(f.key()), Some(f), "{f:?}");
-            assert_eq!(Field::from_header(f.header_vi()), Some(f), "{f:?}");
-            assert_eq!(Field::from_header(&f.header_vi().to_uppercase()), Some(f), "{f:?}");
-        }
-        assert_eq!(Field::from_header("ngay sinh"), Some(Field::BirthDate));
-        assert_eq!(Field::from_header("  NGÀY SINH "), Some(Field::BirthDate));
-        assert_eq!(Field::from_header("Birth-Date"), Some(Field::BirthDate));
-        assert_eq!(Field::from_header("Full Name"), Some(Field::FullName));
-        assert_eq!(Field::from_header("ho va ten *"), Some(Field::FullName));
-        assert_eq!(Field::from_header("Mã xã / phường"), Some(Field::WardCode));
-        assert_eq!(Field::from_header("muc luong mong muon"), Some(Field::ExpectedWage));
-        assert_eq!(Field::from_header("Ghi chú"), None);
-        assert_eq!(Field::from_header(""), None);
-        let required: Vec<Field> = Field::ALL.into_iter().filter(|f| f.required()).collect();
-        assert_eq!(required, [Field::FullName, Field::BirthDate, Field::Sex, Field::EmploymentStatus]);
     }
 
     #[test]
@@ -1105,11 +1104,11 @@ mod tests {
         assert!(std::str::from_utf8(&bytes).is_err());
         let r = read_bytes(&bytes).unwrap();
         let name = r.rows[0].get(Field::FullName);
-        assert_eq!(platform::fold::fold(name), platform::fold::fold("Nguyễn Văn Đào"));
-        assert_eq!(platform::fold::nfc(name), "Nguyễn Văn Đào");
-        assert_eq!(platform::fold::nfc(r.rows[0].get(Field::EmploymentStatus)), "Có việc làm");
+        assert_eq!(crate::fold::fold(name), crate::fold::fold("Nguyễn Văn Đào"));
+        assert_eq!(crate::fold::nfc(name), "Nguyễn Văn Đào");
+        assert_eq!(crate::fold::nfc(r.rows[0].get(Field::EmploymentStatus)), "Có việc làm");
         let header = r.header.unwrap();
-        assert_eq!(platform::fold::nfc(&header.original[1]), "Họ và tên");
+        assert_eq!(crate::fold::nfc(&header.original[1]), "Họ và tên");
         assert_eq!(header.field_at(1), Some(Field::FullName));
     }
 
@@ -1152,9 +1151,8 @@ mod tests {
 
     #[test]
     fn fields_are_numbered_in_template_order() {
-        // A row finds its cells by `field as usize`: that must be the index in ALL.
         for (i, f) in Field::ALL.iter().enumerate() {
-            assert_eq!(*f as usize, i, "{f:?}");
+            assert_eq!(f.index(), i, "{f:?}");
         }
         let row = RawRow::from_cells(2, vec![(Field::Sex, " nữ ".into()), (Field::Cccd, "056".into())]);
         assert_eq!((row.get(Field::Sex), row.get(Field::Cccd), row.get(Field::Phone)), ("nữ", "056", ""));
@@ -1247,7 +1245,7 @@ mod tests {
         let text = format!("{VI_HEADER}\n1,A,,,,\n2,B,,,,\n3,C,,,,\n");
         let path = write(&dir, "f.csv", text.as_bytes());
         let mut seen = 0;
-        let e = read_rows(
+        let e = read_rows::<Field>(
             &path,
             |_| Ok(()),
             |_| {
@@ -1263,7 +1261,8 @@ mod tests {
         assert!(e.downcast_ref::<SheetError>().is_none());
         assert_eq!(seen, 2);
         // An error from on_header also stops before any row.
-        let e = read_rows(&path, |_| anyhow::bail!("no"), |_| panic!("row after a failed header")).unwrap_err();
+        let e =
+            read_rows::<Field>(&path, |_| anyhow::bail!("no"), |_| panic!("row after a failed header")).unwrap_err();
         assert_eq!(e.to_string(), "no");
     }
 
@@ -1293,7 +1292,7 @@ mod tests {
         }
         let mut seen = 0;
         let dir = tempfile::tempdir().unwrap();
-        let e = read_rows(
+        let e = read_rows::<Field>(
             &write(&dir, "f.csv", text.as_bytes()),
             |_| Ok(()),
             |_| {
@@ -1411,7 +1410,7 @@ mod tests {
             }
             wb.save(&path).unwrap();
             let mut called = false;
-            let e = read_rows(
+            let e = read_rows::<Field>(
                 &path,
                 |_| Ok(()),
                 |_| {

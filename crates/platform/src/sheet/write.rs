@@ -1,12 +1,13 @@
-//! Writing survey sheets: the import template and the rejected-rows file.
+//! Writing spreadsheets: an import template made from a [`Columns`]
+//! description, the rejected-rows file, and plain exports, all as XLSX.
 
 use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
-use crate::sheet::Field;
+use super::{Columns, Need};
 
-/// Name of the template's data sheet (the one `sheet::read_rows` reads).
+/// Name of the template's data sheet (the one [`super::read_rows`] reads).
 pub const TEMPLATE_SHEET: &str = "Mẫu nhập";
 /// Name of the template's instructions sheet.
 pub const GUIDE_SHEET: &str = "Hướng dẫn";
@@ -18,78 +19,15 @@ const MAX_CELL_CHARS: usize = 32_767;
 /// limit; small in tests so that the roll-over to a new sheet is exercised).
 const SHEET_ROWS: u32 = if cfg!(test) { 4 } else { 1_048_576 };
 
-/// Columns kept as text so that Excel does not drop leading zeros or turn
-/// codes and dates into numbers.
-fn text_column(f: Field) -> bool {
-    matches!(
-        f,
-        Field::Cccd
-            | Field::BirthDate
-            | Field::Phone
-            | Field::WardCode
-            | Field::Household
-            | Field::OccupationIsco
-            | Field::Sector
-            | Field::PrevOccupationIsco
-    )
-}
-
-/// The template's example person (made up), in xã Đại Lãnh. Coded answers
-/// are written as the pages label them in Vietnamese (what people type),
-/// never as codes; the import reads them back (tested below).
-fn example(f: Field) -> &'static str {
-    match f {
-        Field::Cccd => "056190012345",
-        Field::FullName => "Nguyễn Thị Mai",
-        Field::BirthDate => "17/05/1990",
-        Field::Sex => "Nữ",
-        Field::Ethnicity => "Kinh",
-        Field::Phone => "0912345678",
-        Field::WardCode => "22504",
-        Field::Address => "",
-        Field::Hamlet => "Thôn 1",
-        Field::Household => "H0001",
-        Field::Education => "Tốt nghiệp trung học phổ thông",
-        Field::Qualification => "Trung cấp",
-        Field::TrainingField => "Chế biến thủy sản",
-        Field::EmploymentStatus => "Có việc làm",
-        Field::OccupationIsco => "7511",
-        Field::JobPosition => "Công nhân chế biến",
-        Field::Workplace => "Công ty TNHH Thủy sản Biển Xanh",
-        Field::EnterpriseType => "Công ty TNHH",
-        Field::Sector => "Công nghiệp chế biến, chế tạo",
-        Field::PrevOccupationIsco => "",
-        Field::UnemployedMonths => "",
-        Field::InactivityReason => "",
-        Field::JobNeed => "Cần học nghề",
-        Field::TrainingTrade => "Kế toán",
-        Field::AbroadCountry => "",
-        Field::ExpectedWage => "9000000",
-    }
-}
-
-/// How to fill the column, for the instructions sheet.
-fn note(f: Field) -> &'static str {
-    match f {
-        Field::Cccd => "12 chữ số; giữ nguyên số 0 ở đầu",
-        Field::BirthDate => "Ngày/tháng/năm, ví dụ 17/05/1990",
-        Field::Phone => "Giữ nguyên số 0 ở đầu",
-        Field::WardCode => "Mã xã/phường 5 chữ số, ví dụ 22504 (xã Đại Lãnh)",
-        Field::Address => "Chỉ ghi khi không có mã xã/phường",
-        Field::OccupationIsco | Field::PrevOccupationIsco => "Mã nghề ISCO, ví dụ 7511",
-        Field::Sector => "Ngành kinh tế cấp 1 (VSIC 2018): tên ngành hoặc mã chữ cái, ví dụ C",
-        Field::UnemployedMonths => "Số nguyên",
-        Field::ExpectedWage => "Số tiền (đồng), ví dụ 9000000",
-        _ => "",
-    }
-}
-
-fn requirement(f: Field) -> &'static str {
-    match f {
-        _ if f.required() => "Bắt buộc",
-        Field::WardCode => "Bắt buộc nếu không có Địa chỉ",
-        Field::Address => "Bắt buộc nếu không có Mã xã/phường",
-        _ => "",
+/// What the instructions sheet says of a column's need.
+fn requirement<F: Columns>(f: F) -> String {
+    match f.column().need {
+        Need::Optional => String::new(),
+        Need::Required => "Bắt buộc".into(),
+        Need::Unless(other) => match F::by_key(other) {
+            Some(o) => format!("Bắt buộc nếu không có {}", o.column().short_vi()),
+            None => "Bắt buộc".into(),
+        },
     }
 }
 
@@ -115,13 +53,21 @@ fn cell_text(s: &str) -> &str {
     }
 }
 
+/// What the instructions sheet says before its list of columns.
+pub struct Guide<'a> {
+    /// E.g. "Hướng dẫn nhập danh sách người lao động".
+    pub title: &'a str,
+    /// One paragraph per line.
+    pub lines: &'a [&'a str],
+}
+
 /// The import template: sheet "Mẫu nhập" with the Vietnamese headers of
-/// [`Field::ALL`] in order (bold, required ones highlighted, first row
-/// frozen, identifier columns formatted as text) and one example row (a
-/// made-up person in xã Đại Lãnh, 22504); sheet "Hướng dẫn" listing each
-/// column: header, English key, whether required, how to fill it, and the
-/// allowed values from `codes` (code, label), one per row.
-pub fn template(codes: &[(Field, Vec<(String, String)>)]) -> anyhow::Result<Vec<u8>> {
+/// [`Columns::ALL`] in order (bold, needed ones highlighted, first row
+/// frozen, text columns formatted as text) and one example row; sheet
+/// "Hướng dẫn" with the guide's lines, then each column: header, English
+/// key, whether needed, how to fill it, and the allowed values from `codes`
+/// (code, label), one per row.
+pub fn template<F: Columns>(guide: &Guide<'_>, codes: &[(F, Vec<(String, String)>)]) -> anyhow::Result<Vec<u8>> {
     let mut workbook = Workbook::new();
     let header = Format::new()
         .set_bold()
@@ -134,20 +80,20 @@ pub fn template(codes: &[(Field, Vec<(String, String)>)]) -> anyhow::Result<Vec<
 
     let sheet = workbook.add_worksheet();
     sheet.set_name(TEMPLATE_SHEET)?;
-    for (i, f) in Field::ALL.into_iter().enumerate() {
-        let col = i as u16;
-        let width = (f.header_vi().chars().count() as f64 * 0.9 + 3.0).clamp(12.0, 28.0);
+    for (i, f) in F::ALL.iter().enumerate() {
+        let (col, c) = (i as u16, f.column());
+        let width = (c.vi.chars().count() as f64 * 0.9 + 3.0).clamp(12.0, 28.0);
         sheet.set_column_width(col, width)?;
-        if text_column(f) {
+        if c.text {
             sheet.set_column_format(col, &text)?;
         }
-        let format = if requirement(f).is_empty() { &header } else { &required_header };
-        sheet.write_string_with_format(0, col, f.header_vi(), format)?;
-        let value = example(f);
+        let format = if c.need == Need::Optional { &header } else { &required_header };
+        sheet.write_string_with_format(0, col, c.vi, format)?;
+        let value = c.example;
         if value.is_empty() {
             continue;
         }
-        if text_column(f) {
+        if c.text {
             sheet.write_string_with_format(1, col, value, &text)?;
         } else {
             sheet.write_string(1, col, value)?;
@@ -157,14 +103,10 @@ pub fn template(codes: &[(Field, Vec<(String, String)>)]) -> anyhow::Result<Vec<
     sheet.set_freeze_panes(1, 0)?;
 
     let bold = Format::new().set_bold();
+    let Guide { title, lines } = guide;
     let guide = workbook.add_worksheet();
     guide.set_name(GUIDE_SHEET)?;
-    guide.write_string_with_format(0, 0, "Hướng dẫn nhập danh sách người lao động", &bold.clone().set_font_size(14))?;
-    let lines = [
-        "Mỗi dòng của trang «Mẫu nhập» là một người; dòng 2 là ví dụ (một người giả định), hãy xóa trước khi nhập.",
-        "Các cột tô màu cam là bắt buộc; cần có Mã xã/phường hoặc Địa chỉ. Có thể bỏ các cột không dùng.",
-        "Tiêu đề cột có thể viết bằng tiếng Việt (có hoặc không dấu) hoặc bằng khóa tiếng Anh.",
-    ];
+    guide.write_string_with_format(0, 0, *title, &bold.clone().set_font_size(14))?;
     for (i, line) in lines.iter().enumerate() {
         guide.write_string(1 + i as u32, 0, *line)?;
     }
@@ -178,12 +120,13 @@ pub fn template(codes: &[(Field, Vec<(String, String)>)]) -> anyhow::Result<Vec<
     }
     guide.set_column_format(5, &text)?;
     let mut row = first + 1;
-    for (i, f) in Field::ALL.into_iter().enumerate() {
+    for (i, f) in F::ALL.iter().copied().enumerate() {
+        let c = f.column();
         guide.write_string_with_format(row, 0, column_name(i), &bold)?;
-        guide.write_string(row, 1, f.header_vi())?;
-        guide.write_string(row, 2, f.key())?;
+        guide.write_string(row, 1, c.vi)?;
+        guide.write_string(row, 2, c.key)?;
         guide.write_string(row, 3, requirement(f))?;
-        guide.write_string(row, 4, note(f))?;
+        guide.write_string(row, 4, c.note)?;
         let list = codes.iter().filter(|(g, _)| *g == f).flat_map(|(_, list)| list);
         let mut any = false;
         for (code, label) in list {
@@ -365,18 +308,9 @@ fn new_sheet(workbook: &mut Workbook) -> anyhow::Result<&mut Worksheet> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sheet::{read_rows, RawRow};
+    use crate::sheet::fixture::Field;
+    use crate::sheet::read_rows;
     use calamine::{Data, Reader, Xlsx};
-
-    fn codes() -> Vec<(Field, Vec<(String, String)>)> {
-        let list = |items: &[(&str, &str)]| items.iter().map(|(c, l)| (c.to_string(), l.to_string())).collect();
-        vec![
-            (Field::Sex, list(&[("1", "Nam"), ("2", "Nữ")])),
-            (Field::Qualification, list(&[("0", "Chưa qua đào tạo"), ("3", "Sơ cấp"), ("4", "Trung cấp")])),
-            (Field::EmploymentStatus, list(&[("employed", "Có việc làm"), ("unemployed", "Thất nghiệp")])),
-            (Field::InactivityReason, list(&[("study", "Đang đi học")])),
-        ]
-    }
 
     fn sheet_rows(path: &Path, name: &str) -> Vec<Vec<String>> {
         let mut workbook: Xlsx<_> = calamine::open_workbook(path).unwrap();
@@ -395,46 +329,26 @@ mod tests {
     }
 
     #[test]
-    fn xlsx_out_template_round_trip() {
+    fn xlsx_out_template_from_a_description() {
+        let guide = Guide { title: "Hướng dẫn", lines: &["Mỗi dòng là một người."] };
+        let codes = vec![(Field::Sex, vec![("1".to_owned(), "Nam".to_owned()), ("2".to_owned(), "Nữ".to_owned())])];
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("template.xlsx");
-        std::fs::write(&path, template(&codes()).unwrap()).unwrap();
-
+        std::fs::write(&path, template(&guide, &codes).unwrap()).unwrap();
         let mut fields = Vec::new();
-        let mut rows: Vec<RawRow> = Vec::new();
-        let n = read_rows(
+        read_rows(
             &path,
-            |h| {
+            |h: &super::super::Header<Field>| {
                 fields = h.fields().collect();
-                assert_eq!(h.width(), Field::ALL.len());
                 Ok(())
             },
-            |r| {
-                rows.push(r);
-                Ok(())
-            },
+            |_| Ok(()),
         )
         .unwrap();
         assert_eq!(fields, Field::ALL);
-        assert_eq!(n, 1);
-        let row = &rows[0];
-        assert_eq!(row.line, 2);
-        assert_eq!(row.get(Field::Cccd), "056190012345");
-        assert_eq!(row.get(Field::FullName), "Nguyễn Thị Mai");
-        assert_eq!(row.get(Field::BirthDate), "17/05/1990");
-        assert_eq!(row.get(Field::Phone), "0912345678");
-        assert_eq!(row.get(Field::WardCode), "22504");
-        // Coded fields show the Vietnamese label, not the code.
-        assert_eq!(row.get(Field::Sex), "Nữ");
-        assert_eq!(row.get(Field::Qualification), "Trung cấp");
-        assert_eq!(row.get(Field::EmploymentStatus), "Có việc làm");
-        assert_eq!(row.get(Field::JobNeed), "Cần học nghề");
-        assert_eq!(row.get(Field::InactivityReason), "");
-
-        let workbook: Xlsx<_> = calamine::open_workbook(&path).unwrap();
-        assert_eq!(workbook.sheet_names(), [TEMPLATE_SHEET, GUIDE_SHEET]);
-        drop(workbook);
         let guide = sheet_rows(&path, GUIDE_SHEET);
+        assert_eq!(guide[0][0], "Hướng dẫn");
+        assert_eq!(guide[1][0], "Mỗi dòng là một người.");
         let find = |key: &str| guide.iter().position(|r| r.get(2).is_some_and(|k| k == key)).unwrap();
         let sex = find("sex");
         assert_eq!(guide[sex][1], "Giới tính");
@@ -442,52 +356,8 @@ mod tests {
         assert_eq!(guide[sex][5..7], ["1", "Nam"]);
         assert_eq!(guide[sex + 1][5..7], ["2", "Nữ"]);
         assert_eq!(guide[find("ward_code")][3], "Bắt buộc nếu không có Địa chỉ");
-        assert_eq!(guide[find("qualification")][0], "L");
-        for f in Field::ALL {
-            find(f.key());
-        }
-    }
-
-    /// The example row is a valid person, its labels read back as codes.
-    #[test]
-    fn xlsx_out_template_example_imports() {
-        let mut input = crate::model::PersonInput::default();
-        let cells: Vec<(Field, String)> = Field::ALL.into_iter().map(|f| (f, example(f).to_owned())).collect();
-        let row = RawRow::from_cells(2, cells);
-        crate::import::fill_input(&mut input, &row);
-        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
-        let p = crate::rules::validate(&input, refdata::refdata(), "56", today).unwrap();
-        assert_eq!(p.qualification, "intermediate");
-        assert_eq!(p.education.as_deref(), Some("upper_secondary"));
-        assert_eq!(p.ethnicity.as_deref(), Some("01"));
-        assert_eq!(p.sector.as_deref(), Some("C"));
-        assert_eq!(p.employment_status.as_str(), "employed");
-        assert!(p.needs.training && !p.needs.job && !p.needs.abroad);
-        for f in Field::ALL {
-            let codes = [&refdata::refdata().qualifications, &refdata::refdata().education];
-            let is_code = codes.iter().any(|list| list.iter().any(|i| i.code == example(f)));
-            assert!(!is_code && !["male", "female", "employed", "training"].contains(&example(f)), "{f:?}");
-        }
-    }
-
-    #[test]
-    fn xlsx_out_template_without_codes() {
-        let bytes = template(&[]).unwrap();
-        assert!(bytes.starts_with(b"PK\x03\x04"));
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.xlsx");
-        std::fs::write(&path, bytes).unwrap();
-        let mut sex = String::new();
-        read_rows(
-            &path,
-            |_| Ok(()),
-            |r| {
-                sex = r.get(Field::Sex).to_owned();
-                Ok(())
-            },
-        )
-        .unwrap();
-        assert_eq!(sex, "Nữ");
+        assert_eq!(guide[find("address")][3], "Bắt buộc nếu không có Mã xã/phường");
+        assert_eq!(guide[find("hamlet")][3], "");
     }
 
     #[test]

@@ -194,7 +194,8 @@ impl PeopleGen {
         let employment_status =
             ["employed", "employed", "employed", "employed", "unemployed", "inactive"][rng.gen_range(0..6)];
         let job_need = ["none", "job", "training", "abroad"][rng.gen_range(0..4)];
-        let ethnicity = if rng.gen_bool(0.93) { "01" } else { ["34", "29", "05"][rng.gen_range(0..3)] };
+        // Khánh Hòa's largest minorities: Ra Glai, Cơ Ho, Ê Đê, Hoa (2008 codes).
+        let ethnicity = if rng.gen_bool(0.93) { "01" } else { ["19", "15", "11", "06"][rng.gen_range(0..4)] };
         let occupation_isco = self.occupations[rng.gen_range(0..self.occupations.len())].clone();
         Person {
             cccd,

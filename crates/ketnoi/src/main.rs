@@ -477,8 +477,8 @@ async fn main() -> anyhow::Result<()> {
                 Err(message) => bail!("{message}"),
             };
             println!(
-                "{} rows: {} new, {} updated, {} rejected, {} in split former communes (check them)",
-                report.rows, report.inserted, report.updated, report.rejected, report.uncertain_wards
+                "{} rows: {} new, {} changed, {} unchanged, {} rejected, {} in split former communes (check them)",
+                report.rows, report.inserted, report.updated, report.unchanged, report.rejected, report.uncertain_wards
             );
             if report.rejected > 0 {
                 println!("rejected rows and reasons: {}", rejects.display());

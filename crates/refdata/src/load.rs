@@ -87,6 +87,9 @@ pub fn load() -> Loaded {
         name_en: String,
         #[serde(default)]
         with_certificate: u8,
+        /// ";"-separated.
+        #[serde(default)]
+        aliases: String,
     }
 
     let mut provinces = BTreeMap::new();
@@ -158,6 +161,7 @@ pub fn load() -> Loaded {
                 name_vi: c.name_vi,
                 name_en: c.name_en,
                 with_certificate: c.with_certificate == 1,
+                aliases: c.aliases.split(';').map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned).collect(),
             })
             .collect()
     };

@@ -77,4 +77,8 @@ pub struct CodeItem {
     pub name_en: String,
     /// For qualification levels: sơ cấp and above (a degree or certificate).
     pub with_certificate: bool,
+    /// Other names people write for it: older spellings, abbreviations
+    /// ("Khơ-me", "THCS", "CĐ"). Read, never shown.
+    #[serde(skip)]
+    pub aliases: Vec<String>,
 }

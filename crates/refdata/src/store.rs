@@ -9,10 +9,28 @@ use sqlx::QueryBuilder;
 /// Rows per INSERT: well under SQLite's limit of bound variables.
 const CHUNK: usize = 500;
 
+/// Fill the ethnic groups when their table is empty: at first start, and
+/// after a migration emptied it to replace the list (the 2008 list replaced
+/// the 1979 one).
+async fn fill_ethnic_groups(db: &Db) -> anyhow::Result<()> {
+    let (n,): (i64,) = with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM ethnic_groups").fetch_one(p).await?);
+    if n > 0 {
+        return Ok(());
+    }
+    let d = refdata();
+    with_db!(db, p => {
+        let mut q = QueryBuilder::new("INSERT INTO ethnic_groups (code, name_vi, name_en) ");
+        q.push_values(&d.ethnic_groups, |mut b, x| { b.push_bind(&x.code).push_bind(&x.name_vi).push_bind(&x.name_en); });
+        q.build().execute(p).await?;
+    });
+    Ok(())
+}
+
 /// Load reference data unless it is already there. Returns whether it loaded.
 pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     let (n,): (i64,) = with_db!(db, p => sqlx::query_as("SELECT COUNT(*) FROM wards").fetch_one(p).await?);
     if n > 0 {
+        fill_ethnic_groups(db).await?;
         return Ok(false);
     }
     let d = refdata();
@@ -79,12 +97,11 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
             b.push_bind(&x.code).push_bind(x.rank).push_bind(&x.name_vi).push_bind(&x.name_en);
         });
         q.build().execute(&mut *tx).await?;
-        for (table, items) in [("ethnic_groups", &d.ethnic_groups), ("vsic_sections", &d.vsic_sections)] {
-            let mut q = QueryBuilder::new(format!("INSERT INTO {table} (code, name_vi, name_en) "));
-            q.push_values(items, |mut b, x| { b.push_bind(&x.code).push_bind(&x.name_vi).push_bind(&x.name_en); });
-            q.build().execute(&mut *tx).await?;
-        }
+        let mut q = QueryBuilder::new("INSERT INTO vsic_sections (code, name_vi, name_en) ");
+        q.push_values(&d.vsic_sections, |mut b, x| { b.push_bind(&x.code).push_bind(&x.name_vi).push_bind(&x.name_en); });
+        q.build().execute(&mut *tx).await?;
         tx.commit().await?;
     });
+    fill_ethnic_groups(db).await?;
     Ok(true)
 }

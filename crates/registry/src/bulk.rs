@@ -3,7 +3,7 @@
 //! through rusqlite on its own connection to the same file instead: one
 //! prepared statement, large transactions (each all or nothing).
 
-use crate::store::{BatchResult, Prepared, Value, FIELDS, FIND_WITHOUT_CCCD, STORED, UPSERT_TAIL};
+use crate::store::{changed_from, BatchResult, Prepared, Value, FIELDS, FIND_WITHOUT_CCCD, STORED, UPSERT_TAIL};
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
@@ -83,11 +83,12 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, d: &Prepared) -> rusqlite::Result<()
     Ok(())
 }
 
-/// Run a bound `INSERT … RETURNING id, created_at`.
-fn returning(stmt: &mut rusqlite::Statement<'_>) -> rusqlite::Result<(i64, String)> {
+/// Run a bound `INSERT … RETURNING id, created_at`: None when the upsert
+/// found the person with the same answers and wrote nothing.
+fn returning(stmt: &mut rusqlite::Statement<'_>) -> rusqlite::Result<Option<(i64, String)>> {
     let mut rows = stmt.raw_query();
-    let row = rows.next()?.ok_or(rusqlite::Error::QueryReturnedNoRows)?;
-    Ok((row.get(0)?, row.get(1)?))
+    let Some(row) = rows.next()? else { return Ok(None) };
+    Ok(Some((row.get(0)?, row.get(1)?)))
 }
 
 impl SqliteBulk {
@@ -179,11 +180,15 @@ impl SqliteBulk {
             return self.write_initial(people);
         }
         let upsert_sql = format!("{}{} RETURNING id, created_at", insert_sql(), *UPSERT_TAIL);
+        // Only when an answer differs (the SET's parameters, numbered, serve again).
         let update_sql = format!(
-            "UPDATE people SET ({}, updated_at, seq) = ({}, ?{UPDATED_AT}, ?{SEQ}) WHERE province_code = ?1 AND id = ?{ID}",
+            "UPDATE people SET ({}, updated_at, seq) = ({}, ?{UPDATED_AT}, ?{SEQ}) \
+             WHERE province_code = ?1 AND id = ?{ID} AND ({})",
             *FIELDS,
-            placeholders(2, STORED.len() + 1)
+            placeholders(2, STORED.len() + 1),
+            changed_from(|i| format!("?{}", i + 2))
         );
+        let id_sql = "SELECT id FROM people WHERE province_code = ?1 AND cccd = ?2";
         self.now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);
         let (province, now) = (self.province.clone(), self.now.clone());
         let mut result = BatchResult::default();
@@ -195,19 +200,28 @@ impl SqliteBulk {
             let mut upsert = tx.prepare_cached(&upsert_sql)?;
             let mut update = tx.prepare_cached(&update_sql)?;
             let mut find = tx.prepare_cached(FIND_WITHOUT_CCCD)?;
+            let mut same = tx.prepare_cached(id_sql)?;
             bind_batch(&mut upsert, &province, &now, seq)?;
             bind_batch(&mut update, &province, &now, seq)?;
             for d in people {
                 let p = &d.person;
                 let id = if p.cccd.is_some() {
                     bind(&mut upsert, d)?;
-                    let (id, created) = returning(&mut upsert)?;
-                    if created == now {
-                        result.inserted += 1;
-                    } else {
-                        result.updated += 1;
+                    match returning(&mut upsert)? {
+                        Some((id, created)) if created == now => {
+                            result.inserted += 1;
+                            id
+                        }
+                        Some((id, _)) => {
+                            result.updated += 1;
+                            id
+                        }
+                        None => {
+                            result.unchanged += 1;
+                            let cccd = p.cccd.as_ref().map(|c| c.as_str());
+                            same.query_row(rusqlite::params![&province, cccd], |r| r.get(0))?
+                        }
                     }
-                    id
                 } else {
                     let existing: Option<i64> = find
                         .query_row(
@@ -219,14 +233,17 @@ impl SqliteBulk {
                         Some(id) => {
                             bind(&mut update, d)?;
                             update.raw_bind_parameter(ID, id)?;
-                            update.raw_execute()?;
-                            result.updated += 1;
+                            if update.raw_execute()? == 0 {
+                                result.unchanged += 1;
+                            } else {
+                                result.updated += 1;
+                            }
                             id
                         }
                         None => {
                             bind(&mut upsert, d)?;
                             result.inserted += 1;
-                            returning(&mut upsert)?.0
+                            returning(&mut upsert)?.ok_or(rusqlite::Error::QueryReturnedNoRows)?.0
                         }
                     }
                 };

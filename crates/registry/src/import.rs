@@ -17,6 +17,13 @@ use platform::Db;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+impl Report {
+    /// Rows stored or found already stored as they are.
+    pub fn accepted(&self) -> u64 {
+        self.inserted + self.updated + self.unchanged
+    }
+}
+
 /// Rows per transaction through the async driver (PostgreSQL).
 pub const BATCH: usize = 1000;
 /// Rows per transaction on SQLite's bulk path: large transactions are what make it fast.
@@ -27,7 +34,11 @@ pub struct Report {
     /// Data rows read.
     pub rows: u64,
     pub inserted: u64,
+    /// Registered already; an answer changed.
     pub updated: u64,
+    /// Registered already with the same answers.
+    #[serde(default)]
+    pub unchanged: u64,
     pub rejected: u64,
     /// Rows whose old commune was split: converted to the usual successor, to check.
     pub uncertain_wards: u64,
@@ -364,6 +375,7 @@ pub async fn run(
                 }
                 report.inserted += r.inserted;
                 report.updated += r.updated;
+                report.unchanged += r.unchanged;
             }
             Msg::Written(rows, ids, r) => {
                 if let Some(index) = index {
@@ -376,13 +388,14 @@ pub async fn run(
                 }
                 report.inserted += r.inserted;
                 report.updated += r.updated;
+                report.unchanged += r.unchanged;
             }
             Msg::Progress(read, rejected) => {
                 read_so_far = read;
                 rejected_so_far = rejected;
             }
         }
-        on_progress(read_so_far, report.inserted + report.updated, rejected_so_far);
+        on_progress(read_so_far, report.accepted(), rejected_so_far);
     }
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "all written and indexed");
     // A writer's failure explains a reader's "stopped": report it first.
@@ -402,6 +415,6 @@ pub async fn run(
     report.rejected_rows = sample;
     report.rejected = rejected;
     report.uncertain_wards = uncertain;
-    on_progress(rows, report.inserted + report.updated, rejected);
+    on_progress(rows, report.accepted(), rejected);
     Ok(report)
 }

@@ -117,7 +117,7 @@ pub async fn work(
     };
     match import::run(db, index, path, opts, &on_progress).await {
         Ok(report) => {
-            let counts = (report.rows as i64, (report.inserted + report.updated) as i64, report.rejected as i64);
+            let counts = (report.rows as i64, report.accepted() as i64, report.rejected as i64);
             let stored = Stored { rejected_rows: report.rejected_rows.clone(), report };
             Ok(jobs::Finished { counts, result: serde_json::to_string(&stored).unwrap_or_default() })
         }

@@ -37,6 +37,55 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
     None
 }
 
+/// A birth date as surveys write it: the forms of [`parse_date`], d.m.yyyy
+/// and d-m-yyyy, d/m/yy (the century that puts the date in the past), or a
+/// year alone, read as 1 January of that year (many surveys record only the
+/// year; a year is never an Excel serial number, which would be in 1905).
+pub fn parse_birth_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    let s = s.trim();
+    let s = s.strip_suffix(".0").unwrap_or(s);
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+        let year: i32 = s.parse().ok()?;
+        return (1900..=today.year()).contains(&year).then(|| NaiveDate::from_ymd_opt(year, 1, 1)).flatten();
+    }
+    // dd/mm/yyyy, by far the most common, without splitting.
+    if s.len() == 10 {
+        if let Some(d) = platform::i18n::parse_date(s) {
+            return Some(d);
+        }
+    }
+    let mut split = s.split(['/', '.', '-']);
+    let parts = [split.next().unwrap_or(""), split.next().unwrap_or(""), split.next().unwrap_or("")];
+    let number = |p: &&str| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit());
+    if split.next().is_some() || parts[0].len() > 2 || !parts.iter().all(number) {
+        // yyyy-mm-dd, or an Excel serial number.
+        return parse_date(s);
+    }
+    let (d, m, y): (u32, u32, i32) = (parts[0].parse().ok()?, parts[1].parse().ok()?, parts[2].parse().ok()?);
+    let year = match (parts[2].len(), y) {
+        (1 | 2, _) if 2000 + y <= today.year() => 2000 + y,
+        (1 | 2, _) => 1900 + y,
+        (4, 1000..) => y,
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(year, m, d)
+}
+
+/// A phone number whose leading zero a spreadsheet dropped (912345678 was
+/// 0912345678; a landline 2583822123 was 02583822123) gets it back; the
+/// result must still be a valid number.
+pub fn parse_phone_lenient(s: &str) -> Result<PhoneNumber, platform::types::ParseError> {
+    let t = s.trim();
+    let t = t.strip_suffix(".0").unwrap_or(t);
+    let digits = t.bytes().all(|b| b.is_ascii_digit());
+    let lost_zero = digits
+        && matches!((t.len(), t.as_bytes().first()), (9, Some(b'3' | b'5' | b'7' | b'8' | b'9')) | (10, Some(b'2')));
+    if lost_zero {
+        return PhoneNumber::parse(&format!("0{t}"));
+    }
+    PhoneNumber::parse(t)
+}
+
 /// `f` applied to `s` folded, in a buffer reused across calls: coded answers
 /// are folded millions of times in an import, and each is a few bytes.
 fn with_folded<T>(s: &str, f: impl FnOnce(&str) -> T) -> T {
@@ -134,16 +183,28 @@ pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
     Ok((job, training, abroad))
 }
 
-/// Folded code, Vietnamese name and English name → code, for each coded list
-/// (built once: imports look codes up millions of times).
+/// Code, Vietnamese and English names and aliases → code, for each coded
+/// list (built once: imports look codes up millions of times). Keys are
+/// [`compact`]: "Gia-rai", "Gia Rai" and "GIA RAI" are one key.
 struct Lookup(std::collections::HashMap<String, String, foldhash::fast::RandomState>);
+
+/// A folded label without what people write differently in it: spaces,
+/// hyphens, apostrophes, dots, slashes ("H'Mông" → "hmong", "12/12" → "1212").
+fn compact(folded: &mut String) {
+    folded.retain(char::is_alphanumeric);
+}
 
 impl Lookup {
     fn of(items: &[refdata::model::CodeItem]) -> Lookup {
         let mut m = std::collections::HashMap::default();
         for i in items {
-            for key in [&i.name_en, &i.name_vi, &i.code] {
-                m.insert(fold(key), i.code.clone());
+            for key in [&i.name_en, &i.name_vi, &i.code].into_iter().chain(&i.aliases) {
+                let mut k = fold(key);
+                compact(&mut k);
+                if let Some(other) = m.insert(k.clone(), i.code.clone()) {
+                    // A label of two codes would be read as either: the data must not have one.
+                    debug_assert!(other == i.code, "{key} means {other} and {}", i.code);
+                }
             }
         }
         Lookup(m)
@@ -170,9 +231,16 @@ fn lookups() -> &'static Lookups {
     })
 }
 
-/// A code from a coded list, given as its code or its name in either language.
+/// A code from a coded list, given as its code, its name in either language
+/// or an alias, in any case, with or without diacritics, spaces or hyphens.
 fn code_of(list: &Lookup, s: &str) -> Option<String> {
-    with_folded(s, |f| list.0.get(f).cloned())
+    thread_local!(static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+    BUF.with_borrow_mut(|buf| {
+        buf.clear();
+        platform::fold::fold_into(s, buf);
+        compact(buf);
+        list.0.get(buf.as_str()).cloned()
+    })
 }
 
 /// Whole VND from "5000000", "5.000.000", "5,000,000".
@@ -294,7 +362,7 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
         errors.push(err("birth_date", "err.required"));
         None
     } else {
-        match parse_date(&input.birth_date) {
+        match parse_birth_date(&input.birth_date, today) {
             None => {
                 errors.push(err("birth_date", "err.date.invalid"));
                 None
@@ -349,7 +417,7 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
     let phone = if input.phone.trim().is_empty() {
         None
     } else {
-        PhoneNumber::parse(&input.phone).map_err(|e| errors.push(err("phone", e.key))).ok()
+        parse_phone_lenient(&input.phone).map_err(|e| errors.push(err("phone", e.key))).ok()
     };
 
     let ethnicity = if input.ethnicity.trim().is_empty() {
@@ -811,6 +879,95 @@ mod tests {
         let p = validate(&i, d, "56", today()).unwrap();
         assert_eq!(p.ward_code.as_str(), split.ward_code);
         assert!(!p.ward_certain);
+    }
+
+    #[test]
+    fn labels_as_offices_write_them() {
+        let cases = [
+            ("ethnicity", "Khơ-me", "05"),
+            ("ethnicity", "khmer", "05"),
+            ("ethnicity", "H'Mông", "08"),
+            ("ethnicity", "Hmông", "08"),
+            ("ethnicity", "MÔNG", "08"),
+            ("ethnicity", "Gia-rai", "10"),
+            ("ethnicity", "gia rai", "10"),
+            ("ethnicity", "Ê Đê", "11"),
+            ("ethnicity", "ede", "11"),
+            ("ethnicity", "Ra-glai", "19"),
+            ("ethnicity", "RAGLAI", "19"),
+            ("ethnicity", "Cơ Ho", "15"),
+            ("ethnicity", "K'Ho", "15"),
+            ("ethnicity", "Mường", "04"),
+            ("ethnicity", "Hoa", "06"),
+            ("education", "THCS", "lower_secondary"),
+            ("education", "thpt", "upper_secondary"),
+            ("education", "TN THPT", "upper_secondary"),
+            ("education", "12/12", "upper_secondary"),
+            ("education", "9/12", "lower_secondary"),
+            ("education", "5/12", "primary"),
+            ("education", "3/12", "not_finished_primary"),
+            ("qualification", "CNKT không bằng", "short_course"),
+            ("qualification", "ĐH", "university"),
+            ("qualification", "dh", "university"),
+            ("qualification", "CĐ", "college"),
+            ("qualification", "TC", "intermediate"),
+            ("qualification", "Trung cấp nghề", "intermediate"),
+            ("qualification", "SC", "elementary"),
+            ("qualification", "Thạc sĩ", "postgraduate"),
+            ("qualification", "không có CMKT", "none"),
+        ];
+        let l = lookups();
+        for (list, label, code) in cases {
+            let lookup = match list {
+                "ethnicity" => &l.ethnic,
+                "education" => &l.education,
+                _ => &l.qualification,
+            };
+            assert_eq!(code_of(lookup, label).as_deref(), Some(code), "{list} {label}");
+        }
+        assert_eq!(code_of(&l.ethnic, "Thổ Tày"), None);
+        assert_eq!(code_of(&l.qualification, "13/12"), None);
+    }
+
+    /// A label that meant two codes would be read as either.
+    #[test]
+    fn no_label_means_two_codes() {
+        let d = refdata::refdata();
+        for list in [&d.ethnic_groups, &d.education, &d.qualifications, &d.vsic_sections] {
+            let mut seen = std::collections::HashMap::new();
+            for i in list.iter() {
+                for label in [&i.name_en, &i.name_vi, &i.code].into_iter().chain(&i.aliases) {
+                    let mut k = fold(label);
+                    compact(&mut k);
+                    let first = seen.entry(k).or_insert(&i.code);
+                    assert_eq!(*first, &i.code, "{label}");
+                }
+            }
+        }
+        assert_eq!(d.ethnic_groups.len(), 54);
+    }
+
+    #[test]
+    fn numbers_and_dates_typed_as_excel_keeps_them() {
+        let today = today();
+        assert_eq!(parse_phone_lenient("912345678").unwrap().as_str(), "0912345678");
+        assert_eq!(parse_phone_lenient("912345678.0").unwrap().as_str(), "0912345678");
+        assert_eq!(parse_phone_lenient("2583822123").unwrap().as_str(), "02583822123");
+        assert_eq!(parse_phone_lenient("0912 345 678").unwrap().as_str(), "0912345678");
+        assert!(parse_phone_lenient("112345678").is_err(), "01x is no network: nothing is restored");
+        assert!(parse_phone_lenient("12345678").is_err());
+        let ymd = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        assert_eq!(parse_birth_date("1990", today), ymd(1990, 1, 1));
+        assert_eq!(parse_birth_date("1990.0", today), ymd(1990, 1, 1));
+        assert_eq!(parse_birth_date("5/6/85", today), ymd(1985, 6, 5));
+        assert_eq!(parse_birth_date("5/6/05", today), ymd(2005, 6, 5));
+        assert_eq!(parse_birth_date("05.06.1985", today), ymd(1985, 6, 5));
+        assert_eq!(parse_birth_date("05-06-1985", today), ymd(1985, 6, 5));
+        assert_eq!(parse_birth_date("1985-06-05", today), ymd(1985, 6, 5));
+        assert_eq!(parse_birth_date("31163", today), ymd(1985, 4, 26));
+        assert_eq!(parse_birth_date("3000", today), None);
+        assert_eq!(parse_birth_date("31/02/85", today), None);
+        assert_eq!(parse_birth_date("5/6", today), None);
     }
 
     #[test]

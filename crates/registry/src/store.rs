@@ -220,14 +220,20 @@ macro_rules! bind_person {
     ($b:expr, $d:expr) => {{
         let d: &Prepared = $d;
         for c in STORED.iter() {
-            match (c.value)(d) {
-                Value::Text(v) => $b.push_bind(v.map(str::to_owned)),
-                Value::Int(v) => $b.push_bind(v),
-                Value::Bool(v) => $b.push_bind(v),
-                Value::Date(v, _) => $b.push_bind(v),
-            };
+            bind_value!($b, (c.value)(d));
         }
     }};
+}
+
+macro_rules! bind_value {
+    ($b:expr, $v:expr) => {
+        match $v {
+            Value::Text(v) => $b.push_bind(v.map(str::to_owned)),
+            Value::Int(v) => $b.push_bind(v),
+            Value::Bool(v) => $b.push_bind(v),
+            Value::Date(v, _) => $b.push_bind(v),
+        }
+    };
 }
 
 /// The answers' columns, in the order of [`STORED`].
@@ -243,17 +249,41 @@ fn insert_columns() -> String {
     format!("province_code, {}, created_at, updated_at, seq", *FIELDS)
 }
 
-/// On a CCCD already registered, the newer survey answers replace the old ones.
-/// `created_at` is kept on update, so `RETURNING created_at` tells new rows from updated ones.
+/// The answers that can differ between two rows of one person (the CCCD is
+/// how they were matched; the folded name follows the name).
+fn compared() -> impl Iterator<Item = &'static str> {
+    STORED.iter().map(|c| c.name).filter(|n| !matches!(*n, "cccd" | "name_folded"))
+}
+
+/// On a CCCD already registered, the newer survey answers replace the old
+/// ones, only when one differs: a row that changes nothing is not written
+/// (and returns no row). `created_at` is kept on update, so `RETURNING
+/// created_at` tells new rows from changed ones.
 pub(crate) static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
     let set: Vec<String> =
         STORED.iter().filter(|c| c.name != "cccd").map(|c| format!("{0} = excluded.{0}", c.name)).collect();
+    let changed: Vec<String> = compared().map(|n| format!("people.{n} IS DISTINCT FROM excluded.{n}")).collect();
     format!(
         " ON CONFLICT (province_code, cccd) WHERE cccd IS NOT NULL DO UPDATE SET {}, \
-         updated_at = excluded.updated_at, seq = excluded.seq",
-        set.join(", ")
+         updated_at = excluded.updated_at, seq = excluded.seq WHERE {}",
+        set.join(", "),
+        changed.join(" OR ")
     )
 });
+
+/// `c1 IS DISTINCT FROM ?n1 OR …` over the compared answers, `param(i)`
+/// naming the parameter of the `i`th entry of [`STORED`] (SQLite reuses the
+/// numbered parameters the SET clause bound).
+pub(crate) fn changed_from(param: impl Fn(usize) -> String) -> String {
+    let names: Vec<&str> = compared().collect();
+    let conditions: Vec<String> = STORED
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| names.contains(&c.name))
+        .map(|(i, c)| format!("{} IS DISTINCT FROM {}", c.name, param(i)))
+        .collect();
+    conditions.join(" OR ")
+}
 
 /// The person without CCCD that a row means: same commune, folded name and
 /// birth date ($1 province … $4 birth date; one copy for both drivers).
@@ -374,7 +404,10 @@ pub async fn cccds_outside(
 #[derive(Debug, Default, Clone, Copy)]
 pub struct BatchResult {
     pub inserted: u64,
+    /// Registered already, with an answer that changed.
     pub updated: u64,
+    /// Registered already with the same answers: not written again.
+    pub unchanged: u64,
 }
 
 /// Upsert a batch in one transaction: by CCCD when there is one, else by
@@ -408,6 +441,24 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Prepared]) -> anyho
                 }
                 by_cccd.insert(cccd, id);
             }
+            // Rows that changed nothing returned nothing: find their ids.
+            let same: Vec<String> = chunk
+                .iter()
+                .filter_map(|d| d.person.cccd.as_ref().map(|c| c.to_string()))
+                .filter(|c| !by_cccd.contains_key(&Some(c.clone())))
+                .collect();
+            if !same.is_empty() {
+                let mut q = QueryBuilder::new("SELECT id, cccd FROM people WHERE province_code = ");
+                q.push_bind(province).push(" AND cccd IN (");
+                let mut list = q.separated(", ");
+                for c in &same {
+                    list.push_bind(c.as_str());
+                }
+                q.push(")");
+                let found: Vec<(i64, Option<String>)> = q.build_query_as().fetch_all(&mut *tx).await?;
+                result.unchanged += found.len() as u64;
+                by_cccd.extend(found.into_iter().map(|(id, c)| (c, id)));
+            }
         }
         for d in people {
             let p = &d.person;
@@ -426,8 +477,19 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Prepared]) -> anyho
                     bind_person!(sep, d);
                     sep.push_bind(now);
                     q.push(") WHERE province_code = ").push_bind(province).push(" AND id = ").push_bind(id);
-                    q.build().execute(&mut *tx).await?;
-                    result.updated += 1;
+                    // Only when an answer differs, as the upsert by CCCD.
+                    q.push(" AND (");
+                    let names: Vec<&str> = compared().collect();
+                    for (i, c) in STORED.iter().filter(|c| names.contains(&c.name)).enumerate() {
+                        q.push(if i == 0 { "" } else { " OR " }).push(c.name).push(" IS DISTINCT FROM ");
+                        bind_value!(q, (c.value)(d));
+                    }
+                    q.push(")");
+                    if q.build().execute(&mut *tx).await?.rows_affected() == 0 {
+                        result.unchanged += 1;
+                    } else {
+                        result.updated += 1;
+                    }
                     ids.push(id);
                 }
                 None => {

@@ -283,8 +283,12 @@ impl RefData {
     /// "x. van tho, h. van ninh, khanh hoa", "P. Vĩnh Hải, TP Nha Trang", or a 2025
     /// address such as "Xã Đại Lãnh, Khánh Hòa".
     pub fn resolve_address(&self, address: &str) -> Resolution {
-        let parsed: Vec<Part> =
-            address.split([',', ';', '\n']).map(parse_part).filter(|p| !p.name.is_empty()).collect();
+        let pieces: Vec<String> = if address.contains([',', ';', '\n']) {
+            address.split([',', ';', '\n']).map(str::to_owned).collect()
+        } else {
+            self.split_unpunctuated(address)
+        };
+        let parsed: Vec<Part> = pieces.iter().map(|p| parse_part(p)).filter(|p| !p.name.is_empty()).collect();
         let parts: Vec<(Level, String)> = parsed.iter().map(|p| (p.level, p.name.clone())).collect();
         // Drop a leading house number/street/hamlet: the commune is the first part
         // whose name is a commune name, or that is announced as one.
@@ -408,6 +412,59 @@ impl RefData {
         conclude(cands, unmatched || ambiguous)
     }
 
+    /// An address written without commas ("thôn 1 x. diên phước h. diên
+    /// khánh khánh hòa"), cut where a type word starts a unit, and before a
+    /// province named at the end without one. A type word is written with
+    /// its diacritics ("tỉnh", not the "Tĩnh" of Tĩnh Túc), without any in an
+    /// address typed without them, or abbreviated with a dot ("x.", "h.").
+    fn split_unpunctuated(&self, address: &str) -> Vec<String> {
+        let words: Vec<&str> = address.split_whitespace().collect();
+        let plain = address.is_ascii();
+        let lower: Vec<String> = words.iter().map(|w| platform::fold::nfc(w).to_lowercase()).collect();
+        let starts_unit = |i: usize| -> bool {
+            let w = lower[i].as_str();
+            let next = lower.get(i + 1).map(String::as_str).unwrap_or("");
+            let abbreviated = ["x.", "p.", "h.", "q.", "t.", "tt.", "tx.", "tp."].iter().any(|a| w.starts_with(a));
+            let one = |accented: &str, bare: &str| w == accented || (plain && w == bare);
+            let two = |a: (&str, &str), b: (&str, &str)| one(a.0, a.1) && (next == b.0 || (plain && next == b.1));
+            abbreviated
+                || ["tp", "tx", "tt"].contains(&w)
+                || one("xã", "xa")
+                || one("phường", "phuong")
+                || one("huyện", "huyen")
+                || one("quận", "quan")
+                || one("tỉnh", "tinh")
+                || two(("thị", "thi"), ("trấn", "tran"))
+                || two(("thị", "thi"), ("xã", "xa"))
+                || two(("thành", "thanh"), ("phố", "pho"))
+                || two(("đặc", "dac"), ("khu", "khu"))
+        };
+        let mut pieces: Vec<Vec<&str>> = vec![];
+        for (i, w) in words.iter().enumerate() {
+            match pieces.last_mut() {
+                Some(piece) if !starts_unit(i) => piece.push(w),
+                _ => pieces.push(vec![w]),
+            }
+        }
+        // A province at the end, without its type word: its own piece.
+        if let Some(last) = pieces.last_mut() {
+            let is_province = |ws: &[&str]| {
+                let key = province_key(&parse_part(&ws.join(" ")).name);
+                self.index.provinces.contains_key(&key) || self.index.legacy_provinces.contains_key(&key)
+            };
+            let whole = is_province(last);
+            let keep = (1..last.len().min(4) + 1).rev().filter(|n| !whole && *n < last.len()).find(|n| {
+                let prefix = parse_part(&last[..last.len() - n].join(" "));
+                !prefix.name.is_empty() && is_province(&last[last.len() - n..])
+            });
+            if let Some(n) = keep {
+                let province = last.split_off(last.len() - n);
+                pieces.push(province);
+            }
+        }
+        pieces.into_iter().map(|p| p.join(" ")).collect()
+    }
+
     /// Old communes with this bare folded name, in the given old provinces if any.
     fn old_communes_named(&self, name: &str, provinces: Option<&[&str]>) -> Vec<&LegacyWard> {
         self.index
@@ -507,6 +564,33 @@ mod tests {
         }
         let r = d.resolve_legacy_code("22504");
         assert_eq!((r.ward_code.as_deref(), r.certain), (Some("22504"), true));
+    }
+
+    #[test]
+    fn addresses_without_commas() {
+        let d = refdata();
+        for input in [
+            "x. van tho h. van ninh khanh hoa",
+            "Thôn Tuần Lễ xã Vạn Thọ huyện Vạn Ninh tỉnh Khánh Hòa",
+            "thon tuan le xa van tho huyen van ninh",
+            "xã Vạn Thọ h.Vạn Ninh Khánh Hòa",
+        ] {
+            let r = d.resolve_address(input);
+            assert_eq!(r.ward_code.as_deref(), Some("22504"), "{input}: {r:?}");
+            assert!(r.certain, "{input}");
+        }
+        let r = d.resolve_address("x. dien phuoc h. dien khanh khanh hoa");
+        assert_eq!(r.status, Status::Resolved, "{r:?}");
+        assert!(r.candidates.iter().all(|c| c.province_code == "56"), "{r:?}");
+        // Words that merely look like type words stay in the name.
+        assert_eq!(
+            d.split_unpunctuated("thị trấn Tĩnh Túc huyện Nguyên Bình"),
+            ["thị trấn Tĩnh Túc", "huyện Nguyên Bình"]
+        );
+        assert_eq!(
+            d.split_unpunctuated("x. Vạn Thọ h. Vạn Ninh Khánh Hòa"),
+            ["x. Vạn Thọ", "h. Vạn Ninh", "Khánh Hòa"]
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 
 pub mod access;
 pub mod events;
+pub mod import;
+pub mod import_routes;
 pub mod model;
 pub mod needs;
 pub mod routes;

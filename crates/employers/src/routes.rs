@@ -79,6 +79,8 @@ struct ListPage {
     total: i64,
     page_no: i64,
     pages: i64,
+    /// Staff who review employers may import a list.
+    can_import: bool,
 }
 
 impl ListPage {
@@ -108,8 +110,17 @@ async fn list_page(
     let (items, total) =
         store::search(&st.db, &st.settings.province_code, &q.q, EmployerStatus::parse(&q.status), page_no).await?;
     let pages = (total + store::PAGE_SIZE - 1).max(1) / store::PAGE_SIZE;
-    Ok(render(ListPage { page: ctx.page("employers.title"), q, items, total, page_no, pages: pages.max(1) })?
-        .into_response())
+    let can_import = is_reviewer(&user);
+    Ok(render(ListPage {
+        page: ctx.page("employers.title"),
+        q,
+        items,
+        total,
+        page_no,
+        pages: pages.max(1),
+        can_import,
+    })?
+    .into_response())
 }
 
 /// Employers: all of them for staff; an employer's account sees its own only.

@@ -68,6 +68,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(registry::imports::router())
         .merge(registry::lists::router())
         .merge(employers::routes::router())
+        .merge(employers::import_routes::router())
         .merge(employers::needs::router())
         .merge(vacancies::board::router())
         .merge(vacancies::manage::router())

@@ -147,6 +147,14 @@ enum ImportCmd {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// A list of employers (XLSX or CSV: tax code, name, commune code or
+    /// address, phone or e-mail, …). Idempotent by tax code; new ones approved.
+    Employers {
+        file: PathBuf,
+        /// Language of the reasons: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -434,6 +442,16 @@ async fn main() -> anyhow::Result<()> {
                 if r.status == refdata::resolver::Status::NotFound {
                     std::process::exit(1);
                 }
+            }
+        }
+        Command::Import(ImportCmd::Employers { file, lang }) => {
+            let db = open(&cli).await?;
+            let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
+            let by = employers::import::Importer { user_id: None, actor: "cli", ip: None };
+            let report = employers::import::run(&db, &province, file, lang, &by).await?;
+            println!("{}", employers::import::summary(&report, lang));
+            for r in &report.rejected_rows {
+                println!("{}: {}", r.line, r.reason);
             }
         }
         Command::Import(ImportCmd::People { file, rejects, lang }) => {

@@ -93,3 +93,30 @@ async fn users_tokens_addresses_and_moving_databases() {
     let text = std::fs::read_to_string(&csv).unwrap();
     assert_eq!(text.lines().count(), 501);
 }
+
+/// `ketnoi import employers FILE`: the list goes in once, whatever the times
+/// it is run; refused rows are printed with their line and reason.
+#[tokio::test]
+async fn employers_from_a_spreadsheet() {
+    let (db, _keep) = testkit::fresh_database_url().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("doanh-nghiep.csv");
+    std::fs::write(
+        &file,
+        "Mã số thuế;Tên doanh nghiệp;Mã xã/phường;Số điện thoại;Quy mô\n\
+         4201234566;Công ty TNHH Thủy sản Biển Xanh;22504;0258 3822 123;nhỏ\n\
+         4201234567;Công ty Sai Mã;22504;0258 3822 124;nhỏ\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out, err) = ketnoi(&db, &["import", "employers", path], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 dòng: 1 thêm mới, 0 có thay đổi, 0 không thay đổi, 1 bị từ chối"), "{out}");
+    assert!(out.contains("3: Mã số thuế:"), "{out}");
+    let (ok, out, err) = ketnoi(&db, &["import", "employers", path, "--lang", "en"], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 rows: 0 new, 0 changed, 1 unchanged, 1 rejected"), "{out}");
+    let database = platform::Db::connect(&db).await.unwrap();
+    let e = employers::store::by_tax_code(&database, "56", "4201234566").await.unwrap().unwrap();
+    assert_eq!((e.name.as_str(), e.status.as_str()), ("Công ty TNHH Thủy sản Biển Xanh", "approved"));
+}

@@ -283,11 +283,7 @@ impl RefData {
     /// "x. van tho, h. van ninh, khanh hoa", "P. Vĩnh Hải, TP Nha Trang", or a 2025
     /// address such as "Xã Đại Lãnh, Khánh Hòa".
     pub fn resolve_address(&self, address: &str) -> Resolution {
-        let pieces: Vec<String> = if address.contains([',', ';', '\n']) {
-            address.split([',', ';', '\n']).map(str::to_owned).collect()
-        } else {
-            self.split_unpunctuated(address)
-        };
+        let pieces = self.address_parts(address);
         let parsed: Vec<Part> = pieces.iter().map(|p| parse_part(p)).filter(|p| !p.name.is_empty()).collect();
         let parts: Vec<(Level, String)> = parsed.iter().map(|p| (p.level, p.name.clone())).collect();
         // Drop a leading house number/street/hamlet: the commune is the first part
@@ -410,6 +406,23 @@ impl RefData {
         let ambiguous = legacy.len() > 1;
         let cands: Vec<Candidate> = legacy.iter().flat_map(|w| self.successors_of(&w.code)).collect();
         conclude(cands, unmatched || ambiguous)
+    }
+
+    /// The parts of an address, commune or district or province or what
+    /// comes before them (house, street, hamlet): split at its commas, or
+    /// where its units start when it has none.
+    pub fn address_parts(&self, address: &str) -> Vec<String> {
+        if address.contains([',', ';', '\n']) {
+            address.split([',', ';', '\n']).map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()
+        } else {
+            self.split_unpunctuated(address)
+        }
+    }
+
+    /// Whether a part of an address names a unit by its type word ("xã …",
+    /// "P. …", "huyện …"), rather than a house, street or hamlet.
+    pub fn is_unit(part: &str) -> bool {
+        parse_part(part).kind.is_some()
     }
 
     /// An address written without commas ("thôn 1 x. diên phước h. diên

@@ -93,14 +93,7 @@ pub(crate) fn fill_input(input: &mut PersonInput, row: &RawRow) {
     }
 }
 
-/// The reason a row was refused, in the user's language, naming each field.
-pub fn reason(errors: &[platform::error::FieldError], lang: Lang) -> String {
-    errors
-        .iter()
-        .map(|e| format!("{}: {}", t(lang, &format!("field.{}", e.field)), t(lang, &e.code)))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
+pub use platform::sheet::reason;
 
 /// Where rejected rows go: the file (created at the first one) and the
 /// first [`SAMPLE_ROWS`] of them for the page.

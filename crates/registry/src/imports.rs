@@ -3,6 +3,7 @@
 use crate::import::{self, Report};
 use crate::service::Registry;
 use askama::Template;
+use axum::extract::multipart::MultipartRejection;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -17,7 +18,6 @@ use platform::web::{render, Ctx, Page};
 use platform::AppState;
 use serde::Serialize;
 use std::path::PathBuf;
-use tokio::io::AsyncWriteExt;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -50,51 +50,8 @@ fn rejects_path(st: &AppState, id: i64) -> PathBuf {
 }
 
 /// Stream the multipart field "file" to disk, refusing what is too large.
-async fn receive(st: &AppState, mut mp: Multipart) -> AppResult<(PathBuf, String)> {
-    let dir = imports_dir(st);
-    tokio::fs::create_dir_all(&dir).await.map_err(anyhow::Error::from)?;
-    while let Some(mut field) = mp.next_field().await.map_err(|_| AppError::bad("err.sheet.io"))? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let name: String = field
-            .file_name()
-            .unwrap_or("upload")
-            .chars()
-            .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_'))
-            .take(80)
-            .collect();
-        let path = dir.join(format!("upload-{}-{}", rand_suffix(), if name.is_empty() { "file" } else { &name }));
-        let mut file = tokio::fs::File::create(&path).await.map_err(anyhow::Error::from)?;
-        let mut size = 0u64;
-        while let Some(chunk) = field.chunk().await.map_err(|_| AppError::bad("err.sheet.io"))? {
-            size += chunk.len() as u64;
-            if size > MAX_UPLOAD {
-                drop(file);
-                let _ = tokio::fs::remove_file(&path).await;
-                return Err(AppError::bad("err.too_large"));
-            }
-            file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
-        }
-        file.flush().await.map_err(anyhow::Error::from)?;
-        if size == 0 {
-            let _ = tokio::fs::remove_file(&path).await;
-            return Err(AppError::bad("err.sheet.empty"));
-        }
-        return Ok((path, name));
-    }
-    Err(AppError::bad("import.no_file"))
-}
-
-fn rand_suffix() -> String {
-    format!("{:016x}", rand_u64())
-}
-
-fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos());
-    h.finish()
+async fn receive(st: &AppState, mp: Multipart) -> AppResult<(PathBuf, String)> {
+    platform::sheet::upload::receive(&imports_dir(st), mp, MAX_UPLOAD).await
 }
 
 /// The import as the job runner's work: progress to the job (and to
@@ -225,8 +182,9 @@ async fn import_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): Cu
 }
 
 /// Receive the upload (only from users who may import) and start the job.
-async fn upload(st: &AppState, ctx: &Ctx, user: &User, mp: Multipart) -> AppResult<i64> {
+async fn upload(st: &AppState, ctx: &Ctx, user: &User, mp: Result<Multipart, MultipartRejection>) -> AppResult<i64> {
     crate::access::people(user)?;
+    let mp = mp.map_err(|_| AppError::bad("import.no_file"))?;
     let (path, name) = receive(st, mp).await?;
     start(st, ctx, user, jobs::Origin::Api, path, &name).await
 }
@@ -410,7 +368,7 @@ async fn upload_api(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
-    mp: Multipart,
+    mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let id = upload(&st, &ctx, &user, mp).await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(Started { id, status_url: format!("/api/v1/people/imports/{id}") }))

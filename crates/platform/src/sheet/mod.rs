@@ -19,6 +19,7 @@
 //!   diacritic- and case-insensitively, by Vietnamese or English header or by
 //!   key.
 
+pub mod upload;
 pub mod write;
 
 use std::fs::File;
@@ -109,6 +110,17 @@ pub trait Columns: Copy + Eq + std::fmt::Debug + Send + Sync + 'static {
     fn by_key(key: &str) -> Option<Self> {
         Self::ALL.iter().copied().find(|f| f.column().key == key)
     }
+}
+
+/// Why a row was refused, in the reader's language, naming each column by
+/// its `field.<name>` message: "Ngày sinh: Ngày không hợp lệ; Số CCCD: …".
+pub fn reason(errors: &[crate::error::FieldError], lang: crate::i18n::Lang) -> String {
+    use crate::i18n::t;
+    errors
+        .iter()
+        .map(|e| format!("{}: {}", t(lang, &format!("field.{}", e.field)), t(lang, &e.code)))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Folded words of a header, joined by single spaces.

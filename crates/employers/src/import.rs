@@ -1,0 +1,330 @@
+//! Employers from a spreadsheet (danh sách doanh nghiệp): how provinces
+//! start, from the lists they keep in Excel. Each row goes through the
+//! form's rules; a row is matched to a registered employer by tax code, so
+//! importing the same list twice changes nothing. Staff imports register
+//! employers as approved.
+
+use std::path::Path;
+
+use platform::audit::{self, Action, Event};
+use platform::error::FieldError;
+use platform::i18n::{t, Lang};
+use platform::sheet::{self, Column, Columns, Need, RawRow};
+use platform::Db;
+
+use crate::model::{EmployerInput, EmployerStatus, OWNERSHIPS, SIZE_BANDS};
+use crate::{rules, store};
+
+/// A column of the employers' sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Col {
+    TaxCode,
+    Name,
+    WardCode,
+    Address,
+    Phone,
+    Email,
+    VsicSection,
+    Size,
+    Ownership,
+    ContactName,
+    Website,
+}
+
+const fn col(
+    key: &'static str,
+    vi: &'static str,
+    en: &'static str,
+    example: &'static str,
+    note: &'static str,
+) -> Column {
+    Column { key, vi, en, need: Need::Optional, text: false, example, note }
+}
+
+/// Every column, in template order (index = `Col as usize`).
+static COLUMNS: [Column; 11] = [
+    Column {
+        need: Need::Required,
+        text: true,
+        ..col("tax_code", "Mã số thuế", "Tax code", "4201234566", "10 chữ số, hoặc 10 chữ số-3 chữ số cho chi nhánh")
+    },
+    Column {
+        need: Need::Required, ..col("name", "Tên doanh nghiệp", "Name", "Công ty TNHH Thủy sản Biển Xanh", "")
+    },
+    Column {
+        need: Need::Unless("address"),
+        text: true,
+        ..col("ward_code", "Mã xã/phường", "Commune code", "22504", "Mã xã/phường 5 chữ số (2025)")
+    },
+    Column {
+        need: Need::Unless("ward_code"),
+        ..col("address", "Địa chỉ", "Address", "Thôn 1, xã Đại Lãnh", "Số nhà, đường, xã/phường; cũ hoặc mới")
+    },
+    Column {
+        text: true,
+        ..col("phone", "Số điện thoại", "Phone", "0258 3822 123", "Cần số điện thoại hoặc thư điện tử")
+    },
+    col("email", "Thư điện tử", "E-mail", "tuyendung@bienxanh.vn", ""),
+    col("vsic_section", "Ngành kinh tế (VSIC)", "Sector (VSIC)", "C", "Mã chữ cái cấp 1 (A–U) hoặc tên ngành"),
+    col("size", "Quy mô", "Size", "Nhỏ", "Siêu nhỏ, Nhỏ, Vừa, Lớn"),
+    col(
+        "ownership",
+        "Loại hình",
+        "Ownership",
+        "Tư nhân",
+        "Nhà nước, Tư nhân, FDI, Hợp tác xã, Hộ kinh doanh, Khác; để trống: Khác",
+    ),
+    col("contact_name", "Người liên hệ", "Contact person", "Trần Thị Hạnh", ""),
+    col("website", "Trang web", "Website", "", "Bắt đầu bằng https://"),
+];
+
+impl Columns for Col {
+    const ALL: &'static [Col] = &[
+        Col::TaxCode,
+        Col::Name,
+        Col::WardCode,
+        Col::Address,
+        Col::Phone,
+        Col::Email,
+        Col::VsicSection,
+        Col::Size,
+        Col::Ownership,
+        Col::ContactName,
+        Col::Website,
+    ];
+    fn column(self) -> &'static Column {
+        &COLUMNS[self as usize]
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+pub const GUIDE: sheet::write::Guide<'static> = sheet::write::Guide {
+    title: "Hướng dẫn nhập danh sách doanh nghiệp",
+    lines: &[
+        "Mỗi dòng của trang «Mẫu nhập» là một doanh nghiệp; dòng 2 là ví dụ, hãy xóa trước khi nhập.",
+        "Doanh nghiệp đã có (cùng mã số thuế) được cập nhật, không tạo thêm. Có thể bỏ các cột không dùng.",
+        "Tiêu đề cột có thể viết bằng tiếng Việt (có hoặc không dấu), bằng tiếng Anh hoặc bằng khóa tiếng Anh.",
+    ],
+};
+
+/// The import template (XLSX).
+pub fn template() -> anyhow::Result<Vec<u8>> {
+    let d = refdata::refdata();
+    let labels = |keys: &[&str], prefix: &str| -> Vec<(String, String)> {
+        keys.iter().map(|k| (k.to_string(), t(Lang::Vi, &format!("{prefix}.{k}")).to_owned())).collect()
+    };
+    let codes = vec![
+        (Col::VsicSection, d.vsic_sections.iter().map(|s| (s.code.clone(), s.name_vi.clone())).collect()),
+        (Col::Size, labels(&SIZE_BANDS, "employers.size")),
+        (Col::Ownership, labels(&OWNERSHIPS, "employers.ownership")),
+    ];
+    sheet::write::template(&GUIDE, &codes)
+}
+
+/// A coded answer given as its code or its label in either language, in
+/// any case, with or without diacritics.
+fn code_of(value: &str, codes: &[&str], prefix: &str) -> String {
+    let v = platform::fold::fold(value);
+    let short = match v.as_str() {
+        "fdi" | "nuoc ngoai" | "von nuoc ngoai" => Some("fdi"),
+        "htx" => Some("cooperative"),
+        "hkd" | "ho kinh doanh ca the" => Some("household"),
+        "tu nhan" | "ngoai nha nuoc" => Some("private"),
+        _ => None,
+    };
+    if let Some(code) = short.filter(|c| codes.contains(c)) {
+        return code.to_owned();
+    }
+    codes
+        .iter()
+        .find(|c| {
+            **c == v || [Lang::Vi, Lang::En].iter().any(|l| platform::fold::fold(t(*l, &format!("{prefix}.{c}"))) == v)
+        })
+        .map(|c| (*c).to_owned())
+        .unwrap_or_else(|| value.trim().to_owned())
+}
+
+/// The form's input from a row. An address without a commune code is
+/// resolved (old or new, with or without commas); one that does not resolve
+/// to a single commune is left for the rules to refuse.
+fn input_of(row: &RawRow<Col>) -> (EmployerInput, Option<FieldError>) {
+    let d = refdata::refdata();
+    let mut ward_code = row.get(Col::WardCode).to_owned();
+    let mut street = String::new();
+    let mut problem = None;
+    let address = row.get(Col::Address);
+    if !address.is_empty() {
+        // What comes before the first unit is the house, street or hamlet.
+        let parts = d.address_parts(address);
+        if parts.len() > 1 && !refdata::RefData::is_unit(&parts[0]) {
+            street = parts[0].clone();
+        }
+        if ward_code.is_empty() {
+            let r = d.resolve_address(address);
+            match r.ward_code {
+                Some(w) if r.certain => ward_code = w,
+                _ => {
+                    problem =
+                        Some(FieldError { field: "ward_code".into(), code: "err.address.unresolved".into(), row: None })
+                }
+            }
+        }
+    }
+    let vsic = row.get(Col::VsicSection);
+    let vsic_section = d
+        .vsic_sections
+        .iter()
+        .find(|s| s.code.eq_ignore_ascii_case(vsic) || platform::fold::fold(&s.name_vi) == platform::fold::fold(vsic))
+        .map(|s| s.code.clone())
+        .unwrap_or_else(|| vsic.to_owned());
+    let ownership = row.get(Col::Ownership);
+    let input = EmployerInput {
+        tax_code: row.get(Col::TaxCode).trim_end_matches(".0").to_owned(),
+        name: row.get(Col::Name).to_owned(),
+        vsic_section,
+        size_band: code_of(row.get(Col::Size), &SIZE_BANDS, "employers.size"),
+        ownership: if ownership.is_empty() {
+            "other".into()
+        } else {
+            code_of(ownership, &OWNERSHIPS, "employers.ownership")
+        },
+        ward_code,
+        street,
+        contact_name: row.get(Col::ContactName).to_owned(),
+        phone: row.get(Col::Phone).to_owned(),
+        email: row.get(Col::Email).to_owned(),
+        website: row.get(Col::Website).to_owned(),
+    };
+    (input, problem)
+}
+
+/// A row refused, with its reason in the importer's language.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct Rejected {
+    /// Line in the file (the header is line 1).
+    pub line: u64,
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+pub struct Report {
+    pub rows: u64,
+    /// Registered now (approved).
+    pub inserted: u64,
+    /// Registered already (same tax code); a detail changed.
+    pub updated: u64,
+    /// Registered already with the same details.
+    pub unchanged: u64,
+    pub rejected: u64,
+    pub rejected_rows: Vec<Rejected>,
+    /// Ids of the employers whose details changed (their listeners are told).
+    #[serde(skip)]
+    pub changed_ids: Vec<i64>,
+}
+
+/// Who imports, for the audit log.
+pub struct Importer<'a> {
+    pub user_id: Option<i64>,
+    /// E-mail, or "cli".
+    pub actor: &'a str,
+    pub ip: Option<&'a str>,
+}
+
+/// Import the file at `path`: every row is read and checked before anything
+/// is written, so a bad row never leaves half a list; rows refused are
+/// reported with their line and reason.
+pub async fn run(db: &Db, province: &str, path: &Path, lang: Lang, by: &Importer<'_>) -> anyhow::Result<Report> {
+    let path = path.to_owned();
+    let rows = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<RawRow<Col>>> {
+        let mut rows = Vec::new();
+        sheet::read_rows(&path, |_| Ok(()), |r| Ok(rows.push(r)))?;
+        Ok(rows)
+    })
+    .await??;
+    let mut report = Report { rows: rows.len() as u64, ..Default::default() };
+    let mut valid = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for row in &rows {
+        let (input, problem) = input_of(row);
+        let checked = match (rules::validate(&input, refdata::refdata()), problem) {
+            (Err(mut errors), Some(p)) => {
+                errors.retain(|e| e.field != p.field);
+                errors.insert(0, p);
+                Err(errors)
+            }
+            (Ok(_), Some(p)) => Err(vec![p]),
+            (result, None) => result,
+        };
+        let checked = checked.and_then(|e| {
+            if seen.insert(e.tax_code.to_string()) {
+                Ok(e)
+            } else {
+                Err(vec![FieldError {
+                    field: "tax_code".into(),
+                    code: "err.tax_code.duplicate_in_file".into(),
+                    row: None,
+                }])
+            }
+        });
+        match checked {
+            Ok(e) => valid.push(e),
+            Err(errors) => {
+                report.rejected += 1;
+                report.rejected_rows.push(Rejected { line: row.line, reason: sheet::reason(&errors, lang) });
+            }
+        }
+    }
+    for e in valid {
+        let (action, id) = match store::by_tax_code(db, province, e.tax_code.as_str()).await? {
+            Some(existing) if rules::validate(&existing.input(), refdata::refdata()).ok().as_ref() == Some(&e) => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(existing) => {
+                store::update(db, province, existing.id, &e).await?;
+                report.updated += 1;
+                report.changed_ids.push(existing.id);
+                (Action::Update, existing.id)
+            }
+            None => match store::insert(db, province, &e, EmployerStatus::Approved).await? {
+                Ok(id) => {
+                    report.inserted += 1;
+                    (Action::Create, id)
+                }
+                // Registered meanwhile by someone else: theirs stands.
+                Err(_) => {
+                    report.unchanged += 1;
+                    continue;
+                }
+            },
+        };
+        let id = id.to_string();
+        let event = Event {
+            user_id: by.user_id,
+            actor: by.actor,
+            action,
+            entity: "employer",
+            entity_id: Some(&id),
+            detail: Some("import"),
+            ip: by.ip,
+        };
+        audit::record(db, province, event).await?;
+    }
+    Ok(report)
+}
+
+/// The report as a line for people: "12 dòng: 10 mới, 1 có thay đổi, …".
+pub fn summary(r: &Report, lang: Lang) -> String {
+    let part = |key: &str, n: u64| format!("{} {}", platform::i18n::Tr::new(lang).int(n as i64), t(lang, key));
+    format!(
+        "{}: {}, {}, {}, {}",
+        part("job.result.rows", r.rows),
+        part("job.result.inserted", r.inserted),
+        part("job.result.updated", r.updated),
+        part("job.result.unchanged", r.unchanged),
+        part("job.result.rejected", r.rejected)
+    )
+}

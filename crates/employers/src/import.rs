@@ -10,6 +10,7 @@ use platform::audit::{self, Action, Event};
 use platform::error::FieldError;
 use platform::i18n::{t, Lang};
 use platform::sheet::{self, Column, Columns, Need, RawRow};
+use platform::types::{PhoneNumber, TaxCode};
 use platform::Db;
 
 use crate::model::{EmployerInput, EmployerStatus, OWNERSHIPS, SIZE_BANDS};
@@ -158,7 +159,8 @@ fn input_of(row: &RawRow<Col>) -> (EmployerInput, Option<FieldError>) {
     if !address.is_empty() {
         // What comes before the first unit is the house, street or hamlet.
         let parts = d.address_parts(address);
-        if parts.len() > 1 && !refdata::RefData::is_unit(&parts[0]) {
+        let commune_given = !ward_code.is_empty();
+        if (parts.len() > 1 || commune_given) && !refdata::RefData::is_unit(&parts[0]) {
             street = parts[0].clone();
         }
         if ward_code.is_empty() {
@@ -186,18 +188,42 @@ fn input_of(row: &RawRow<Col>) -> (EmployerInput, Option<FieldError>) {
         vsic_section,
         size_band: code_of(row.get(Col::Size), &SIZE_BANDS, "employers.size"),
         ownership: if ownership.is_empty() {
-            "other".into()
+            String::new()
         } else {
             code_of(ownership, &OWNERSHIPS, "employers.ownership")
         },
         ward_code,
         street,
         contact_name: row.get(Col::ContactName).to_owned(),
-        phone: row.get(Col::Phone).to_owned(),
+        phone: {
+            let typed = row.get(Col::Phone);
+            PhoneNumber::parse_lenient(typed).map_or_else(|_| typed.to_owned(), |p| p.as_str().to_owned())
+        },
         email: row.get(Col::Email).to_owned(),
         website: row.get(Col::Website).to_owned(),
     };
     (input, problem)
+}
+
+/// Fill what the row leaves empty from the registered employer.
+fn keep_registered(input: &mut EmployerInput, registered: EmployerInput) {
+    let pairs = [
+        (&mut input.name, registered.name),
+        (&mut input.vsic_section, registered.vsic_section),
+        (&mut input.size_band, registered.size_band),
+        (&mut input.ownership, registered.ownership),
+        (&mut input.ward_code, registered.ward_code),
+        (&mut input.street, registered.street),
+        (&mut input.contact_name, registered.contact_name),
+        (&mut input.phone, registered.phone),
+        (&mut input.email, registered.email),
+        (&mut input.website, registered.website),
+    ];
+    for (typed, kept) in pairs {
+        if typed.trim().is_empty() {
+            *typed = kept;
+        }
+    }
 }
 
 /// A row refused, with its reason in the importer's language.
@@ -248,7 +274,18 @@ pub async fn run(db: &Db, province: &str, path: &Path, lang: Lang, by: &Importer
     let mut valid = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for row in &rows {
-        let (input, problem) = input_of(row);
+        let (mut input, problem) = input_of(row);
+        let existing = match TaxCode::parse(&input.tax_code) {
+            Ok(t) => store::by_tax_code(db, province, t.as_str()).await?,
+            Err(_) => None,
+        };
+        match &existing {
+            // An import never erases what is registered: an absent column or
+            // an empty cell keeps the registered value.
+            Some(e) => keep_registered(&mut input, e.input()),
+            None if input.ownership.is_empty() => input.ownership = "other".into(),
+            None => {}
+        }
         let checked = match (rules::validate(&input, refdata::refdata()), problem) {
             (Err(mut errors), Some(p)) => {
                 errors.retain(|e| e.field != p.field);
@@ -270,15 +307,15 @@ pub async fn run(db: &Db, province: &str, path: &Path, lang: Lang, by: &Importer
             }
         });
         match checked {
-            Ok(e) => valid.push(e),
+            Ok(e) => valid.push((e, existing)),
             Err(errors) => {
                 report.rejected += 1;
                 report.rejected_rows.push(Rejected { line: row.line, reason: sheet::reason(&errors, lang) });
             }
         }
     }
-    for e in valid {
-        let (action, id) = match store::by_tax_code(db, province, e.tax_code.as_str()).await? {
+    for (e, existing) in valid {
+        let (action, id) = match existing {
             Some(existing) if rules::validate(&existing.input(), refdata::refdata()).ok().as_ref() == Some(&e) => {
                 report.unchanged += 1;
                 continue;

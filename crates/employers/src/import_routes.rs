@@ -65,31 +65,42 @@ async fn template(CurrentUser(user): CurrentUser) -> AppResult<Response> {
         .into_response())
 }
 
+/// A file refused as a whole: the message key (the API's) and what the
+/// reader is told ("Thiếu các cột bắt buộc: Mã số thuế").
+type Refused = (&'static str, String);
+
 /// Receive the file, import it, tell the listeners of changed employers
-/// (the board shows a new name), remove the file.
-/// Who may import is decided before the body is read: a request that is
-/// no upload is refused for what it is only to those who may import.
+/// (the board shows a new name), remove the file. Who may import is decided
+/// before the body is read: a request that is no upload is refused for what
+/// it is only to those who may import.
 async fn import_file(
     st: &AppState,
     ctx: &Ctx,
     user: &User,
     mp: Result<Multipart, MultipartRejection>,
-) -> AppResult<Report> {
+) -> AppResult<Result<Report, Refused>> {
     user.require(is_reviewer(user))?;
     let mp = mp.map_err(|_| AppError::bad("import.no_file"))?;
     let dir = st.settings.data_dir.join("imports");
-    let (path, _) = platform::sheet::upload::receive(&dir, mp, MAX_UPLOAD).await?;
+    let (path, _) = match platform::sheet::upload::receive(&dir, mp, MAX_UPLOAD).await {
+        Ok(received) => received,
+        Err(AppError::BadRequest { key, .. }) => return Ok(Err((key, platform::i18n::t(ctx.lang, key).to_owned()))),
+        Err(e) => return Err(e),
+    };
     let by = import::Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() };
     let result = import::run(&st.db, &st.settings.province_code, &path, ctx.lang, &by).await;
     let _ = tokio::fs::remove_file(&path).await;
-    let report = result.map_err(|e| match e.downcast_ref::<platform::sheet::SheetError>() {
-        Some(s) => AppError::bad(s.key()),
-        None => AppError::from(e),
-    })?;
+    let report = match result {
+        Ok(report) => report,
+        Err(e) => match e.downcast_ref::<platform::sheet::SheetError>() {
+            Some(s) => return Ok(Err((s.key(), s.message(ctx.lang)))),
+            None => return Err(AppError::from(e)),
+        },
+    };
     for id in &report.changed_ids {
         crate::events::changed(st, *id).await?;
     }
-    Ok(report)
+    Ok(Ok(report))
 }
 
 async fn upload_page(
@@ -99,21 +110,16 @@ async fn upload_page(
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
     let page = ctx.page("employers.import.title");
-    match import_file(&st, &ctx, &user, mp).await {
+    Ok(match import_file(&st, &ctx, &user, mp).await? {
         Ok(report) => {
             let summary = import::summary(&report, ctx.lang);
-            Ok(render(ImportPage { page, report: Some(report), summary, error: None })?.into_response())
+            render(ImportPage { page, report: Some(report), summary, error: None })?.into_response()
         }
-        Err(AppError::BadRequest { key, .. }) => {
-            let error = Some(platform::i18n::t(ctx.lang, key).to_owned());
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                render(ImportPage { page, report: None, summary: String::new(), error })?,
-            )
-                .into_response())
+        Err((_, message)) => {
+            let body = render(ImportPage { page, report: None, summary: String::new(), error: Some(message) })?;
+            (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
         }
-        Err(e) => Err(e),
-    }
+    })
 }
 
 /// Import employers from a spreadsheet (staff; multipart field `file`: XLSX
@@ -132,5 +138,8 @@ async fn import_api(
     CurrentUser(user): CurrentUser,
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<Report>> {
-    Ok(Json(import_file(&st, &ctx, &user, mp).await?))
+    match import_file(&st, &ctx, &user, mp).await? {
+        Ok(report) => Ok(Json(report)),
+        Err((key, _)) => Err(AppError::bad(key)),
+    }
 }

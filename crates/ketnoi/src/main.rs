@@ -448,7 +448,13 @@ async fn main() -> anyhow::Result<()> {
             let db = open(&cli).await?;
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
             let by = employers::import::Importer { user_id: None, actor: "cli", ip: None };
-            let report = employers::import::run(&db, &province, file, lang, &by).await?;
+            let report = match employers::import::run(&db, &province, file, lang, &by).await {
+                Ok(report) => report,
+                Err(e) => match e.downcast_ref::<platform::sheet::SheetError>() {
+                    Some(s) => bail!("{}", s.message(lang)),
+                    None => return Err(e),
+                },
+            };
             println!("{}", employers::import::summary(&report, lang));
             for r in &report.rejected_rows {
                 println!("{}: {}", r.line, r.reason);

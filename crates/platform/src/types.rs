@@ -119,6 +119,24 @@ impl PhoneNumber {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// As a spreadsheet may have kept it: a number whose leading zero Excel
+    /// dropped (912345678 was 0912345678; a landline 2583822123 was
+    /// 02583822123) gets it back; the result must still be a valid number.
+    pub fn parse_lenient(s: &str) -> Result<Self, ParseError> {
+        let t = s.trim();
+        let t = t.strip_suffix(".0").unwrap_or(t);
+        let digits = t.bytes().all(|b| b.is_ascii_digit());
+        let lost_zero = digits
+            && matches!(
+                (t.len(), t.as_bytes().first()),
+                (9, Some(b'3' | b'5' | b'7' | b'8' | b'9')) | (10, Some(b'2'))
+            );
+        if lost_zero {
+            return Self::parse(&format!("0{t}"));
+        }
+        Self::parse(t)
+    }
 }
 
 /// Mã đơn vị hành chính cấp xã (GSO, 5 digits). Leading zeros lost by

@@ -21,6 +21,8 @@ async fn fill_ethnic_groups(db: &Db) -> anyhow::Result<()> {
     with_db!(db, p => {
         let mut q = QueryBuilder::new("INSERT INTO ethnic_groups (code, name_vi, name_en) ");
         q.push_values(&d.ethnic_groups, |mut b, x| { b.push_bind(&x.code).push_bind(&x.name_vi).push_bind(&x.name_en); });
+        // Two servers starting together both find the table empty.
+        q.push(" ON CONFLICT (code) DO NOTHING");
         q.build().execute(p).await?;
     });
     Ok(())

@@ -143,7 +143,7 @@ impl SqliteBulk {
                     // The same person twice in the file without CCCD: the first
                     // row stands, and this one is not indexed either.
                     ids.push(None);
-                    result.updated += 1;
+                    result.unchanged += 1;
                     continue;
                 }
                 bind(&mut insert, d)?;

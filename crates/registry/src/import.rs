@@ -170,11 +170,7 @@ enum Msg {
 /// A whole-file problem in the user's language.
 pub fn file_error_message(e: &anyhow::Error, lang: Lang) -> String {
     match e.downcast_ref::<SheetError>() {
-        Some(SheetError::MissingColumns(cols)) => {
-            format!("{} {}", t(lang, "err.sheet.missing_columns"), cols.join(", "))
-        }
-        Some(SheetError::DuplicateColumn(c)) => format!("{} {c}", t(lang, "err.sheet.duplicate_column")),
-        Some(s) => t(lang, s.key()).to_owned(),
+        Some(s) => s.message(lang),
         None if e.downcast_ref::<Cancelled>().is_some() => t(lang, "import.cancelled").to_owned(),
         // Not the file's fault (the database, the disk): no internals on the page.
         None => t(lang, "err.import.failed").to_owned(),

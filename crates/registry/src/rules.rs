@@ -71,19 +71,9 @@ pub fn parse_birth_date(s: &str, today: NaiveDate) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, m, d)
 }
 
-/// A phone number whose leading zero a spreadsheet dropped (912345678 was
-/// 0912345678; a landline 2583822123 was 02583822123) gets it back; the
-/// result must still be a valid number.
+/// A phone number as a spreadsheet kept it ([`PhoneNumber::parse_lenient`]).
 pub fn parse_phone_lenient(s: &str) -> Result<PhoneNumber, platform::types::ParseError> {
-    let t = s.trim();
-    let t = t.strip_suffix(".0").unwrap_or(t);
-    let digits = t.bytes().all(|b| b.is_ascii_digit());
-    let lost_zero = digits
-        && matches!((t.len(), t.as_bytes().first()), (9, Some(b'3' | b'5' | b'7' | b'8' | b'9')) | (10, Some(b'2')));
-    if lost_zero {
-        return PhoneNumber::parse(&format!("0{t}"));
-    }
-    PhoneNumber::parse(t)
+    PhoneNumber::parse_lenient(s)
 }
 
 /// `f` applied to `s` folded, in a buffer reused across calls: coded answers
@@ -374,6 +364,18 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
             Some(b) => Some(b),
         }
     };
+
+    // A year alone is read as 1 January; without a CCCD a person is told
+    // from another by name, birth date and commune, so two namesakes born
+    // the same year would become one: the CCCD must say who it is.
+    let year_only = {
+        let t = input.birth_date.trim();
+        let t = t.strip_suffix(".0").unwrap_or(t);
+        t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    if year_only && birth_date.is_some() && input.cccd.trim().is_empty() {
+        errors.push(err("birth_date", "err.date.year_needs_cccd"));
+    }
 
     let sex = if input.sex.trim().is_empty() {
         errors.push(err("sex", "err.required"));

@@ -80,6 +80,13 @@ fn opt(o: &Option<String>) -> String {
     o.clone().unwrap_or_default()
 }
 
+/// A coded answer as its Vietnamese name (what people read; the import reads
+/// it back), or the code if the list does not have it.
+fn name_of(list: &[refdata::model::CodeItem], code: Option<&str>) -> String {
+    let Some(code) = code else { return String::new() };
+    list.iter().find(|i| i.code == code).map_or_else(|| code.to_owned(), |i| i.name_vi.clone())
+}
+
 /// The needs as the import reads them: "job;training;abroad".
 fn needs_text(p: &Person) -> String {
     let n = &p.needs;
@@ -125,7 +132,7 @@ pub static SURVEY: [SurveyColumn; 26] = [
         field: Field::Ethnicity,
         sheet: example(column("ethnicity", "Dân tộc", "Ethnic group"), "Kinh"),
         input: |i| &mut i.ethnicity,
-        export: |p| opt(&p.ethnicity),
+        export: |p| name_of(&refdata::refdata().ethnic_groups, p.ethnicity.as_deref()),
     },
     SurveyColumn {
         field: Field::Phone,
@@ -177,13 +184,13 @@ pub static SURVEY: [SurveyColumn; 26] = [
             "Tốt nghiệp trung học phổ thông",
         ),
         input: |i| &mut i.education,
-        export: |p| opt(&p.education),
+        export: |p| name_of(&refdata::refdata().education, p.education.as_deref()),
     },
     SurveyColumn {
         field: Field::Qualification,
         sheet: example(column("qualification", "Trình độ CMKT", "Qualification"), "Trung cấp"),
         input: |i| &mut i.qualification,
-        export: |p| p.qualification.clone(),
+        export: |p| name_of(&refdata::refdata().qualifications, Some(&p.qualification)),
     },
     SurveyColumn {
         field: Field::TrainingField,
@@ -198,7 +205,16 @@ pub static SURVEY: [SurveyColumn; 26] = [
             "Có việc làm",
         ),
         input: |i| &mut i.employment_status,
-        export: |p| p.employment_status.as_str().into(),
+        // The words the rules read without the message catalog.
+        export: |p| {
+            use crate::model::EmploymentStatus::*;
+            match p.employment_status {
+                Employed => "Có việc làm",
+                Unemployed => "Thất nghiệp",
+                Inactive => "Không tham gia hoạt động kinh tế",
+            }
+            .into()
+        },
     },
     SurveyColumn {
         field: Field::OccupationIsco,
@@ -340,7 +356,8 @@ pub fn headers() -> Vec<String> {
     SURVEY.iter().map(|c| c.sheet.vi.to_owned()).collect()
 }
 
-/// A person as one row of the survey sheet (exports: it imports back).
+/// A person as one row of the survey sheet, coded answers by their
+/// Vietnamese names (exports: it imports back).
 pub fn cells(p: &Person) -> Vec<String> {
     SURVEY.iter().map(|c| (c.export)(p)).collect()
 }

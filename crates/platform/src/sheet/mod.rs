@@ -241,6 +241,18 @@ impl SheetError {
     /// Text to show with the message: the missing headers (", "-separated;
     /// for "this or that" the first one's header), the duplicated header,
     /// the limit, or the technical cause.
+    /// The whole-file problem as the reader is told it: the message and
+    /// what it names ("Thiếu các cột bắt buộc: Họ và tên, …").
+    pub fn message(&self, lang: crate::i18n::Lang) -> String {
+        let text = crate::i18n::t(lang, self.key());
+        match self {
+            SheetError::MissingColumns(_) | SheetError::DuplicateColumn(_) => {
+                format!("{text} {}", self.detail().unwrap_or_default())
+            }
+            _ => text.to_owned(),
+        }
+    }
+
     pub fn detail(&self) -> Option<String> {
         match self {
             SheetError::Empty | SheetError::UnknownFormat | SheetError::Encoding => None,

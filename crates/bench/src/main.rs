@@ -170,15 +170,19 @@ async fn main() -> anyhow::Result<()> {
         for f in &results.figures {
             if let Some(c) = committed.figures.iter().find(|c| c.key == f.key) {
                 // Ratios far below 1 are dominated by timer noise: allow a floor.
-                if f.ratio > 2.0 * c.ratio.max(0.01) {
+                // A p99 over a few seconds of load on two cores is mostly the
+                // scheduler's jitter (the same build measured 2.5 and 5.4 on
+                // one day): tails fail at 3×.
+                let allowed = if f.key.contains(".p99.") { 3.0 } else { 2.0 };
+                if f.ratio > allowed * c.ratio.max(0.01) {
                     regressions.push(format!("{}: ratio {:.2} vs committed {:.2}", f.key, f.ratio, c.ratio));
                 }
             }
         }
         if !regressions.is_empty() {
-            anyhow::bail!("performance regressed more than 2×:\n{}", regressions.join("\n"));
+            anyhow::bail!("performance regressed more than 2× (tails 3×):\n{}", regressions.join("\n"));
         }
-        println!("bench: {} figures within 2× of the committed ratios", results.figures.len());
+        println!("bench: {} figures within 2× (tails 3×) of the committed ratios", results.figures.len());
         return Ok(());
     }
     if let Some(dir) = args.results.parent() {

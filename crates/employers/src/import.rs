@@ -13,7 +13,7 @@ use platform::sheet::{self, Column, Columns, Need, RawRow};
 use platform::types::{PhoneNumber, TaxCode};
 use platform::Db;
 
-use crate::model::{EmployerInput, EmployerStatus, OWNERSHIPS, SIZE_BANDS};
+use crate::model::{EmployerInput, EmployerRecord, EmployerStatus, OWNERSHIPS, SIZE_BANDS};
 use crate::{rules, store};
 
 /// A column of the employers' sheet.
@@ -271,14 +271,15 @@ pub async fn run(db: &Db, province: &str, path: &Path, lang: Lang, by: &Importer
     })
     .await??;
     let mut report = Report { rows: rows.len() as u64, ..Default::default() };
+    let inputs: Vec<_> = rows.iter().map(input_of).collect();
+    let codes: Vec<String> =
+        inputs.iter().filter_map(|(i, _)| TaxCode::parse(&i.tax_code).ok()).map(|t| t.to_string()).collect();
+    let registered: std::collections::HashMap<String, EmployerRecord> =
+        store::by_tax_codes(db, province, &codes).await?.into_iter().map(|e| (e.tax_code.clone(), e)).collect();
     let mut valid = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for row in &rows {
-        let (mut input, problem) = input_of(row);
-        let existing = match TaxCode::parse(&input.tax_code) {
-            Ok(t) => store::by_tax_code(db, province, t.as_str()).await?,
-            Err(_) => None,
-        };
+    for (row, (mut input, problem)) in rows.iter().zip(inputs) {
+        let existing = TaxCode::parse(&input.tax_code).ok().and_then(|t| registered.get(t.as_str()).cloned());
         match &existing {
             // An import never erases what is registered: an absent column or
             // an empty cell keeps the registered value.

@@ -277,6 +277,16 @@ mod tests {
     }
 
     #[test]
+    fn a_phone_excel_kept_as_a_number_gets_its_zero_back() {
+        assert_eq!(PhoneNumber::parse_lenient("912345678").unwrap().as_str(), "0912345678");
+        assert_eq!(PhoneNumber::parse_lenient("912345678.0").unwrap().as_str(), "0912345678");
+        assert_eq!(PhoneNumber::parse_lenient("2583822123").unwrap().as_str(), "02583822123");
+        assert_eq!(PhoneNumber::parse_lenient("0912 345 678").unwrap().as_str(), "0912345678");
+        assert!(PhoneNumber::parse_lenient("112345678").is_err(), "01x is no network: nothing is restored");
+        assert!(PhoneNumber::parse_lenient("12345678").is_err());
+    }
+
+    #[test]
     fn phone_normalises_international_forms() {
         assert_eq!(PhoneNumber::parse("+84 905 123 456").unwrap().as_str(), "0905123456");
         assert_eq!(PhoneNumber::parse("84905123456").unwrap().as_str(), "0905123456");

@@ -93,8 +93,6 @@ pub(crate) fn fill_input(input: &mut PersonInput, row: &RawRow) {
     }
 }
 
-pub use platform::sheet::reason;
-
 /// Where rejected rows go: the file (created at the first one) and the
 /// first [`SAMPLE_ROWS`] of them for the page.
 #[derive(Default)]
@@ -125,7 +123,7 @@ impl Rejects {
                 t(lang, "import.reason"),
             )?);
         }
-        self.writer.as_mut().expect("created").push(line, original, &reason(errors, lang))
+        self.writer.as_mut().expect("created").push(line, original, &platform::sheet::reason(errors, lang))
     }
 }
 

@@ -6,12 +6,15 @@
 
 use std::path::Path;
 
-use platform::audit::{self, Action, Event};
+use platform::audit::Action;
 use platform::error::FieldError;
-use platform::i18n::{t, Lang};
+use platform::i18n::{fill, t, Lang};
+use platform::sheet::list::{Importer, Noted, Report};
 use platform::sheet::{self, Column, Columns, Need, RawRow};
 use platform::types::{PhoneNumber, TaxCode};
 use platform::Db;
+
+use refdata::lookup::{code_of, lookups};
 
 use crate::model::{EmployerInput, EmployerRecord, EmployerStatus, OWNERSHIPS, SIZE_BANDS};
 use crate::{rules, store};
@@ -126,7 +129,7 @@ pub fn template() -> anyhow::Result<Vec<u8>> {
 
 /// A coded answer given as its code or its label in either language, in
 /// any case, with or without diacritics.
-fn code_of(value: &str, codes: &[&str], prefix: &str) -> String {
+fn label_code(value: &str, codes: &[&str], prefix: &str) -> String {
     let v = platform::fold::fold(value);
     let short = match v.as_str() {
         "fdi" | "nuoc ngoai" | "von nuoc ngoai" => Some("fdi"),
@@ -147,10 +150,11 @@ fn code_of(value: &str, codes: &[&str], prefix: &str) -> String {
         .unwrap_or_else(|| value.trim().to_owned())
 }
 
-/// The form's input from a row. An address without a commune code is
-/// resolved (old or new, with or without commas); one that does not resolve
-/// to a single commune is left for the rules to refuse.
-fn input_of(row: &RawRow<Col>) -> (EmployerInput, Option<FieldError>) {
+/// The form's input from a row, and what its importer should know of it.
+/// An address without a commune code is resolved (old or new, with or
+/// without commas); one that does not resolve to a single commune is
+/// refused.
+fn input_of(row: &RawRow<Col>, lang: Lang) -> (EmployerInput, Option<FieldError>, Option<String>) {
     let d = refdata::refdata();
     let mut ward_code = row.get(Col::WardCode).to_owned();
     let mut street = String::new();
@@ -175,34 +179,36 @@ fn input_of(row: &RawRow<Col>) -> (EmployerInput, Option<FieldError>) {
         }
     }
     let vsic = row.get(Col::VsicSection);
-    let vsic_section = d
-        .vsic_sections
-        .iter()
-        .find(|s| s.code.eq_ignore_ascii_case(vsic) || platform::fold::fold(&s.name_vi) == platform::fold::fold(vsic))
-        .map(|s| s.code.clone())
-        .unwrap_or_else(|| vsic.to_owned());
+    let vsic_section = code_of(&lookups().vsic, vsic).unwrap_or_else(|| vsic.to_owned());
+    let typed_phone = row.get(Col::Phone);
+    let (phone, note) = match PhoneNumber::parse_restoring(typed_phone) {
+        Ok((p, restored)) => {
+            let note = restored.then(|| {
+                fill(t(lang, "import.note.phone_zero"), &[("typed", typed_phone), ("read", p.as_str())])
+            });
+            (p.as_str().to_owned(), note)
+        }
+        Err(_) => (typed_phone.to_owned(), None),
+    };
     let ownership = row.get(Col::Ownership);
     let input = EmployerInput {
         tax_code: row.get(Col::TaxCode).trim_end_matches(".0").to_owned(),
         name: row.get(Col::Name).to_owned(),
         vsic_section,
-        size_band: code_of(row.get(Col::Size), &SIZE_BANDS, "employers.size"),
+        size_band: label_code(row.get(Col::Size), &SIZE_BANDS, "employers.size"),
         ownership: if ownership.is_empty() {
             String::new()
         } else {
-            code_of(ownership, &OWNERSHIPS, "employers.ownership")
+            label_code(ownership, &OWNERSHIPS, "employers.ownership")
         },
         ward_code,
         street,
         contact_name: row.get(Col::ContactName).to_owned(),
-        phone: {
-            let typed = row.get(Col::Phone);
-            PhoneNumber::parse_lenient(typed).map_or_else(|_| typed.to_owned(), |p| p.as_str().to_owned())
-        },
+        phone,
         email: row.get(Col::Email).to_owned(),
         website: row.get(Col::Website).to_owned(),
     };
-    (input, problem)
+    (input, problem, note)
 }
 
 /// Fill what the row leaves empty from the registered employer.
@@ -226,59 +232,20 @@ fn keep_registered(input: &mut EmployerInput, registered: EmployerInput) {
     }
 }
 
-/// A row refused, with its reason in the importer's language.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct Rejected {
-    /// Line in the file (the header is line 1).
-    pub line: u64,
-    pub reason: String,
-}
-
-/// What an import did.
-#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
-pub struct Report {
-    pub rows: u64,
-    /// Registered now (approved).
-    pub inserted: u64,
-    /// Registered already (same tax code); a detail changed.
-    pub updated: u64,
-    /// Registered already with the same details.
-    pub unchanged: u64,
-    pub rejected: u64,
-    pub rejected_rows: Vec<Rejected>,
-    /// Ids of the employers whose details changed (their listeners are told).
-    #[serde(skip)]
-    pub changed_ids: Vec<i64>,
-}
-
-/// Who imports, for the audit log.
-pub struct Importer<'a> {
-    pub user_id: Option<i64>,
-    /// E-mail, or "cli".
-    pub actor: &'a str,
-    pub ip: Option<&'a str>,
-}
-
 /// Import the file at `path`: every row is read and checked before anything
 /// is written, so a bad row never leaves half a list; rows refused are
 /// reported with their line and reason.
 pub async fn run(db: &Db, province: &str, path: &Path, lang: Lang, by: &Importer<'_>) -> anyhow::Result<Report> {
-    let path = path.to_owned();
-    let rows = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<RawRow<Col>>> {
-        let mut rows = Vec::new();
-        sheet::read_rows(&path, |_| Ok(()), |r| Ok(rows.push(r)))?;
-        Ok(rows)
-    })
-    .await??;
+    let rows = sheet::list::read_all::<Col>(path).await?;
     let mut report = Report { rows: rows.len() as u64, ..Default::default() };
-    let inputs: Vec<_> = rows.iter().map(input_of).collect();
+    let inputs: Vec<_> = rows.iter().map(|r| input_of(r, lang)).collect();
     let codes: Vec<String> =
-        inputs.iter().filter_map(|(i, _)| TaxCode::parse(&i.tax_code).ok()).map(|t| t.to_string()).collect();
+        inputs.iter().filter_map(|(i, _, _)| TaxCode::parse(&i.tax_code).ok()).map(|t| t.to_string()).collect();
     let registered: std::collections::HashMap<String, EmployerRecord> =
         store::by_tax_codes(db, province, &codes).await?.into_iter().map(|e| (e.tax_code.clone(), e)).collect();
     let mut valid = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (row, (mut input, problem)) in rows.iter().zip(inputs) {
+    for (row, (mut input, problem, note)) in rows.iter().zip(inputs) {
         let existing = TaxCode::parse(&input.tax_code).ok().and_then(|t| registered.get(t.as_str()).cloned());
         match &existing {
             // An import never erases what is registered: an absent column or
@@ -308,11 +275,13 @@ pub async fn run(db: &Db, province: &str, path: &Path, lang: Lang, by: &Importer
             }
         });
         match checked {
-            Ok(e) => valid.push((e, existing)),
-            Err(errors) => {
-                report.rejected += 1;
-                report.rejected_rows.push(Rejected { line: row.line, reason: sheet::reason(&errors, lang) });
+            Ok(e) => {
+                if let Some(note) = note {
+                    report.noted_rows.push(Noted { line: row.line, note });
+                }
+                valid.push((e, existing))
             }
+            Err(errors) => report.reject(row.line, &errors, lang),
         }
     }
     for (e, existing) in valid {
@@ -339,30 +308,7 @@ pub async fn run(db: &Db, province: &str, path: &Path, lang: Lang, by: &Importer
                 }
             },
         };
-        let id = id.to_string();
-        let event = Event {
-            user_id: by.user_id,
-            actor: by.actor,
-            action,
-            entity: "employer",
-            entity_id: Some(&id),
-            detail: Some("import"),
-            ip: by.ip,
-        };
-        audit::record(db, province, event).await?;
+        by.audit(db, province, action, "employer", id).await?;
     }
     Ok(report)
-}
-
-/// The report as a line for people: "12 dòng: 10 mới, 1 có thay đổi, …".
-pub fn summary(r: &Report, lang: Lang) -> String {
-    let part = |key: &str, n: u64| format!("{} {}", platform::i18n::Tr::new(lang).int(n as i64), t(lang, key));
-    format!(
-        "{}: {}, {}, {}, {}",
-        part("job.result.rows", r.rows),
-        part("job.result.inserted", r.inserted),
-        part("job.result.updated", r.updated),
-        part("job.result.unchanged", r.unchanged),
-        part("job.result.rejected", r.rejected)
-    )
 }

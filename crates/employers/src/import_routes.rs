@@ -1,21 +1,20 @@
 //! The employers' import on a page and in the API (staff), and its template.
 
-use askama::Template;
 use axum::extract::multipart::MultipartRejection;
 use axum::extract::{DefaultBodyLimit, Multipart, State};
-use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use platform::auth::{CurrentUser, User};
 use platform::error::{AppError, AppResult};
-use platform::web::{render, Ctx, Page};
+use platform::sheet::list::{self, ImportPage, Refused, Report};
+use platform::web::Ctx;
 use platform::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::access::is_reviewer;
-use crate::import::{self, Report};
+use crate::import;
 
 /// Largest list accepted (a province's employers fit many times over).
 const MAX_UPLOAD: u64 = 20 << 20;
@@ -31,48 +30,25 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(MAX_UPLOAD as usize))
 }
 
-#[derive(Template)]
-#[template(path = "employers/import.html")]
-struct ImportPage {
-    page: Page,
-    report: Option<Report>,
-    summary: String,
-    /// Why the file was refused as a whole.
-    error: Option<String>,
+fn page(ctx: &Ctx) -> ImportPage {
+    let back = ("/employers", "employers.title");
+    ImportPage::new(ctx, "employers.import.title", "employers.import.hint", "/employers/import", "/employers/template.xlsx", back)
 }
 
 async fn import_page(ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
     user.require(is_reviewer(&user))?;
-    Ok(render(ImportPage {
-        page: ctx.page("employers.import.title"),
-        report: None,
-        summary: String::new(),
-        error: None,
-    })?
-    .into_response())
+    Ok(platform::web::render(page(&ctx))?.into_response())
 }
 
 async fn template(CurrentUser(user): CurrentUser) -> AppResult<Response> {
     user.require(is_reviewer(&user))?;
-    let bytes = import::template()?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"mau-doanh-nghiep.xlsx\""),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(list::xlsx("mau-doanh-nghiep.xlsx", import::template()?))
 }
 
-/// A file refused as a whole: the message key (the API's) and what the
-/// reader is told ("Thiếu các cột bắt buộc: Mã số thuế").
-type Refused = (&'static str, String);
-
-/// Receive the file, import it, tell the listeners of changed employers
-/// (the board shows a new name), remove the file. Who may import is decided
-/// before the body is read: a request that is no upload is refused for what
-/// it is only to those who may import.
+/// Import the uploaded file, then tell the listeners of changed employers
+/// (the board shows a new name). Who may import is decided before the body
+/// is read: a request that is no upload is refused for what it is only to
+/// those who may import.
 async fn import_file(
     st: &AppState,
     ctx: &Ctx,
@@ -80,27 +56,18 @@ async fn import_file(
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Result<Report, Refused>> {
     user.require(is_reviewer(user))?;
-    let mp = mp.map_err(|_| AppError::bad("import.no_file"))?;
-    let dir = st.settings.data_dir.join("imports");
-    let (path, _) = match platform::sheet::upload::receive(&dir, mp, MAX_UPLOAD).await {
-        Ok(received) => received,
-        Err(AppError::BadRequest { key, .. }) => return Ok(Err((key, platform::i18n::t(ctx.lang, key).to_owned()))),
-        Err(e) => return Err(e),
-    };
-    let by = import::Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() };
-    let result = import::run(&st.db, &st.settings.province_code, &path, ctx.lang, &by).await;
-    let _ = tokio::fs::remove_file(&path).await;
-    let report = match result {
-        Ok(report) => report,
-        Err(e) => match e.downcast_ref::<platform::sheet::SheetError>() {
-            Some(s) => return Ok(Err((s.key(), s.message(ctx.lang)))),
-            None => return Err(AppError::from(e)),
-        },
-    };
-    for id in &report.changed_ids {
-        crate::events::changed(st, *id).await?;
+    let by = list::Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() };
+    let province = &st.settings.province_code;
+    let outcome = list::receive_and_run(st, ctx.lang, mp, MAX_UPLOAD, |path| async move {
+        import::run(&st.db, province, &path, ctx.lang, &by).await
+    })
+    .await?;
+    if let Ok(report) = &outcome {
+        for id in &report.changed_ids {
+            crate::events::changed(st, *id).await?;
+        }
     }
-    Ok(Ok(report))
+    Ok(outcome)
 }
 
 async fn upload_page(
@@ -109,17 +76,8 @@ async fn upload_page(
     CurrentUser(user): CurrentUser,
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Response> {
-    let page = ctx.page("employers.import.title");
-    Ok(match import_file(&st, &ctx, &user, mp).await? {
-        Ok(report) => {
-            let summary = import::summary(&report, ctx.lang);
-            render(ImportPage { page, report: Some(report), summary, error: None })?.into_response()
-        }
-        Err((_, message)) => {
-            let body = render(ImportPage { page, report: None, summary: String::new(), error: Some(message) })?;
-            (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
-        }
-    })
+    let outcome = import_file(&st, &ctx, &user, mp).await?;
+    page(&ctx).answer(outcome)
 }
 
 /// Import employers from a spreadsheet (staff; multipart field `file`: XLSX

@@ -72,6 +72,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(employers::needs::router())
         .merge(vacancies::board::router())
         .merge(vacancies::manage::router())
+        .merge(vacancies::import_routes::router())
         .merge(vacancies::applications::router())
 }
 

@@ -155,6 +155,15 @@ enum ImportCmd {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// A list of vacancies (XLSX or CSV: employer's tax code, title,
+    /// occupation, positions, deadline, description, …). Idempotent by
+    /// employer, title and workplace; new ones published.
+    Vacancies {
+        file: PathBuf,
+        /// Language of the reasons: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -447,18 +456,15 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCmd::Employers { file, lang }) => {
             let db = open(&cli).await?;
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
-            let by = employers::import::Importer { user_id: None, actor: "cli", ip: None };
-            let report = match employers::import::run(&db, &province, file, lang, &by).await {
-                Ok(report) => report,
-                Err(e) => match e.downcast_ref::<platform::sheet::SheetError>() {
-                    Some(s) => bail!("{}", s.message(lang)),
-                    None => return Err(e),
-                },
-            };
-            println!("{}", employers::import::summary(&report, lang));
-            for r in &report.rejected_rows {
-                println!("{}: {}", r.line, r.reason);
-            }
+            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            print_list_report(employers::import::run(&db, &province, file, lang, &by).await, lang)?;
+        }
+        Command::Import(ImportCmd::Vacancies { file, lang }) => {
+            let db = open(&cli).await?;
+            let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
+            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let today = platform::time::today();
+            print_list_report(vacancies::import::run(&db, &province, file, lang, today, &by).await, lang)?;
         }
         Command::Import(ImportCmd::People { file, rejects, lang }) => {
             let db = open(&cli).await?;
@@ -562,6 +568,26 @@ async fn main() -> anyhow::Result<()> {
                 println!("{people} people written to {} in {:.1} s", out.display(), started.elapsed().as_secs_f64());
             }
         }
+    }
+    Ok(())
+}
+
+/// A list import's outcome for the terminal: the summary, then each row
+/// refused or noted; a file refused as a whole is an error in `lang`.
+fn print_list_report(outcome: anyhow::Result<platform::sheet::list::Report>, lang: platform::i18n::Lang) -> anyhow::Result<()> {
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) => match e.downcast_ref::<platform::sheet::SheetError>() {
+            Some(s) => bail!("{}", s.message(lang)),
+            None => return Err(e),
+        },
+    };
+    println!("{}", report.summary(lang));
+    for r in &report.rejected_rows {
+        println!("{}: {}", r.line, r.reason);
+    }
+    for n in &report.noted_rows {
+        println!("{}: {}", n.line, n.note);
     }
     Ok(())
 }

@@ -120,3 +120,39 @@ async fn employers_from_a_spreadsheet() {
     let e = employers::store::by_tax_code(&database, "56", "4201234566").await.unwrap().unwrap();
     assert_eq!((e.name.as_str(), e.status.as_str()), ("Công ty TNHH Thủy sản Biển Xanh", "approved"));
 }
+
+#[tokio::test]
+async fn vacancies_from_a_spreadsheet() {
+    let (db, _keep) = testkit::fresh_database_url().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let employers = dir.path().join("dn.csv");
+    std::fs::write(&employers, "Mã số thuế;Tên doanh nghiệp;Mã xã/phường;Số điện thoại;Quy mô\n4201234566;Công ty TNHH Thủy sản Biển Xanh;22504;912345678;nhỏ\n")
+        .unwrap();
+    let (ok, out, err) = ketnoi(&db, &["import", "employers", employers.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("2: Số điện thoại 912345678 được đọc là 0912345678"), "the restored zero is told: {out}");
+    let deadline = (platform::time::today() + chrono::Days::new(20)).format("%d/%m/%Y").to_string();
+    let file = dir.path().join("tin.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "Mã số thuế doanh nghiệp;Vị trí tuyển dụng;Nghề (mã ISCO);Số lượng cần tuyển;Hạn nộp hồ sơ;Mô tả công việc\n\
+             4201234566;Công nhân chế biến;9329;20;{deadline};Sơ chế tôm cá\n\
+             4201234566;Thợ hàn;72;2;{deadline};Hàn khung\n"
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out, err) = ketnoi(&db, &["import", "vacancies", path], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 dòng: 1 thêm mới, 0 có thay đổi, 0 không thay đổi, 1 bị từ chối"), "{out}");
+    assert!(out.contains("3: Nghề nghiệp (ISCO):"), "a 2-digit group is no occupation: {out}");
+    let (ok, out, err) = ketnoi(&db, &["import", "vacancies", path, "--lang", "en"], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("2 rows: 0 new, 0 changed, 1 unchanged, 1 rejected"), "{out}");
+    let database = platform::Db::connect(&db).await.unwrap();
+    let e = employers::store::by_tax_code(&database, "56", "4201234566").await.unwrap().unwrap();
+    let open = vacancies::store::open_of_employers(&database, "56", &[e.id]).await.unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!((open[0].status.as_str(), open[0].positions), ("published", 20));
+}

@@ -124,6 +124,12 @@ impl PhoneNumber {
     /// dropped (912345678 was 0912345678; a landline 2583822123 was
     /// 02583822123) gets it back; the result must still be a valid number.
     pub fn parse_lenient(s: &str) -> Result<Self, ParseError> {
+        Self::parse_restoring(s).map(|(p, _)| p)
+    }
+
+    /// [`Self::parse_lenient`], and whether a lost zero was put back (an
+    /// import tells its importer so).
+    pub fn parse_restoring(s: &str) -> Result<(Self, bool), ParseError> {
         let t = s.trim();
         let t = t.strip_suffix(".0").unwrap_or(t);
         let digits = t.bytes().all(|b| b.is_ascii_digit());
@@ -133,9 +139,9 @@ impl PhoneNumber {
                 (9, Some(b'3' | b'5' | b'7' | b'8' | b'9')) | (10, Some(b'2'))
             );
         if lost_zero {
-            return Self::parse(&format!("0{t}"));
+            return Self::parse(&format!("0{t}")).map(|p| (p, true));
         }
-        Self::parse(t)
+        Self::parse(t).map(|p| (p, false))
     }
 }
 
@@ -279,6 +285,8 @@ mod tests {
     #[test]
     fn a_phone_excel_kept_as_a_number_gets_its_zero_back() {
         assert_eq!(PhoneNumber::parse_lenient("912345678").unwrap().as_str(), "0912345678");
+        assert!(PhoneNumber::parse_restoring("912345678").unwrap().1, "the zero put back is told");
+        assert!(!PhoneNumber::parse_restoring("0912345678").unwrap().1);
         assert_eq!(PhoneNumber::parse_lenient("912345678.0").unwrap().as_str(), "0912345678");
         assert_eq!(PhoneNumber::parse_lenient("2583822123").unwrap().as_str(), "02583822123");
         assert_eq!(PhoneNumber::parse_lenient("0912 345 678").unwrap().as_str(), "0912345678");

@@ -7,6 +7,7 @@
 //! at first start so reports can join on them.
 
 pub mod load;
+pub mod lookup;
 pub mod model;
 pub mod resolver;
 pub mod routes;

@@ -7,6 +7,7 @@ use platform::error::FieldError;
 use platform::fold::{fold, nfc};
 use platform::types::{Cccd, PhoneNumber, Sex, WardCode};
 use refdata::resolver::Status;
+use refdata::lookup::{code_of, lookups};
 use refdata::RefData;
 
 /// Working age starts at 15 (Labour Code 2019, Circular 01/2022 survey scope).
@@ -166,64 +167,6 @@ pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
         abroad |= known.2;
     }
     Ok((job, training, abroad))
-}
-
-/// Code, Vietnamese and English names and aliases → code, for each coded
-/// list (built once: imports look codes up millions of times). Keys are
-/// [`compact`]: "Gia-rai", "Gia Rai" and "GIA RAI" are one key.
-struct Lookup(std::collections::HashMap<String, String, foldhash::fast::RandomState>);
-
-/// A folded label without what people write differently in it: spaces,
-/// hyphens, apostrophes, dots, slashes ("H'Mông" → "hmong", "12/12" → "1212").
-fn compact(folded: &mut String) {
-    folded.retain(char::is_alphanumeric);
-}
-
-impl Lookup {
-    fn of(items: &[refdata::model::CodeItem]) -> Lookup {
-        let mut m = std::collections::HashMap::default();
-        for i in items {
-            for key in [&i.name_en, &i.name_vi, &i.code].into_iter().chain(&i.aliases) {
-                // No label means two codes: `no_label_means_two_codes` checks the data.
-                let mut k = fold(key);
-                compact(&mut k);
-                m.insert(k, i.code.clone());
-            }
-        }
-        Lookup(m)
-    }
-}
-
-struct Lookups {
-    ethnic: Lookup,
-    education: Lookup,
-    qualification: Lookup,
-    vsic: Lookup,
-}
-
-fn lookups() -> &'static Lookups {
-    static L: std::sync::OnceLock<Lookups> = std::sync::OnceLock::new();
-    L.get_or_init(|| {
-        let d = refdata::refdata();
-        Lookups {
-            ethnic: Lookup::of(&d.ethnic_groups),
-            education: Lookup::of(&d.education),
-            qualification: Lookup::of(&d.qualifications),
-            vsic: Lookup::of(&d.vsic_sections),
-        }
-    })
-}
-
-/// A code from a coded list, given as its code, its name in either language
-/// or an alias, in any case, with or without diacritics, spaces or hyphens.
-fn code_of(list: &Lookup, s: &str) -> Option<String> {
-    thread_local!(static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
-    BUF.with_borrow_mut(|buf| {
-        buf.clear();
-        platform::fold::fold_into(s, buf);
-        compact(buf);
-        list.0.get(buf.as_str()).cloned()
-    })
 }
 
 /// Whole VND from "5000000", "5.000.000", "5,000,000".
@@ -922,24 +865,6 @@ mod tests {
         }
         assert_eq!(code_of(&l.ethnic, "Thổ Tày"), None);
         assert_eq!(code_of(&l.qualification, "13/12"), None);
-    }
-
-    /// A label that meant two codes would be read as either.
-    #[test]
-    fn no_label_means_two_codes() {
-        let d = refdata::refdata();
-        for list in [&d.ethnic_groups, &d.education, &d.qualifications, &d.vsic_sections] {
-            let mut seen = std::collections::HashMap::new();
-            for i in list.iter() {
-                for label in [&i.name_en, &i.name_vi, &i.code].into_iter().chain(&i.aliases) {
-                    let mut k = fold(label);
-                    compact(&mut k);
-                    let first = seen.entry(k).or_insert(&i.code);
-                    assert_eq!(*first, &i.code, "{label}");
-                }
-            }
-        }
-        assert_eq!(d.ethnic_groups.len(), 54);
     }
 
     #[test]

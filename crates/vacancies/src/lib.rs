@@ -10,6 +10,8 @@ pub mod access;
 pub mod applications;
 pub mod board;
 pub mod employers_follow;
+pub mod import;
+pub mod import_routes;
 pub mod index;
 pub mod manage;
 pub mod model;

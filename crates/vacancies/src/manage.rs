@@ -66,6 +66,7 @@ struct ListPage {
     page_no: i64,
     pages: i64,
     can_create: bool,
+    can_import: bool,
 }
 
 async fn list_page(
@@ -94,6 +95,7 @@ async fn list_page(
         page_no,
         pages: ((total + store::PAGE_SIZE - 1) / store::PAGE_SIZE).max(1),
         can_create: user.role == Role::Employer,
+        can_import: is_reviewer(&user),
     };
     Ok(render(page)?.into_response())
 }
@@ -378,7 +380,7 @@ pub(crate) async fn apply_transition(
 
 /// Show a change on the board now. The change is saved either way: if this
 /// fails, the background catch-up brings it within seconds.
-async fn sync_board(st: &AppState) {
+pub(crate) async fn sync_board(st: &AppState) {
     if let Err(e) = st.service::<Board>().sync().await {
         tracing::warn!(error = %e, "board index sync after a change failed");
     }

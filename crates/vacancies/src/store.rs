@@ -205,6 +205,26 @@ pub async fn changed(db: &Db, province: &str, since: Option<&Since>) -> anyhow::
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// The open (draft, pending or published) vacancies of these employers: an
+/// import's list, read in one query per 500 employers.
+pub async fn open_of_employers(db: &Db, province: &str, employer_ids: &[i64]) -> anyhow::Result<Vec<VacancyRecord>> {
+    let mut found = Vec::new();
+    for chunk in employer_ids.chunks(500) {
+        let rows: Vec<Row> = with_db!(db, p => {
+            let mut q = sqlx::QueryBuilder::new(format!("SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = "));
+            q.push_bind(province).push(" AND v.status IN ('draft', 'pending', 'published') AND v.employer_id IN (");
+            let mut list = q.separated(", ");
+            for id in chunk {
+                list.push_bind(*id);
+            }
+            q.push(")");
+            q.build_query_as().fetch_all(p).await?
+        });
+        found.extend(rows.into_iter().map(VacancyRecord::from));
+    }
+    Ok(found)
+}
+
 /// One employer's vacancies still open (pending review or published).
 pub async fn open_of_employer(db: &Db, province: &str, employer_id: i64) -> anyhow::Result<Vec<(i64, Status)>> {
     let rows: Vec<(i64, String)> = with_db!(db, p => sqlx::query_as(

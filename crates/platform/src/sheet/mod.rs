@@ -19,6 +19,7 @@
 //!   diacritic- and case-insensitively, by Vietnamese or English header or by
 //!   key.
 
+pub mod list;
 pub mod upload;
 pub mod write;
 

@@ -510,6 +510,10 @@ async fn main() -> anyhow::Result<()> {
                 "{} rows: {} new, {} changed, {} unchanged, {} rejected, {} in split former communes (check them)",
                 report.rows, report.inserted, report.updated, report.unchanged, report.rejected, report.uncertain_wards
             );
+            if report.noted > 0 {
+                let lines: Vec<String> = report.noted_rows.iter().map(|r| r.line.to_string()).collect();
+                println!("{} rows with a leading zero put back (lines {})", report.noted, lines.join(", "));
+            }
             if report.rejected > 0 {
                 println!("rejected rows and reasons: {}", rejects.display());
             }

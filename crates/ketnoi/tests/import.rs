@@ -352,6 +352,9 @@ async fn a_sheet_as_offices_write_it() {
     let (_, page) = staff.get_text(&format!("/registry/imports/{id}")).await;
     assert!(page.contains("<td>6</td><td>Dân tộc</td>"), "the reason names the column: {page}");
     assert!(page.contains("Chỉ có năm sinh: hãy ghi số CCCD"), "{page}");
+    assert_eq!(job["report"]["noted"], 1, "one row with numbers Excel shortened: {job}");
+    assert!(page.contains(r#"<tr data-line="2"><td>2</td><td>Số CCCD</td><td>Đã thêm lại số 0"#), "{page}");
+    assert!(page.contains(r#"<tr data-line="2"><td>2</td><td>Số điện thoại</td><td>Đã thêm lại số 0"#), "{page}");
 
     // The whole record of the one person a search finds.
     let person = |q: &'static str| {

@@ -47,6 +47,13 @@ pub struct Report {
     /// codes there would need the catalog to be read.
     #[serde(skip)]
     pub rejected_rows: Vec<RejectedRow>,
+    /// Rows taken with a number whose leading zero a number cell dropped
+    /// (a CCCD of 11 digits, a phone of 9): put back, and noted.
+    #[serde(default)]
+    pub noted: u64,
+    /// The first [`SAMPLE_ROWS`] of them, as (field, note key) pairs.
+    #[serde(skip)]
+    pub noted_rows: Vec<RejectedRow>,
 }
 
 /// Rejected rows shown on the import's page; the rest are in the file.
@@ -95,6 +102,27 @@ pub(crate) fn fill_input(input: &mut PersonInput, row: &RawRow) {
 
 /// Where rejected rows go: the file (created at the first one) and the
 /// first [`SAMPLE_ROWS`] of them for the page.
+/// Rows taken with a remark: how many, and the first few for the page.
+#[derive(Default)]
+struct Notes {
+    count: u64,
+    sample: Vec<RejectedRow>,
+}
+
+impl Notes {
+    fn note(&mut self, line: u64, fields: impl Iterator<Item = &'static str>) {
+        let mut fields = fields.peekable();
+        if fields.peek().is_none() {
+            return;
+        }
+        self.count += 1;
+        if self.sample.len() < SAMPLE_ROWS {
+            let errors = fields.map(|f| (f.to_owned(), "import.note.zero_restored".to_owned())).collect();
+            self.sample.push(RejectedRow { line, errors });
+        }
+    }
+}
+
 #[derive(Default)]
 struct Rejects {
     writer: Option<platform::sheet::write::RejectsWriter>,
@@ -243,7 +271,7 @@ pub async fn run(
     let started = std::time::Instant::now();
     let runtime = tokio::runtime::Handle::current();
     let check_db = db.clone();
-    let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64, Vec<RejectedRow>)> {
+    let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64, Vec<RejectedRow>, Notes)> {
         let d = refdata::refdata();
         let mut rejects = Rejects::default();
         let header_cells = std::cell::RefCell::new(Vec::<String>::new());
@@ -267,6 +295,7 @@ pub async fn run(
             }
         };
         let (mut read, mut rejected, mut uncertain) = (0u64, 0u64, 0u64);
+        let mut notes = Notes::default();
         let rows = sheet::read_rows(
             &path,
             |h| {
@@ -303,6 +332,7 @@ pub async fn run(
                 match verdict {
                     Ok(p) => {
                         uncertain += u64::from(!p.ward_certain);
+                        notes.note(row.line, rules::zeros_restored(&input, &p));
                         batch.push(p);
                         if scoped_wards.is_some() {
                             origins.push((row.line, row.original()));
@@ -343,7 +373,7 @@ pub async fn run(
             r.finish()?;
         }
         tracing::debug!(ms = started.elapsed().as_millis() as u64, rows, "file read and validated");
-        Ok((rows, rejected, uncertain, rejects.sample))
+        Ok((rows, rejected, uncertain, rejects.sample, notes))
     });
     drop(writer_tx);
 
@@ -397,8 +427,10 @@ pub async fn run(
         }
     }
     written?;
-    let (rows, rejected, uncertain, sample) = read?;
+    let (rows, rejected, uncertain, sample, notes) = read?;
     report.rows = rows;
+    report.noted = notes.count;
+    report.noted_rows = notes.sample;
     report.rejected_rows = sample;
     report.rejected = rejected;
     report.uncertain_wards = uncertain;

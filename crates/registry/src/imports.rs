@@ -75,7 +75,8 @@ pub async fn work(
     match import::run(db, index, path, opts, &on_progress).await {
         Ok(report) => {
             let counts = (report.rows as i64, report.accepted() as i64, report.rejected as i64);
-            let stored = Stored { rejected_rows: report.rejected_rows.clone(), report };
+            let stored =
+                Stored { rejected_rows: report.rejected_rows.clone(), noted_rows: report.noted_rows.clone(), report };
             Ok(jobs::Finished { counts, result: serde_json::to_string(&stored).unwrap_or_default() })
         }
         Err(e) => {
@@ -133,6 +134,8 @@ struct Stored {
     report: Report,
     #[serde(default)]
     rejected_rows: Vec<import::RejectedRow>,
+    #[serde(default)]
+    noted_rows: Vec<import::RejectedRow>,
 }
 
 /// The report of a finished job, with the rejected rows the page lists.
@@ -143,7 +146,7 @@ fn stored_report(job: &Job) -> Option<Report> {
 /// The report a finished import job recorded (its `result`).
 pub fn report_of(result: &str) -> Option<Report> {
     let stored: Stored = serde_json::from_str(result).ok()?;
-    Some(Report { rejected_rows: stored.rejected_rows, ..stored.report })
+    Some(Report { rejected_rows: stored.rejected_rows, noted_rows: stored.noted_rows, ..stored.report })
 }
 
 fn can_see(user: &User, job: &Job) -> bool {

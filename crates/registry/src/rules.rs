@@ -197,6 +197,18 @@ fn lost_leading_zero(t: &str) -> bool {
     t.len() == 11 && t.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// The fields of a valid person whose number was read with the leading zero
+/// a number cell dropped (the import notes them on the row).
+pub fn zeros_restored(input: &PersonInput, p: &Person) -> impl Iterator<Item = &'static str> {
+    let typed = |s: &str| s.trim().trim_end_matches(".0").len();
+    let digits = |s: &str| s.trim().trim_end_matches(".0").bytes().all(|b| b.is_ascii_digit());
+    let cccd = p.cccd.is_some() && typed(&input.cccd) == 11 && digits(&input.cccd);
+    let phone = p.phone.as_ref().is_some_and(|ph| typed(&input.phone) + 1 == ph.as_str().len())
+        && digits(&input.phone)
+        && !input.phone.trim().starts_with('0');
+    [cccd.then_some("cccd"), phone.then_some("phone")].into_iter().flatten()
+}
+
 /// Where the validated person lives, and how sure we are.
 struct Place {
     ward: WardCode,
@@ -607,6 +619,20 @@ mod tests {
         assert_eq!(p.needs.training_trade.as_deref(), Some("Hàn"));
         assert_eq!(p.expected_wage, Some(7_000_000));
         assert!(p.ward_certain);
+    }
+
+    #[test]
+    fn numbers_whose_zero_was_put_back_are_noted() {
+        let noted = |cccd: &str, phone: &str| {
+            let input = PersonInput { cccd: cccd.into(), phone: phone.into(), ..valid() };
+            let p = validate(&input, refdata::refdata(), "56", today()).unwrap();
+            zeros_restored(&input, &p).collect::<Vec<_>>()
+        };
+        assert_eq!(noted("56185012345", "912345678"), ["cccd", "phone"]);
+        assert_eq!(noted("56185012345.0", ""), ["cccd"]);
+        assert_eq!(noted("056185012345", "0912345678"), Vec::<&str>::new());
+        assert_eq!(noted("056185012345", "+84 912 345 678"), Vec::<&str>::new());
+        assert_eq!(noted("", "2583822123"), ["phone"], "a landline too");
     }
 
     #[test]

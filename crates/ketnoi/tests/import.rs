@@ -386,3 +386,54 @@ async fn a_sheet_as_offices_write_it() {
     assert_eq!(suong["ethnicity"], "08", "Mông");
     assert_eq!(suong["qualification"], "none");
 }
+
+/// A workbook as Excel keeps it when numbers were typed as numbers: a title
+/// row above the header, a CCCD and a phone as number cells (their leading
+/// zero gone), a birth date as a date cell, an address without commas in
+/// place of the commune code. Every row goes in as a person reads it.
+#[tokio::test]
+async fn an_excel_workbook_with_numbers_as_numbers() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    sheet.write(0, 0, "DANH SÁCH NGƯỜI LAO ĐỘNG XÃ VẠN THỌ NĂM 2026").unwrap();
+    let header = ["STT", "Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Địa chỉ", "Tình trạng việc làm"];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write(1, c as u16, *h).unwrap();
+    }
+    let rows: [(f64, &str, (u16, u8, u8), &str, f64, &str, &str); 2] = [
+        (56185012345.0, "Phan Thị Bích", (1985, 6, 5), "Nữ", 912345678.0, "thôn Tuần Lễ x. Vạn Thọ h. Vạn Ninh Khánh Hòa", "Thất nghiệp"),
+        (56090001234.0, "Lò Văn Sáu", (1990, 1, 1), "Nam", 978123456.0, "xa van tho huyen van ninh tinh khanh hoa", "có việc làm"),
+    ];
+    for (i, (cccd, name, (y, m, d), sex, phone, address, status)) in rows.into_iter().enumerate() {
+        let r = i as u32 + 2;
+        sheet.write(r, 0, (i + 1) as f64).unwrap();
+        sheet.write(r, 1, cccd).unwrap();
+        sheet.write(r, 2, name).unwrap();
+        sheet.write_datetime_with_format(r, 3, &ExcelDateTime::from_ymd(y, m, d).unwrap(), &date).unwrap();
+        sheet.write(r, 4, sex).unwrap();
+        sheet.write(r, 5, phone).unwrap();
+        sheet.write(r, 6, address).unwrap();
+        sheet.write(r, 7, status).unwrap();
+    }
+    let bytes = book.save_to_buffer().unwrap();
+
+    let app = TestApp::spawn().await;
+    let staff = app.login(STAFF).await;
+    let r = staff.upload("/registry/import", "van-tho.xlsx", bytes).await;
+    assert_eq!(r.status(), 303);
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&staff, id).await;
+    assert_eq!((job["report"]["inserted"].as_u64(), job["report"]["rejected"].as_u64()), (Some(2), Some(0)), "{job}");
+    assert_eq!(job["report"]["noted"], 2, "{job}");
+    let found: Value = staff.get("/api/v1/people?q=phan+thi+bich").await.json().await.unwrap();
+    let url = found["items"][0]["url"].as_str().unwrap().to_owned();
+    let bich: Value = staff.get(&url).await.json().await.unwrap();
+    assert_eq!(bich["cccd"], "056185012345");
+    assert_eq!(bich["phone"], "0912345678");
+    assert_eq!(bich["birth_date"], "1985-06-05");
+    assert_eq!(bich["ward_code"], "22504", "Vạn Thọ is now part of Đại Lãnh: {bich}");
+    let found: Value = staff.get("/api/v1/people?q=lo+van+sau").await.json().await.unwrap();
+    assert_eq!(found["items"][0]["ward_code"], "22504", "{found}");
+}

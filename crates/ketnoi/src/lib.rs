@@ -40,7 +40,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "registry", description = "Labour registry (cung lao động): people aged 15+, search, import, indicators"),
          (name = "employers", description = "Employers (doanh nghiệp): registration, approval, recruitment-needs declarations"),
          (name = "vacancies", description = "Vacancies (tin tuyển dụng): the public board's search, and managing vacancies"),
-         (name = "applications", description = "Applications (hồ sơ ứng tuyển) and their statuses"))
+         (name = "applications", description = "Applications (hồ sơ ứng tuyển) and their statuses"),
+         (name = "matching", description = "Matching and referral (kết nối cung – cầu, giới thiệu việc làm): ranked candidates and vacancies with their reasons, referrals and their outcomes"))
 )]
 pub struct ApiDoc;
 
@@ -56,7 +57,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// Message catalogs of every capability.
 pub fn install_messages() {
-    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES, employers::MESSAGES, vacancies::MESSAGES]);
+    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES, employers::MESSAGES, vacancies::MESSAGES, matching::MESSAGES]);
 }
 
 /// Every capability's routes, and the OpenAPI document they describe.
@@ -74,6 +75,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(vacancies::manage::router())
         .merge(vacancies::import_routes::router())
         .merge(vacancies::applications::router())
+        .merge(matching::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -100,6 +102,12 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     let board = vacancies::service::Board::new(db.clone(), &settings.province_code, settings.smtp_url.is_some());
     board.spawn();
     s.insert(board);
+    // A weights file that cannot be read stops the start: ranking with
+    // weights other than the operator's would mislead.
+    let weights = matching::config::from_env().unwrap_or_else(|e| panic!("matching weights: {e:#}"));
+    let matcher = matching::service::Matcher::new(db.clone(), &settings.province_code, weights);
+    matcher.spawn();
+    s.insert(matcher);
     // Capabilities hear of each other's changes through listeners, not tables.
     s.insert(std::sync::Arc::new(employers::events::Listeners(vec![std::sync::Arc::new(
         vacancies::employers_follow::FollowEmployers,

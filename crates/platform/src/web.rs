@@ -77,7 +77,8 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Ctx {
     }
 }
 
-fn random_token() -> String {
+/// A random secret: 24 bytes as hex (sessions' CSRF tokens, capability links).
+pub fn random_token() -> String {
     let mut b = [0u8; 24];
     rand::thread_rng().fill_bytes(&mut b);
     hex::encode(b)
@@ -267,7 +268,8 @@ pub async fn start_session(session: &Session, user_id: i64) -> Result<(), AppErr
     Ok(())
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
+/// Compare secrets without telling by the time taken where they differ.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 

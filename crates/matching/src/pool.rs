@@ -1,0 +1,176 @@
+//! What matching ranks, in memory: every person of the registry as a
+//! [`Seeker`] and every vacancy as an [`Offer`], each following its table
+//! ([`platform::follow`]) so other servers' and the CLI's changes arrive
+//! within seconds. Ranking is then a scan without a database round trip.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use chrono::NaiveDate;
+use platform::follow::{Feed, Since};
+use platform::{with_db, Db};
+
+use crate::rules::{Offer, Seeker};
+
+/// Ids → entries, replaced whole on change.
+pub struct Pool<T> {
+    items: RwLock<HashMap<i64, Arc<T>, foldhash::fast::RandomState>>,
+}
+
+impl<T> Default for Pool<T> {
+    fn default() -> Self {
+        Pool { items: RwLock::new(HashMap::default()) }
+    }
+}
+
+impl<T> Pool<T> {
+    pub fn get(&self, id: i64) -> Option<Arc<T>> {
+        self.items.read().expect("pool lock").get(&id).cloned()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.read().expect("pool lock").len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Call `f` on every entry (under the read lock: `f` must be quick).
+    pub fn each(&self, mut f: impl FnMut(&T)) {
+        for x in self.items.read().expect("pool lock").values() {
+            f(x);
+        }
+    }
+
+    fn put(&self, batch: Vec<(i64, Option<T>)>) -> usize {
+        let n = batch.len();
+        let mut items = self.items.write().expect("pool lock");
+        for (id, x) in batch {
+            match x {
+                Some(x) => items.insert(id, Arc::new(x)),
+                None => items.remove(&id),
+            };
+        }
+        n
+    }
+}
+
+/// Folded words of a text, each once.
+fn words_of(texts: &[Option<&str>]) -> Vec<String> {
+    let mut w: Vec<String> = texts.iter().flatten().flat_map(|t| platform::fold::fold_words(t)).collect();
+    w.sort();
+    w.dedup();
+    w
+}
+
+fn rank_of(qualification: &str) -> u8 {
+    refdata::refdata().qualifications.iter().find(|q| q.code == qualification).map_or(0, |q| q.rank as u8)
+}
+
+/// People as seekers.
+#[derive(Default)]
+pub struct Seekers(pub Pool<Seeker>);
+
+type PersonRow = (
+    i64,
+    String,
+    NaiveDate,
+    String,
+    String,
+    bool,
+    bool,
+    bool,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+impl Feed for Seekers {
+    const TABLE: &'static str = "people";
+    type Batch = Vec<(i64, Option<Seeker>)>;
+
+    async fn read(&self, db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Self::Batch> {
+        const SELECT: &str = "SELECT id, ward_code, birth_date, qualification, employment_status, need_job,
+            need_training, need_abroad, occupation_isco, prev_occupation_isco, expected_wage, training_field,
+            job_position, training_trade FROM people WHERE province_code = $1";
+        let sql = match since {
+            None => SELECT.to_string(),
+            Some(since) => format!("{SELECT} AND {}", since.condition("seq")),
+        };
+        let rows: Vec<PersonRow> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let seeker = Seeker {
+                    id: r.0,
+                    ward_code: r.1,
+                    birth_date: r.2,
+                    qualification_rank: rank_of(&r.3),
+                    unemployed: r.4 == "unemployed",
+                    need_job: r.5,
+                    need_training: r.6,
+                    need_abroad: r.7,
+                    occupations: [r.8, r.9].into_iter().flatten().collect(),
+                    expected_wage: r.10,
+                    words: words_of(&[r.11.as_deref(), r.12.as_deref(), r.13.as_deref()]),
+                };
+                (r.0, Some(seeker))
+            })
+            .collect())
+    }
+
+    fn apply(&self, batch: Self::Batch) -> usize {
+        self.0.put(batch)
+    }
+}
+
+/// Vacancies as offers (all statuses: the rules keep only the open ones).
+#[derive(Default)]
+pub struct Offers(pub Pool<Offer>);
+
+impl Offers {
+    pub fn of(v: &vacancies::model::VacancyRecord) -> Offer {
+        let d = refdata::refdata();
+        Offer {
+            id: v.id,
+            employer_id: v.employer_id,
+            published: v.status == vacancies::model::Status::Published,
+            deadline: v.deadline,
+            occupation_isco: v.occupation_isco.clone(),
+            qualification_rank: rank_of(&v.qualification),
+            qualification: d
+                .qualifications
+                .iter()
+                .find(|q| q.code == v.qualification)
+                .map_or_else(|| v.qualification.clone(), |q| q.name_vi.clone()),
+            experience_years: v.experience_years,
+            age_min: v.age_min,
+            age_max: v.age_max,
+            wage_min: v.wage_min,
+            wage_max: v.wage_max,
+            apprenticeship: v.contract_type == "apprenticeship",
+            work_ward_code: v.work_ward_code.clone(),
+            work_province_code: v.work_province_code.clone(),
+            work_country: v.work_country.clone(),
+            words: words_of(&[Some(&v.title), Some(&v.description), v.requirements.as_deref()]),
+        }
+    }
+}
+
+impl Feed for Offers {
+    const TABLE: &'static str = "vacancies";
+    type Batch = Vec<(i64, Option<Offer>)>;
+
+    async fn read(&self, db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Self::Batch> {
+        let records = vacancies::store::changed(db, province, since).await?;
+        Ok(records.iter().map(|v| (v.id, Some(Self::of(v)))).collect())
+    }
+
+    fn apply(&self, batch: Self::Batch) -> usize {
+        self.0.put(batch)
+    }
+}

@@ -183,9 +183,8 @@ fn input_of(row: &RawRow<Col>, lang: Lang) -> (EmployerInput, Option<FieldError>
     let typed_phone = row.get(Col::Phone);
     let (phone, note) = match PhoneNumber::parse_restoring(typed_phone) {
         Ok((p, restored)) => {
-            let note = restored.then(|| {
-                fill(t(lang, "import.note.phone_zero"), &[("typed", typed_phone), ("read", p.as_str())])
-            });
+            let note = restored
+                .then(|| fill(t(lang, "import.note.phone_zero"), &[("typed", typed_phone), ("read", p.as_str())]));
             (p.as_str().to_owned(), note)
         }
         Err(_) => (typed_phone.to_owned(), None),

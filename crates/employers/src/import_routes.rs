@@ -32,7 +32,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 fn page(ctx: &Ctx) -> ImportPage {
     let back = ("/employers", "employers.title");
-    ImportPage::new(ctx, "employers.import.title", "employers.import.hint", "/employers/import", "/employers/template.xlsx", back)
+    ImportPage::new(
+        ctx,
+        "employers.import.title",
+        "employers.import.hint",
+        "/employers/import",
+        "/employers/template.xlsx",
+        back,
+    )
 }
 
 async fn import_page(ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {

@@ -57,7 +57,13 @@ impl utoipa::Modify for BearerAuth {
 
 /// Message catalogs of every capability.
 pub fn install_messages() {
-    platform::i18n::install(&[refdata::MESSAGES, registry::MESSAGES, employers::MESSAGES, vacancies::MESSAGES, matching::MESSAGES]);
+    platform::i18n::install(&[
+        refdata::MESSAGES,
+        registry::MESSAGES,
+        employers::MESSAGES,
+        vacancies::MESSAGES,
+        matching::MESSAGES,
+    ]);
 }
 
 /// Every capability's routes, and the OpenAPI document they describe.

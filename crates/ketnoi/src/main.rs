@@ -578,7 +578,10 @@ async fn main() -> anyhow::Result<()> {
 
 /// A list import's outcome for the terminal: the summary, then each row
 /// refused or noted; a file refused as a whole is an error in `lang`.
-fn print_list_report(outcome: anyhow::Result<platform::sheet::list::Report>, lang: platform::i18n::Lang) -> anyhow::Result<()> {
+fn print_list_report(
+    outcome: anyhow::Result<platform::sheet::list::Report>,
+    lang: platform::i18n::Lang,
+) -> anyhow::Result<()> {
     let report = match outcome {
         Ok(report) => report,
         Err(e) => match e.downcast_ref::<platform::sheet::SheetError>() {

@@ -398,13 +398,30 @@ async fn an_excel_workbook_with_numbers_as_numbers() {
     let sheet = book.add_worksheet();
     let date = Format::new().set_num_format("dd/mm/yyyy");
     sheet.write(0, 0, "DANH SÁCH NGƯỜI LAO ĐỘNG XÃ VẠN THỌ NĂM 2026").unwrap();
-    let header = ["STT", "Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Địa chỉ", "Tình trạng việc làm"];
+    let header =
+        ["STT", "Số CCCD", "Họ và tên", "Ngày sinh", "Giới tính", "Số điện thoại", "Địa chỉ", "Tình trạng việc làm"];
     for (c, h) in header.iter().enumerate() {
         sheet.write(1, c as u16, *h).unwrap();
     }
     let rows: [(f64, &str, (u16, u8, u8), &str, f64, &str, &str); 2] = [
-        (56185012345.0, "Phan Thị Bích", (1985, 6, 5), "Nữ", 912345678.0, "thôn Tuần Lễ x. Vạn Thọ h. Vạn Ninh Khánh Hòa", "Thất nghiệp"),
-        (56090001234.0, "Lò Văn Sáu", (1990, 1, 1), "Nam", 978123456.0, "xa van tho huyen van ninh tinh khanh hoa", "có việc làm"),
+        (
+            56185012345.0,
+            "Phan Thị Bích",
+            (1985, 6, 5),
+            "Nữ",
+            912345678.0,
+            "thôn Tuần Lễ x. Vạn Thọ h. Vạn Ninh Khánh Hòa",
+            "Thất nghiệp",
+        ),
+        (
+            56090001234.0,
+            "Lò Văn Sáu",
+            (1990, 1, 1),
+            "Nam",
+            978123456.0,
+            "xa van tho huyen van ninh tinh khanh hoa",
+            "có việc làm",
+        ),
     ];
     for (i, (cccd, name, (y, m, d), sex, phone, address, status)) in rows.into_iter().enumerate() {
         let r = i as u32 + 2;

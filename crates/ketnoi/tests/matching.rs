@@ -27,7 +27,13 @@ async fn world() -> World {
         "contract_type": "fixed_term", "workplace": "ward", "work_ward_code": "22504", "deadline": deadline,
         "description": "Hàn điện khung thép nhà xưởng."
     });
-    let r = client.post(app.url("/api/v1/vacancies?submit=true")).bearer_auth(&employer).json(&vacancy).send().await.unwrap();
+    let r = client
+        .post(app.url("/api/v1/vacancies?submit=true"))
+        .bearer_auth(&employer)
+        .json(&vacancy)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 201);
     let vacancy = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = app.post_json(&format!("/api/v1/vacancies/{vacancy}/transition"), &staff, &json!({"to": "approve"})).await;
@@ -66,7 +72,11 @@ async fn candidates_and_matches_explained_both_ways() {
     let staff = app.token(STAFF).await;
 
     let list = app.get_json(&format!("/api/v1/vacancies/{vacancy}/candidates?limit=10"), &staff).await;
-    assert_eq!(ids_of(&list, "person"), [welder, junior, accountant], "best first; the employed and the too old left out: {list}");
+    assert_eq!(
+        ids_of(&list, "person"),
+        [welder, junior, accountant],
+        "best first; the employed and the too old left out: {list}"
+    );
     assert_eq!(list["total"], 3);
     let best = &list["items"][0];
     let reasons: Vec<&str> = best["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
@@ -98,13 +108,21 @@ async fn candidates_and_matches_explained_both_ways() {
     let matches = app.get_json(&format!("/api/v1/people/{welder}/matches"), &staff).await;
     assert_eq!(ids_of(&matches, "vacancy"), [vacancy], "{matches}");
     assert!(matches["items"][0]["vacancy"]["url"].as_str().unwrap().ends_with(&format!("/jobs/{vacancy}")));
-    let r = reqwest::Client::new().get(app.url(&format!("/api/v1/people/{accountant}/matches"))).bearer_auth(&officer).send().await.unwrap();
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/people/{accountant}/matches")))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 403, "a person of another commune");
 
     // Reads of candidates are reads of personal data.
     let admin = app.token(testkit::ADMIN).await;
     let log = app.get_json("/api/v1/audit?action=read_personal&entity=person", &admin).await;
-    assert!(log["items"].as_array().unwrap().iter().any(|e| e["detail"] == format!("candidates for vacancy {vacancy}")), "{log}");
+    assert!(
+        log["items"].as_array().unwrap().iter().any(|e| e["detail"] == format!("candidates for vacancy {vacancy}")),
+        "{log}"
+    );
 
     // The pages: a tab on the vacancy, a tab on the person's record.
     let b = app.login(STAFF).await;
@@ -113,7 +131,10 @@ async fn candidates_and_matches_explained_both_ways() {
     assert!(html.contains(&format!(r#"href="/vacancies/{vacancy}/candidates""#)));
     let (status, html) = b.get_text(&format!("/vacancies/{vacancy}/candidates")).await;
     assert_eq!(status, 200);
-    assert!(html.contains("Phan Văn Hàn") && html.contains("✓ Cùng nghề") && html.contains("△ Thiếu trình độ Trung cấp"), "{html}");
+    assert!(
+        html.contains("Phan Văn Hàn") && html.contains("✓ Cùng nghề") && html.contains("△ Thiếu trình độ Trung cấp"),
+        "{html}"
+    );
     let (status, html) = b.get_text(&format!("/registry/{welder}/matches")).await;
     assert_eq!(status, 200);
     assert!(html.contains("Thợ hàn khung thép") && html.contains("đồng ý cho doanh nghiệp tìm thấy từ"), "{html}");
@@ -145,7 +166,10 @@ async fn a_referral_its_slip_and_its_outcome() {
     let b = app.login(STAFF).await;
     let (status, slip) = b.get_text(&format!("/referrals/{id}/slip")).await;
     assert_eq!(status, 200);
-    assert!(slip.contains("Phiếu giới thiệu việc làm") && slip.contains("Phan Văn Hàn") && slip.contains("<svg"), "{slip}");
+    assert!(
+        slip.contains("Phiếu giới thiệu việc làm") && slip.contains("Phan Văn Hàn") && slip.contains("<svg"),
+        "{slip}"
+    );
     let start = slip.find("/referrals/").unwrap();
     let link = &slip[start..];
     let link = &link[..link.find('<').unwrap()];
@@ -157,9 +181,19 @@ async fn a_referral_its_slip_and_its_outcome() {
     assert_eq!(status, 200);
     assert!(page.contains("Phan Văn Hàn"), "{page}");
     let token = link.split("t=").nth(1).unwrap();
-    let r = anyone.post_form(&format!("/referrals/{id}/outcome"), &[("t", token), ("outcome", "refused"), ("reason", ""), ("date", "")]).await;
+    let r = anyone
+        .post_form(
+            &format!("/referrals/{id}/outcome"),
+            &[("t", token), ("outcome", "refused"), ("reason", ""), ("date", "")],
+        )
+        .await;
     assert_eq!(r.status(), 422, "a refusal needs its reason");
-    let r = anyone.post_form(&format!("/referrals/{id}/outcome"), &[("t", token), ("outcome", "hired"), ("reason", ""), ("date", "")]).await;
+    let r = anyone
+        .post_form(
+            &format!("/referrals/{id}/outcome"),
+            &[("t", token), ("outcome", "hired"), ("reason", ""), ("date", "")],
+        )
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("Đã ghi kết quả"));
     let r = anyone.post_form(&format!("/referrals/{id}/outcome"), &[("t", "wrong"), ("outcome", "no_show")]).await;
@@ -169,6 +203,7 @@ async fn a_referral_its_slip_and_its_outcome() {
     let employer = app.token(EMPLOYER).await;
     let theirs = app.get_json("/api/v1/referrals", &employer).await;
     assert_eq!(theirs[0]["outcome"], "hired", "{theirs}");
-    let r = app.post_json(&format!("/api/v1/referrals/{id}/outcome"), &employer, &json!({"outcome": "interviewed"})).await;
+    let r =
+        app.post_json(&format!("/api/v1/referrals/{id}/outcome"), &employer, &json!({"outcome": "interviewed"})).await;
     assert_eq!(r.status(), 200);
 }

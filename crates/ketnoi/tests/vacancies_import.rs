@@ -55,7 +55,10 @@ async fn a_province_list_of_vacancies() {
     let page = r.text().await.unwrap();
     assert!(page.contains(r#"data-rejected="3""#), "{page}");
     assert!(page.contains("6 dòng: 3 thêm mới, 0 có thay đổi, 0 không thay đổi, 3 bị từ chối"), "{page}");
-    assert!(page.contains(r#"<tr data-line="4"><td>4</td><td>Mã số thuế doanh nghiệp: Chưa có doanh nghiệp"#), "{page}");
+    assert!(
+        page.contains(r#"<tr data-line="4"><td>4</td><td>Mã số thuế doanh nghiệp: Chưa có doanh nghiệp"#),
+        "{page}"
+    );
     assert!(page.contains(r#"<tr data-line="6"><td>6</td><td>Tên công việc: Tin này"#), "duplicate: {page}");
     assert!(page.contains(r#"<tr data-line="7"><td>7</td><td>Hạn nộp hồ sơ: "#), "past deadline: {page}");
     assert!(page.contains(r#"<tr data-line="5"><td>5</td><td>Chờ duyệt: "#), "held for review: {page}");
@@ -71,7 +74,10 @@ async fn a_province_list_of_vacancies() {
     let id = welder["items"][0]["id"].as_i64().unwrap();
     let token = app.token(STAFF).await;
     let full = app.get_json(&format!("/api/v1/vacancies/{id}"), &token).await;
-    assert_eq!((full["qualification"].as_str(), full["contract_type"].as_str()), (Some("intermediate"), Some("fixed_term")));
+    assert_eq!(
+        (full["qualification"].as_str(), full["contract_type"].as_str()),
+        (Some("intermediate"), Some("fixed_term"))
+    );
     let sewing: Value = board(&app, "cong nhan may").await;
     assert_eq!(sewing["total"], 0, "what asks for one sex waits for a reviewer: {sewing}");
 

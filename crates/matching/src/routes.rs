@@ -134,12 +134,20 @@ enum Audience {
     Employer(std::collections::HashSet<i64>),
 }
 
-async fn candidates_of(st: &AppState, ctx: &Ctx, user: &User, id: i64, limit: usize) -> AppResult<(VacancyRecord, CandidateList)> {
+async fn candidates_of(
+    st: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    id: i64,
+    limit: usize,
+) -> AppResult<(VacancyRecord, CandidateList)> {
     let province = &st.settings.province_code;
     let v = vacancies::store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?;
     vacancies::access::authorize(st, ctx, user, v.employer_id, "vacancy").await?;
     let audience = match user.role {
-        Role::Employer => Audience::Employer(store::visible_to_employer(&st.db, province, id).await?.into_iter().collect()),
+        Role::Employer => {
+            Audience::Employer(store::visible_to_employer(&st.db, province, id).await?.into_iter().collect())
+        }
         _ => Audience::Area(registry::access::people(user)?),
     };
     let m = st.service::<Matcher>();
@@ -223,7 +231,10 @@ async fn candidates_page(
 ) -> AppResult<Response> {
     let (v, list) = candidates_of(&st, &ctx, &user, id, DEFAULT_LIMIT).await?;
     let page = CandidatesPage {
-        page: Page { title: format!("{}: {}", t(ctx.lang, "match.candidates"), v.title), ..ctx.page("match.candidates") },
+        page: Page {
+            title: format!("{}: {}", t(ctx.lang, "match.candidates"), v.title),
+            ..ctx.page("match.candidates")
+        },
         can_refer: can_refer(&user),
         v,
         list,
@@ -338,7 +349,10 @@ async fn matches_page(
     let since = store::consent(&st.db, &st.settings.province_code, id).await?;
     let tr = platform::i18n::Tr::new(ctx.lang);
     let page = MatchesPage {
-        page: Page { title: format!("{}: {}", t(ctx.lang, "match.suitable"), p.person.full_name), ..ctx.page("match.suitable") },
+        page: Page {
+            title: format!("{}: {}", t(ctx.lang, "match.suitable"), p.person.full_name),
+            ..ctx.page("match.suitable")
+        },
         findable_since: since.map(|d| fill(t(ctx.lang, "match.findable_since"), &[("date", &tr.local_date(&d))])),
         can_refer: can_refer(&user),
         p,
@@ -430,7 +444,12 @@ async fn refer(st: &AppState, ctx: &Ctx, user: &User, input: &ReferralInput) -> 
     if let Err(why) = crate::rules::eligible(&seeker, &offer, today) {
         return Err(AppError::bad(crate::rules::excluded_key(why)));
     }
-    let fit = crate::rules::score(&seeker, &offer, crate::service::km_between(&seeker.ward_code, offer.work_ward_code.as_deref().unwrap_or("")), &m.weights);
+    let fit = crate::rules::score(
+        &seeker,
+        &offer,
+        crate::service::km_between(&seeker.ward_code, offer.work_ward_code.as_deref().unwrap_or("")),
+        &m.weights,
+    );
     let token = platform::web::random_token();
     let new = NewReferral {
         person_id: input.person_id,
@@ -596,7 +615,8 @@ fn may_record(r: &Referral, user: Option<&User>, token: &str) -> bool {
     let by_token = !token.is_empty() && platform::web::constant_time_eq(token, &r.token);
     by_token
         || user.is_some_and(|u| {
-            matches!(u.role, Role::Admin | Role::Staff) || (u.role == Role::Employer && u.employer_id == Some(r.employer_id))
+            matches!(u.role, Role::Admin | Role::Staff)
+                || (u.role == Role::Employer && u.employer_id == Some(r.employer_id))
         })
 }
 

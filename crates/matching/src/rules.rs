@@ -50,15 +50,8 @@ impl Weights {
 
     /// Weights that can make a score: none negative, not all zero.
     pub fn check(&self) -> Result<(), String> {
-        let all = [
-            self.occupation,
-            self.qualification,
-            self.distance,
-            self.wage,
-            self.experience,
-            self.needs,
-            self.words,
-        ];
+        let all =
+            [self.occupation, self.qualification, self.distance, self.wage, self.experience, self.needs, self.words];
         if all.iter().any(|w| !w.is_finite() || *w < 0.0) || self.total() <= 0.0 {
             return Err("weights must be zero or more, and not all zero".into());
         }
@@ -156,7 +149,8 @@ pub fn outcome(
     today: NaiveDate,
 ) -> Result<(&'static str, NaiveDate, Option<&'static str>), Vec<platform::error::FieldError>> {
     let mut errors = Vec::new();
-    let fail = |field: &str, code: &str| platform::error::FieldError { field: field.into(), code: code.into(), row: None };
+    let fail =
+        |field: &str, code: &str| platform::error::FieldError { field: field.into(), code: code.into(), row: None };
     let known = crate::store::OUTCOMES.into_iter().find(|o| *o == outcome.trim());
     if known.is_none() {
         errors.push(fail("outcome", if outcome.trim().is_empty() { "err.required" } else { "err.code.unknown" }));
@@ -438,8 +432,12 @@ mod tests {
     #[test]
     fn closer_occupations_score_higher() {
         let w = Weights::default();
-        let at = |code: &str| score(&Seeker { occupations: vec![code.into()], ..welder() }, &welding_job(), Some(0.0), &w).score;
-        assert!(at("7212") > at("7213") && at("7213") > at("7233") && at("7233") > at("7411") && at("7411") > at("2411"));
+        let at = |code: &str| {
+            score(&Seeker { occupations: vec![code.into()], ..welder() }, &welding_job(), Some(0.0), &w).score
+        };
+        assert!(
+            at("7212") > at("7213") && at("7213") > at("7233") && at("7233") > at("7411") && at("7411") > at("2411")
+        );
     }
 
     #[test]
@@ -454,7 +452,10 @@ mod tests {
         assert!(gaps.contains(&("match.gap.no_occupation", vec![])));
         let near = score(&welder(), &welding_job(), Some(42.0), &Weights::default());
         assert!(near.reasons.iter().any(|n| n.key == "match.reason.near" && n.args == [("km", "42".to_owned())]));
-        assert!(score(&welder(), &welding_job(), Some(90.0), &Weights::default()).gaps.iter().any(|n| n.key == "match.gap.far"));
+        assert!(score(&welder(), &welding_job(), Some(90.0), &Weights::default())
+            .gaps
+            .iter()
+            .any(|n| n.key == "match.gap.far"));
     }
 
     #[test]
@@ -466,7 +467,11 @@ mod tests {
         assert_eq!(eligible(&s, &Offer { published: false, ..o.clone() }, today()), Err(Excluded::NotOpen));
         let employed = Seeker { unemployed: false, need_job: false, ..s.clone() };
         assert_eq!(eligible(&employed, &o, today()), Err(Excluded::NotLooking));
-        assert_eq!(eligible(&s, &Offer { age_max: Some(30), ..o.clone() }, today()), Err(Excluded::Age), "31 years old");
+        assert_eq!(
+            eligible(&s, &Offer { age_max: Some(30), ..o.clone() }, today()),
+            Err(Excluded::Age),
+            "31 years old"
+        );
         assert_eq!(eligible(&s, &Offer { age_max: Some(31), ..o.clone() }, today()), Ok(()));
         let abroad = Offer { work_country: Some("Nhật Bản".into()), work_ward_code: None, ..o.clone() };
         assert_eq!(eligible(&s, &abroad, today()), Err(Excluded::AbroadNotWanted));
@@ -485,15 +490,24 @@ mod tests {
     fn outcomes_are_checked() {
         let on = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         assert_eq!(outcome("hired", "", "", on, today()).unwrap(), ("hired", today(), None));
-        assert_eq!(outcome("interviewed", "25/11/2026", "", on, today()).unwrap().1, NaiveDate::from_ymd_opt(2026, 11, 25).unwrap());
+        assert_eq!(
+            outcome("interviewed", "25/11/2026", "", on, today()).unwrap().1,
+            NaiveDate::from_ymd_opt(2026, 11, 25).unwrap()
+        );
         assert_eq!(outcome("refused", "", "wage", on, today()).unwrap().2, Some("wage"));
         let fields = |r: Result<_, Vec<platform::error::FieldError>>| {
             r.unwrap_err().into_iter().map(|e| (e.field, e.code)).collect::<Vec<_>>()
         };
         assert_eq!(fields(outcome("refused", "", "", on, today())), [("reason".into(), "err.required".into())]);
         assert_eq!(fields(outcome("maybe", "", "", on, today())), [("outcome".into(), "err.code.unknown".into())]);
-        assert_eq!(fields(outcome("hired", "02/12/2026", "", on, today())), [("date".into(), "match.err.date_future".into())]);
-        assert_eq!(fields(outcome("hired", "19/11/2026", "", on, today())), [("date".into(), "match.err.date_before_referral".into())]);
+        assert_eq!(
+            fields(outcome("hired", "02/12/2026", "", on, today())),
+            [("date".into(), "match.err.date_future".into())]
+        );
+        assert_eq!(
+            fields(outcome("hired", "19/11/2026", "", on, today())),
+            [("date".into(), "match.err.date_before_referral".into())]
+        );
     }
 
     #[test]

@@ -65,7 +65,6 @@ pub fn code_of(list: &Lookup, s: &str) -> Option<String> {
     })
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

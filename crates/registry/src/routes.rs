@@ -406,7 +406,13 @@ async fn load_person(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResul
 }
 
 /// Load a person for display and record the read of their personal data.
-pub async fn read_person(st: &AppState, ctx: &Ctx, user: &User, id: i64, detail: Option<&str>) -> AppResult<PersonRecord> {
+pub async fn read_person(
+    st: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    id: i64,
+    detail: Option<&str>,
+) -> AppResult<PersonRecord> {
     let p = load_person(st, ctx, user, id).await?;
     audit::by_request(
         &st.db,

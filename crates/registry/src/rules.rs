@@ -6,8 +6,8 @@ use chrono::{Datelike, NaiveDate};
 use platform::error::FieldError;
 use platform::fold::{fold, nfc};
 use platform::types::{Cccd, PhoneNumber, Sex, WardCode};
-use refdata::resolver::Status;
 use refdata::lookup::{code_of, lookups};
+use refdata::resolver::Status;
 use refdata::RefData;
 
 /// Working age starts at 15 (Labour Code 2019, Circular 01/2022 survey scope).

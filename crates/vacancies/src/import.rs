@@ -243,8 +243,11 @@ fn input_of(row: &RawRow<Col>, employer_ward: Option<&str>, province: &str) -> (
         match r.ward_code {
             Some(w) if r.certain => w,
             _ => {
-                problem =
-                    Some(FieldError { field: "work_ward_code".into(), code: "err.address.unresolved".into(), row: None });
+                problem = Some(FieldError {
+                    field: "work_ward_code".into(),
+                    code: "err.address.unresolved".into(),
+                    row: None,
+                });
                 String::new()
             }
         }
@@ -360,7 +363,8 @@ pub async fn run(
         };
         let checked = employer.and_then(|e| {
             let (mut input, problem) = input_of(row, Some(&e.ward_code), province);
-            let key = key_of(e.id, &input.title, Some(&input.work_ward_code).filter(|w| !w.is_empty()).map(|w| w.as_str()));
+            let key =
+                key_of(e.id, &input.title, Some(&input.work_ward_code).filter(|w| !w.is_empty()).map(|w| w.as_str()));
             let existing = open.get(&key).cloned();
             if let Some(v) = &existing {
                 keep_registered(&mut input, row, v.input());

@@ -33,7 +33,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 fn page(ctx: &Ctx) -> ImportPage {
     let back = ("/vacancies", "nav.vacancies");
-    ImportPage::new(ctx, "vacancies.import.title", "vacancies.import.hint", "/vacancies/import", "/vacancies/template.xlsx", back)
+    ImportPage::new(
+        ctx,
+        "vacancies.import.title",
+        "vacancies.import.hint",
+        "/vacancies/import",
+        "/vacancies/template.xlsx",
+        back,
+    )
 }
 
 async fn import_page(ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {

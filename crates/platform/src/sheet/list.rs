@@ -143,10 +143,14 @@ pub async fn read_all<F: super::Columns + Send + 'static>(path: &Path) -> anyhow
     let path = path.to_owned();
     tokio::task::spawn_blocking(move || {
         let mut rows = Vec::new();
-        super::read_rows(&path, |_| Ok(()), |r| {
-            rows.push(r);
-            Ok(())
-        })?;
+        super::read_rows(
+            &path,
+            |_| Ok(()),
+            |r| {
+                rows.push(r);
+                Ok(())
+            },
+        )?;
         Ok(rows)
     })
     .await?

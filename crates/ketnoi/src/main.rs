@@ -89,6 +89,9 @@ enum Command {
     ExportDb { dir: PathBuf },
     /// Replace the database's content with an export from DIR.
     ImportDb { dir: PathBuf },
+    /// Matching: judge the weights by numbers.
+    #[command(subcommand)]
+    Match(MatchCmd),
     /// Deterministic demo data for demos and benchmarks.
     Demo {
         /// Write this many synthetic people to --out (CSV, or XLSX when it ends in .xlsx).
@@ -163,6 +166,30 @@ enum ImportCmd {
         /// Language of the reasons: vi or en.
         #[arg(long, default_value = "vi")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum MatchCmd {
+    /// Rank each vacancy's labelled people and print precision@10 and NDCG@10.
+    /// FILE: person_id,vacancy_id,relevant (0 or 1) per line, after that header.
+    Eval {
+        file: PathBuf,
+        /// Weights to judge (TOML, as config/matching.toml); default: the built-in ones.
+        #[arg(long)]
+        weights: Option<PathBuf>,
+    },
+    /// Write labelled pairs from this database by the rubric of
+    /// data/matching/README.md (how the shipped set was made).
+    Label {
+        #[arg(long, default_value = "labelled.csv")]
+        out: PathBuf,
+        /// How many open vacancies (the first by id).
+        #[arg(long, default_value_t = 30)]
+        vacancies: usize,
+        /// People per vacancy: half the best by the current weights, half others.
+        #[arg(long, default_value_t = 20)]
+        per: usize,
     },
 }
 
@@ -354,6 +381,35 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("created user {id} {email} ({})", role.as_str());
+        }
+        Command::Match(MatchCmd::Eval { file, weights }) => {
+            let db = open(&cli).await?;
+            let pairs = matching::eval::read_pairs(file)?;
+            let w = match weights {
+                Some(path) => matching::config::load(path)?,
+                None => matching::rules::Weights::default(),
+            };
+            let m = matching::service::Matcher::new(db, &province, w.clone());
+            m.sync().await?;
+            let today = platform::time::today();
+            let f = matching::eval::evaluate(&pairs, |p, v| m.pair(p, v, today));
+            println!("weights: {}", serde_json::to_string(&w)?);
+            println!("{} pairs ({} relevant) over {} vacancies", f.pairs, f.relevant, f.vacancies);
+            println!("precision@10 {:.3}", f.precision_at_10);
+            println!("NDCG@10 {:.3}", f.ndcg_at_10);
+        }
+        Command::Match(MatchCmd::Label { out, vacancies, per }) => {
+            let db = open(&cli).await?;
+            let m = matching::service::Matcher::new(db, &province, matching::rules::Weights::default());
+            m.sync().await?;
+            let pairs = m.labelled(platform::time::today(), *vacancies, *per);
+            let mut text = String::from("person_id,vacancy_id,relevant\n");
+            for p in &pairs {
+                text += &format!("{},{},{}\n", p.person_id, p.vacancy_id, u8::from(p.relevant));
+            }
+            std::fs::write(out, text)?;
+            let relevant = pairs.iter().filter(|p| p.relevant).count();
+            println!("{} pairs ({relevant} relevant) written to {}", pairs.len(), out.display());
         }
         Command::Jobs { cancel: Some(id) } => {
             let db = open(&cli).await?;

@@ -156,3 +156,35 @@ async fn vacancies_from_a_spreadsheet() {
     assert_eq!(open.len(), 1);
     assert_eq!((open[0].status.as_str(), open[0].positions), ("published", 20));
 }
+
+/// Weights judged by numbers: pairs labelled by the rubric, then
+/// precision@10 and NDCG@10 for the shipped weights and for weights that
+/// ignore the occupation (which the rubric asks about): the numbers tell.
+#[tokio::test]
+async fn matching_weights_judged_by_numbers() {
+    let (db, _keep) = testkit::fresh_database_url().await.unwrap();
+    let database = platform::Db::connect(&db).await.unwrap();
+    ketnoi::prepare(&database).await.unwrap();
+    ketnoi::demo::seed_people(&database, "56", 3000, 2026).await.unwrap();
+    ketnoi::demo::seed_demand(&database, "56", 10, 20, 7).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("labelled.csv");
+    let (ok, out, err) =
+        ketnoi(&db, &["match", "label", "--out", pairs.to_str().unwrap(), "--vacancies", "10", "--per", "20"], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("200 pairs"), "{out}");
+    let figure = |out: &str, name: &str| -> f64 {
+        let line = out.lines().find(|l| l.starts_with(name)).unwrap_or_else(|| panic!("{name} in {out}"));
+        line.rsplit(' ').next().unwrap().parse().unwrap()
+    };
+    let (ok, shipped, err) = ketnoi(&db, &["match", "eval", pairs.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let blind = dir.path().join("blind.toml");
+    std::fs::write(&blind, "occupation = 0.0\nexperience = 0.0\n").unwrap();
+    let (ok, without, err) =
+        ketnoi(&db, &["match", "eval", pairs.to_str().unwrap(), "--weights", blind.to_str().unwrap()], None);
+    assert!(ok, "{err}");
+    let (good, bad) = (figure(&shipped, "NDCG@10"), figure(&without, "NDCG@10"));
+    assert!((0.0..=1.0).contains(&good) && good > bad, "shipped {good} vs blind {bad}:\n{shipped}\n{without}");
+    assert!(figure(&shipped, "precision@10") > 0.0, "{shipped}");
+}

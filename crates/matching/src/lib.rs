@@ -8,6 +8,7 @@
 //! documented file ([`config`]).
 
 pub mod config;
+pub mod eval;
 pub mod pool;
 pub mod routes;
 pub mod rules;

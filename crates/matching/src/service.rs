@@ -107,4 +107,43 @@ impl Matcher {
         let total = all.len();
         (best_first(all, limit), total)
     }
+
+    /// One pair's score, or None when the hard filters leave it out (or
+    /// either side is unknown).
+    pub fn pair(&self, person_id: i64, vacancy_id: i64, today: NaiveDate) -> Option<f64> {
+        let (s, o) = (self.seekers.0.get(person_id)?, self.offers.0.get(vacancy_id)?);
+        rules::eligible(&s, &o, today).ok()?;
+        Some(rules::score(&s, &o, km_of(&s, &o), &self.weights).score)
+    }
+
+    /// Labelled pairs for [`crate::eval`]: for each of the first `vacancies`
+    /// open vacancies (by id), its `per / 2` best candidates by the current
+    /// weights and as many other eligible people taken evenly by id, each
+    /// labelled by the rubric [`crate::eval::label`].
+    pub fn labelled(&self, today: NaiveDate, vacancies: usize, per: usize) -> Vec<crate::eval::Pair> {
+        let mut offers: Vec<Arc<Offer>> = Vec::new();
+        self.offers.0.each(|o| offers.push(Arc::new(o.clone())));
+        offers.retain(|o| o.published && o.deadline >= today);
+        offers.sort_by_key(|o| o.id);
+        let mut pairs = Vec::new();
+        for o in offers.iter().take(vacancies) {
+            let (top, _) = self.candidates(o, today, per / 2, |_| true);
+            let mut chosen: Vec<i64> = top.iter().map(|r| r.id).collect();
+            let mut rest: Vec<i64> = Vec::new();
+            self.seekers.0.each(|s| {
+                if !chosen.contains(&s.id) && rules::eligible(s, o, today).is_ok() {
+                    rest.push(s.id);
+                }
+            });
+            rest.sort_unstable();
+            let step = (rest.len() / (per - chosen.len()).max(1)).max(1);
+            chosen.extend(rest.iter().step_by(step).take(per - chosen.len()));
+            for id in chosen {
+                let s = self.seekers.0.get(id).expect("chosen from the pool");
+                let relevant = crate::eval::label(&s, o, km_of(&s, o));
+                pairs.push(crate::eval::Pair { person_id: id, vacancy_id: o.id, relevant });
+            }
+        }
+        pairs
+    }
 }

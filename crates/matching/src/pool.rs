@@ -28,14 +28,6 @@ impl<T> Pool<T> {
         self.items.read().expect("pool lock").get(&id).cloned()
     }
 
-    pub fn len(&self) -> usize {
-        self.items.read().expect("pool lock").len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Call `f` on every entry (under the read lock: `f` must be quick).
     pub fn each(&self, mut f: impl FnMut(&T)) {
         for x in self.items.read().expect("pool lock").values() {

@@ -287,28 +287,33 @@ async fn matches_of(
     let province = &st.settings.province_code;
     let referred: std::collections::HashMap<i64, i64> =
         store::list(&st.db, province, None, Some(id), None).await?.into_iter().map(|r| (r.vacancy_id, r.id)).collect();
-    let mut items = Vec::with_capacity(ranked.len());
-    for r in &ranked {
-        let Some(v) = vacancies::store::get(&st.db, province, r.id).await? else { continue };
-        items.push(Match {
-            vacancy: VacancyBrief {
-                id: v.id,
-                title: v.title.clone(),
-                employer_name: v.employer_name.clone(),
-                place: vacancies::board::place_text(
-                    ctx.lang,
-                    v.work_ward_code.as_deref(),
-                    v.work_province_code.as_deref(),
-                    v.work_country.as_deref(),
-                ),
-                wage: vacancies::board::wage_text(ctx.lang, v.wage_min, v.wage_max),
-                deadline: v.deadline,
-                url: st.settings.absolute(&format!("/jobs/{}", v.id)),
-            },
-            fit: Explained::of(&r.fit, ctx.lang),
-            referral_id: referred.get(&v.id).copied(),
-        });
-    }
+    let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
+    let records: std::collections::HashMap<i64, VacancyRecord> =
+        vacancies::store::by_ids(&st.db, province, &ids).await?.into_iter().map(|v| (v.id, v)).collect();
+    let items = ranked
+        .iter()
+        .filter_map(|r| {
+            let v = records.get(&r.id)?;
+            Some(Match {
+                vacancy: VacancyBrief {
+                    id: v.id,
+                    title: v.title.clone(),
+                    employer_name: v.employer_name.clone(),
+                    place: vacancies::board::place_text(
+                        ctx.lang,
+                        v.work_ward_code.as_deref(),
+                        v.work_province_code.as_deref(),
+                        v.work_country.as_deref(),
+                    ),
+                    wage: vacancies::board::wage_text(ctx.lang, v.wage_min, v.wage_max),
+                    deadline: v.deadline,
+                    url: st.settings.absolute(&format!("/jobs/{}", v.id)),
+                },
+                fit: Explained::of(&r.fit, ctx.lang),
+                referral_id: referred.get(&v.id).copied(),
+            })
+        })
+        .collect();
     Ok((p, MatchList { items, total }))
 }
 
@@ -444,12 +449,7 @@ async fn refer(st: &AppState, ctx: &Ctx, user: &User, input: &ReferralInput) -> 
     if let Err(why) = crate::rules::eligible(&seeker, &offer, today) {
         return Err(AppError::bad(crate::rules::excluded_key(why)));
     }
-    let fit = crate::rules::score(
-        &seeker,
-        &offer,
-        crate::service::km_between(&seeker.ward_code, offer.work_ward_code.as_deref().unwrap_or("")),
-        &m.weights,
-    );
+    let fit = m.fit(&seeker, &offer);
     let token = platform::web::random_token();
     let new = NewReferral {
         person_id: input.person_id,

@@ -26,7 +26,7 @@ pub struct Ranked {
 }
 
 /// Straight-line km between two communes' centroids, when both are known.
-pub fn km_between(a: &str, b: &str) -> Option<f64> {
+fn km_between(a: &str, b: &str) -> Option<f64> {
     let d = refdata::refdata();
     let at = |code: &str| d.ward(code).and_then(|w| Some((w.lat?, w.lon?)));
     Some(refdata::distance_km(at(a)?, at(b)?))
@@ -70,9 +70,9 @@ impl Matcher {
         Ok(())
     }
 
-    pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
-        self.follow_seekers.ensure_loaded().await?;
-        self.follow_offers.ensure_loaded().await
+    /// How well a pair fits (the pair already [`rules::eligible`]).
+    pub fn fit(&self, s: &Seeker, o: &Offer) -> Fit {
+        rules::score(s, o, km_of(s, o), &self.weights)
     }
 
     /// Ranked people for a vacancy among those `allowed` (the viewer's
@@ -88,7 +88,7 @@ impl Matcher {
         let mut all = Vec::new();
         self.seekers.0.each(|s| {
             if allowed(s) && rules::eligible(s, offer, today).is_ok() {
-                all.push(Ranked { id: s.id, fit: rules::score(s, offer, km_of(s, offer), &self.weights) });
+                all.push(Ranked { id: s.id, fit: self.fit(s, offer) });
             }
         });
         let total = all.len();
@@ -101,7 +101,7 @@ impl Matcher {
         let mut all = Vec::new();
         self.offers.0.each(|o| {
             if rules::eligible(seeker, o, today).is_ok() {
-                all.push(Ranked { id: o.id, fit: rules::score(seeker, o, km_of(seeker, o), &self.weights) });
+                all.push(Ranked { id: o.id, fit: self.fit(seeker, o) });
             }
         });
         let total = all.len();
@@ -113,7 +113,7 @@ impl Matcher {
     pub fn pair(&self, person_id: i64, vacancy_id: i64, today: NaiveDate) -> Option<f64> {
         let (s, o) = (self.seekers.0.get(person_id)?, self.offers.0.get(vacancy_id)?);
         rules::eligible(&s, &o, today).ok()?;
-        Some(rules::score(&s, &o, km_of(&s, &o), &self.weights).score)
+        Some(self.fit(&s, &o).score)
     }
 
     /// Labelled pairs for [`crate::eval`]: for each of the first `vacancies`

@@ -205,14 +205,20 @@ pub async fn changed(db: &Db, province: &str, since: Option<&Since>) -> anyhow::
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-/// The open (draft, pending or published) vacancies of these employers: an
-/// import's list, read in one query per 500 employers.
-pub async fn open_of_employers(db: &Db, province: &str, employer_ids: &[i64]) -> anyhow::Result<Vec<VacancyRecord>> {
+/// Vacancies whose `column` is in `values` (and `extra` holds), read in one
+/// query per 500 values: an import's or a ranking's list.
+async fn where_in(
+    db: &Db,
+    province: &str,
+    extra: &str,
+    column: &str,
+    values: &[i64],
+) -> anyhow::Result<Vec<VacancyRecord>> {
     let mut found = Vec::new();
-    for chunk in employer_ids.chunks(500) {
+    for chunk in values.chunks(500) {
         let rows: Vec<Row> = with_db!(db, p => {
             let mut q = sqlx::QueryBuilder::new(format!("SELECT {COLUMNS} FROM {FROM} WHERE v.province_code = "));
-            q.push_bind(province).push(" AND v.status IN ('draft', 'pending', 'published') AND v.employer_id IN (");
+            q.push_bind(province).push(format!(" {extra} AND {column} IN ("));
             let mut list = q.separated(", ");
             for id in chunk {
                 list.push_bind(*id);
@@ -223,6 +229,16 @@ pub async fn open_of_employers(db: &Db, province: &str, employer_ids: &[i64]) ->
         found.extend(rows.into_iter().map(VacancyRecord::from));
     }
     Ok(found)
+}
+
+/// The open (draft, pending or published) vacancies of these employers.
+pub async fn open_of_employers(db: &Db, province: &str, employer_ids: &[i64]) -> anyhow::Result<Vec<VacancyRecord>> {
+    where_in(db, province, "AND v.status IN ('draft', 'pending', 'published')", "v.employer_id", employer_ids).await
+}
+
+/// These vacancies (any status), in no particular order.
+pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<VacancyRecord>> {
+    where_in(db, province, "", "v.id", ids).await
 }
 
 /// One employer's vacancies still open (pending review or published).

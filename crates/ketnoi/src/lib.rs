@@ -113,7 +113,20 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     let weights = matching::config::from_env().unwrap_or_else(|e| panic!("matching weights: {e:#}"));
     let matcher = matching::service::Matcher::new(db.clone(), &settings.province_code, weights);
     matcher.spawn();
+    let channels = std::sync::Arc::new(platform::channels::Channels::new(settings.sms.clone(), settings.zalo.clone()));
+    let shortlists = std::sync::Arc::new(matching::batch::Shortlists {
+        db: db.clone(),
+        province: settings.province_code.clone(),
+        matcher: std::sync::Arc::clone(&matcher),
+        channels: std::sync::Arc::clone(&channels),
+        public_url: settings.public_url.clone(),
+        mail: settings.smtp_url.is_some(),
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+    });
+    platform::jobs::schedule(db.clone(), std::sync::Arc::clone(&shortlists));
     s.insert(matcher);
+    s.insert(channels);
+    s.insert(shortlists);
     // Capabilities hear of each other's changes through listeners, not tables.
     s.insert(std::sync::Arc::new(employers::events::Listeners(vec![std::sync::Arc::new(
         vacancies::employers_follow::FollowEmployers,

@@ -47,6 +47,19 @@ enum Command {
         /// Sender of notification mails.
         #[arg(long, env = "KETNOI_MAIL_FROM", default_value = "Kết Nối <no-reply@ketnoi.invalid>")]
         mail_from: String,
+        /// Send messages to people's phones through this SMS gateway (http://; see the README).
+        #[arg(long, env = "KETNOI_SMS_URL")]
+        sms_url: Option<String>,
+        #[arg(long, env = "KETNOI_SMS_TOKEN", hide_env_values = true)]
+        sms_token: Option<String>,
+        /// Send Zalo (ZNS) messages through this endpoint (http://, a relay to Zalo's API).
+        #[arg(long, env = "KETNOI_ZALO_URL")]
+        zalo_url: Option<String>,
+        #[arg(long, env = "KETNOI_ZALO_TOKEN", hide_env_values = true)]
+        zalo_token: Option<String>,
+        /// The approved ZNS template the messages use.
+        #[arg(long, env = "KETNOI_ZALO_TEMPLATE")]
+        zalo_template: Option<String>,
         /// The organisation that runs this installation, named on every page
         /// (default: the employment service centre of the province).
         #[arg(long, env = "KETNOI_ORG_NAME")]
@@ -191,6 +204,14 @@ enum MatchCmd {
         #[arg(long, default_value_t = 20)]
         per: usize,
     },
+    /// Write every open vacancy's shortlist and tell people of new suitable
+    /// vacancies in the app now (the server does it every quarter hour when
+    /// something changed). Phone messages are sent by the server only.
+    Shortlists {
+        /// Ranking threads (default: every core).
+        #[arg(long)]
+        threads: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -270,6 +291,11 @@ async fn main() -> anyhow::Result<()> {
             public_url,
             smtp_url,
             mail_from,
+            sms_url,
+            sms_token,
+            zalo_url,
+            zalo_token,
+            zalo_template,
             org_name,
             org_hotline,
             org_address,
@@ -314,6 +340,16 @@ async fn main() -> anyhow::Result<()> {
                 public_url: public_url.clone().unwrap_or_else(|| format!("http://{listen}")),
                 smtp_url: smtp_url.clone(),
                 mail_from: mail_from.clone(),
+                sms: sms_url
+                    .as_deref()
+                    .map(|u| platform::channels::Endpoint::new(u, sms_token.clone(), None))
+                    .transpose()
+                    .context("--sms-url")?,
+                zalo: zalo_url
+                    .as_deref()
+                    .map(|u| platform::channels::Endpoint::new(u, zalo_token.clone(), zalo_template.clone()))
+                    .transpose()
+                    .context("--zalo-url")?,
                 org: std::sync::Arc::new(platform::Org {
                     name: org_name,
                     hotline: org_hotline.clone().or_else(|| with_demo.then(|| demo::DEMO_HOTLINE.to_owned())),
@@ -381,6 +417,32 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("created user {id} {email} ({})", role.as_str());
+        }
+        Command::Match(MatchCmd::Shortlists { threads }) => {
+            let db = open(&cli).await?;
+            let weights = matching::config::from_env()?;
+            let matcher = matching::service::Matcher::new(db.clone(), &province, weights);
+            let batch = matching::batch::Shortlists {
+                db: db.clone(),
+                province: province.clone(),
+                matcher,
+                channels: std::sync::Arc::new(platform::channels::Channels::default()),
+                public_url: String::new(),
+                mail: false,
+                threads: threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+            };
+            let started = std::time::Instant::now();
+            let job = platform::jobs::NewJob {
+                kind: <matching::batch::Shortlists as platform::jobs::Scheduled>::KIND,
+                origin: platform::jobs::Origin::Cli,
+                user_id: None,
+                file_name: None,
+                input: None,
+            };
+            let (id, result) = platform::jobs::run(&db, job, |h| platform::jobs::Scheduled::run(&batch, h)).await?;
+            let finished = result.map_err(|e| anyhow::anyhow!("job {id}: {e}"))?;
+            let out: serde_json::Value = serde_json::from_str(&finished.result)?;
+            println!("job {id} done in {:.1} s: {out}", started.elapsed().as_secs_f64());
         }
         Command::Match(MatchCmd::Eval { file, weights }) => {
             let db = open(&cli).await?;

@@ -207,3 +207,102 @@ async fn a_referral_its_slip_and_its_outcome() {
         app.post_json(&format!("/api/v1/referrals/{id}/outcome"), &employer, &json!({"outcome": "interviewed"})).await;
     assert_eq!(r.status(), 200);
 }
+
+/// An SMS gateway that keeps what it is sent.
+async fn sms_gateway() -> (String, std::sync::Arc<std::sync::Mutex<Vec<Value>>>) {
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let keep = got.clone();
+    let app = axum::Router::new().route(
+        "/send",
+        axum::routing::post(move |body: axum::Json<Value>| {
+            let keep = keep.clone();
+            async move {
+                keep.lock().unwrap().push(body.0);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/send", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, got)
+}
+
+/// Run the batch through the API as staff and wait for its job (on the
+/// admin's job list); its result.
+async fn run_batch(app: &TestApp, staff: &str, admin: &str) -> Value {
+    let r = app.post_json("/api/v1/shortlists/run", staff, &json!({})).await;
+    assert_eq!(r.status(), 202);
+    let job = r.json::<Value>().await.unwrap()["job_id"].as_i64().unwrap();
+    for _ in 0..600 {
+        let jobs = app.get_json("/api/v1/jobs", admin).await;
+        let this = jobs["items"].as_array().unwrap().iter().find(|j| j["id"] == job).cloned().unwrap();
+        match this["status"].as_str().unwrap() {
+            "running" => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+            "done" => return serde_json::from_str(this["result"].as_str().unwrap()).unwrap(),
+            other => panic!("job {job} {other}: {this}"),
+        }
+    }
+    panic!("job {job} did not finish");
+}
+
+#[tokio::test]
+async fn the_batch_writes_shortlists_and_tells_people_once() {
+    let (gateway, sent) = sms_gateway().await;
+    let app =
+        TestApp::spawn_with(|s| s.sms = Some(platform::channels::Endpoint::new(&gateway, None, None).unwrap())).await;
+    ketnoi::demo::seed_people(&app.db, "56", 400, 11).await.unwrap();
+    ketnoi::demo::seed_demand(&app.db, "56", 4, 12, 11).await.unwrap();
+    let (admin, staff) = (app.token(testkit::ADMIN).await, app.token(STAFF).await);
+    let open: Vec<(i64,)> = platform::with_db!(&app.db, p => sqlx::query_as(
+        "SELECT id FROM vacancies WHERE status = 'published' AND deadline >= CURRENT_DATE ORDER BY id")
+        .fetch_all(p).await.unwrap());
+    let vacancy = open[0].0;
+    let before = app.get_json(&format!("/api/v1/vacancies/{vacancy}/shortlist"), &staff).await;
+    assert_eq!(before["items"], json!([]));
+    assert_eq!(before["computed_at"], Value::Null, "no shortlist before the first run");
+
+    // The job seeker's account belongs to this vacancy's best candidate.
+    let live = app.get_json(&format!("/api/v1/vacancies/{vacancy}/candidates?limit=20"), &staff).await;
+    let best = live["items"][0]["person"]["id"].as_i64().unwrap();
+    assert!(live["items"][0]["score"].as_f64().unwrap() >= matching::batch::ALERT_MIN_SCORE, "{live}");
+    platform::with_db!(&app.db, p => sqlx::query("UPDATE users SET person_id = $1 WHERE email = $2")
+        .bind(best).bind(testkit::JOB_SEEKER).execute(p).await.unwrap().rows_affected());
+
+    let first = run_batch(&app, &staff, &admin).await;
+    assert_eq!(first["vacancies"], open.len(), "{first}");
+    let listed = app.get_json(&format!("/api/v1/vacancies/{vacancy}/shortlist"), &staff).await;
+    let ids: Vec<i64> = listed["items"].as_array().unwrap().iter().map(|i| i["person_id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, ids_of(&live, "person"), "the batch ranks as the candidates page does");
+    assert!(listed["computed_at"].is_string());
+
+    // Told: in the app (the account), by SMS (the others), never twice.
+    assert!(first["alerts"].as_i64().unwrap() > 0 && first["in_app"] == 1, "{first}");
+    assert_eq!(first["sms"].as_i64().unwrap() + 1, first["alerts"].as_i64().unwrap(), "{first}");
+    assert_eq!(first["unsent"], 0);
+    let seeker = app.token(testkit::JOB_SEEKER).await;
+    let told = app.get_json("/api/v1/notifications", &seeker).await;
+    assert!(told.to_string().contains("Việc làm phù hợp với bạn"), "{told}");
+    {
+        let sent = sent.lock().unwrap();
+        assert_eq!(sent.len() as i64, first["sms"].as_i64().unwrap());
+        let one = &sent[0];
+        assert!(one["to"].as_str().unwrap().starts_with("+84"), "{one}");
+        assert!(one["text"].as_str().unwrap().contains("/jobs/"), "{one}");
+    }
+    let again = run_batch(&app, &staff, &admin).await;
+    assert_eq!((again["alerts"].as_i64(), again["listed"].clone()), (Some(0), first["listed"].clone()), "{again}");
+    assert_eq!(sent.lock().unwrap().len() as i64, first["sms"].as_i64().unwrap(), "nobody is told twice");
+
+    // The admin sees which channels send.
+    let browser = app.login(testkit::ADMIN).await;
+    let (status, page) = browser.get_text("/admin/jobs").await;
+    assert_eq!(status, 200);
+    let item =
+        |name: &str| page.split(&format!("data-channel=\"{name}\"")).nth(1).unwrap().split("</li>").next().unwrap();
+    assert!(item("zalo").contains("Chưa cấu hình"), "{}", item("zalo"));
+    assert!(item("sms").contains("Đã cấu hình") && item("sms").contains("127.0.0.1"), "{}", item("sms"));
+    // Only the department runs the batch.
+    let employer = app.token(EMPLOYER).await;
+    assert_eq!(app.post_json("/api/v1/shortlists/run", &employer, &json!({})).await.status(), 403);
+}

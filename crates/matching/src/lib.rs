@@ -7,8 +7,10 @@
 //! it. The rules are pure functions ([`rules`]); the weights come from a
 //! documented file ([`config`]).
 
+pub mod batch;
 pub mod config;
 pub mod eval;
+pub mod index;
 pub mod pool;
 pub mod routes;
 pub mod rules;

@@ -1,5 +1,5 @@
 //! What matching ranks, in memory: every person of the registry as a
-//! [`Seeker`] and every vacancy as an [`Offer`], each following its table
+//! [`Seeker`] (in the columns of [`crate::index`]) and every vacancy as an [`Offer`], each following its table
 //! ([`platform::follow`]) so other servers' and the CLI's changes arrive
 //! within seconds. Ranking is then a scan without a database round trip.
 
@@ -60,9 +60,9 @@ fn rank_of(qualification: &str) -> u8 {
     refdata::refdata().qualifications.iter().find(|q| q.code == qualification).map_or(0, |q| q.rank as u8)
 }
 
-/// People as seekers.
+/// People as seekers, in columns.
 #[derive(Default)]
-pub struct Seekers(pub Pool<Seeker>);
+pub struct Seekers(pub crate::index::SeekerIndex);
 
 type PersonRow = (
     i64,
@@ -116,7 +116,7 @@ impl Feed for Seekers {
     }
 
     fn apply(&self, batch: Self::Batch) -> usize {
-        self.0.put(batch)
+        self.0.apply(batch)
     }
 }
 
@@ -132,6 +132,7 @@ impl Offers {
             employer_id: v.employer_id,
             published: v.status == vacancies::model::Status::Published,
             deadline: v.deadline,
+            published_on: v.published_at.map(|t| t.date_naive()),
             occupation_isco: v.occupation_isco.clone(),
             qualification_rank: rank_of(&v.qualification),
             qualification: d

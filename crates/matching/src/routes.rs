@@ -20,6 +20,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use vacancies::model::VacancyRecord;
 
+use crate::index::Among;
 use crate::rules::{Fit, Note};
 use crate::service::Matcher;
 use crate::store::{self, NewReferral, Referral, OUTCOMES, REFUSAL_REASONS};
@@ -37,6 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(refer_api, referrals_api))
         .routes(routes!(outcome_api))
         .routes(routes!(findable_api))
+        .route("/shortlists/run", post(run_shortlists_form))
+        .routes(routes!(run_shortlists_api))
+        .routes(routes!(shortlist_api))
 }
 
 const DEFAULT_LIMIT: usize = 20;
@@ -153,10 +157,13 @@ async fn candidates_of(
     let m = st.service::<Matcher>();
     m.sync().await?;
     let offer = crate::pool::Offers::of(&v);
-    let (ranked, total) = m.candidates(&offer, platform::time::today(), limit, |s| match &audience {
-        Audience::Area(scope) => scope.allows(&s.ward_code),
-        Audience::Employer(ids) => ids.contains(&s.id),
-    });
+    let allows = |ward: &str| matches!(&audience, Audience::Area(scope) if scope.allows(ward));
+    let among = match &audience {
+        Audience::Area(AreaScope::All) => Among::All,
+        Audience::Area(_) => Among::Wards(&allows),
+        Audience::Employer(ids) => Among::People(ids),
+    };
+    let (ranked, total) = m.candidates(&offer, platform::time::today(), limit, among);
     let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
     let people: std::collections::HashMap<i64, registry::model::PersonRecord> =
         registry::store::by_ids(&st.db, province, &ids).await?.into_iter().map(|p| (p.id, p)).collect();
@@ -221,6 +228,10 @@ struct CandidatesPage {
     v: VacancyRecord,
     list: CandidateList,
     can_refer: bool,
+    /// When the batch last wrote this vacancy's shortlist.
+    listed_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Staff may run the batch now.
+    can_run: bool,
 }
 
 async fn candidates_page(
@@ -230,7 +241,10 @@ async fn candidates_page(
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
     let (v, list) = candidates_of(&st, &ctx, &user, id, DEFAULT_LIMIT).await?;
+    let (_, listed_at) = crate::batch::shortlist(&st.db, &st.settings.province_code, id).await?;
     let page = CandidatesPage {
+        listed_at,
+        can_run: can_run(&user),
         page: Page {
             title: format!("{}: {}", t(ctx.lang, "match.candidates"), v.title),
             ..ctx.page("match.candidates")
@@ -749,4 +763,110 @@ async fn outcome_form(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response())
         }
     }
+}
+
+// ---------- the batch: shortlists and alerts ----------
+
+fn can_run(user: &User) -> bool {
+    matches!(user.role, Role::Admin | Role::Staff)
+}
+
+/// Start the batch now, as a job (its progress on the jobs page).
+async fn start_shortlists(st: &AppState, user: &User, origin: platform::jobs::Origin) -> AppResult<i64> {
+    user.require(can_run(user))?;
+    let batch = st.service::<crate::batch::Shortlists>();
+    let job = platform::jobs::NewJob {
+        kind: <crate::batch::Shortlists as platform::jobs::Scheduled>::KIND,
+        origin,
+        user_id: Some(user.id),
+        file_name: None,
+        input: None,
+    };
+    let id =
+        platform::jobs::start(&st.db, job, move |h| async move { platform::jobs::Scheduled::run(&*batch, h).await })
+            .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Started {
+    /// The job: `GET /api/v1/jobs` shows its progress and result.
+    pub job_id: i64,
+}
+
+/// Write every open vacancy's shortlist now and send the alerts (staff),
+/// instead of waiting for the quarter-hourly run. Answers at once.
+#[utoipa::path(post, path = "/api/v1/shortlists/run", tag = "matching",
+    responses((status = 202, body = Started), (status = 401, body = platform::error::ApiError),
+        (status = 403, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn run_shortlists_api(
+    State(st): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> AppResult<(StatusCode, Json<Started>)> {
+    let job_id = start_shortlists(&st, &user, platform::jobs::Origin::Api).await?;
+    Ok((StatusCode::ACCEPTED, Json(Started { job_id })))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RunForm {
+    vacancy_id: i64,
+}
+
+async fn run_shortlists_form(
+    State(st): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    axum::Form(f): axum::Form<RunForm>,
+) -> AppResult<Response> {
+    start_shortlists(&st, &user, platform::jobs::Origin::Web).await?;
+    Ok(Redirect::to(&format!("/vacancies/{}/candidates?started=1", f.vacancy_id)).into_response())
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Listed {
+    pub person_id: i64,
+    pub score: f64,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Shortlist {
+    /// Best first, as the last batch wrote them (among the people the viewer may see).
+    pub items: Vec<Listed>,
+    /// When the batch wrote it; none before its first run.
+    pub computed_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A vacancy's shortlist as the scheduled batch last wrote it, with the
+/// same area and consent rules as its candidates.
+#[utoipa::path(get, path = "/api/v1/vacancies/{id}/shortlist", tag = "matching",
+    responses((status = 200, body = Shortlist), (status = 401, body = platform::error::ApiError),
+        (status = 403, body = platform::error::ApiError), (status = 404, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn shortlist_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Json<Shortlist>> {
+    let province = &st.settings.province_code;
+    let v = vacancies::store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?;
+    vacancies::access::authorize(&st, &ctx, &user, v.employer_id, "vacancy").await?;
+    let (rows, computed_at) = crate::batch::shortlist(&st.db, province, id).await?;
+    let m = st.service::<Matcher>();
+    let items: Vec<Listed> = if user.role == Role::Employer {
+        let visible: std::collections::HashSet<i64> =
+            store::visible_to_employer(&st.db, province, id).await?.into_iter().collect();
+        rows.into_iter()
+            .filter(|r| visible.contains(&r.0))
+            .map(|(person_id, score)| Listed { person_id, score })
+            .collect()
+    } else {
+        let scope = registry::access::people(&user)?;
+        rows.into_iter()
+            .filter(|r| m.seekers.0.get(r.0).is_some_and(|s| scope.allows(&s.ward_code)))
+            .map(|(person_id, score)| Listed { person_id, score })
+            .collect()
+    };
+    Ok(Json(Shortlist { items, computed_at }))
 }

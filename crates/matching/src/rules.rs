@@ -96,6 +96,8 @@ pub struct Offer {
     pub employer_id: i64,
     pub published: bool,
     pub deadline: NaiveDate,
+    /// When it was published (alerts tell of new vacancies only).
+    pub published_on: Option<NaiveDate>,
     pub occupation_isco: String,
     pub qualification_rank: u8,
     /// Its name, for the gap ("thiếu trình độ Trung cấp").
@@ -255,127 +257,199 @@ fn shared_digits(a: &str, b: &str) -> usize {
 }
 
 /// Words not worth counting as "in common".
-const STOP: [&str; 12] = ["va", "cac", "nhung", "cho", "tai", "the", "and", "with", "lam", "viec", "cong", "nhan"];
+pub const STOP: [&str; 12] = ["va", "cac", "nhung", "cho", "tai", "the", "and", "with", "lam", "viec", "cong", "nhan"];
+
+/// Whether a folded word can be "in common": three letters or more, not a stop word.
+pub fn counts(word: &str) -> bool {
+    word.chars().count() >= 3 && !STOP.contains(&word)
+}
+
+// Each part's fit (0–1) as a pure function of what it reads: [`score`] adds
+// the reasons and gaps, and the column scan of [`crate::index`] calls the
+// same functions, so both rank alike.
+
+/// Occupation, from the digits the closest of the person's jobs shares.
+pub fn occupation_fit(shared: usize) -> f64 {
+    [0.0, 0.25, 0.5, 0.75, 1.0][shared.min(4)]
+}
+
+/// Qualification: meeting it is best; exceeding it a little less; each
+/// level short costs 0.4.
+pub fn qualification_fit(person: u8, asked: u8) -> f64 {
+    match person.cmp(&asked) {
+        std::cmp::Ordering::Equal => 1.0,
+        std::cmp::Ordering::Greater => 0.8,
+        std::cmp::Ordering::Less => (1.0 - 0.4 * f64::from(asked - person)).max(0.0),
+    }
+}
+
+/// Distance: 1 within 5 km (or abroad, where the person asked for it),
+/// falling to 0 at `max_km`; 0.2 when either commune has no centroid.
+pub fn distance_fit(abroad: bool, km: Option<f64>, max_km: f64) -> f64 {
+    match (abroad, km) {
+        (true, _) => 1.0,
+        (false, Some(km)) if km <= 5.0 => 1.0,
+        (false, Some(km)) => (1.0 - (km - 5.0) / (max_km - 5.0).max(1.0)).max(0.0),
+        (false, None) => 0.2,
+    }
+}
+
+/// Wage: the offer's best against what the person expects; 0.5 when
+/// either is unknown.
+pub fn wage_fit(want: Option<i64>, pay: Option<i64>) -> f64 {
+    match (want, pay) {
+        (Some(want), Some(pay)) if pay >= want => 1.0,
+        (Some(want), Some(pay)) => (1.0 - 2.0 * (1.0 - pay as f64 / want.max(1) as f64)).max(0.0),
+        _ => 0.5,
+    }
+}
+
+/// Experience: none asked, or work in the same minor group (three digits).
+pub fn experience_fit(years: i64, shared: usize) -> f64 {
+    if years == 0 || shared >= 3 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+/// Needs: training wanted for an apprenticeship, abroad for work abroad, a
+/// job for a job; half for anyone else looking.
+pub fn needs_fit(s: &Needs, apprenticeship: bool, abroad: bool) -> f64 {
+    if (apprenticeship && s.training) || (abroad && s.abroad) || s.job || s.unemployed {
+        1.0
+    } else {
+        0.5
+    }
+}
+
+/// Words in common: three or more is a full fit.
+pub fn words_fit(common: usize) -> f64 {
+    (common as f64 / 3.0).min(1.0)
+}
+
+/// What a person says about looking for work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    pub unemployed: bool,
+    pub job: bool,
+    pub training: bool,
+    pub abroad: bool,
+}
+
+impl Seeker {
+    pub fn needs(&self) -> Needs {
+        Needs {
+            unemployed: self.unemployed,
+            job: self.need_job,
+            training: self.need_training,
+            abroad: self.need_abroad,
+        }
+    }
+}
+
+/// The seven fits of a pair, in [`Part`] order.
+pub type Fits = [f64; 7];
+
+impl Weights {
+    /// Each part's points for a full fit: its weight's share of 100.
+    pub fn coefficients(&self) -> [f64; 7] {
+        let weights =
+            [self.occupation, self.qualification, self.distance, self.wage, self.experience, self.needs, self.words];
+        let total = self.total();
+        weights.map(|w| 100.0 * w / total)
+    }
+}
+
+/// Each part's points out of 100: its coefficient times its fit.
+pub fn points(fits: &Fits, w: &Weights) -> [f64; 7] {
+    let c = w.coefficients();
+    std::array::from_fn(|i| c[i] * fits[i])
+}
+
+/// The score (0–100, one decimal) the points add up to, in [`Part`] order.
+pub fn total(points: &[f64; 7]) -> f64 {
+    round1(points.iter().sum::<f64>())
+}
+
+/// To one decimal (half up; scores are never negative).
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+const PARTS: [Part; 7] =
+    [Part::Occupation, Part::Qualification, Part::Distance, Part::Wage, Part::Experience, Part::Needs, Part::Words];
 
 /// Score a pair already [`eligible`]. `km` is the distance between the two
 /// communes when both are known.
 pub fn score(s: &Seeker, o: &Offer, km: Option<f64>, w: &Weights) -> Fit {
-    let mut parts = Vec::with_capacity(7);
     let (mut reasons, mut gaps) = (Vec::new(), Vec::new());
 
     // Occupation: the closest of the person's jobs.
     let best = s.occupations.iter().map(|c| shared_digits(c, &o.occupation_isco)).max().unwrap_or(0);
-    let occupation = [0.0, 0.25, 0.5, 0.75, 1.0][best.min(4)];
     match best {
         4 => reasons.push(note("match.reason.same_occupation", &[])),
         1..=3 => reasons.push(note("match.reason.related_occupation", &[])),
         _ if s.occupations.is_empty() => gaps.push(note("match.gap.no_occupation", &[])),
         _ => gaps.push(note("match.gap.other_occupation", &[])),
     }
-    parts.push((Part::Occupation, w.occupation * occupation));
 
-    // Qualification.
-    let qualification = match s.qualification_rank.cmp(&o.qualification_rank) {
-        std::cmp::Ordering::Equal => {
-            reasons.push(note("match.reason.qualification_meets", &[]));
-            1.0
-        }
-        std::cmp::Ordering::Greater => {
-            reasons.push(note("match.reason.qualification_exceeds", &[]));
-            0.8
-        }
-        std::cmp::Ordering::Less => {
-            gaps.push(note("match.gap.qualification", &[("level", o.qualification.clone())]));
-            (1.0 - 0.4 * f64::from(o.qualification_rank - s.qualification_rank)).max(0.0)
-        }
-    };
-    parts.push((Part::Qualification, w.qualification * qualification));
+    match s.qualification_rank.cmp(&o.qualification_rank) {
+        std::cmp::Ordering::Equal => reasons.push(note("match.reason.qualification_meets", &[])),
+        std::cmp::Ordering::Greater => reasons.push(note("match.reason.qualification_exceeds", &[])),
+        std::cmp::Ordering::Less => gaps.push(note("match.gap.qualification", &[("level", o.qualification.clone())])),
+    }
 
-    // Distance.
-    let distance = match (&o.work_country, km) {
-        (Some(country), _) => {
-            reasons.push(note("match.reason.abroad", &[("country", country.clone())]));
-            1.0
-        }
+    let distance = distance_fit(o.abroad(), km, w.max_km);
+    match (&o.work_country, km) {
+        (Some(country), _) => reasons.push(note("match.reason.abroad", &[("country", country.clone())])),
         (None, Some(km)) => {
             let shown = format!("{}", km.round() as i64);
-            if km <= 5.0 {
+            if distance >= 0.5 {
                 reasons.push(note("match.reason.near", &[("km", shown)]));
-                1.0
             } else {
-                let f = (1.0 - (km - 5.0) / (w.max_km - 5.0).max(1.0)).max(0.0);
-                if f >= 0.5 {
-                    reasons.push(note("match.reason.near", &[("km", shown)]));
-                } else {
-                    gaps.push(note("match.gap.far", &[("km", shown)]));
-                }
-                f
+                gaps.push(note("match.gap.far", &[("km", shown)]));
             }
         }
-        (None, None) => {
-            gaps.push(note("match.gap.other_province", &[]));
-            0.2
-        }
-    };
-    parts.push((Part::Distance, w.distance * distance));
+        (None, None) => gaps.push(note("match.gap.other_province", &[])),
+    }
 
-    // Wage: the offer's best against what the person expects.
-    let offer = o.wage_max.or(o.wage_min);
-    let wage = match (s.expected_wage, offer) {
-        (Some(want), Some(pay)) if pay >= want => {
-            reasons.push(note("match.reason.wage", &[]));
-            1.0
-        }
-        (Some(want), Some(pay)) => {
-            gaps.push(note("match.gap.wage", &[]));
-            (1.0 - 2.0 * (1.0 - pay as f64 / want.max(1) as f64)).max(0.0)
-        }
-        _ => 0.5,
-    };
-    parts.push((Part::Wage, w.wage * wage));
+    let pay = o.wage_max.or(o.wage_min);
+    match (s.expected_wage, pay) {
+        (Some(want), Some(pay)) if pay >= want => reasons.push(note("match.reason.wage", &[])),
+        (Some(_), Some(_)) => gaps.push(note("match.gap.wage", &[])),
+        _ => {}
+    }
 
-    // Experience: work in the same minor group counts.
-    let experience = if o.experience_years == 0 {
-        1.0
-    } else if best >= 3 {
-        reasons.push(note("match.reason.experience", &[]));
-        1.0
-    } else {
-        gaps.push(note("match.gap.experience", &[("years", o.experience_years.to_string())]));
-        0.0
-    };
-    parts.push((Part::Experience, w.experience * experience));
+    if o.experience_years > 0 {
+        if best >= 3 {
+            reasons.push(note("match.reason.experience", &[]));
+        } else {
+            gaps.push(note("match.gap.experience", &[("years", o.experience_years.to_string())]));
+        }
+    }
 
-    // Needs.
-    let needs = if o.apprenticeship && s.need_training {
+    if o.apprenticeship && s.need_training {
         reasons.push(note("match.reason.wants_training", &[]));
-        1.0
-    } else if o.abroad() && s.need_abroad {
-        1.0
-    } else if s.need_job || s.unemployed {
-        1.0
-    } else {
-        0.5
-    };
-    parts.push((Part::Needs, w.needs * needs));
+    }
 
-    // Words in common.
-    let common: Vec<&String> = s
-        .words
-        .iter()
-        .filter(|x| x.chars().count() >= 3 && !STOP.contains(&x.as_str()) && o.words.contains(x))
-        .collect();
-    let words = (common.len() as f64 / 3.0).min(1.0);
+    let common: Vec<&String> = s.words.iter().filter(|x| counts(x) && o.words.contains(x)).collect();
     if !common.is_empty() {
         let shown: Vec<&str> = common.iter().take(3).map(|s| s.as_str()).collect();
         reasons.push(note("match.reason.words", &[("words", shown.join(", "))]));
     }
-    parts.push((Part::Words, w.words * words));
 
-    let total = w.total();
-    let parts: Vec<(Part, f64)> = parts.into_iter().map(|(p, x)| (p, 100.0 * x / total)).collect();
-    let score = parts.iter().map(|(_, x)| x).sum::<f64>();
-    Fit { score: (score * 10.0).round() / 10.0, parts, reasons, gaps }
+    let fits = [
+        occupation_fit(best),
+        qualification_fit(s.qualification_rank, o.qualification_rank),
+        distance,
+        wage_fit(s.expected_wage, pay),
+        experience_fit(o.experience_years, best),
+        needs_fit(&s.needs(), o.apprenticeship, o.abroad()),
+        words_fit(common.len()),
+    ];
+    let points = points(&fits, w);
+    Fit { score: total(&points), parts: PARTS.into_iter().zip(points).collect(), reasons, gaps }
 }
 
 #[cfg(test)]

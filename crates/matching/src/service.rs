@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use platform::follow::Follower;
 use platform::Db;
 
+use crate::index::Among;
 use crate::pool::{Offers, Seekers};
 use crate::rules::{self, Fit, Offer, Seeker, Weights};
 
@@ -26,7 +27,7 @@ pub struct Ranked {
 }
 
 /// Straight-line km between two communes' centroids, when both are known.
-fn km_between(a: &str, b: &str) -> Option<f64> {
+pub fn km_between(a: &str, b: &str) -> Option<f64> {
     let d = refdata::refdata();
     let at = |code: &str| d.ward(code).and_then(|w| Some((w.lat?, w.lon?)));
     Some(refdata::distance_km(at(a)?, at(b)?))
@@ -75,24 +76,16 @@ impl Matcher {
         rules::score(s, o, km_of(s, o), &self.weights)
     }
 
-    /// Ranked people for a vacancy among those `allowed` (the viewer's
+    /// Ranked people for a vacancy among those allowed (the viewer's
     /// communes, or an employer's applicants and findable people): the
-    /// best `limit`, and how many were eligible.
-    pub fn candidates(
-        &self,
-        offer: &Offer,
-        today: NaiveDate,
-        limit: usize,
-        allowed: impl Fn(&Seeker) -> bool,
-    ) -> (Vec<Ranked>, usize) {
-        let mut all = Vec::new();
-        self.seekers.0.each(|s| {
-            if allowed(s) && rules::eligible(s, offer, today).is_ok() {
-                all.push(Ranked { id: s.id, fit: self.fit(s, offer) });
-            }
-        });
-        let total = all.len();
-        (best_first(all, limit), total)
+    /// best `limit` with their reasons, and how many were eligible.
+    pub fn candidates(&self, offer: &Offer, today: NaiveDate, limit: usize, among: Among<'_>) -> (Vec<Ranked>, usize) {
+        let (best, total) = self.seekers.0.rank(offer, today, limit, among, &self.weights, km_between);
+        let ranked = best
+            .into_iter()
+            .filter_map(|(id, _)| Some(Ranked { id, fit: self.fit(&self.seekers.0.get(id)?, offer) }))
+            .collect();
+        (ranked, total)
     }
 
     /// Ranked open vacancies for a person: the best `limit`, and how many
@@ -127,11 +120,11 @@ impl Matcher {
         offers.sort_by_key(|o| o.id);
         let mut pairs = Vec::new();
         for o in offers.iter().take(vacancies) {
-            let (top, _) = self.candidates(o, today, per / 2, |_| true);
+            let (top, _) = self.candidates(o, today, per / 2, Among::All);
             let mut chosen: Vec<i64> = top.iter().map(|r| r.id).collect();
             let mut rest: Vec<i64> = Vec::new();
-            self.seekers.0.each(|s| {
-                if !chosen.contains(&s.id) && rules::eligible(s, o, today).is_ok() {
+            self.seekers.0.each_eligible(o, today, |s| {
+                if !chosen.contains(&s.id) {
                     rest.push(s.id);
                 }
             });

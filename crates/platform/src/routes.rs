@@ -664,13 +664,18 @@ async fn api_docs(ctx: Ctx) -> AppResult<Response> {
 struct JobsPage {
     page: Page,
     jobs: Vec<crate::jobs::Job>,
+    /// E-mail, SMS and Zalo: configured or not, said plainly.
+    mail: bool,
+    channels: Vec<crate::channels::ChannelState>,
 }
 
 /// Every job, newest first: imports from anywhere and scheduled work (admin).
 async fn jobs_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(me): CurrentUser) -> AppResult<Response> {
     me.require(me.is_admin())?;
     let jobs = crate::jobs::latest(&st.db, 100).await?;
-    Ok(render(JobsPage { page: ctx.page("jobs.title"), jobs })?.into_response())
+    let channels = st.services.get::<crate::channels::Channels>().map(|c| c.states()).unwrap_or_default();
+    let page = JobsPage { page: ctx.page("jobs.title"), jobs, mail: st.settings.smtp_url.is_some(), channels };
+    Ok(render(page)?.into_response())
 }
 
 async fn cancel_job(

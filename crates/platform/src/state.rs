@@ -21,6 +21,9 @@ pub struct Settings {
     pub smtp_url: Option<String>,
     /// Sender of notification mails.
     pub mail_from: String,
+    /// SMS gateway and Zalo endpoints: messages to people's phones (see [`crate::channels`]).
+    pub sms: Option<crate::channels::Endpoint>,
+    pub zalo: Option<crate::channels::Endpoint>,
     /// Who runs this installation, shown on every public page.
     pub org: Arc<Org>,
 }
@@ -84,6 +87,8 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             smtp_url: None,
             mail_from: "Kết Nối <no-reply@ketnoi.invalid>".into(),
+            sms: None,
+            zalo: None,
             org: Arc::new(Org::default()),
         }
     }

@@ -8,6 +8,7 @@
 mod board_figures;
 mod dashboard_figures;
 mod figures;
+mod matching_figures;
 mod registry_figures;
 
 use clap::Parser;
@@ -145,6 +146,16 @@ async fn main() -> anyhow::Result<()> {
     if argv.get(1).map(String::as_str) == Some("--import-child") {
         ketnoi::install_messages();
         return registry_figures::import_child(&argv[2], &argv[3]).await;
+    }
+    // One group alone, printed (for working on it): `bench --matching PEOPLE VACANCIES`.
+    if argv.get(1).map(String::as_str) == Some("--matching") {
+        let (people, vacancies) = (argv[2].parse()?, argv[3].parse()?);
+        let mut figures = matching_figures::matching(people, vacancies, 100, 3).await?;
+        figures.push(matching_figures::evaluation().await?);
+        for f in figures {
+            println!("{}", serde_json::to_string_pretty(&f)?);
+        }
+        return Ok(());
     }
     let args = Args::parse();
     ketnoi::install_messages();

@@ -31,7 +31,7 @@ pub fn postgres_url() -> String {
     std::env::var("KETNOI_BENCH_POSTGRES").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
-fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
+pub fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
     let out =
         Command::new("psql").arg(url).args(["-qAtX", "-v", "ON_ERROR_STOP=1", "-c", sql]).output().context("psql")?;
     anyhow::ensure!(out.status.success(), "psql: {}", String::from_utf8_lossy(&out.stderr));
@@ -39,7 +39,7 @@ fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
 }
 
 /// Peak resident memory of a child process (VmHWM), polled while it runs.
-fn run_measuring_memory(cmd: &mut Command) -> anyhow::Result<(f64, u64)> {
+pub fn run_measuring_memory(cmd: &mut Command) -> anyhow::Result<(f64, u64)> {
     let t = Instant::now();
     let mut child = cmd.spawn()?;
     let status_path = format!("/proc/{}/status", child.id());
@@ -187,7 +187,7 @@ fn import_postgres(csv: &Path, rows: u64) -> anyhow::Result<Figure> {
     result
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
+pub fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 

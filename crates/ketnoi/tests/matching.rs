@@ -275,6 +275,11 @@ async fn the_batch_writes_shortlists_and_tells_people_once() {
     let ids: Vec<i64> = listed["items"].as_array().unwrap().iter().map(|i| i["person_id"].as_i64().unwrap()).collect();
     assert_eq!(ids, ids_of(&live, "person"), "the batch ranks as the candidates page does");
     assert!(listed["computed_at"].is_string());
+    let log = app.get_json("/api/v1/audit?action=read_personal&entity=person", &admin).await;
+    assert!(
+        log["items"].as_array().unwrap().iter().any(|e| e["detail"] == format!("shortlist of vacancy {vacancy}")),
+        "reading a shortlist is a read of personal data: {log}"
+    );
 
     // Told: in the app (the account), by SMS (the others), never twice.
     assert!(first["alerts"].as_i64().unwrap() > 0 && first["in_app"] == 1, "{first}");

@@ -868,5 +868,10 @@ async fn shortlist_api(
             .map(|(person_id, score)| Listed { person_id, score })
             .collect()
     };
+    if !items.is_empty() {
+        // Which people suit a vacancy says something about them: audited like candidates.
+        let detail = format!("shortlist of vacancy {id}");
+        audit::by_request(&st.db, province, &ctx, Action::ReadPersonal, "person", None, Some(&detail)).await?;
+    }
     Ok(Json(Shortlist { items, computed_at }))
 }

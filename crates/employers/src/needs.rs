@@ -40,8 +40,11 @@ pub fn open_periods(today: NaiveDate) -> [String; 2] {
     [period_of(today), next]
 }
 
+/// "2026-H1" or "2026-H2" (any other text, in any script, is not a period).
 fn valid_period(p: &str) -> bool {
-    p.len() == 7 && p[..4].bytes().all(|b| b.is_ascii_digit()) && matches!(&p[4..], "-H1" | "-H2")
+    p.split_once("-H").is_some_and(|(year, half)| {
+        year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) && matches!(half, "1" | "2")
+    })
 }
 
 fn today() -> NaiveDate {
@@ -421,6 +424,10 @@ mod tests {
         assert_eq!(period_of(day(2026, 6, 30)), "2026-H1");
         assert_eq!(period_of(day(2026, 7, 1)), "2026-H2");
         assert_eq!(open_periods(day(2026, 11, 27)), ["2026-H2".to_string(), "2027-H1".to_string()]);
+        assert!(valid_period("2026-H1") && valid_period("2027-H2"));
+        for bad in ["aaaéxx", "aaaéxxx", "2026-H3", "2026-H1 ", "é026-H1", "20261-H1", "-H1", ""] {
+            assert!(!valid_period(bad), "{bad}");
+        }
     }
 
     #[test]

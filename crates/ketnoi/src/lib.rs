@@ -142,6 +142,12 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
 
 /// The whole application.
 pub fn app(db: Db, settings: Settings) -> Router {
+    app_with(db, settings, Router::new())
+}
+
+/// The application with `extra` routes behind the same layers (the tests
+/// reach the error paths, such as a handler that panics, through them).
+pub fn app_with(db: Db, settings: Settings, extra: Router<AppState>) -> Router {
     install_messages();
     let state = AppState::new(db.clone(), settings.clone(), services(&db, &settings));
     let org = settings.org.clone();
@@ -154,6 +160,7 @@ pub fn app(db: Db, settings: Settings) -> Router {
         .with_http_only(true)
         .with_expiry(Expiry::OnInactivity(time::Duration::hours(8)));
     router
+        .merge(extra)
         .route(
             "/api/v1/openapi.json",
             axum::routing::get(move || {

@@ -12,6 +12,7 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
+use futures_util::FutureExt;
 use rand::RngCore;
 use std::net::SocketAddr;
 use tower_sessions::Session;
@@ -231,7 +232,20 @@ async fn context_inner(
         }
     }
     req.extensions_mut().insert(ctx.clone());
-    let res = next.run(req).await;
+    // A panic in a handler is a bug, but never a dropped connection: the
+    // caller gets a 500 in their language, the log gets the panic.
+    let res = match std::panic::AssertUnwindSafe(next.run(req)).catch_unwind().await {
+        Ok(res) => res,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            tracing::error!(path = %ctx.path, panic = %what, "a handler panicked");
+            return Ok(present_error(&ctx, AppError::Internal(anyhow::anyhow!("panic in {}: {what}", ctx.path))));
+        }
+    };
     Ok(match res.extensions().get::<ErrorPayload>().cloned() {
         Some(ErrorPayload(err)) => present_arc(&ctx, &err),
         // axum's own rejections (a bad path, query or body) are plain English

@@ -60,27 +60,38 @@ pub struct TestApp {
 impl TestApp {
     /// Migrated, reference data loaded, demo accounts created, serving on a free port.
     pub async fn spawn() -> TestApp {
-        Self::try_spawn(|_| {}).await.expect("start test app")
+        Self::try_spawn(|_| {}, axum::Router::new()).await.expect("start test app")
     }
 
     /// Like [`TestApp::spawn`], with settings adjusted first (e.g. an SMTP server).
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
-        Self::try_spawn(adjust).await.expect("start test app")
+        Self::try_spawn(adjust, axum::Router::new()).await.expect("start test app")
     }
 
-    async fn try_spawn(adjust: impl FnOnce(&mut Settings)) -> anyhow::Result<TestApp> {
+    /// Like [`TestApp::spawn`], with `extra` routes behind the application's
+    /// layers (to reach error paths no real route should have).
+    pub async fn spawn_with_routes(extra: axum::Router<platform::AppState>) -> TestApp {
+        Self::try_spawn(|_| {}, extra).await.expect("start test app")
+    }
+
+    async fn try_spawn(
+        adjust: impl FnOnce(&mut Settings),
+        extra: axum::Router<platform::AppState>,
+    ) -> anyhow::Result<TestApp> {
         let (database_url, dir) = fresh_database_url().await?;
         let db = Db::connect(&database_url).await?;
         ketnoi::prepare(&db).await?;
         ketnoi::demo::seed_accounts(&db).await?;
-        Self::serve(db, database_url, dir, adjust).await
+        Self::serve(db, database_url, dir, adjust, extra).await
     }
 
     /// A second server on this one's database (as a province runs two behind
     /// a load balancer): its own process state, indexes and port.
     pub async fn another_server(&self) -> TestApp {
         let db = Db::connect(&self.database_url).await.expect("connect a second server");
-        Self::serve(db, self.database_url.clone(), None, |_| {}).await.expect("start a second server")
+        Self::serve(db, self.database_url.clone(), None, |_| {}, axum::Router::new())
+            .await
+            .expect("start a second server")
     }
 
     /// Serve the application on `db` on a free port.
@@ -89,11 +100,12 @@ impl TestApp {
         database_url: String,
         dir: Option<tempfile::TempDir>,
         adjust: impl FnOnce(&mut Settings),
+        extra: axum::Router<platform::AppState>,
     ) -> anyhow::Result<TestApp> {
         let data = tempfile::tempdir()?;
         let mut settings = Settings { data_dir: data.path().to_owned(), ..Settings::default() };
         adjust(&mut settings);
-        let app = ketnoi::app(db.clone(), settings);
+        let app = ketnoi::app_with(db.clone(), settings, extra);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
         tokio::spawn(async move {

@@ -117,3 +117,39 @@ async fn hostile_values_in_every_get_parameter_answer_below_500() {
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
 }
+
+#[tokio::test]
+async fn headers_keep_personal_data_out_of_caches_and_bodies_over_the_limit_are_413() {
+    let app = TestApp::spawn().await;
+    let staff = app.token(STAFF).await;
+    let client = reqwest::Client::new();
+    let r = client.get(app.url("/api/v1/people")).bearer_auth(&staff).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let h = r.headers();
+    assert_eq!(h["cache-control"], "no-store", "personal data is not cached");
+    assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
+    assert!(h["permissions-policy"].to_str().unwrap().contains("microphone=()"));
+    assert!(h.get("strict-transport-security").is_none(), "no HSTS without --secure-cookies");
+    let page = app.login(STAFF).await.get("/registry").await;
+    assert_eq!(page.headers()["cache-control"], "no-store");
+    let css = client.get(app.url("/static/app.css")).send().await.unwrap();
+    assert_eq!(css.status(), 200);
+    assert_eq!(css.headers()["x-content-type-options"], "nosniff");
+    assert!(css.headers()["cache-control"].to_str().unwrap().starts_with("public"));
+
+    // A form over the limit: 413 in the caller's language, not a generic 400.
+    let big = format!("email=a&password={}", "x".repeat(2 << 20));
+    let r = client
+        .post(app.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("accept", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+
+    let secure = TestApp::spawn_with(|s| s.secure_cookies = true).await;
+    let r = client.get(secure.url("/healthz")).send().await.unwrap();
+    assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
+}

@@ -43,6 +43,9 @@ pub enum AppError {
     TooManyAttempts { wait_minutes: u64 },
     #[error("csrf")]
     Csrf,
+    /// A body over the size limit.
+    #[error("too large")]
+    TooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -72,6 +75,7 @@ impl AppError {
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -85,6 +89,7 @@ impl AppError {
             AppError::Invalid(_) => "invalid",
             AppError::Conflict { .. } => "conflict",
             AppError::TooManyAttempts { .. } => "too_many_attempts",
+            AppError::TooLarge => "too_large",
             AppError::Internal(_) => "internal",
         }
     }

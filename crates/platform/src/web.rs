@@ -102,10 +102,23 @@ pub async fn context(
     req: Request,
     next: Next,
 ) -> Response {
-    match context_inner(state, session, jar, req, next).await {
+    let secure = state.settings.secure_cookies;
+    let mut res = match context_inner(state, session, jar, req, next).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
+    };
+    let h = res.headers_mut();
+    // Pages and API answers may carry personal data: kept by no cache, no
+    // browser history, unless a response says otherwise (the public feeds).
+    h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
+    // The camera for scanning tickets on site; nothing else.
+    h.entry("permissions-policy")
+        .or_insert(HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"));
+    if secure {
+        h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
+    res
 }
 
 async fn context_inner(
@@ -197,6 +210,12 @@ async fn context_inner(
         _ => path.clone(),
     };
     let ctx = Ctx { user, lang, csrf, ip, path, here, api, htmx, via_token, unread, org };
+    // A NUL is never text (PostgreSQL refuses it in any string): refused
+    // here, for every parameter of every route.
+    let nul = |s: &str| url::form_urlencoded::parse(s.as_bytes()).any(|(k, v)| k.contains('\0') || v.contains('\0'));
+    if query.as_deref().is_some_and(nul) || ctx.path.contains("%00") {
+        return Ok(present_error(&ctx, AppError::bad("err.bad_request")));
+    }
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method && !via_token {
@@ -212,7 +231,7 @@ async fn context_inner(
         if supplied.is_none() && is_form {
             // Read the form to find the field, then hand the same bytes on.
             let (parts, body) = req.into_parts();
-            let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::bad("err.too_large"))?;
+            let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| AppError::TooLarge)?;
             supplied = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned());
             req = Request::from_parts(parts, Body::from(bytes));
         }
@@ -255,7 +274,12 @@ async fn context_inner(
             && !res.headers().contains_key(header::LOCATION)
             && res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/plain")) =>
         {
-            present_arc(&ctx, &AppError::bad("err.bad_request"))
+            let err = if res.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::bad("err.bad_request")
+            };
+            present_arc(&ctx, &err)
         }
         None => res,
     })
@@ -570,7 +594,12 @@ pub fn org_logo(org: &crate::state::Org) -> Response {
 pub async fn serve_static(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     match static_file(&name) {
         Some((bytes, mime)) => {
-            ([(header::CONTENT_TYPE, mime), (header::CACHE_CONTROL, "public, max-age=86400")], bytes).into_response()
+            let headers = [
+                (header::CONTENT_TYPE, mime),
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ];
+            (headers, bytes).into_response()
         }
         None => StatusCode::NOT_FOUND.into_response(),
     }

@@ -173,7 +173,7 @@ fn resolve(address: &str, legacy_code: Option<&str>) -> Option<Resolution> {
     responses((status = 200, body = Resolution), (status = 400, body = platform::error::ApiError)))]
 async fn resolve_api(Query(q): Query<ResolveQuery>) -> AppResult<Json<Resolution>> {
     if q.address.as_deref().is_some_and(|a| a.len() > 500) {
-        return Err(AppError::bad("err.too_large"));
+        return Err(AppError::TooLarge);
     }
     resolve(q.address.as_deref().unwrap_or(""), q.legacy_ward_code.as_deref())
         .map(Json)

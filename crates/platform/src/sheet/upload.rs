@@ -32,7 +32,7 @@ pub async fn receive(dir: &Path, mut mp: Multipart, max: u64) -> AppResult<(Path
             if size > max {
                 drop(file);
                 let _ = tokio::fs::remove_file(&path).await;
-                return Err(AppError::bad("err.too_large"));
+                return Err(AppError::TooLarge);
             }
             file.write_all(&chunk).await.map_err(anyhow::Error::from)?;
         }

@@ -138,13 +138,18 @@ enum Audience {
     Employer(std::collections::HashSet<i64>),
 }
 
-async fn candidates_of(
-    st: &AppState,
-    ctx: &Ctx,
-    user: &User,
-    id: i64,
-    limit: usize,
-) -> AppResult<(VacancyRecord, CandidateList)> {
+impl Audience {
+    /// Whether this viewer may see the person `id` living in `ward`.
+    fn allows(&self, id: i64, ward: &str) -> bool {
+        match self {
+            Audience::Area(scope) => scope.allows(ward),
+            Audience::Employer(ids) => ids.contains(&id),
+        }
+    }
+}
+
+/// The vacancy, if the viewer may see it, and whom among its candidates.
+async fn vacancy_audience(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResult<(VacancyRecord, Audience)> {
     let province = &st.settings.province_code;
     let v = vacancies::store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?;
     vacancies::access::authorize(st, ctx, user, v.employer_id, "vacancy").await?;
@@ -154,6 +159,18 @@ async fn candidates_of(
         }
         _ => Audience::Area(registry::access::people(user)?),
     };
+    Ok((v, audience))
+}
+
+async fn candidates_of(
+    st: &AppState,
+    ctx: &Ctx,
+    user: &User,
+    id: i64,
+    limit: usize,
+) -> AppResult<(VacancyRecord, CandidateList)> {
+    let province = &st.settings.province_code;
+    let (v, audience) = vacancy_audience(st, ctx, user, id).await?;
     let m = st.service::<Matcher>();
     m.sync().await?;
     let offer = crate::pool::Offers::of(&v);
@@ -850,24 +867,14 @@ async fn shortlist_api(
     Path(id): Path<i64>,
 ) -> AppResult<Json<Shortlist>> {
     let province = &st.settings.province_code;
-    let v = vacancies::store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?;
-    vacancies::access::authorize(&st, &ctx, &user, v.employer_id, "vacancy").await?;
+    let (_, audience) = vacancy_audience(&st, &ctx, &user, id).await?;
     let (rows, computed_at) = crate::batch::shortlist(&st.db, province, id).await?;
     let m = st.service::<Matcher>();
-    let items: Vec<Listed> = if user.role == Role::Employer {
-        let visible: std::collections::HashSet<i64> =
-            store::visible_to_employer(&st.db, province, id).await?.into_iter().collect();
-        rows.into_iter()
-            .filter(|r| visible.contains(&r.0))
-            .map(|(person_id, score)| Listed { person_id, score })
-            .collect()
-    } else {
-        let scope = registry::access::people(&user)?;
-        rows.into_iter()
-            .filter(|r| m.seekers.0.get(r.0).is_some_and(|s| scope.allows(&s.ward_code)))
-            .map(|(person_id, score)| Listed { person_id, score })
-            .collect()
-    };
+    let items: Vec<Listed> = rows
+        .into_iter()
+        .filter(|&(person, _)| m.seekers.0.get(person).is_some_and(|s| audience.allows(person, &s.ward_code)))
+        .map(|(person_id, score)| Listed { person_id, score })
+        .collect();
     if !items.is_empty() {
         // Which people suit a vacancy says something about them: audited like candidates.
         let detail = format!("shortlist of vacancy {id}");

@@ -672,3 +672,86 @@ mod demand_tests {
         }
     }
 }
+
+/// Two demo job-exchange sessions, unless there are sessions already: one
+/// coming at Đại Lãnh (the former Vạn Thọ commune), in person and online,
+/// with booths and registrations; one online last month with its outcomes,
+/// so its report has figures. Returns how many were created.
+pub async fn seed_sessions(db: &Db, province: &str) -> anyhow::Result<u64> {
+    use sessions::model::{Kind, Mode, Outcome, Registration, Session};
+    use sessions::store as ss;
+    let now = platform::time::local(chrono::Utc::now());
+    if !ss::sessions(db, province, now, 1).await?.is_empty() {
+        return Ok(0);
+    }
+    let Some((admin, _)) = store::find_for_login(db, "admin@demo.ketnoi.vn").await? else {
+        return Ok(0);
+    };
+    let (published, _) =
+        vacancies::store::list(db, province, None, Some(vacancies::model::Status::Published), 1).await?;
+    let mut by_employer: Vec<(i64, Vec<i64>)> = Vec::new();
+    for v in &published {
+        match by_employer.iter_mut().find(|(e, _)| *e == v.employer_id) {
+            Some((_, ids)) if ids.len() < 3 => ids.push(v.id),
+            Some(_) => {}
+            None => by_employer.push((v.employer_id, vec![v.id])),
+        }
+    }
+    let today = now.date();
+    let at = |days: i64, h: u32, m: u32| (today + chrono::Duration::days(days)).and_hms_opt(h, m, 0).expect("a time");
+    let sessions = [
+        Session {
+            title: "Phiên giao dịch việc làm xã Đại Lãnh (Vạn Thọ cũ)".into(),
+            kind: Kind::Hybrid,
+            starts_at: at(7, 8, 0),
+            ends_at: at(7, 11, 30),
+            ward_code: Some("22504".into()),
+            venue: Some("Nhà văn hóa thôn Tuần Lễ".into()),
+            organisers: Some("Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa; UBND xã Đại Lãnh".into()),
+            target_employers: Some(10),
+            target_positions: Some(300),
+            target_seekers: Some(400),
+        },
+        Session {
+            title: "Phiên giao dịch việc làm trực tuyến tháng trước".into(),
+            kind: Kind::Online,
+            starts_at: at(-30, 14, 0),
+            ends_at: at(-30, 16, 30),
+            ward_code: None,
+            venue: None,
+            organisers: Some("Trung tâm Dịch vụ việc làm tỉnh Khánh Hòa".into()),
+            target_employers: None,
+            target_positions: None,
+            target_seekers: None,
+        },
+    ];
+    let names = ["Nguyễn Văn An", "Trần Thị Bích", "Lê Văn Cường", "Phạm Thị Dung", "Hoàng Văn Em", "Võ Thị Giang"];
+    for (n, s) in sessions.iter().enumerate() {
+        let id = ss::insert_session(db, province, s, admin.id).await?;
+        let mut booths = Vec::new();
+        for (employer, vacancies) in by_employer.iter().take(4) {
+            let (Ok(b) | Err(b)) = ss::put_booth(db, province, id, *employer, vacancies).await?;
+            booths.push(b);
+        }
+        for (i, name) in names.iter().enumerate() {
+            let r = Registration {
+                full_name: (*name).into(),
+                phone: platform::types::PhoneNumber::parse(&format!("09051{n}{i:04}"))?,
+                cccd: None,
+                birth_date: None,
+                booth_ids: booths.iter().skip(i % 2).take(2).copied().collect(),
+            };
+            let Ok(reg) = ss::register(db, province, id, &r, None, false).await? else { continue };
+            // The past session happened: people attended online and were interviewed.
+            if s.kind == Kind::Online {
+                if let Some(&booth) = r.booth_ids.first() {
+                    let (Ok(iid) | Err(iid)) =
+                        ss::interview(db, province, id, reg.id, booth, None, Mode::Online, admin.id).await?;
+                    let outcome = [Outcome::Hired, Outcome::Shortlisted, Outcome::NotSuitable][i % 3];
+                    ss::set_outcome(db, province, iid, outcome).await?;
+                }
+            }
+        }
+    }
+    Ok(sessions.len() as u64)
+}

@@ -41,7 +41,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "employers", description = "Employers (doanh nghiệp): registration, approval, recruitment-needs declarations"),
          (name = "vacancies", description = "Vacancies (tin tuyển dụng): the public board's search, and managing vacancies"),
          (name = "applications", description = "Applications (hồ sơ ứng tuyển) and their statuses"),
-         (name = "matching", description = "Matching and referral (kết nối cung – cầu, giới thiệu việc làm): ranked candidates and vacancies with their reasons, referrals and their outcomes"))
+         (name = "matching", description = "Matching and referral (kết nối cung – cầu, giới thiệu việc làm): ranked candidates and vacancies with their reasons, referrals and their outcomes"),
+         (name = "sessions", description = "Job-exchange sessions (phiên giao dịch việc làm): booths, registration with tickets, check-in, interviews and their outcomes, the session report"))
 )]
 pub struct ApiDoc;
 
@@ -63,6 +64,7 @@ pub fn install_messages() {
         employers::MESSAGES,
         vacancies::MESSAGES,
         matching::MESSAGES,
+        sessions::MESSAGES,
     ]);
 }
 
@@ -82,6 +84,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(vacancies::import_routes::router())
         .merge(vacancies::applications::router())
         .merge(matching::routes::router())
+        .merge(sessions::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -127,6 +130,7 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     s.insert(matcher);
     s.insert(channels);
     s.insert(shortlists);
+    s.insert(sessions::service::Sessions::from_env());
     // Capabilities hear of each other's changes through listeners, not tables.
     s.insert(std::sync::Arc::new(employers::events::Listeners(vec![std::sync::Arc::new(
         vacancies::employers_follow::FollowEmployers,

@@ -316,6 +316,10 @@ async fn main() -> anyhow::Result<()> {
                 if employers > 0 {
                     tracing::info!(employers, vacancies, "demo employers and vacancies created");
                 }
+                let sessions = demo::seed_sessions(&db, &province).await?;
+                if sessions > 0 {
+                    tracing::info!(sessions, "demo job-exchange sessions created");
+                }
             }
             // Expired sessions are removed hourly.
             let sessions = platform::auth::session_store::DbSessionStore::new(db.clone());

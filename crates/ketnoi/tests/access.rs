@@ -53,6 +53,31 @@ async fn every_operation_answers_each_role_as_the_table_says() {
         .await
         .unwrap();
     let application_id = application["id"].as_i64().expect("an application");
+    // A session at the commune officer's commune, with the demo employer's booth
+    // and an interview there (`{iid}`).
+    let session = serde_json::json!({"title": "Phiên thử", "kind": "hybrid", "starts_at": "2026-12-15T08:00",
+        "ends_at": "2026-12-15T11:00", "ward_code": "22504", "venue": "Nhà văn hóa"});
+    let session: Value = app.post_json("/api/v1/sessions", &staff, &session).await.json().await.unwrap();
+    let session_id = session["id"].as_i64().expect("a session");
+    let booth = serde_json::json!({"employer_id": employer_id, "vacancy_ids": [vacancy_id]});
+    let booth: Value =
+        app.post_json(&format!("/api/v1/sessions/{session_id}/booths"), &staff, &booth).await.json().await.unwrap();
+    let registration = serde_json::json!({"full_name": "Trần Văn Bảy", "phone": "0905777888"});
+    let registration: Value = app
+        .post_json(&format!("/api/v1/sessions/{session_id}/registrations"), &staff, &registration)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let interview =
+        serde_json::json!({"registration_id": registration["id"], "booth_id": booth["id"], "mode": "in_person"});
+    let interview: Value = app
+        .post_json(&format!("/api/v1/sessions/{session_id}/interviews"), &staff, &interview)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let interview_id = interview["id"].as_i64().expect("an interview");
 
     let mut tokens = BTreeMap::new();
     for (name, login) in CALLERS {
@@ -66,20 +91,26 @@ async fn every_operation_answers_each_role_as_the_table_says() {
     let mut seen: BTreeMap<String, Vec<u16>> = BTreeMap::new();
     for (path, ops) in spec["paths"].as_object().unwrap() {
         for method in ops.as_object().unwrap().keys() {
-            let concrete = path.replace("{code}", "56").replace("{name}", "qualification-levels").replace(
-                "{id}",
-                &(if path.starts_with("/api/v1/people/imports") {
-                    "999999".to_owned()
-                } else if path.starts_with("/api/v1/people") {
-                    person_id.to_string()
-                } else if path.starts_with("/api/v1/employers") {
-                    employer_id.to_string()
-                } else if path.starts_with("/api/v1/applications") {
-                    application_id.to_string()
-                } else {
-                    vacancy_id.to_string()
-                }),
-            );
+            let concrete = path
+                .replace("{code}", "56")
+                .replace("{name}", "qualification-levels")
+                .replace("{iid}", &interview_id.to_string())
+                .replace(
+                    "{id}",
+                    &(if path.starts_with("/api/v1/people/imports") {
+                        "999999".to_owned()
+                    } else if path.starts_with("/api/v1/people") {
+                        person_id.to_string()
+                    } else if path.starts_with("/api/v1/employers") {
+                        employer_id.to_string()
+                    } else if path.starts_with("/api/v1/applications") {
+                        application_id.to_string()
+                    } else if path.starts_with("/api/v1/sessions") {
+                        session_id.to_string()
+                    } else {
+                        vacancy_id.to_string()
+                    }),
+                );
             let mut statuses = Vec::new();
             for (name, _) in CALLERS {
                 let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();

@@ -128,7 +128,10 @@ async fn headers_keep_personal_data_out_of_caches_and_bodies_over_the_limit_are_
     let h = r.headers();
     assert_eq!(h["cache-control"], "no-store", "personal data is not cached");
     assert_eq!(h["referrer-policy"], "strict-origin-when-cross-origin");
-    assert!(h["permissions-policy"].to_str().unwrap().contains("microphone=()"));
+    assert!(
+        h["permissions-policy"].to_str().unwrap().contains("geolocation=()"),
+        "only camera and microphone, for this site"
+    );
     assert!(h.get("strict-transport-security").is_none(), "no HSTS without --secure-cookies");
     let page = app.login(STAFF).await.get("/registry").await;
     assert_eq!(page.headers()["cache-control"], "no-store");

@@ -39,8 +39,9 @@ pub enum AppError {
     /// The record exists already (a message key).
     #[error("conflict: {key}")]
     Conflict { key: &'static str },
+    /// Throttled: the message key (with `{minutes}`) and how long to wait.
     #[error("too many attempts")]
-    TooManyAttempts { wait_minutes: u64 },
+    TooManyAttempts { key: &'static str, wait_minutes: u64 },
     #[error("csrf")]
     Csrf,
     /// A body over the size limit.
@@ -101,8 +102,8 @@ impl AppError {
                 fill(t(lang, key), &args)
             }
             AppError::Conflict { key } => t(lang, key).to_owned(),
-            AppError::TooManyAttempts { wait_minutes } => {
-                fill(t(lang, "err.too_many_attempts"), &[("minutes", &wait_minutes.to_string())])
+            AppError::TooManyAttempts { key, wait_minutes } => {
+                fill(t(lang, key), &[("minutes", &wait_minutes.to_string())])
             }
             AppError::Invalid(fields) => fields
                 .iter()

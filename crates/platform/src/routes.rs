@@ -104,7 +104,10 @@ async fn login(
     let email_key = format!("email:{email}");
     let keys = [ip_key.as_str(), email_key.as_str()];
     if let Err(wait) = st.throttle.check(&keys) {
-        return Err(AppError::TooManyAttempts { wait_minutes: wait.as_secs().div_ceil(60) });
+        return Err(AppError::TooManyAttempts {
+            key: "err.too_many_attempts",
+            wait_minutes: wait.as_secs().div_ceil(60),
+        });
     }
     let found = store::find_for_login(&st.db, &email).await?;
     // Verify even when the account is unknown so timing does not tell which e-mails exist.

@@ -112,9 +112,10 @@ pub async fn context(
     // browser history, unless a response says otherwise (the public feeds).
     h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
-    // The camera for scanning tickets on site; nothing else.
+    // The camera for scanning tickets, camera and microphone for video
+    // interviews, from this site only; nothing else.
     h.entry("permissions-policy")
-        .or_insert(HeaderValue::from_static("camera=(self), microphone=(), geolocation=(), payment=()"));
+        .or_insert(HeaderValue::from_static("camera=(self), microphone=(self), geolocation=(), payment=()"));
     if secure {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000"));
     }
@@ -218,7 +219,14 @@ async fn context_inner(
     }
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if unsafe_method && !via_token {
+    // A JSON body cannot be sent from another site without a CORS preflight,
+    // which this server never grants: an anonymous JSON call (a public
+    // registration) needs no CSRF token. A logged-in browser still does.
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/json"));
+    if unsafe_method && !via_token && !(is_json && ctx.user.is_none()) {
         let mut supplied = headers
             .get("x-csrf-token")
             .and_then(|v| v.to_str().ok())
@@ -386,10 +394,11 @@ pub struct NavItem {
 }
 
 /// The department's menu (staff); the administrator's adds users and the audit log.
-const STAFF_MENU: [(&str, &str); 9] = [
+const STAFF_MENU: [(&str, &str); 10] = [
     ("/", "nav.home"),
     ("/registry", "nav.registry"),
     ("/vacancies", "nav.vacancies"),
+    ("/sessions", "nav.sessions"),
     ("/employers", "nav.employers"),
     ("/applications", "nav.applications"),
     ("/recruitment-needs", "nav.needs"),
@@ -397,16 +406,16 @@ const STAFF_MENU: [(&str, &str); 9] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 12] = {
-    let mut all = [("", ""); 12];
+const ADMIN_MENU: [(&str, &str); 13] = {
+    let mut all = [("", ""); 13];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
         i += 1;
     }
-    all[9] = ("/admin/users", "nav.users");
-    all[10] = ("/admin/audit", "nav.audit");
-    all[11] = ("/admin/jobs", "nav.background_jobs");
+    all[10] = ("/admin/users", "nav.users");
+    all[11] = ("/admin/audit", "nav.audit");
+    all[12] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 
@@ -422,6 +431,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/registry", "nav.registry"),
             ("/registry/indicators", "nav.indicators"),
             ("/vacancies", "nav.vacancies"),
+            ("/sessions", "nav.sessions"),
             ("/employers", "nav.employers"),
             ("/recruitment-needs", "nav.needs"),
             ("/jobs", "nav.jobs"),
@@ -431,11 +441,17 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/", "nav.home"),
             ("/vacancies", "nav.my_vacancies"),
             ("/applications", "nav.applications"),
+            ("/sessions", "nav.sessions"),
             ("/recruitment-needs", "nav.needs"),
             ("/employers", "nav.my_employer"),
             ("/jobs", "nav.jobs"),
         ],
-        JobSeeker => &[("/", "nav.home"), ("/jobs", "nav.jobs"), ("/applications", "nav.my_applications")],
+        JobSeeker => &[
+            ("/", "nav.home"),
+            ("/jobs", "nav.jobs"),
+            ("/sessions", "nav.sessions"),
+            ("/applications", "nav.my_applications"),
+        ],
         School => &[("/", "nav.home"), ("/jobs", "nav.jobs"), ("/units", "nav.units")],
         Viewer => &[
             ("/", "nav.home"),
@@ -558,6 +574,10 @@ pub fn static_file(name: &str) -> Option<(&'static [u8], &'static str)> {
     Some(match name {
         "app.css" => (include_bytes!("../../../static/app.css"), "text/css; charset=utf-8"),
         "app.js" => (include_bytes!("../../../static/app.js"), "text/javascript; charset=utf-8"),
+        "sessions.js" => (include_bytes!("../../../static/sessions.js"), "text/javascript; charset=utf-8"),
+        "vendor/jsQR-1.4.0.js" => {
+            (include_bytes!("../../../static/vendor/jsQR-1.4.0.js"), "text/javascript; charset=utf-8")
+        }
         "vendor/htmx-2.0.11.min.js" => {
             (include_bytes!("../../../static/vendor/htmx-2.0.11.min.js"), "text/javascript; charset=utf-8")
         }

@@ -93,6 +93,15 @@ async fn start_driver(path: &str) -> (Driver, u16) {
 /// A fresh browser session (own profile, phone-sized window), or `None` with
 /// a note when ChromeDriver is not installed. Panics under CI instead.
 pub async fn session() -> Option<Session> {
+    session_with(&[]).await
+}
+
+/// Chromium's fake camera and microphone, allowed without asking: for video
+/// interviews and scanning with the camera.
+pub const FAKE_MEDIA: [&str; 2] = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"];
+
+/// Like [`session`], with more Chromium flags (e.g. [`FAKE_MEDIA`]).
+pub async fn session_with(extra: &[&str]) -> Option<Session> {
     let Some(path) = chromedriver_path() else {
         assert!(std::env::var_os("CI").is_none(), "chromedriver is missing under CI");
         eprintln!("chromedriver not installed: browser test skipped");
@@ -100,15 +109,29 @@ pub async fn session() -> Option<Session> {
     };
     let (driver, port) = start_driver(path).await;
     let profile = tempfile::tempdir().expect("chromium profile folder");
+    let mut args: Vec<String> = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+    ]
+    .into_iter()
+    .chain(extra.iter().copied())
+    .map(String::from)
+    .collect();
+    args.push(format!("--window-size={},{}", WINDOW.0, WINDOW.1));
+    args.push(format!("--user-data-dir={}", profile.path().display()));
     let mut caps = serde_json::Map::new();
     caps.insert(
         "goog:chromeOptions".into(),
         serde_json::json!({
             "binary": "/usr/bin/chromium",
-            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--disable-dev-shm-usage", format!("--window-size={},{}", WINDOW.0, WINDOW.1),
-                     format!("--user-data-dir={}", profile.path().display())],
+            "args": args,
             // Headless Chromium will not make a window narrower than 500 px (and
             // takes its own bar off the height), so the phone's viewport is emulated.
             // Without touch emulation: with it, a click that submits a form returns

@@ -19,6 +19,7 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
     figures.extend(crate::board_figures::board(5_000, 10_000, if quick { 1 } else { 3 }, if quick { 3 } else { 8 })?);
     figures.extend(crate::matching_figures::matching(100_000, 1_000, 100, 3).await?);
     figures.push(crate::matching_figures::evaluation().await?);
+    figures.extend(crate::session_figures::fanout(2_000, if quick { 5 } else { 20 }).await?);
     if !quick {
         figures.extend(crate::board_figures::board(50_000, 100_000, 3, 10)?);
         figures.push(crate::dashboard_figures::indicators(1_000_000, reps).await?);

@@ -10,6 +10,7 @@ mod dashboard_figures;
 mod figures;
 mod matching_figures;
 mod registry_figures;
+mod session_figures;
 
 use clap::Parser;
 use serde::{Deserialize, Serialize};
@@ -154,6 +155,24 @@ async fn main() -> anyhow::Result<()> {
         figures.push(matching_figures::evaluation().await?);
         for f in figures {
             println!("{}", serde_json::to_string_pretty(&f)?);
+        }
+        return Ok(());
+    }
+    // The sessions' fan-out alone: `bench --sessions PARTICIPANTS [--write]`;
+    // with --write its figures replace theirs in the committed results and
+    // report (each figure's baseline is measured in its own run).
+    if argv.get(1).map(String::as_str) == Some("--sessions") {
+        let figures = session_figures::fanout(argv[2].parse()?, 20).await?;
+        for f in &figures {
+            println!("{}", serde_json::to_string_pretty(f)?);
+        }
+        if argv.get(3).map(String::as_str) == Some("--write") {
+            let path = PathBuf::from("bench/results.json");
+            let mut results: Results = serde_json::from_slice(&std::fs::read(&path)?)?;
+            results.figures.retain(|c| !figures.iter().any(|f| f.key == c.key));
+            results.figures.extend(figures);
+            std::fs::write(&path, serde_json::to_vec_pretty(&results)?)?;
+            std::fs::write("BENCHMARKS.md", report(&results, false))?;
         }
         return Ok(());
     }

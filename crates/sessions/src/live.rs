@@ -37,7 +37,7 @@ pub async fn snapshot(db: &Db, province: &str, session_id: i64) -> anyhow::Resul
 /// The message types a room relays; anything else is dropped.
 const ROOM_TYPES: [&str; 7] = ["offer", "answer", "ice", "chat", "bye", "hello", "ready"];
 /// A room message larger than this (an SDP offer is a few kB) is dropped.
-const ROOM_MESSAGE_MAX: usize = 64 * 1024;
+pub const ROOM_MESSAGE_MAX: usize = 64 * 1024;
 
 type RoomSender = broadcast::Sender<(u64, Utf8Bytes)>;
 

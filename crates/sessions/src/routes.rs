@@ -787,7 +787,13 @@ async fn live_socket(
     let first = crate::live::snapshot(&st.db, &st.settings.province_code, s.id).await?;
     let first = serde_json::to_string(&first).map_err(anyhow::Error::from)?;
     let live = st.service::<Sessions>().live.clone();
-    Ok(ws.on_upgrade(move |socket| crate::live::serve(socket, live, id, first.into(), room)))
+    // Thousands watch one session: small buffers (tungstenite's defaults are
+    // 128 KiB each way per connection) and messages no larger than a room's.
+    Ok(ws
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(crate::live::ROOM_MESSAGE_MAX * 2)
+        .on_upgrade(move |socket| crate::live::serve(socket, live, id, first.into(), room)))
 }
 
 // ---------- the report ----------

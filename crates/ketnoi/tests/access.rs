@@ -172,7 +172,14 @@ async fn every_operation_answers_each_role_as_the_table_says() {
     assert!(problems.is_empty(), "access differs from {TABLE}:\n{}", problems.join("\n"));
     // No refused caller is ever shown a record: a 2xx for an anonymous caller
     // only on the public operations.
-    let public = ["GET /api/v1/vacancies", "GET /api/v1/vacancies/{id}", "GET /healthz"];
+    // Sessions' public page and list: what the poster invites everyone to read.
+    let public = [
+        "GET /api/v1/vacancies",
+        "GET /api/v1/vacancies/{id}",
+        "GET /healthz",
+        "GET /api/v1/sessions",
+        "GET /api/v1/sessions/{id}",
+    ];
     for (op, got) in &seen {
         if got[0] / 100 == 2 {
             assert!(

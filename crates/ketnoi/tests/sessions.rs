@@ -115,6 +115,16 @@ async fn booths_bring_their_own_published_vacancies_once() {
     assert_eq!(r.status(), 403);
     let s = app.get_json(&format!("/api/v1/sessions/{session}"), &staff).await;
     assert_eq!(s["booths"][0]["vacancy_ids"], json!(ours), "{s}");
+    // The employer was invited once, with a link to its booth.
+    let told = app.get_json("/api/v1/notifications", &employer).await;
+    let invites: Vec<&Value> = told
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n.to_string().contains("Phiên giao dịch việc làm xã Vạn Thọ"))
+        .collect();
+    assert_eq!(invites.len(), 1, "{told}");
+    assert!(invites[0].to_string().contains(&format!("/sessions/{session}/booths/{booth}")), "{told}");
 }
 
 /// The session with two booths (ours: welders and drivers; theirs), and its path.
@@ -560,4 +570,49 @@ async fn anonymous_registrations_are_throttled_per_address() {
         )
         .await;
     assert_eq!(r.status(), 200);
+}
+
+#[tokio::test]
+async fn time_slots_are_one_person_each_and_the_employer_calls_by_slot() {
+    let w = world().await;
+    let (ours, _) = with_booths(&w).await;
+    let (app, session) = (&w.app, w.session);
+    let path = format!("/api/v1/sessions/{session}/registrations");
+    let (_, a) =
+        anonymous(app, &path, &json!({"full_name": "Ngô Văn Sớm", "phone": "0905600001", "booth_ids": [ours]})).await;
+    let (_, b) =
+        anonymous(app, &path, &json!({"full_name": "Đặng Thị Muộn", "phone": "0905600002", "booth_ids": [ours]})).await;
+    let book = |ticket: String, at: &'static str| {
+        let booth = ours.to_string();
+        async move {
+            let visitor = app.browser();
+            visitor
+                .post_form(&format!("/sessions/{session}/tickets/{ticket}/slot"), &[("booth_id", &booth), ("at", at)])
+                .await
+        }
+    };
+    let (ta, tb) = (a["ticket"].as_str().unwrap().to_owned(), b["ticket"].as_str().unwrap().to_owned());
+    let r = book(ta.clone(), "2026-12-15T08:00").await;
+    assert_eq!(r.status(), 303);
+    assert!(!r.headers()["location"].to_str().unwrap().contains("taken"));
+    let r = book(tb.clone(), "2026-12-15T08:00").await;
+    assert!(r.headers()["location"].to_str().unwrap().ends_with("?taken=1"), "one person per slot");
+    let r = book(tb.clone(), "2026-12-15T08:07").await;
+    assert_eq!(r.status(), 422, "not a slot of the session");
+    let (_, html) = app.browser().get_text(&format!("/sessions/{session}/tickets/{ta}")).await;
+    assert!(html.contains("Giờ hẹn phỏng vấn của bạn: 08:00 15/12/2026"), "{html}");
+    let (_, html) = app.browser().get_text(&format!("/sessions/{session}/tickets/{tb}")).await;
+    assert!(!html.contains(r#"<option value="2026-12-15T08:00">"#), "a taken slot is not offered: {html}");
+
+    let employer = app.login(EMPLOYER).await;
+    let (_, html) = employer.get_text(&format!("/sessions/{session}/booths/{ours}")).await;
+    assert!(html.contains("08:00") && html.contains("Ngô Văn Sớm"), "{html}");
+    let call = format!("/sessions/{session}/booths/{ours}/call");
+    let r = employer.post_form(&call, &[("registration_id", &b["id"].to_string())]).await;
+    assert_eq!(r.status(), 422, "no slot booked: not called by slot");
+    let r = employer.post_form(&call, &[("registration_id", &a["id"].to_string())]).await;
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"].to_str().unwrap().ends_with("/room"));
+    let report = app.get_json(&format!("/api/v1/sessions/{session}/report"), &w.staff).await;
+    assert_eq!(report["interviews"], 1);
 }

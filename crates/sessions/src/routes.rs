@@ -36,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/sessions/{id}/poster", get(poster_page))
         .route("/sessions/{id}/tickets/{ticket}", get(ticket_page))
         .route("/sessions/{id}/tickets/{ticket}/queue", post(queue_form))
+        .route("/sessions/{id}/tickets/{ticket}/slot", post(slot_form))
         .route("/sessions/{id}/checkin", get(checkin_page).post(checkin_form))
         .route("/sessions/{id}/booths/{bid}", get(booth_page))
         .route("/sessions/{id}/booths/{bid}/call", post(call_form))
@@ -345,8 +346,24 @@ struct TicketPage {
     ticket: String,
     phone: String,
     qr_svg: String,
-    booths: Vec<Booth>,
+    booths: Vec<BoothSlots>,
     live: String,
+    taken: bool,
+}
+
+/// A chosen booth on the ticket: the slot booked there, and the free ones.
+pub struct BoothSlots {
+    pub booth: Booth,
+    pub booked: Option<String>,
+    /// (value sent, as shown)
+    pub free: Vec<(String, String)>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TicketQuery {
+    /// The slot chosen was taken meanwhile.
+    taken: Option<String>,
 }
 
 /// The phone as the ticket shows it: enough to recognise, not to copy.
@@ -370,10 +387,34 @@ async fn ticket_page(
     State(st): State<AppState>,
     ctx: Ctx,
     Path((id, ticket)): Path<(i64, String)>,
+    Query(q): Query<TicketQuery>,
 ) -> AppResult<Response> {
     let (s, r) = ticket_of(&st, id, &ticket).await?;
-    let chosen = store::choices(&st.db, &st.settings.province_code, r.id).await?;
-    let booths = booths_of(&st, id).await?.into_iter().filter(|b| chosen.contains(&b.id)).collect();
+    let province = &st.settings.province_code;
+    let chosen = store::choices(&st.db, province, r.id).await?;
+    let all_slots = rules::slots(s.starts_at, s.ends_at);
+    let mut booths = Vec::new();
+    for b in booths_of(&st, id).await?.into_iter().filter(|b| chosen.contains(&b.id)) {
+        let (mut booked, mut taken) = (None, std::collections::HashSet::new());
+        if s.kind().has_online() {
+            for (at, reg) in store::slots(&st.db, province, b.id).await? {
+                if reg == r.id {
+                    booked = Some(at.format("%H:%M %d/%m/%Y").to_string());
+                }
+                taken.insert(at);
+            }
+        }
+        let free = if s.kind().has_online() {
+            all_slots
+                .iter()
+                .filter(|t| !taken.contains(t))
+                .map(|t| (t.format("%Y-%m-%dT%H:%M").to_string(), t.format("%H:%M").to_string()))
+                .collect()
+        } else {
+            vec![]
+        };
+        booths.push(BoothSlots { booth: b, booked, free });
+    }
     let url = st.settings.absolute(&format!("/sessions/{id}/tickets/{}", r.ticket));
     Ok(render(TicketPage {
         page: Page { title: t(ctx.lang, "sess.ticket").to_owned(), ..ctx.page("sess.ticket") },
@@ -384,6 +425,7 @@ async fn ticket_page(
         v: View::of(s, ctx.lang),
         booths,
         r,
+        taken: q.taken.is_some(),
     })?
     .into_response())
 }
@@ -414,6 +456,34 @@ async fn queue_form(
     }
     service::publish(&st, id).await?;
     Ok(Redirect::to(&format!("/sessions/{id}/tickets/{}", r.ticket)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct SlotForm {
+    booth_id: i64,
+    /// `YYYY-MM-DDTHH:MM`, one of the session's slots.
+    at: String,
+}
+
+/// Book a time slot for an online interview at a booth (the ticket's holder):
+/// the alternative to waiting in the queue.
+async fn slot_form(
+    State(st): State<AppState>,
+    Path((id, ticket)): Path<(i64, String)>,
+    Form(f): Form<SlotForm>,
+) -> AppResult<Response> {
+    let (s, r) = ticket_of(&st, id, &ticket).await?;
+    if !s.kind().has_online() {
+        return Err(AppError::bad("sess.err.not_online"));
+    }
+    service::booth(&st, id, f.booth_id).await?;
+    let at = rules::parse_datetime(&f.at)
+        .filter(|t| rules::slots(s.starts_at, s.ends_at).contains(t))
+        .ok_or_else(|| AppError::invalid("at", "sess.err.slot"))?;
+    let booked = store::book_slot(&st.db, &st.settings.province_code, f.booth_id, r.id, at).await?;
+    let back = format!("/sessions/{id}/tickets/{}", r.ticket);
+    Ok(Redirect::to(&if booked { back } else { format!("{back}?taken=1") }).into_response())
 }
 
 // ---------- the door ----------
@@ -538,6 +608,8 @@ struct BoothPage {
     candidates: Vec<Candidate>,
     waiting: usize,
     outcomes: [Outcome; 3],
+    /// Booked slots in time order: (time, registration, name).
+    slots: Vec<(String, i64, String)>,
 }
 
 async fn booth_page(
@@ -577,6 +649,12 @@ async fn booth_view(st: &AppState, ctx: &Ctx, user: &User, id: i64, bid: i64) ->
             candidates.push(Candidate { r, interview, waiting });
         }
     }
+    let names: HashMap<i64, String> = candidates.iter().map(|c| (c.r.id, c.r.full_name.clone())).collect();
+    let slots = store::slots(&st.db, province, bid)
+        .await?
+        .into_iter()
+        .map(|(at, reg)| (at.format("%H:%M").to_string(), reg, names.get(&reg).cloned().unwrap_or_default()))
+        .collect();
     candidates.sort_by_key(|c| (c.waiting.unwrap_or(usize::MAX), c.interview.is_some(), c.r.id));
     if !candidates.is_empty() {
         let detail = format!("session {id} booth {bid}");
@@ -590,15 +668,24 @@ async fn booth_view(st: &AppState, ctx: &Ctx, user: &User, id: i64, bid: i64) ->
         booth,
         candidates,
         outcomes: Outcome::ALL,
+        slots,
     })
 }
 
-/// Call the first in the queue into a video interview.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CallForm {
+    /// Someone with a booked slot; the first in the queue when none.
+    registration_id: Option<i64>,
+}
+
+/// Call the first in the queue, or the person whose slot it is, into a video interview.
 async fn call_form(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path((id, bid)): Path<(i64, i64)>,
+    Form(f): Form<CallForm>,
 ) -> AppResult<Response> {
     let s = service::load(&st, id).await?;
     let (_, employer_id, _) = service::booth(&st, id, bid).await?;
@@ -606,7 +693,17 @@ async fn call_form(
         return Err(AppError::Forbidden);
     }
     let province = &st.settings.province_code;
-    let Some(reg) = store::call_next(&st.db, province, bid).await? else {
+    let next = match f.registration_id {
+        Some(r) => {
+            if !store::slots(&st.db, province, bid).await?.iter().any(|(_, x)| *x == r) {
+                return Err(AppError::invalid("registration_id", "sess.err.no_slot"));
+            }
+            store::leave_queue(&st.db, province, bid, r).await?;
+            Some(r)
+        }
+        None => store::call_next(&st.db, province, bid).await?,
+    };
+    let Some(reg) = next else {
         return Ok(Redirect::to(&format!("/sessions/{id}/booths/{bid}")).into_response());
     };
     let input = InterviewInput { registration_id: reg, booth_id: bid, mode: "online".into(), vacancy_id: None };

@@ -396,3 +396,32 @@ mod tests {
         );
     }
 }
+
+/// Minutes of an online interview's time slot.
+pub const SLOT_MINUTES: i64 = 15;
+
+/// A session's time slots: from its start, every [`SLOT_MINUTES`], each
+/// ending by the session's end.
+pub fn slots(starts: NaiveDateTime, ends: NaiveDateTime) -> Vec<NaiveDateTime> {
+    let step = chrono::Duration::minutes(SLOT_MINUTES);
+    let mut out = Vec::new();
+    let mut t = starts;
+    while t + step <= ends && out.len() < 200 {
+        out.push(t);
+        t += step;
+    }
+    out
+}
+
+#[cfg(test)]
+mod slot_tests {
+    use super::*;
+
+    #[test]
+    fn slots_fill_the_session_and_none_runs_past_its_end() {
+        let at = |h, m| NaiveDate::from_ymd_opt(2026, 12, 15).unwrap().and_hms_opt(h, m, 0).unwrap();
+        let s = slots(at(8, 0), at(9, 10));
+        assert_eq!(s, vec![at(8, 0), at(8, 15), at(8, 30), at(8, 45)]);
+        assert!(slots(at(8, 0), at(8, 10)).is_empty());
+    }
+}

@@ -115,7 +115,7 @@ pub async fn put_booth(
     if !manages(user) {
         return Err(AppError::Forbidden);
     }
-    load(st, session_id).await?;
+    let session = load(st, session_id).await?;
     let province = &st.settings.province_code;
     let employer = employers::api::employer(&st.db, province, input.employer_id)
         .await?
@@ -138,6 +138,18 @@ pub async fn put_booth(
     let detail = format!("session {session_id}, employer {}", employer.id);
     let action = if r.is_ok() { Action::Create } else { Action::Update };
     audit::by_request(&st.db, province, ctx, action, "session_booth", Some(&id.to_string()), Some(&detail)).await?;
+    if r.is_ok() {
+        // The invitation: the employer's people find their booth from it.
+        let link = format!("/sessions/{session_id}/booths/{id}");
+        platform::notify::tell(
+            st,
+            platform::notify::To::Employer(employer.id),
+            "sess.notify.invited",
+            &[("title", session.title.as_str())],
+            Some(&link),
+        )
+        .await?;
+    }
     Ok(r)
 }
 

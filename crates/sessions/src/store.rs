@@ -420,3 +420,35 @@ pub async fn choosers(db: &Db, province: &str, booth_id: i64) -> anyhow::Result<
         .bind(province).bind(booth_id).fetch_all(p).await?);
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// Book a time slot at a booth (moving this person's earlier one there);
+/// `false` when someone else has it.
+pub async fn book_slot(
+    db: &Db,
+    province: &str,
+    booth_id: i64,
+    registration_id: i64,
+    at: NaiveDateTime,
+) -> anyhow::Result<bool> {
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("DELETE FROM session_slots WHERE province_code = $1 AND booth_id = $2 AND registration_id = $3")
+            .bind(province).bind(booth_id).bind(registration_id).execute(&mut *tx).await?;
+        let n = sqlx::query(
+            "INSERT INTO session_slots (province_code, booth_id, starts_at, registration_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (province_code, booth_id, starts_at) DO NOTHING")
+            .bind(province).bind(booth_id).bind(at).bind(registration_id).execute(&mut *tx).await?.rows_affected();
+        if n == 1 {
+            tx.commit().await?;
+        }
+        Ok::<_, anyhow::Error>(n == 1)
+    })
+}
+
+/// A booth's booked slots, in time order: (time, registration).
+pub async fn slots(db: &Db, province: &str, booth_id: i64) -> anyhow::Result<Vec<(NaiveDateTime, i64)>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT starts_at, registration_id FROM session_slots WHERE province_code = $1 AND booth_id = $2
+         ORDER BY starts_at")
+        .bind(province).bind(booth_id).fetch_all(p).await?))
+}

@@ -42,7 +42,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "vacancies", description = "Vacancies (tin tuyển dụng): the public board's search, and managing vacancies"),
          (name = "applications", description = "Applications (hồ sơ ứng tuyển) and their statuses"),
          (name = "matching", description = "Matching and referral (kết nối cung – cầu, giới thiệu việc làm): ranked candidates and vacancies with their reasons, referrals and their outcomes"),
-         (name = "sessions", description = "Job-exchange sessions (phiên giao dịch việc làm): booths, registration with tickets, check-in, interviews and their outcomes, the session report"))
+         (name = "sessions", description = "Job-exchange sessions (phiên giao dịch việc làm): booths, registration with tickets, check-in, interviews and their outcomes, the session report"),
+         (name = "placements", description = "Jobs created (việc làm tăng thêm) and targets (chỉ tiêu): placements, the jobs-created indicator, yearly targets and their pace"))
 )]
 pub struct ApiDoc;
 
@@ -65,6 +66,7 @@ pub fn install_messages() {
         vacancies::MESSAGES,
         matching::MESSAGES,
         sessions::MESSAGES,
+        placements::MESSAGES,
     ]);
 }
 
@@ -85,6 +87,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(vacancies::applications::router())
         .merge(matching::routes::router())
         .merge(sessions::routes::router())
+        .merge(placements::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).

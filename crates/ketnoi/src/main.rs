@@ -105,6 +105,9 @@ enum Command {
     /// Matching: judge the weights by numbers.
     #[command(subcommand)]
     Match(MatchCmd),
+    /// Yearly targets (chỉ tiêu).
+    #[command(subcommand)]
+    Target(TargetCmd),
     /// Deterministic demo data for demos and benchmarks.
     Demo {
         /// Write this many synthetic people to --out (CSV, or XLSX when it ends in .xlsx).
@@ -179,6 +182,22 @@ enum ImportCmd {
         /// Language of the reasons: vi or en.
         #[arg(long, default_value = "vi")]
         lang: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TargetCmd {
+    /// Set a yearly target for the province, or a commune with --ward.
+    Set {
+        /// The indicator: jobs_created.
+        indicator: String,
+        #[arg(long)]
+        year: i32,
+        #[arg(long)]
+        value: i64,
+        /// A 2025 commune code; the province when absent.
+        #[arg(long)]
+        ward: Option<String>,
     },
 }
 
@@ -421,6 +440,25 @@ async fn main() -> anyhow::Result<()> {
             )
             .await?;
             println!("created user {id} {email} ({})", role.as_str());
+        }
+        Command::Target(TargetCmd::Set { indicator, year, value, ward }) => {
+            let db = open(&cli).await?;
+            anyhow::ensure!(
+                placements::model::INDICATORS.contains(&indicator.as_str()),
+                "unknown indicator {indicator:?} (known: {})",
+                placements::model::INDICATORS.join(", ")
+            );
+            anyhow::ensure!((2000..=2100).contains(year) && *value >= 0, "year 2000–2100 and a value of 0 or more");
+            let ward = ward.as_deref().unwrap_or_default();
+            anyhow::ensure!(
+                ward.is_empty() || refdata::refdata().ward(ward).is_some_and(|w| w.province_code == province),
+                "{ward} is not a commune of province {province}"
+            );
+            placements::store::put_target(&db, &province, indicator, *year, ward, *value, None).await?;
+            let area = if ward.is_empty() { "province" } else { ward };
+            let detail = format!("{indicator} {year} {area} = {value}");
+            cli_audit(&db, &province, audit::Action::Update, "target", None, Some(&detail)).await?;
+            println!("target {detail}");
         }
         Command::Match(MatchCmd::Shortlists { threads }) => {
             let db = open(&cli).await?;

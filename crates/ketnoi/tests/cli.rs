@@ -188,3 +188,22 @@ async fn matching_weights_judged_by_numbers() {
     assert!((0.0..=1.0).contains(&good) && good > bad, "shipped {good} vs blind {bad}:\n{shipped}\n{without}");
     assert!(figure(&shipped, "precision@10") > 0.0, "{shipped}");
 }
+
+#[tokio::test]
+async fn targets_are_set_from_the_command_line() {
+    let (db, _keep) = testkit::fresh_database_url().await.unwrap();
+    let (ok, out, err) = ketnoi(&db, &["target", "set", "jobs_created", "--year", "2026", "--value", "11500"], None);
+    assert!(ok, "{err}");
+    assert!(out.contains("jobs_created 2026 province = 11500"), "{out}");
+    let (ok, _, err) =
+        ketnoi(&db, &["target", "set", "jobs_created", "--year", "2026", "--value", "900", "--ward", "22504"], None);
+    assert!(ok, "{err}");
+    let (ok, _, err) =
+        ketnoi(&db, &["target", "set", "jobs_created", "--year", "2026", "--value", "9", "--ward", "01001"], None);
+    assert!(!ok && err.contains("not a commune of province 56"), "{err}");
+    let (ok, _, err) = ketnoi(&db, &["target", "set", "happiness", "--year", "2026", "--value", "9"], None);
+    assert!(!ok && err.contains("unknown indicator"), "{err}");
+    let db = platform::Db::connect(&db).await.unwrap();
+    let targets = placements::store::targets(&db, "56", 2026).await.unwrap();
+    assert_eq!(targets, vec![("jobs_created".into(), "".into(), 11500), ("jobs_created".into(), "22504".into(), 900)]);
+}

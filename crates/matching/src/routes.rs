@@ -685,6 +685,16 @@ async fn record_outcome(
             let detail = if user.is_none() { format!("{outcome} (QR)") } else { outcome.to_owned() };
             audit::by_request(&st.db, province, ctx, Action::Update, "referral", Some(&id.to_string()), Some(&detail))
                 .await?;
+            if outcome == "hired" {
+                // A hire through a referral is a job created, counted once.
+                if let Some(v) = vacancies::store::get(&st.db, province, r.vacancy_id).await? {
+                    let tax = employers::api::employer(&st.db, province, v.employer_id).await?.map(|e| e.tax_code);
+                    let input = placements::service::input_for_vacancy(&v, tax.as_deref(), province, date, "referral");
+                    let origin =
+                        placements::store::Origin { source: "referral", source_id: Some(id), by: user.map(|u| u.id) };
+                    placements::service::from_hire(st, ctx, r.person_id, &input, &origin).await?;
+                }
+            }
             Ok(Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?))
         }
     }

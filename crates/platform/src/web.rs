@@ -394,11 +394,13 @@ pub struct NavItem {
 }
 
 /// The department's menu (staff); the administrator's adds users and the audit log.
-const STAFF_MENU: [(&str, &str); 10] = [
+const STAFF_MENU: [(&str, &str); 12] = [
     ("/", "nav.home"),
     ("/registry", "nav.registry"),
     ("/vacancies", "nav.vacancies"),
     ("/sessions", "nav.sessions"),
+    ("/placements", "nav.placements"),
+    ("/targets", "nav.targets"),
     ("/employers", "nav.employers"),
     ("/applications", "nav.applications"),
     ("/recruitment-needs", "nav.needs"),
@@ -406,16 +408,16 @@ const STAFF_MENU: [(&str, &str); 10] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 13] = {
-    let mut all = [("", ""); 13];
+const ADMIN_MENU: [(&str, &str); 15] = {
+    let mut all = [("", ""); 15];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
         i += 1;
     }
-    all[10] = ("/admin/users", "nav.users");
-    all[11] = ("/admin/audit", "nav.audit");
-    all[12] = ("/admin/jobs", "nav.background_jobs");
+    all[12] = ("/admin/users", "nav.users");
+    all[13] = ("/admin/audit", "nav.audit");
+    all[14] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 
@@ -432,6 +434,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/registry/indicators", "nav.indicators"),
             ("/vacancies", "nav.vacancies"),
             ("/sessions", "nav.sessions"),
+            ("/placements", "nav.placements"),
             ("/employers", "nav.employers"),
             ("/recruitment-needs", "nav.needs"),
             ("/jobs", "nav.jobs"),
@@ -456,6 +459,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
         Viewer => &[
             ("/", "nav.home"),
             ("/registry/indicators", "nav.indicators"),
+            ("/targets", "nav.targets"),
             ("/recruitment-needs", "nav.needs"),
             ("/jobs", "nav.jobs"),
             ("/units", "nav.units"),

@@ -382,6 +382,9 @@ pub async fn set_outcome(
     }
     let o = Outcome::parse(outcome).ok_or_else(|| AppError::invalid("outcome", "err.code.unknown"))?;
     store::set_outcome(&st.db, province, interview_id, o).await?;
+    if o == Outcome::Hired {
+        hire_placement(st, ctx, s, &i, employer_id).await?;
+    }
     audit::by_request(
         &st.db,
         province,
@@ -394,6 +397,40 @@ pub async fn set_outcome(
     .await?;
     publish(st, s.id).await?;
     store::get_interview(&st.db, province, s.id, interview_id).await?.ok_or(AppError::NotFound)
+}
+
+/// A hire at a session is a job created: for the registry's person the
+/// registration was linked to, with the interview's vacancy (or the booth's
+/// only one), starting on the session's day. A registration not linked to the
+/// registry makes none (the staff record it once the person is registered).
+async fn hire_placement(st: &AppState, ctx: &Ctx, s: &SessionRow, i: &Interview, employer_id: i64) -> AppResult<()> {
+    let province = &st.settings.province_code;
+    let Some(person) = store::registration(&st.db, province, i.registration_id).await?.and_then(|r| r.person_id) else {
+        return Ok(());
+    };
+    let (_, _, at_booth) = booth(st, s.id, i.booth_id).await?;
+    let vacancy = i.vacancy_id.or_else(|| (at_booth.len() == 1).then(|| at_booth[0]));
+    let employer = employers::api::employer(&st.db, province, employer_id).await?;
+    let tax = employer.as_ref().map(|e| e.tax_code.clone());
+    let start = s.starts_at.date();
+    let input = match vacancy {
+        Some(v) => match vacancies::store::get(&st.db, province, v).await? {
+            Some(v) => placements::service::input_for_vacancy(&v, tax.as_deref(), province, start, "session"),
+            None => return Ok(()),
+        },
+        None => placements::model::PlacementInput {
+            employer_tax_code: tax.unwrap_or_default(),
+            employer_name: employer.map(|e| e.name).unwrap_or_default(),
+            start_date: start.format("%d/%m/%Y").to_string(),
+            channel: "session".into(),
+            place: "province".into(),
+            ..Default::default()
+        },
+    };
+    let origin =
+        placements::store::Origin { source: "session", source_id: Some(i.id), by: ctx.user.as_ref().map(|u| u.id) };
+    placements::service::from_hire(st, ctx, person, &input, &origin).await?;
+    Ok(())
 }
 
 /// The report from the records.

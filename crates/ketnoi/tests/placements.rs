@@ -1,0 +1,266 @@
+//! Jobs created and targets through HTTP, on SQLite and PostgreSQL: a job is
+//! recorded for a registry person (found by CCCD, or added from the row),
+//! once per person and employer within 30 days; the jobs-created indicator
+//! counts by start date, month, commune, channel, place and country; targets
+//! have their pace on any day.
+
+use serde_json::{json, Value};
+use testkit::{TestApp, COMMUNE_OFFICER, EMPLOYER, STAFF, VIEWER};
+
+fn job(cccd: &str, start: &str, tax: &str) -> Value {
+    json!({"cccd": cccd, "employer_tax_code": tax, "occupation_isco": "7212", "start_date": start,
+           "channel": "session", "place": "province", "contract_type": "fixed_term", "wage": "8.500.000"})
+}
+
+async fn person(app: &TestApp, staff: &str, name: &str, cccd: &str, ward: &str) -> i64 {
+    let p = json!({"full_name": name, "birth_date": "01/03/1995", "sex": "nam", "ward_code": ward,
+                   "employment_status": "unemployed", "cccd": cccd, "job_need": "job"});
+    let r = app.post_json("/api/v1/people", staff, &p).await;
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+#[tokio::test]
+async fn a_job_is_counted_once_per_person_and_employer_within_30_days() {
+    let app = TestApp::spawn().await;
+    let staff = app.token(STAFF).await;
+    let dao = person(&app, &staff, "Nguyễn Văn Đào", "056095001234", "22504").await;
+    let r = app.post_json("/api/v1/placements", &staff, &job("056 095 001 234", "05/03/2023", "4201234566")).await;
+    assert_eq!(r.status(), 201);
+    let first: Value = r.json().await.unwrap();
+    let again = app.post_json("/api/v1/placements", &staff, &job("056095001234", "2023-04-04", "4201234566")).await;
+    assert_eq!(again.status(), 200, "29 days later with the same employer: the same job");
+    assert_eq!(again.json::<Value>().await.unwrap()["id"], first["id"]);
+    let r = app.post_json("/api/v1/placements", &staff, &job("056095001234", "05/04/2023", "4201234566")).await;
+    assert_eq!(r.status(), 201, "31 days later: a new job");
+    let r = app.post_json("/api/v1/placements", &staff, &job("056095001234", "06/03/2023", "4209876540")).await;
+    assert_eq!(r.status(), 201, "another employer: another job");
+    let list = app.get_json("/api/v1/placements?from=2023-01-01&to=2023-12-31", &staff).await;
+    assert_eq!(list["total"], 3);
+    assert!(list["items"].as_array().unwrap().iter().all(|p| p["person_id"] == dao && p["ward_code"] == "22504"));
+
+    // Someone not in the registry yet is added from the row, as employed.
+    let new = json!({"cccd": "056196004321", "full_name": "Trần Thị Mới", "birth_date": "02/02/1996", "sex": "nữ",
+                     "ward_code": "22624", "employer_kind": "household", "employer_name": "Tiệm may Hoa",
+                     "start_date": "10/05/2023", "channel": "self_found", "place": "province"});
+    let r = app.post_json("/api/v1/placements", &staff, &new).await;
+    let (status, body) = (r.status(), r.text().await.unwrap());
+    assert_eq!(status, 201, "{body}");
+    let id = serde_json::from_str::<Value>(&body).unwrap()["id"].as_i64().unwrap();
+    let p = placements::store::get(&app.db, "56", id).await.unwrap().unwrap();
+    let added = app.get_json(&format!("/api/v1/people/{}", p.person_id), &staff).await;
+    assert_eq!(
+        (added["full_name"].clone(), added["employment_status"].clone()),
+        (json!("Trần Thị Mới"), json!("employed"))
+    );
+
+    // Bad rows name their fields; nothing is saved.
+    let bad = json!({"full_name": "Không CCCD", "start_date": "31/02/2023", "channel": "luck", "place": "abroad"});
+    let r = app.post_json("/api/v1/placements", &staff, &bad).await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    let fields: Vec<&str> =
+        e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    for f in ["birth_date", "start_date", "channel", "country"] {
+        assert!(fields.contains(&f), "{f} in {fields:?}");
+    }
+    let employer = app.token(EMPLOYER).await;
+    assert_eq!(
+        app.post_json("/api/v1/placements", &employer, &job("056095001234", "05/03/2023", "")).await.status(),
+        403
+    );
+}
+
+#[tokio::test]
+async fn jobs_created_count_by_start_date_and_targets_have_their_pace() {
+    let app = TestApp::spawn().await;
+    let staff = app.token(STAFF).await;
+    person(&app, &staff, "An", "056095000001", "22504").await;
+    person(&app, &staff, "Bình", "056095000002", "22366").await;
+    let rows = [
+        job("056095000001", "15/01/2023", "4201234566"),
+        job("056095000001", "20/03/2023", "4209876540"),
+        json!({"cccd": "056095000002", "start_date": "01/03/2023", "channel": "abroad", "place": "abroad",
+               "country": "Nhật Bản"}),
+        json!({"cccd": "056095000002", "start_date": "10/08/2023", "channel": "abroad", "place": "abroad",
+               "country": "KR"}),
+        job("056095000002", "31/12/2022", "4201111116"),
+    ];
+    for r in &rows {
+        assert_eq!(app.post_json("/api/v1/placements", &staff, r).await.status(), 201, "{r}");
+    }
+    let viewer = app.token(VIEWER).await;
+    let j = app.get_json("/api/v1/indicators/jobs-created?from=2023-01-01&to=2023-05-31", &viewer).await;
+    assert_eq!(j["total"], 3, "{j}");
+    assert_eq!(j["by_month"], json!([{"month": "2023-01", "count": 1}, {"month": "2023-03", "count": 2}]));
+    assert_eq!(j["by_place"], json!([{"place": "province", "count": 2}, {"place": "abroad", "count": 1}]));
+    assert_eq!(j["abroad_by_country"], json!([{"country": "JP", "count": 1}]));
+    assert_eq!(j["by_channel"], json!([{"channel": "session", "count": 2}, {"channel": "abroad", "count": 1}]));
+    let j = app.get_json("/api/v1/indicators/jobs-created?from=2023-01-01&to=2023-12-31&ward=22366", &staff).await;
+    assert_eq!((j["total"].clone(), j["by_ward"].clone()), (json!(2), json!([{"ward_code": "22366", "count": 2}])));
+
+    // The commune officer counts their communes only.
+    let officer = app.token(COMMUNE_OFFICER).await;
+    let j = app.get_json("/api/v1/indicators/jobs-created?from=2023-01-01&to=2023-12-31", &officer).await;
+    assert_eq!(j["total"], 2, "22504's two jobs: {j}");
+    let r = reqwest::Client::new()
+        .get(app.url("/api/v1/indicators/jobs-created?ward=22366"))
+        .bearer_auth(&officer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+
+    // Targets: 11,500 for 2023, 1,000 for 22504; on 31/05/2023 (day 151).
+    for t in [
+        json!({"indicator": "jobs_created", "year": 2023, "value": 11500}),
+        json!({"indicator": "jobs_created", "year": 2023, "ward_code": "22504", "value": 1000}),
+    ] {
+        let r =
+            reqwest::Client::new().put(app.url("/api/v1/targets")).bearer_auth(&staff).json(&t).send().await.unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let t = app.get_json("/api/v1/targets?year=2023&as_of=2023-05-31", &viewer).await;
+    assert_eq!(
+        t["items"],
+        json!([
+            {"indicator": "jobs_created", "ward_code": "", "target": 11500, "actual": 3, "expected_to_date": 4758, "ahead_by": -4755},
+            {"indicator": "jobs_created", "ward_code": "22504", "target": 1000, "actual": 2, "expected_to_date": 414, "ahead_by": -412}
+        ])
+    );
+    let r = reqwest::Client::new()
+        .put(app.url("/api/v1/targets"))
+        .bearer_auth(&viewer)
+        .json(&json!({"indicator": "jobs_created", "year": 2023, "value": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}
+
+#[tokio::test]
+async fn the_pages_record_a_job_and_show_the_counts_and_targets() {
+    let app = TestApp::spawn().await;
+    let staff_token = app.token(STAFF).await;
+    person(&app, &staff_token, "Lê Văn Tâm", "056095007777", "22504").await;
+    let staff = app.login(STAFF).await;
+    let fields = [
+        ("cccd", "056095007777"),
+        ("full_name", ""),
+        ("birth_date", ""),
+        ("sex", ""),
+        ("ward_code", ""),
+        ("employer_kind", ""),
+        ("employer_tax_code", "4201234566"),
+        ("employer_name", ""),
+        ("occupation_isco", ""),
+        ("start_date", "01/06/2023"),
+        ("channel", "counselling"),
+        ("place", "province"),
+        ("country", ""),
+        ("contract_type", ""),
+        ("wage", ""),
+    ];
+    let r = staff.post_form("/placements", &fields).await;
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("Đã ghi nhận việc làm."));
+    let r = staff.post_form("/placements", &fields).await;
+    assert!(r.text().await.unwrap().contains("không tính thêm"), "the same job again");
+    let (s, html) = staff.get_text("/placements?from=2023-01-01&to=&ward=&channel=&place=").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Lê Văn Tâm") && html.contains("Tư vấn tại Trung tâm"), "{html}");
+    let r = staff.post_form("/targets", &[("year", "2023"), ("ward_code", ""), ("value", "11.500")]).await;
+    assert_eq!(r.status(), 303);
+    let (_, html) = staff.get_text("/targets?year=2023").await;
+    assert!(html.contains("11.500"), "{html}");
+    let viewer = app.login(VIEWER).await;
+    assert_eq!(viewer.get_text("/targets").await.0, 200);
+    assert_eq!(viewer.get_text("/placements").await.0, 403, "names are for staff");
+}
+
+#[tokio::test]
+async fn hires_through_a_session_or_a_referral_become_jobs_created() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_demand(&app.db, "56", 3, 6, 7).await.unwrap();
+    let staff = app.token(STAFF).await;
+    let dao = person(&app, &staff, "Nguyễn Văn Đào", "056095001234", "22504").await;
+    let published = vacancies::store::changed(&app.db, "56", None).await.unwrap();
+    // Vacancies Đào (31, looking for work here) qualifies for.
+    let fits = |v: &&vacancies::model::VacancyRecord| {
+        v.work_country.is_none() && v.age_min.unwrap_or(0) <= 31 && v.age_max.unwrap_or(99) >= 31
+    };
+    let first = published.iter().find(fits).expect("a vacancy in the province");
+    let second =
+        published.iter().filter(fits).find(|v| v.employer_id != first.employer_id).expect("another employer's");
+
+    // A session: Đào registers with his CCCD, is interviewed and hired.
+    let s: Value = app
+        .post_json(
+            "/api/v1/sessions",
+            &staff,
+            &json!({"title": "Phiên tháng 3", "kind": "in_person", "starts_at": "2023-03-15T08:00",
+                    "ends_at": "2023-03-15T11:00", "ward_code": "22504", "venue": "Hội trường"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let sid = s["id"].as_i64().unwrap();
+    let booth: Value = app
+        .post_json(
+            &format!("/api/v1/sessions/{sid}/booths"),
+            &staff,
+            &json!({"employer_id": first.employer_id, "vacancy_ids": [first.id]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let reg: Value = app
+        .post_json(
+            &format!("/api/v1/sessions/{sid}/registrations"),
+            &staff,
+            &json!({"full_name": "Nguyễn Văn Đào", "phone": "0912345678", "cccd": "056095001234"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(reg["person_id"], dao);
+    let i: Value = app
+        .post_json(
+            &format!("/api/v1/sessions/{sid}/interviews"),
+            &staff,
+            &json!({"registration_id": reg["id"], "booth_id": booth["id"], "mode": "in_person"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let outcome = format!("/api/v1/sessions/{sid}/interviews/{}/outcome", i["id"]);
+    assert_eq!(app.post_json(&outcome, &staff, &json!({"outcome": "hired"})).await.status(), 200);
+    assert_eq!(
+        app.post_json(&outcome, &staff, &json!({"outcome": "hired"})).await.status(),
+        200,
+        "again: still one job"
+    );
+
+    // A referral to another employer's vacancy, hired.
+    let r = app.post_json("/api/v1/referrals", &staff, &json!({"person_id": dao, "vacancy_id": second.id})).await;
+    assert_eq!(r.status(), 201);
+    let referral = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let r = app
+        .post_json(&format!("/api/v1/referrals/{referral}/outcome"), &staff, &json!({"outcome": "hired", "date": ""}))
+        .await;
+    assert_eq!(r.status(), 200);
+
+    let list = app.get_json("/api/v1/placements?from=2000-01-01", &staff).await;
+    assert_eq!(list["total"], 2, "{list}");
+    let channels: Vec<(&str, i64)> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["channel"].as_str().unwrap(), p["vacancy_id"].as_i64().unwrap()))
+        .collect();
+    assert!(channels.contains(&("session", first.id)) && channels.contains(&("referral", second.id)), "{channels:?}");
+}

@@ -88,6 +88,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(matching::routes::router())
         .merge(sessions::routes::router())
         .merge(placements::routes::router())
+        .merge(placements::import_routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).

@@ -174,6 +174,16 @@ enum ImportCmd {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// A list of jobs created (XLSX or CSV: cccd, full_name, birth_date, sex,
+    /// ward_code, employer_tax_code, employer_name, occupation_isco,
+    /// start_date, channel, place, country, contract_type, wage). People not
+    /// in the registry are added; the same job is never counted twice.
+    Placements {
+        file: PathBuf,
+        /// Language of the reasons: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
     /// A list of vacancies (XLSX or CSV: employer's tax code, title,
     /// occupation, positions, deadline, description, …). Idempotent by
     /// employer, title and workplace; new ones published.
@@ -618,6 +628,14 @@ async fn main() -> anyhow::Result<()> {
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
             let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
             print_list_report(employers::import::run(&db, &province, file, lang, &by).await, lang)?;
+        }
+        Command::Import(ImportCmd::Placements { file, lang }) => {
+            let db = open(&cli).await?;
+            let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
+            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let today = platform::time::today();
+            let all = platform::auth::AreaScope::All;
+            print_list_report(placements::import::run(&db, &province, file, lang, today, &all, &by).await, lang)?;
         }
         Command::Import(ImportCmd::Vacancies { file, lang }) => {
             let db = open(&cli).await?;

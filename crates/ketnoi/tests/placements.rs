@@ -264,3 +264,65 @@ async fn hires_through_a_session_or_a_referral_become_jobs_created() {
         .collect();
     assert!(channels.contains(&("session", first.id)) && channels.contains(&("referral", second.id)), "{channels:?}");
 }
+
+async fn import(app: &TestApp, token: &str, csv: &str) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("viec-lam.csv"));
+    let r = reqwest::Client::new()
+        .post(app.url("/api/v1/placements/imports"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_list_of_jobs_imports_once_adding_people_and_naming_bad_rows() {
+    let app = TestApp::spawn().await;
+    let staff = app.token(STAFF).await;
+    person(&app, &staff, "Nguyễn Văn Đào", "056095001234", "22504").await;
+    // Vietnamese headers, labels as offices write them, numbers typed as numbers.
+    let csv = "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Mã số thuế nơi làm việc,Tên nơi làm việc,Nghề (mã ISCO),Ngày bắt đầu làm việc,Kênh,Nơi làm việc,Nước,Loại hợp đồng,Tiền lương (đồng/tháng)\n\
+056095001234,,,,,4201234566,,7212,05/03/2023,Phiên giao dịch việc làm,Trong tỉnh,,Xác định thời hạn,8 triệu\n\
+056196004321,Trần Thị Mới,02/02/1996,Nữ,22624,,Tiệm may Hoa,,2023-04-10,Tự tìm việc,Trong tỉnh,,,\n\
+,Lê Văn Xa,03/03/1990,Nam,22366,,,,15/05/2023,XKLĐ,Nước ngoài,Nhật Bản,,\n\
+056095001234,,,,,4201234566,,7212,20/03/2023,Phiên giao dịch việc làm,Trong tỉnh,,,\n\
+,Thiếu Ngày,,Nam,22504,,,,xx,may mắn,Trong tỉnh,,,\n";
+    let (s, report) = import(&app, &staff, csv).await;
+    assert_eq!(s, 200, "{report}");
+    assert_eq!(
+        (report["rows"].clone(), report["inserted"].clone(), report["unchanged"].clone(), report["rejected"].clone()),
+        (json!(5), json!(3), json!(1), json!(1)),
+        "the 4th row is the 1st job again (15 days later); the 5th is refused: {report}"
+    );
+    let reason = report["rejected_rows"][0]["reason"].as_str().unwrap();
+    assert!(
+        report["rejected_rows"][0]["line"] == 6 && reason.contains("Ngày sinh") && reason.contains("Kênh"),
+        "{reason}"
+    );
+    let (_, again) = import(&app, &staff, csv).await;
+    assert_eq!(
+        (again["inserted"].clone(), again["unchanged"].clone()),
+        (json!(0), json!(4)),
+        "the same file again: {again}"
+    );
+    let j = app.get_json("/api/v1/indicators/jobs-created?from=2023-01-01&to=2023-12-31", &staff).await;
+    assert_eq!(
+        (j["total"].clone(), j["abroad_by_country"].clone()),
+        (json!(3), json!([{"country": "JP", "count": 1}]))
+    );
+    let abroad = app.get_json("/api/v1/placements?ward=22366", &staff).await;
+    assert_eq!(abroad["total"], 1, "{abroad}");
+    let added = app.get_json(&format!("/api/v1/people/{}", abroad["items"][0]["person_id"]), &staff).await;
+    assert_eq!(added["full_name"], "Lê Văn Xa", "added to the registry from the row, once: {added}");
+
+    // A commune officer imports rows of their communes only.
+    let officer = app.token(COMMUNE_OFFICER).await;
+    let (_, r) = import(&app, &officer, "cccd,full_name,birth_date,sex,ward_code,start_date,channel,place\n,Ở Xa,01/01/1990,nam,22366,01/06/2023,self_found,province\n").await;
+    assert_eq!(r["rejected"], 1, "{r}");
+    let employer = app.token(EMPLOYER).await;
+    assert_eq!(import(&app, &employer, "cccd\n").await.0, 403);
+}

@@ -127,10 +127,10 @@ pub fn employer_key(kind: &str, tax_code: Option<&str>, name: Option<&str>) -> S
     }
 }
 
-/// Whether a new start with an employer is a job already recorded: the same
-/// person (the caller's query), the same employer, within 30 days.
-pub fn same_job(existing: &[(String, NaiveDate)], key: &str, start: NaiveDate) -> bool {
-    existing.iter().any(|(k, d)| k == key && (*d - start).num_days().abs() <= SAME_JOB_DAYS)
+/// Which of a person's recorded jobs (employer key, start) a new start with
+/// an employer is: the same employer, within 30 days.
+pub fn same_job(existing: &[(String, NaiveDate)], key: &str, start: NaiveDate) -> Option<usize> {
+    existing.iter().position(|(k, d)| k == key && (*d - start).num_days().abs() <= SAME_JOB_DAYS)
 }
 
 /// What a yearly target expects by `as_of`, on a straight line through the
@@ -202,9 +202,9 @@ mod tests {
     fn the_same_employer_within_30_days_is_one_job() {
         let key = employer_key("employer", Some("4201234566"), None);
         let existing = vec![(key.clone(), d(2023, 3, 5))];
-        assert!(same_job(&existing, &key, d(2023, 4, 4)));
-        assert!(!same_job(&existing, &key, d(2023, 4, 5)), "31 days later: a new job");
-        assert!(!same_job(&existing, "4209876540", d(2023, 3, 5)), "another employer");
+        assert_eq!(same_job(&existing, &key, d(2023, 4, 4)), Some(0));
+        assert_eq!(same_job(&existing, &key, d(2023, 4, 5)), None, "31 days later: a new job");
+        assert_eq!(same_job(&existing, "4209876540", d(2023, 3, 5)), None, "another employer");
         assert_ne!(
             employer_key("household", None, Some("Tiệm may Hoa")),
             employer_key("household", None, Some("Quán Bún"))

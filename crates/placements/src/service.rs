@@ -71,6 +71,9 @@ async fn person(
         return Ok(Err(vec![FieldError::new("ward_code", "pl.err.ward_outside")]));
     }
     let ward = p.ward_code.as_str().to_owned();
+    if let Some(id) = registry::store::same_person(&st.db, province, &p).await? {
+        return Ok(Ok((id, ward)));
+    }
     let id = match registry::store::insert(&st.db, province, &p).await? {
         Ok(id) => {
             audit::by_request(
@@ -139,7 +142,7 @@ pub async fn from_hire(
     Ok(Some(save(st, ctx, person_id, p.person.ward_code.as_str(), &job, origin).await?))
 }
 
-/// Store a checked job for a person, unless it is one already recorded.
+/// Store a checked job for a person, unless it is one already recorded; audited.
 async fn save(
     st: &AppState,
     ctx: &Ctx,
@@ -149,29 +152,51 @@ async fn save(
     origin: &Origin<'_>,
 ) -> AppResult<(i64, bool)> {
     let province = &st.settings.province_code;
+    let (id, created) = save_in(&st.db, province, person_id, ward, job, origin).await?;
+    if created {
+        audit::by_request(
+            &st.db,
+            province,
+            ctx,
+            Action::Create,
+            "placement",
+            Some(&id.to_string()),
+            Some(origin.source),
+        )
+        .await?;
+    }
+    Ok((id, created))
+}
+
+/// Store a checked job for a person unless it is one already recorded (the
+/// same source record, or the same employer within 30 days): `(id, created)`.
+pub async fn save_in(
+    db: &platform::Db,
+    province: &str,
+    person_id: i64,
+    ward: &str,
+    job: &Placement,
+    origin: &Origin<'_>,
+) -> anyhow::Result<(i64, bool)> {
     if let Some(origin_id) = origin.source_id {
-        if let Some(id) = store::by_source(&st.db, province, origin.source, origin_id).await? {
+        if let Some(id) = store::by_source(db, province, origin.source, origin_id).await? {
             return Ok((id, false));
         }
     }
     let key = rules::employer_key(job.employer_kind, job.employer_tax_code.as_deref(), job.employer_name.as_deref());
-    let earlier = store::of_person(&st.db, province, person_id).await?;
+    let earlier = store::of_person(db, province, person_id).await?;
     let keyed: Vec<(String, chrono::NaiveDate)> = earlier
         .iter()
         .map(|(_, kind, tax, name, start)| (rules::employer_key(kind, tax.as_deref(), name.as_deref()), *start))
         .collect();
-    if rules::same_job(&keyed, &key, job.start_date) {
-        let i =
-            keyed.iter().position(|(k, d)| *k == key && (*d - job.start_date).num_days().abs() <= rules::SAME_JOB_DAYS);
-        return Ok((earlier[i.unwrap_or(0)].0, false));
+    if let Some(i) = rules::same_job(&keyed, &key, job.start_date) {
+        return Ok((earlier[i].0, false));
     }
     let employer_id = match &job.employer_tax_code {
-        Some(t) => employers::store::by_tax_code(&st.db, province, t).await?.map(|e| e.id),
+        Some(t) => employers::store::by_tax_code(db, province, t).await?.map(|e| e.id),
         None => None,
     };
-    let id = store::insert(&st.db, province, person_id, ward, employer_id, job, origin).await?;
-    audit::by_request(&st.db, province, ctx, Action::Create, "placement", Some(&id.to_string()), Some(origin.source))
-        .await?;
+    let id = store::insert(db, province, person_id, ward, employer_id, job, origin).await?;
     Ok((id, true))
 }
 

@@ -290,6 +290,18 @@ pub(crate) fn changed_from(param: impl Fn(usize) -> String) -> String {
 pub(crate) const FIND_WITHOUT_CCCD: &str = "SELECT id FROM people WHERE province_code = $1 AND ward_code = $2 \
     AND name_folded = $3 AND birth_date = $4 AND cccd IS NULL ORDER BY id LIMIT 1";
 
+/// The registered person a new record means: the same CCCD, or (without
+/// one) the same commune, folded name and birth date.
+pub async fn same_person(db: &Db, province: &str, p: &Person) -> anyhow::Result<Option<i64>> {
+    if let Some(c) = &p.cccd {
+        return id_by_cccd(db, province, c.as_str()).await;
+    }
+    let name = platform::fold::fold(&p.full_name);
+    let row: Option<(i64,)> = with_db!(db, pool => sqlx::query_as(FIND_WITHOUT_CCCD)
+        .bind(province).bind(p.ward_code.as_str()).bind(&name).bind(p.birth_date).fetch_optional(pool).await?);
+    Ok(row.map(|r| r.0))
+}
+
 /// Insert a new person; `Ok(Err(existing_id))` if the CCCD is already registered.
 pub async fn insert(db: &Db, province: &str, p: &Person) -> anyhow::Result<Result<i64, i64>> {
     if let Some(c) = &p.cccd {

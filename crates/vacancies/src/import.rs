@@ -194,7 +194,7 @@ pub fn wage_of(typed: &str) -> String {
 }
 
 /// A contract type as its code or its label in either language.
-fn contract_of(typed: &str) -> String {
+pub fn contract_of(typed: &str) -> String {
     let f = fold(typed);
     let short = match f.as_str() {
         "" => Some("fixed_term"),
@@ -214,7 +214,7 @@ fn contract_of(typed: &str) -> String {
 }
 
 /// A deadline as dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd or an Excel serial day.
-fn deadline_of(typed: &str) -> String {
+pub fn deadline_of(typed: &str) -> String {
     let s = typed.trim();
     let date = platform::i18n::parse_date(s).or_else(|| {
         let serial: f64 = s.parse().ok()?;

@@ -345,6 +345,10 @@ async fn main() -> anyhow::Result<()> {
                 if employers > 0 {
                     tracing::info!(employers, vacancies, "demo employers and vacancies created");
                 }
+                let jobs = demo::seed_placements(&db, &province, 2026).await?;
+                if jobs > 0 {
+                    tracing::info!(jobs, "demo jobs created (2022 to May 2023)");
+                }
                 let sessions = demo::seed_sessions(&db, &province).await?;
                 if sessions > 0 {
                     tracing::info!(sessions, "demo job-exchange sessions created");

@@ -27,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/placements", get(list_page).post(create_form))
         .route("/placements/new", get(new_page))
         .route("/targets", get(targets_page).post(target_form))
+        .route("/dashboard", get(crate::dashboard::dashboard_page))
         .routes(routes!(create_api, list_api))
         .routes(routes!(jobs_created_api))
         .routes(routes!(put_target_api, targets_api))

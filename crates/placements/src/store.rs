@@ -159,3 +159,42 @@ pub async fn targets(db: &Db, province: &str, year: i32) -> anyhow::Result<Vec<(
          ORDER BY indicator, ward_code")
         .bind(province).bind(year).fetch_all(p).await?))
 }
+
+/// Many placements at once, in one transaction (demo data, benchmarks):
+/// (person, commune, employer id, job). Not checked for repeats: the caller
+/// makes none.
+pub async fn insert_many(
+    db: &Db,
+    province: &str,
+    rows: &[(i64, String, Option<i64>, Placement)],
+    source: &str,
+) -> anyhow::Result<()> {
+    let now = Utc::now();
+    with_db!(db, pool => {
+        let mut tx = pool.begin().await?;
+        for chunk in rows.chunks(1000) {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO placements (province_code, person_id, ward_code, employer_kind, employer_id,
+                    employer_tax_code, employer_name, vacancy_id, occupation_isco, start_date, channel, place, country,
+                    contract_type, wage, source, created_at) ",
+            );
+            q.push_values(chunk, |mut b, (person, ward, employer, p)| {
+                b.push_bind(province).push_bind(*person).push_bind(ward.as_str()).push_bind(p.employer_kind)
+                    .push_bind(*employer).push_bind(p.employer_tax_code.as_deref()).push_bind(p.employer_name.as_deref())
+                    .push_bind(p.vacancy_id).push_bind(p.occupation_isco.as_deref()).push_bind(p.start_date)
+                    .push_bind(p.channel).push_bind(p.place).push_bind(p.country).push_bind(p.contract_type)
+                    .push_bind(p.wage).push_bind(source).push_bind(now);
+            });
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(())
+    })
+}
+
+/// The latest start date recorded.
+pub async fn latest_start(db: &Db, province: &str) -> anyhow::Result<Option<NaiveDate>> {
+    let row: (Option<NaiveDate>,) = with_db!(db, p => sqlx::query_as(
+        "SELECT MAX(start_date) FROM placements WHERE province_code = $1").bind(province).fetch_one(p).await?);
+    Ok(row.0)
+}

@@ -57,6 +57,10 @@ async fn home(State(st): State<AppState>, ctx: Ctx, MaybeUser(user): MaybeUser) 
     let Some(user) = user else {
         return Ok(Redirect::to("/jobs").into_response());
     };
+    // The leadership's home is the dashboard.
+    if user.role == crate::auth::Role::Viewer {
+        return Ok(Redirect::to("/dashboard").into_response());
+    }
     let wards = crate::area::ward_names(&st.db, &user.wards).await?;
     Ok(render(HomePage { page: ctx.page("home.title"), wards })?.into_response())
 }

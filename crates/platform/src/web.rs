@@ -394,8 +394,9 @@ pub struct NavItem {
 }
 
 /// The department's menu (staff); the administrator's adds users and the audit log.
-const STAFF_MENU: [(&str, &str); 12] = [
+const STAFF_MENU: [(&str, &str); 13] = [
     ("/", "nav.home"),
+    ("/dashboard", "nav.dashboard"),
     ("/registry", "nav.registry"),
     ("/vacancies", "nav.vacancies"),
     ("/sessions", "nav.sessions"),
@@ -408,16 +409,16 @@ const STAFF_MENU: [(&str, &str); 12] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 15] = {
-    let mut all = [("", ""); 15];
+const ADMIN_MENU: [(&str, &str); 16] = {
+    let mut all = [("", ""); 16];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
         i += 1;
     }
-    all[12] = ("/admin/users", "nav.users");
-    all[13] = ("/admin/audit", "nav.audit");
-    all[14] = ("/admin/jobs", "nav.background_jobs");
+    all[13] = ("/admin/users", "nav.users");
+    all[14] = ("/admin/audit", "nav.audit");
+    all[15] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 
@@ -435,6 +436,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/vacancies", "nav.vacancies"),
             ("/sessions", "nav.sessions"),
             ("/placements", "nav.placements"),
+            ("/dashboard", "nav.dashboard"),
             ("/employers", "nav.employers"),
             ("/recruitment-needs", "nav.needs"),
             ("/jobs", "nav.jobs"),
@@ -457,7 +459,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
         ],
         School => &[("/", "nav.home"), ("/jobs", "nav.jobs"), ("/units", "nav.units")],
         Viewer => &[
-            ("/", "nav.home"),
+            ("/dashboard", "nav.dashboard"),
             ("/registry/indicators", "nav.indicators"),
             ("/targets", "nav.targets"),
             ("/recruitment-needs", "nav.needs"),
@@ -579,6 +581,10 @@ pub fn static_file(name: &str) -> Option<(&'static [u8], &'static str)> {
         "app.css" => (include_bytes!("../../../static/app.css"), "text/css; charset=utf-8"),
         "app.js" => (include_bytes!("../../../static/app.js"), "text/javascript; charset=utf-8"),
         "sessions.js" => (include_bytes!("../../../static/sessions.js"), "text/javascript; charset=utf-8"),
+        "dashboard.js" => (include_bytes!("../../../static/dashboard.js"), "text/javascript; charset=utf-8"),
+        "vendor/chart-4.6.1.umd.min.js" => {
+            (include_bytes!("../../../static/vendor/chart-4.6.1.umd.min.js"), "text/javascript; charset=utf-8")
+        }
         "vendor/jsQR-1.4.0.js" => {
             (include_bytes!("../../../static/vendor/jsQR-1.4.0.js"), "text/javascript; charset=utf-8")
         }

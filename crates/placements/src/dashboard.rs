@@ -1,0 +1,299 @@
+//! The leadership dashboard (`/dashboard`): jobs created against the target
+//! for any period, by month, commune (a map from the communes' centroids and
+//! a ranked table), channel and place, workers abroad by country, and the
+//! registry's labour-force indicators. Every number links to the records
+//! behind it for the staff; the leadership sees counts only.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{Datelike, NaiveDate};
+use platform::auth::{AreaScope, CurrentUser, Role};
+use platform::error::{AppError, AppResult};
+use platform::i18n::{t, Lang};
+use platform::web::{render, Ctx, Page};
+use platform::AppState;
+use serde::Deserialize;
+
+use crate::model::*;
+use crate::rules;
+use crate::service;
+use crate::store::Filter;
+
+/// The period presets: a year, its first five months (the report's "5 tháng
+/// đầu năm"), a quarter, a month, or a custom range.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DashQuery {
+    pub year: Option<i32>,
+    /// year | first5 | q1…q4 | m1…m12 | custom
+    pub period: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// The first and last day of a preset in a year.
+pub fn period_range(year: i32, period: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let first = |m: u32| NaiveDate::from_ymd_opt(year, m, 1);
+    let last = |m: u32| {
+        if m == 12 {
+            NaiveDate::from_ymd_opt(year, 12, 31)
+        } else {
+            first(m + 1).map(|d| d - chrono::Duration::days(1))
+        }
+    };
+    match period {
+        "year" => Some((first(1)?, last(12)?)),
+        "first5" => Some((first(1)?, last(5)?)),
+        q if q.starts_with('q') => {
+            let n: u32 = q[1..].parse().ok().filter(|n| (1..=4).contains(n))?;
+            Some((first(3 * n - 2)?, last(3 * n)?))
+        }
+        m if m.starts_with('m') => {
+            let n: u32 = m[1..].parse().ok().filter(|n| (1..=12).contains(n))?;
+            Some((first(n)?, last(n)?))
+        }
+        _ => None,
+    }
+}
+
+/// A commune's line: name, jobs, people in the registry, jobs per 1,000 of them.
+pub struct WardLine {
+    pub code: String,
+    pub name: String,
+    pub jobs: i64,
+    pub people: i64,
+    pub rate: Option<f64>,
+}
+
+#[derive(Template)]
+#[template(path = "placements/dashboard.html")]
+pub struct DashboardPage {
+    pub page: Page,
+    pub year: i32,
+    pub years: Vec<i32>,
+    pub period: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub jobs: JobsCreated,
+    pub target: Option<TargetProgress>,
+    pub wards: Vec<WardLine>,
+    pub map_svg: String,
+    pub month_chart: String,
+    pub labour: registry::rules::Indicators,
+    /// Links to the records (staff); counts only for the leadership.
+    pub links: bool,
+    pub lang: Lang,
+}
+
+impl DashboardPage {
+    /// The list of placements behind a number.
+    pub fn records(&self, extra: &str) -> String {
+        format!("/placements?from={}&to={}{extra}", self.from, self.to)
+    }
+    pub fn channel_label(&self, c: &str) -> String {
+        t(self.lang, &format!("pl.channel.{c}")).to_owned()
+    }
+    pub fn place_label(&self, p: &str) -> String {
+        t(self.lang, &format!("pl.place.{p}")).to_owned()
+    }
+    pub fn country_label(&self, c: &str) -> String {
+        rules::country_name(c, self.lang)
+    }
+    /// Width of a bar, % of the largest.
+    pub fn share(&self, n: i64, of: &[i64]) -> i64 {
+        let max = of.iter().copied().max().unwrap_or(0).max(1);
+        (n * 100 / max).max(1)
+    }
+    pub fn channel_counts(&self) -> Vec<i64> {
+        self.jobs.by_channel.iter().map(|c| c.count).collect()
+    }
+    pub fn place_counts(&self) -> Vec<i64> {
+        self.jobs.by_place.iter().map(|c| c.count).collect()
+    }
+    pub fn country_counts(&self) -> Vec<i64> {
+        self.jobs.abroad_by_country.iter().map(|c| c.count).collect()
+    }
+    pub fn abroad(&self) -> i64 {
+        self.jobs.by_place.iter().filter(|p| p.place == "abroad").map(|p| p.count).sum()
+    }
+    pub fn rate(&self, x: Option<f64>) -> String {
+        x.map_or_else(|| "–".to_owned(), |x| self.page.tr.decimal(x, 1))
+    }
+    pub fn trained_rate(&self) -> String {
+        self.labour.trained_rate().map_or_else(|| "–".to_owned(), |x| self.page.tr.percent(x))
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The communes as circles at their centroids (no map tiles): the area by
+/// jobs created, the colour by jobs per 1,000 people in the registry.
+pub fn map_svg(lines: &[WardLine], link: Option<&dyn Fn(&str) -> String>, lang: Lang) -> String {
+    let d = refdata::refdata();
+    let points: Vec<(&WardLine, f64, f64)> = lines
+        .iter()
+        .filter_map(|l| {
+            let w = d.ward(&l.code)?;
+            Some((l, w.lon?, w.lat?))
+        })
+        .collect();
+    if points.is_empty() {
+        return String::new();
+    }
+    let (min_x, max_x) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let (min_y, max_y) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.2), b.max(p.2)));
+    // Equirectangular, longitudes shrunk by the cosine of the latitude.
+    let k = ((min_y + max_y) / 2.0).to_radians().cos();
+    let (w, h) = (((max_x - min_x) * k).max(0.01), (max_y - min_y).max(0.01));
+    let scale = 360.0 / w.max(h);
+    let (width, height) = (w * scale + 40.0, h * scale + 40.0);
+    let max_jobs = lines.iter().map(|l| l.jobs).max().unwrap_or(0).max(1) as f64;
+    let mut rates: Vec<f64> = lines.iter().filter_map(|l| l.rate).collect();
+    rates.sort_by(|a, b| a.total_cmp(b));
+    let colours = ["#fde2dd", "#f5aa9d", "#e56f5c", "#c23a2b", "#7f1d14"];
+    let colour = |r: Option<f64>| {
+        let Some(r) = r else { return "#d9d6dc" };
+        let rank = rates.partition_point(|x| *x < r) as f64 / rates.len().max(1) as f64;
+        colours[((rank * 5.0) as usize).min(4)]
+    };
+    let mut svg = format!(
+        r#"<svg viewBox="0 0 {width:.0} {height:.0}" role="img" class="map" data-testid="map" aria-label="{}">"#,
+        escape(t(lang, "dash.map"))
+    );
+    for (l, lon, lat) in &points {
+        let x = 20.0 + (lon - min_x) * k * scale;
+        let y = 20.0 + (max_y - lat) * scale;
+        let r = 3.0 + 12.0 * (l.jobs as f64 / max_jobs).sqrt();
+        let circle = format!(
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="{}" stroke="#fff" stroke-width="0.8"><title>{}: {}</title></circle>"##,
+            colour(l.rate),
+            escape(&l.name),
+            l.jobs
+        );
+        match link {
+            Some(f) => svg.push_str(&format!(r#"<a href="{}">{circle}</a>"#, escape(&f(&l.code)))),
+            None => svg.push_str(&circle),
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+/// Who sees the dashboard: the leadership, the department's staff, commune
+/// officers (their communes).
+fn scope_of(user: &platform::auth::User) -> AppResult<AreaScope> {
+    match user.role {
+        Role::Viewer | Role::Admin | Role::Staff | Role::CommuneOfficer => registry::access::aggregates(user),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+pub async fn dashboard_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<DashQuery>,
+) -> AppResult<Response> {
+    let scope = scope_of(&user)?;
+    let province = &st.settings.province_code;
+    let today = platform::time::today();
+    // The latest year with jobs recorded (this year when there are none).
+    let latest = crate::store::latest_start(&st.db, province).await?.map_or(today.year(), |d| d.year());
+    let year = q.year.filter(|y| (2000..=2100).contains(y)).unwrap_or(latest.min(today.year()));
+    let period = q.period.clone().unwrap_or_else(|| "year".into());
+    let parse = |s: &Option<String>| s.as_deref().and_then(platform::i18n::parse_date);
+    let (from, to) = match (period.as_str(), parse(&q.from), parse(&q.to)) {
+        ("custom", Some(f), Some(t)) if f <= t => (f, t),
+        (p, ..) => period_range(year, p).ok_or_else(|| AppError::invalid("period", "err.code.unknown"))?,
+    };
+    let wards_scope = match &scope {
+        AreaScope::Wards(w) => w.clone(),
+        _ => vec![],
+    };
+    let f = Filter { from: Some(from), to: Some(to), wards: wards_scope, ..Default::default() };
+    let jobs = service::jobs_created(&st, &f).await?;
+    // The year's target, as of the period's end (or today, if sooner).
+    let as_of = to.min(today).max(from);
+    let target = if matches!(scope, AreaScope::All) {
+        service::progress(&st, from.year(), as_of).await?.into_iter().find(|t| t.ward_code.is_empty())
+    } else {
+        None
+    };
+    let people: HashMap<String, registry::rules::Indicators> =
+        registry::routes::indicators(&st, &scope).await?.into_iter().collect();
+    let mut labour = registry::rules::Indicators::default();
+    for i in people.values() {
+        labour.people += i.people;
+        labour.labour_force += i.labour_force;
+        labour.employed += i.employed;
+        labour.unemployed += i.unemployed;
+        labour.trained += i.trained;
+        labour.with_certificate += i.with_certificate;
+    }
+    let counts: HashMap<&str, i64> = jobs.by_ward.iter().map(|w| (w.ward_code.as_str(), w.count)).collect();
+    let mut wards: Vec<WardLine> = refdata::refdata()
+        .wards_of(province)
+        .filter(|w| scope.allows(&w.code))
+        .map(|w| {
+            let jobs = counts.get(w.code.as_str()).copied().unwrap_or(0);
+            let people = people.get(&w.code).map_or(0, |i| i.people);
+            WardLine {
+                code: w.code.clone(),
+                name: w.name.clone(),
+                jobs,
+                people,
+                rate: (people > 0).then(|| jobs as f64 * 1000.0 / people as f64),
+            }
+        })
+        .collect();
+    wards.sort_by(|a, b| b.jobs.cmp(&a.jobs).then_with(|| a.name.cmp(&b.name)));
+    let links = !matches!(user.role, Role::Viewer);
+    let link = |code: &str| format!("/placements?from={from}&to={to}&ward={code}");
+    let map_svg = map_svg(&wards, if links { Some(&link) } else { None }, ctx.lang);
+    let month_chart = serde_json::json!({
+        "label": t(ctx.lang, "pl.jobs_created"),
+        "labels": jobs.by_month.iter().map(|m| format!("{}/{}", &m.month[5..], &m.month[..4])).collect::<Vec<_>>(),
+        "values": jobs.by_month.iter().map(|m| m.count).collect::<Vec<_>>(),
+    })
+    .to_string();
+    let years = (2020..=today.year()).rev().collect();
+    Ok(render(DashboardPage {
+        page: ctx.page("dash.title"),
+        year,
+        years,
+        period,
+        from,
+        to,
+        jobs,
+        target,
+        wards,
+        map_svg,
+        month_chart,
+        labour,
+        links,
+        lang: ctx.lang,
+    })?
+    .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_cover_the_year_its_first_five_months_quarters_and_months() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(period_range(2023, "year"), Some((d(2023, 1, 1), d(2023, 12, 31))));
+        assert_eq!(period_range(2023, "first5"), Some((d(2023, 1, 1), d(2023, 5, 31))));
+        assert_eq!(period_range(2023, "q1"), Some((d(2023, 1, 1), d(2023, 3, 31))));
+        assert_eq!(period_range(2024, "m2"), Some((d(2024, 2, 1), d(2024, 2, 29))));
+        assert_eq!(period_range(2023, "m12"), Some((d(2023, 12, 1), d(2023, 12, 31))));
+        assert_eq!(period_range(2023, "q5"), None);
+        assert_eq!(period_range(2023, "m13"), None);
+    }
+}

@@ -128,6 +128,21 @@ async fn jobs_created_count_by_start_date_and_targets_have_their_pace() {
             {"indicator": "jobs_created", "ward_code": "22504", "target": 1000, "actual": 2, "expected_to_date": 414, "ahead_by": -412}
         ])
     );
+    // The period's report: a printable page and an XLSX with the same figures.
+    let leader = app.login(VIEWER).await;
+    let (s, html) = leader.get_text("/dashboard/report?year=2023&period=first5").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("01/01/2023 – 31/05/2023") && html.contains("Nhật Bản"), "{html}");
+    let r = leader.get("/dashboard/report?year=2023&period=first5&format=xlsx").await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let line = |label: &str| sheet.rows().find(|r| r[0].to_string() == label).map(|r| r[1].to_string());
+    assert_eq!(line("Việc làm tăng thêm").as_deref(), Some("3"));
+    assert_eq!(line("Chỉ tiêu năm 2023").as_deref(), Some("11500"));
+    assert_eq!(line("Đi làm việc ở nước ngoài: Nhật Bản").as_deref(), Some("1"));
     let r = reqwest::Client::new()
         .put(app.url("/api/v1/targets"))
         .bearer_auth(&viewer)
@@ -325,4 +340,59 @@ async fn a_list_of_jobs_imports_once_adding_people_and_naming_bad_rows() {
     assert_eq!(r["rejected"], 1, "{r}");
     let employer = app.token(EMPLOYER).await;
     assert_eq!(import(&app, &employer, "cccd\n").await.0, 403);
+}
+
+#[tokio::test]
+async fn a_worker_abroad_moves_through_the_stages_and_departure_is_a_job() {
+    let app = TestApp::spawn().await;
+    let staff = app.token(STAFF).await;
+    person(&app, &staff, "Phạm Văn Hàn", "056095003333", "22504").await;
+    let r = app
+        .post_json(
+            "/api/v1/abroad",
+            &staff,
+            &json!({"cccd": "056095003333", "country": "Hàn Quốc", "programme": "eps_korea", "registered_on": "10/01/2023"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let ev = |event: &str, date: &str, end: &str| json!({"event": event, "date": date, "contract_end": end});
+    let path = format!("/api/v1/abroad/{id}/events");
+    for (e, d, end) in
+        [("training", "01/02/2023", ""), ("test_passed", "15/03/2023", ""), ("departed", "20/05/2023", "19/05/2026")]
+    {
+        let r = app.post_json(&path, &staff, &ev(e, d, end)).await;
+        assert_eq!(r.status(), 200, "{e}");
+    }
+    let r = app.post_json(&path, &staff, &ev("overstay", "01/01/2024", "")).await;
+    assert_eq!(r.status(), 422, "the contract still runs");
+    let c: Value = app.post_json(&path, &staff, &ev("departed", "21/05/2023", "")).await.json().await.unwrap();
+    assert_eq!(c["error"]["fields"][0]["field"], "event", "departed once: {c}");
+
+    let viewer = app.token(VIEWER).await;
+    let s = app.get_json("/api/v1/abroad/summary?from=2023-01-01&to=2023-12-31", &viewer).await;
+    assert_eq!((s["registered"].clone(), s["departed"].clone()), (json!(1), json!(1)), "{s}");
+    assert_eq!(s["by_stage"], json!([{"key": "departed", "count": 1}]));
+    assert_eq!(s["departed_by_country"], json!([{"key": "KR", "count": 1}]));
+    assert_eq!(s["departed_by_programme"], json!([{"key": "eps_korea", "count": 1}]));
+    // The departure is a job created abroad, in May 2023.
+    let j = app.get_json("/api/v1/indicators/jobs-created?from=2023-05-01&to=2023-05-31", &viewer).await;
+    assert_eq!(
+        (j["total"].clone(), j["abroad_by_country"].clone()),
+        (json!(1), json!([{"country": "KR", "count": 1}]))
+    );
+
+    let r = app
+        .post_json("/api/v1/abroad", &staff, &json!({"cccd": "056095003333", "country": "Atlantis", "programme": "x"}))
+        .await;
+    assert_eq!(r.status(), 422);
+    let e: Value = r.json().await.unwrap();
+    let fields: Vec<&str> =
+        e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["country", "programme", "registered_on"]);
+    // The page lists the contract with its stage.
+    let b = app.login(STAFF).await;
+    let (s, html) = b.get_text("/abroad?from=2023-01-01&to=2023-12-31").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Phạm Văn Hàn") && html.contains("Đang làm việc ở nước ngoài"), "{html}");
 }

@@ -199,7 +199,135 @@ pub async fn dashboard_page(
     CurrentUser(user): CurrentUser,
     Query(q): Query<DashQuery>,
 ) -> AppResult<Response> {
-    let scope = scope_of(&user)?;
+    Ok(render(build(&st, &ctx, &user, &q).await?)?.into_response())
+}
+
+/// Báo cáo kết quả giải quyết việc làm: the period's figures on an A4 page
+/// and as XLSX, in the reader's language.
+#[derive(Template)]
+#[template(path = "placements/report.html")]
+pub struct ReportPage {
+    pub d: DashboardPage,
+    pub xlsx: String,
+}
+
+pub async fn report_page(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Query(q): Query<DashQuery>,
+    Query(f): Query<FormatQuery>,
+) -> AppResult<Response> {
+    let d = build(&st, &ctx, &user, &q).await?;
+    if f.format.as_deref() == Some("xlsx") {
+        let bytes = report_xlsx(&d).map_err(AppError::Internal)?;
+        let name = format!("bao-cao-viec-lam-{}-{}.xlsx", d.from.format("%Y%m%d"), d.to.format("%Y%m%d"));
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+                ),
+                (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            ],
+            bytes,
+        )
+            .into_response());
+    }
+    let xlsx = format!("/dashboard/report?year={}&period={}&from={}&to={}&format=xlsx", d.year, d.period, d.from, d.to);
+    Ok(render(ReportPage { d, xlsx })?.into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct FormatQuery {
+    pub format: Option<String>,
+}
+
+/// The report's lines: (label, value) in the reader's language.
+pub fn report_lines(d: &DashboardPage) -> Vec<(String, String)> {
+    let tr = &d.page.tr;
+    let l = |k: &str| t(d.lang, k).to_owned();
+    let mut out = vec![(l("pl.jobs_created"), tr.int(d.jobs.total))];
+    if let Some(t) = &d.target {
+        out.push((format!("{} {}", l("pl.target"), d.from.format("%Y")), tr.int(t.target)));
+        out.push((l("pl.expected"), tr.int(t.expected_to_date)));
+        out.push((l("pl.ahead"), tr.int(t.ahead_by)));
+    }
+    for c in &d.jobs.by_channel {
+        out.push((format!("{}: {}", l("field.channel"), d.channel_label(&c.channel)), tr.int(c.count)));
+    }
+    for p in &d.jobs.by_place {
+        out.push((format!("{}: {}", l("field.place"), d.place_label(&p.place)), tr.int(p.count)));
+    }
+    for c in &d.jobs.abroad_by_country {
+        out.push((format!("{}: {}", l("dash.abroad"), d.country_label(&c.country)), tr.int(c.count)));
+    }
+    out.push((l("dash.labour_force"), tr.int(d.labour.labour_force)));
+    out.push((l("dash.unemployed"), tr.int(d.labour.unemployed)));
+    out.push((l("dash.trained_rate"), d.trained_rate()));
+    out
+}
+
+fn report_xlsx(d: &DashboardPage) -> anyhow::Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut wb = Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name(t(d.lang, "dash.report").chars().take(31).collect::<String>())?;
+    let bold = Format::new().set_bold();
+    let text = |s: &str| platform::table::inert(s).into_owned();
+    sheet.write_string_with_format(0, 0, text(t(d.lang, "dash.report")), &bold)?;
+    sheet.write_string(1, 0, format!("{} – {}", d.page.tr.date(&d.from), d.page.tr.date(&d.to)))?;
+    // Numbers as numbers: the figures again, unformatted.
+    let mut row = 3;
+    let mut put = |label: String, n: Option<f64>, shown: String| -> anyhow::Result<()> {
+        sheet.write_string(row, 0, text(&label))?;
+        match n {
+            Some(n) => sheet.write_number(row, 1, n)?,
+            None => sheet.write_string(row, 1, text(&shown))?,
+        };
+        row += 1;
+        Ok(())
+    };
+    let l = |k: &str| t(d.lang, k).to_owned();
+    put(l("pl.jobs_created"), Some(d.jobs.total as f64), String::new())?;
+    if let Some(tg) = &d.target {
+        put(format!("{} {}", l("pl.target"), d.from.format("%Y")), Some(tg.target as f64), String::new())?;
+        put(l("pl.expected"), Some(tg.expected_to_date as f64), String::new())?;
+        put(l("pl.ahead"), Some(tg.ahead_by as f64), String::new())?;
+    }
+    for c in &d.jobs.by_channel {
+        put(format!("{}: {}", l("field.channel"), d.channel_label(&c.channel)), Some(c.count as f64), String::new())?;
+    }
+    for p in &d.jobs.by_place {
+        put(format!("{}: {}", l("field.place"), d.place_label(&p.place)), Some(p.count as f64), String::new())?;
+    }
+    for c in &d.jobs.abroad_by_country {
+        put(format!("{}: {}", l("dash.abroad"), d.country_label(&c.country)), Some(c.count as f64), String::new())?;
+    }
+    put(l("dash.labour_force"), Some(d.labour.labour_force as f64), String::new())?;
+    put(l("dash.unemployed"), Some(d.labour.unemployed as f64), String::new())?;
+    put(l("dash.trained_rate"), d.labour.trained_rate().map(|x| (x * 10.0).round() / 10.0), "–".into())?;
+    row += 1;
+    sheet.write_string_with_format(row, 0, l("field.ward_code"), &bold)?;
+    sheet.write_string_with_format(row, 1, l("pl.jobs_created"), &bold)?;
+    sheet.write_string_with_format(row, 2, l("dash.per_1000"), &bold)?;
+    for w in &d.wards {
+        row += 1;
+        sheet.write_string(row, 0, text(&w.name))?;
+        sheet.write_number(row, 1, w.jobs as f64)?;
+        if let Some(r) = w.rate {
+            sheet.write_number(row, 2, (r * 10.0).round() / 10.0)?;
+        }
+    }
+    sheet.set_column_width(0, 52)?;
+    Ok(wb.save_to_buffer()?)
+}
+
+/// The dashboard's figures for a period, within the user's communes.
+pub async fn build(st: &AppState, ctx: &Ctx, user: &platform::auth::User, q: &DashQuery) -> AppResult<DashboardPage> {
+    let (st, user) = (st, user);
+    let scope = scope_of(user)?;
     let province = &st.settings.province_code;
     let today = platform::time::today();
     // The latest year with jobs recorded (this year when there are none).
@@ -216,16 +344,16 @@ pub async fn dashboard_page(
         _ => vec![],
     };
     let f = Filter { from: Some(from), to: Some(to), wards: wards_scope, ..Default::default() };
-    let jobs = service::jobs_created(&st, &f).await?;
+    let jobs = service::jobs_created(st, &f).await?;
     // The year's target, as of the period's end (or today, if sooner).
     let as_of = to.min(today).max(from);
     let target = if matches!(scope, AreaScope::All) {
-        service::progress(&st, from.year(), as_of).await?.into_iter().find(|t| t.ward_code.is_empty())
+        service::progress(st, from.year(), as_of).await?.into_iter().find(|t| t.ward_code.is_empty())
     } else {
         None
     };
     let people: HashMap<String, registry::rules::Indicators> =
-        registry::routes::indicators(&st, &scope).await?.into_iter().collect();
+        registry::routes::indicators(st, &scope).await?.into_iter().collect();
     let mut labour = registry::rules::Indicators::default();
     for i in people.values() {
         labour.people += i.people;
@@ -262,7 +390,7 @@ pub async fn dashboard_page(
     })
     .to_string();
     let years = (2020..=today.year()).rev().collect();
-    Ok(render(DashboardPage {
+    Ok(DashboardPage {
         page: ctx.page("dash.title"),
         year,
         years,
@@ -277,8 +405,7 @@ pub async fn dashboard_page(
         labour,
         links,
         lang: ctx.lang,
-    })?
-    .into_response())
+    })
 }
 
 #[cfg(test)]

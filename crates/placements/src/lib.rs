@@ -4,6 +4,7 @@
 //! person starting with the same employer within 30 days is one job. Targets
 //! are yearly, for the province and each commune, with their pace on any day.
 
+pub mod abroad;
 pub mod dashboard;
 pub mod import;
 pub mod import_routes;

@@ -60,7 +60,13 @@ pub fn validate(input: &PlacementInput, d: &refdata::RefData, today: NaiveDate) 
     } else {
         one_of(&mut c, "employer_kind", &input.employer_kind, &EMPLOYER_KINDS)
     };
-    if kind == Some("employer") && tax_code.is_none() && !c.errors.iter().any(|e| e.field == "employer_tax_code") {
+    // An employer abroad has no Vietnamese tax code; one at home has.
+    let abroad = input.place.trim() == "abroad";
+    if kind == Some("employer")
+        && tax_code.is_none()
+        && !abroad
+        && !c.errors.iter().any(|e| e.field == "employer_tax_code")
+    {
         c.fail("employer_tax_code", "err.required");
     }
     let occupation = c.text("occupation_isco", &input.occupation_isco, 10);

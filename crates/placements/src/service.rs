@@ -26,7 +26,7 @@ pub fn reads_counts(user: &User) -> bool {
 /// The person a placement is for: the one named, found by CCCD, or added to
 /// the registry from the row (as employed, in this occupation). `Err` holds
 /// the row's problems, named by its fields.
-async fn person(
+pub(crate) async fn person(
     st: &AppState,
     ctx: &Ctx,
     user: &User,

@@ -394,13 +394,14 @@ pub struct NavItem {
 }
 
 /// The department's menu (staff); the administrator's adds users and the audit log.
-const STAFF_MENU: [(&str, &str); 13] = [
+const STAFF_MENU: [(&str, &str); 14] = [
     ("/", "nav.home"),
     ("/dashboard", "nav.dashboard"),
     ("/registry", "nav.registry"),
     ("/vacancies", "nav.vacancies"),
     ("/sessions", "nav.sessions"),
     ("/placements", "nav.placements"),
+    ("/abroad", "nav.abroad"),
     ("/targets", "nav.targets"),
     ("/employers", "nav.employers"),
     ("/applications", "nav.applications"),
@@ -409,16 +410,16 @@ const STAFF_MENU: [(&str, &str); 13] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 16] = {
-    let mut all = [("", ""); 16];
+const ADMIN_MENU: [(&str, &str); 17] = {
+    let mut all = [("", ""); 17];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
         i += 1;
     }
-    all[13] = ("/admin/users", "nav.users");
-    all[14] = ("/admin/audit", "nav.audit");
-    all[15] = ("/admin/jobs", "nav.background_jobs");
+    all[14] = ("/admin/users", "nav.users");
+    all[15] = ("/admin/audit", "nav.audit");
+    all[16] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 

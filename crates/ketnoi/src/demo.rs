@@ -881,8 +881,80 @@ pub async fn seed_placements(db: &Db, province: &str, seed: u64) -> anyhow::Resu
         }
     }
     placements::store::insert_many(db, province, &rows, "import").await?;
+    seed_abroad_contracts(db, province, &people, &mut rng).await?;
     for year in [2022, 2023] {
         placements::store::put_target(db, province, "jobs_created", year, "", 11_500, None).await?;
     }
     Ok(rows.len() as u64)
+}
+
+/// The contracts behind the demo's departures (registered about four months
+/// before, trained, tested; three-year contracts, EPS for Korea, technical
+/// interns for Japan), and 40 workers registered in spring 2023 still
+/// preparing.
+async fn seed_abroad_contracts(
+    db: &Db,
+    province: &str,
+    people: &[(i64, String)],
+    rng: &mut StdRng,
+) -> anyhow::Result<()> {
+    use chrono::Duration;
+    let departed: Vec<(i64, i64, String, Option<String>, chrono::NaiveDate)> = platform::with_db!(db, p => sqlx::query_as(
+        "SELECT id, person_id, ward_code, country, start_date FROM placements
+         WHERE province_code = $1 AND channel = 'abroad' ORDER BY id").bind(province).fetch_all(p).await?);
+    type Row = (
+        i64,
+        String,
+        String,
+        &'static str,
+        chrono::NaiveDate,
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveDate>,
+        Option<chrono::NaiveDate>,
+        Option<i64>,
+    );
+    let mut rows: Vec<Row> = departed
+        .into_iter()
+        .map(|(placement, person, ward, country, start)| {
+            let country = country.unwrap_or_else(|| "JP".into());
+            let programme = if country == "KR" { "eps_korea" } else { "jp_technical_intern" };
+            let registered = start - Duration::days(rng.gen_range(100..160));
+            (
+                person,
+                ward,
+                country,
+                programme,
+                registered,
+                Some(registered + Duration::days(20)),
+                Some(start - Duration::days(rng.gen_range(20..50))),
+                Some(start),
+                start.checked_add_months(chrono::Months::new(36)),
+                Some(placement),
+            )
+        })
+        .collect();
+    for i in 0..40 {
+        let (person, ward) = &people[rng.gen_range(0..people.len())];
+        let registered = chrono::NaiveDate::from_ymd_opt(2023, 3 + i % 3, 1 + i % 28).expect("a day");
+        let training = (i % 2 == 0).then(|| registered + Duration::days(15));
+        let tested = (i % 4 == 0).then(|| registered + Duration::days(60));
+        let (country, programme) = if i % 3 == 0 { ("JP", "jp_specified_skilled") } else { ("KR", "eps_korea") };
+        rows.push((*person, ward.clone(), country.into(), programme, registered, training, tested, None, None, None));
+    }
+    let now = chrono::Utc::now();
+    platform::with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        for (person, ward, country, programme, registered, training, tested, departed, end, placement) in &rows {
+            sqlx::query(
+                "INSERT INTO abroad_contracts (province_code, person_id, ward_code, country, programme, registered_on,
+                    training_on, test_passed_on, departed_on, contract_end, placement_id, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)")
+                .bind(province).bind(person).bind(ward).bind(country).bind(*programme).bind(registered).bind(training)
+                .bind(tested).bind(departed).bind(end).bind(placement).bind(now)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(())
+    })
 }

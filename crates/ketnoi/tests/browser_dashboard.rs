@@ -55,6 +55,11 @@ async fn the_leader_reads_jobs_created_by_period_and_the_staff_drill_down() {
     let circles = c.find_all(Locator::Css("[data-testid=map] circle")).await.unwrap().len();
     assert!(circles > 30, "a circle per commune: {circles}");
     assert!(c.find_all(Locator::Css("[data-testid=jobs-total] a")).await.unwrap().is_empty(), "counts only");
+    // Every departure has its contract: 267 to Japan and Korea since 2022.
+    let abroad = app.get_json("/api/v1/abroad/summary?from=2022-01-01&to=2023-05-31", &viewer).await;
+    assert_eq!(abroad["departed"], 267, "{abroad}");
+    let stages = c.find_all(Locator::Css("[data-testid=stages] li")).await.unwrap().len();
+    assert!(stages >= 2, "contracts of 2023 by stage: {stages}");
     shot(&c, "dashboard-leader").await;
 
     // 2022's first five months, with the real form.

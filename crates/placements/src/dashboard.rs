@@ -83,6 +83,8 @@ pub struct DashboardPage {
     pub map_svg: String,
     pub month_chart: String,
     pub labour: registry::rules::Indicators,
+    /// Contracts abroad: registered in the period by stage, departures by programme.
+    pub abroad_contracts: crate::abroad::Summary,
     /// Links to the records (staff); counts only for the leadership.
     pub links: bool,
     pub lang: Lang,
@@ -115,6 +117,12 @@ impl DashboardPage {
     }
     pub fn country_counts(&self) -> Vec<i64> {
         self.jobs.abroad_by_country.iter().map(|c| c.count).collect()
+    }
+    pub fn stage_counts(&self) -> Vec<i64> {
+        self.abroad_contracts.by_stage.iter().map(|c| c.count).collect()
+    }
+    pub fn programme_counts(&self) -> Vec<i64> {
+        self.abroad_contracts.departed_by_programme.iter().map(|c| c.count).collect()
     }
     pub fn abroad(&self) -> i64 {
         self.jobs.by_place.iter().filter(|p| p.place == "abroad").map(|p| p.count).sum()
@@ -389,6 +397,9 @@ pub async fn build(st: &AppState, ctx: &Ctx, user: &platform::auth::User, q: &Da
         "values": jobs.by_month.iter().map(|m| m.count).collect::<Vec<_>>(),
     })
     .to_string();
+    let mut contracts = crate::abroad::list(&st.db, province, from, to).await?;
+    contracts.retain(|c| scope.allows(&c.ward_code));
+    let abroad_contracts = crate::abroad::summarise(&contracts, from, to);
     let years = (2020..=today.year()).rev().collect();
     Ok(DashboardPage {
         page: ctx.page("dash.title"),
@@ -403,6 +414,7 @@ pub async fn build(st: &AppState, ctx: &Ctx, user: &platform::auth::User, q: &Da
         map_svg,
         month_chart,
         labour,
+        abroad_contracts,
         links,
         lang: ctx.lang,
     })
@@ -422,5 +434,31 @@ mod tests {
         assert_eq!(period_range(2023, "m12"), Some((d(2023, 12, 1), d(2023, 12, 31))));
         assert_eq!(period_range(2023, "q5"), None);
         assert_eq!(period_range(2023, "m13"), None);
+    }
+
+    #[test]
+    fn the_map_draws_a_circle_per_commune_at_its_centroid_linked_for_the_staff() {
+        let lines: Vec<WardLine> = refdata::refdata()
+            .wards_of("56")
+            .take(5)
+            .enumerate()
+            .map(|(i, w)| WardLine {
+                code: w.code.clone(),
+                name: format!("{} <&>", w.name),
+                jobs: i as i64 * 10,
+                people: 100,
+                rate: Some(i as f64 * 100.0),
+            })
+            .collect();
+        let link = |code: &str| format!("/placements?ward={code}");
+        let svg = map_svg(&lines, Some(&link), Lang::Vi);
+        assert_eq!(svg.matches("<circle").count(), 5);
+        assert_eq!(svg.matches("<a href=\"/placements?ward=").count(), 5);
+        assert!(svg.contains("&lt;&amp;&gt;") && !svg.contains("<&>"), "names are escaped");
+        let bare = map_svg(&lines, None, Lang::Vi);
+        assert!(!bare.contains("<a "), "counts only: no links");
+        // The commune with the most jobs is drawn largest.
+        let radii: Vec<f64> = bare.split("r=\"").skip(1).map(|s| s[..s.find('"').unwrap()].parse().unwrap()).collect();
+        assert_eq!(radii.iter().cloned().fold(f64::MIN, f64::max), radii[4]);
     }
 }

@@ -814,15 +814,22 @@ pub async fn seed_placements(db: &Db, province: &str, seed: u64) -> anyhow::Resu
         for i in 0..count {
             let start = chrono::NaiveDate::from_ymd_opt(year, month, rng.gen_range(1..=days)).expect("a day");
             // An employer of the list (by index), or none (self-employed: the last index).
-            let (person, ward, employer) = loop {
+            // Too few people for the month's jobs (a small test registry): fewer jobs.
+            let mut tries = 0;
+            let found = loop {
+                tries += 1;
+                if tries > 10_000 {
+                    break None;
+                }
                 let (person, ward) = &people[rng.gen_range(0..people.len())];
                 let employer = if rng.gen_bool(0.7) { rng.gen_range(0..employers.len()) } else { employers.len() };
                 let fresh = last.get(&(*person, employer)).is_none_or(|d| (start - *d).num_days().abs() > 30);
                 if fresh {
                     last.insert((*person, employer), start);
-                    break (*person, ward.clone(), employer);
+                    break Some((*person, ward.clone(), employer));
                 }
             };
+            let Some((person, ward, employer)) = found else { continue };
             let is_abroad = i < abroad;
             let e = employers.get(employer);
             let job = if is_abroad {

@@ -135,6 +135,7 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     s.insert(channels);
     s.insert(shortlists);
     s.insert(sessions::service::Sessions::from_env());
+    s.insert(std::sync::Arc::new(placements::cube::Cube::default()));
     // Capabilities hear of each other's changes through listeners, not tables.
     s.insert(std::sync::Arc::new(employers::events::Listeners(vec![std::sync::Arc::new(
         vacancies::employers_follow::FollowEmployers,

@@ -396,3 +396,45 @@ async fn a_worker_abroad_moves_through_the_stages_and_departure_is_a_job() {
     assert_eq!(s, 200);
     assert!(html.contains("Phạm Văn Hàn") && html.contains("Đang làm việc ở nước ngoài"), "{html}");
 }
+
+#[tokio::test]
+async fn the_in_memory_counts_are_the_sql_group_by_exactly() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_people(&app.db, "56", 400, 3).await.unwrap();
+    ketnoi::demo::seed_demand(&app.db, "56", 5, 0, 3).await.unwrap();
+    ketnoi::demo::seed_placements(&app.db, "56", 3).await.unwrap();
+    let cube = placements::cube::Cube::default();
+    cube.sync(&app.db, "56").await.unwrap();
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
+    let filters = [
+        placements::store::Filter::default(),
+        placements::store::Filter { from: d("2022-01-01"), to: d("2022-12-31"), ..Default::default() },
+        placements::store::Filter { from: d("2023-03-15"), to: d("2023-04-02"), ..Default::default() },
+        placements::store::Filter { ward: Some("22504".into()), ..Default::default() },
+        placements::store::Filter {
+            wards: vec!["22504".into(), "22624".into()],
+            place: Some("abroad".into()),
+            ..Default::default()
+        },
+        placements::store::Filter { channel: Some("session".into()), from: d("2023-01-01"), ..Default::default() },
+        placements::store::Filter { from: d("2024-01-01"), to: d("2023-01-01"), ..Default::default() },
+    ];
+    for f in &filters {
+        let sql = placements::service::fold(&placements::store::counts(&app.db, "56", f).await.unwrap());
+        assert_eq!(cube.jobs_created(f), sql, "{f:?}");
+    }
+    // A placement added later is counted after the next sync.
+    let staff = app.token(STAFF).await;
+    let r = app
+        .post_json(
+            "/api/v1/placements",
+            &staff,
+            &json!({"full_name": "Mới Thêm", "birth_date": "01/01/1990", "sex": "nam",
+        "ward_code": "22504", "start_date": "01/06/2023", "channel": "self_found", "place": "province"}),
+        )
+        .await;
+    assert_eq!(r.status(), 201);
+    cube.sync(&app.db, "56").await.unwrap();
+    let june = placements::store::Filter { from: d("2023-06-01"), to: d("2023-06-30"), ..Default::default() };
+    assert_eq!(cube.jobs_created(&june).total, 1);
+}

@@ -5,6 +5,7 @@
 //! are yearly, for the province and each commune, with their pace on any day.
 
 pub mod abroad;
+pub mod cube;
 pub mod dashboard;
 pub mod import;
 pub mod import_routes;

@@ -236,8 +236,12 @@ pub fn fold(rows: &[(chrono::NaiveDate, String, String, String, Option<String>, 
     }
 }
 
+/// Jobs created in a period, from the in-memory cube (brought up to date
+/// first); the same figures as [`fold`] over [`store::counts`].
 pub async fn jobs_created(st: &AppState, f: &Filter) -> AppResult<JobsCreated> {
-    Ok(fold(&store::counts(&st.db, &st.settings.province_code, f).await?))
+    let cube = st.service::<crate::cube::Cube>();
+    cube.sync(&st.db, &st.settings.province_code).await?;
+    Ok(cube.jobs_created(f))
 }
 
 /// Set a target (staff).

@@ -35,51 +35,60 @@ pub enum Col {
     Website,
 }
 
-const fn col(
-    key: &'static str,
-    vi: &'static str,
-    en: &'static str,
-    example: &'static str,
-    note: &'static str,
-) -> Column {
-    Column { key, vi, en, need: Need::Optional, text: false, example, note }
-}
-
 /// Every column, in template order (index = `Col as usize`).
 static COLUMNS: [Column; 11] = [
     Column {
         need: Need::Required,
         text: true,
-        ..col("tax_code", "Mã số thuế", "Tax code", "4201234566", "10 chữ số, hoặc 10 chữ số-3 chữ số cho chi nhánh")
+        ..Column::optional(
+            "tax_code",
+            "Mã số thuế",
+            "Tax code",
+            "4201234566",
+            "10 chữ số, hoặc 10 chữ số-3 chữ số cho chi nhánh",
+        )
     },
     Column {
-        need: Need::Required, ..col("name", "Tên doanh nghiệp", "Name", "Công ty TNHH Thủy sản Biển Xanh", "")
+        need: Need::Required,
+        ..Column::optional("name", "Tên doanh nghiệp", "Name", "Công ty TNHH Thủy sản Biển Xanh", "")
     },
     Column {
         need: Need::Unless("address"),
         text: true,
-        ..col("ward_code", "Mã xã/phường", "Commune code", "22504", "Mã xã/phường 5 chữ số (2025)")
+        ..Column::optional("ward_code", "Mã xã/phường", "Commune code", "22504", "Mã xã/phường 5 chữ số (2025)")
     },
     Column {
         need: Need::Unless("ward_code"),
-        ..col("address", "Địa chỉ", "Address", "Thôn 1, xã Đại Lãnh", "Số nhà, đường, xã/phường; cũ hoặc mới")
+        ..Column::optional(
+            "address",
+            "Địa chỉ",
+            "Address",
+            "Thôn 1, xã Đại Lãnh",
+            "Số nhà, đường, xã/phường; cũ hoặc mới",
+        )
     },
     Column {
         text: true,
-        ..col("phone", "Số điện thoại", "Phone", "0258 3822 123", "Cần số điện thoại hoặc thư điện tử")
+        ..Column::optional("phone", "Số điện thoại", "Phone", "0258 3822 123", "Cần số điện thoại hoặc thư điện tử")
     },
-    col("email", "Thư điện tử", "E-mail", "tuyendung@bienxanh.vn", ""),
-    col("vsic_section", "Ngành kinh tế (VSIC)", "Sector (VSIC)", "C", "Mã chữ cái cấp 1 (A–U) hoặc tên ngành"),
-    col("size", "Quy mô", "Size", "Nhỏ", "Siêu nhỏ, Nhỏ, Vừa, Lớn"),
-    col(
+    Column::optional("email", "Thư điện tử", "E-mail", "tuyendung@bienxanh.vn", ""),
+    Column::optional(
+        "vsic_section",
+        "Ngành kinh tế (VSIC)",
+        "Sector (VSIC)",
+        "C",
+        "Mã chữ cái cấp 1 (A–U) hoặc tên ngành",
+    ),
+    Column::optional("size", "Quy mô", "Size", "Nhỏ", "Siêu nhỏ, Nhỏ, Vừa, Lớn"),
+    Column::optional(
         "ownership",
         "Loại hình",
         "Ownership",
         "Tư nhân",
         "Nhà nước, Tư nhân, FDI, Hợp tác xã, Hộ kinh doanh, Khác; để trống: Khác",
     ),
-    col("contact_name", "Người liên hệ", "Contact person", "Trần Thị Hạnh", ""),
-    col("website", "Trang web", "Website", "", "Bắt đầu bằng https://"),
+    Column::optional("contact_name", "Người liên hệ", "Contact person", "Trần Thị Hạnh", ""),
+    Column::optional("website", "Trang web", "Website", "", "Bắt đầu bằng https://"),
 ];
 
 impl Columns for Col {

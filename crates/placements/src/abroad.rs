@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -14,7 +13,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use platform::audit::{self, Action};
 use platform::auth::{CurrentUser, User};
 use platform::error::{AppError, AppResult, FieldError};
-use platform::web::{render, Ctx, Page};
+use platform::web::{render, Ctx, JsonBody, Page};
 use platform::{with_db, AppState, Db};
 use serde::{Deserialize, Serialize};
 
@@ -333,10 +332,6 @@ pub fn summarise(contracts: &[Contract], from: NaiveDate, to: NaiveDate) -> Summ
 
 // ---------- API ----------
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
-    b.map(|Json(x)| x).map_err(|_| AppError::bad("err.bad_request"))
-}
-
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CreatedContract {
     pub id: i64,
@@ -352,12 +347,11 @@ pub async fn register_api(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
-    b: Result<Json<ContractInput>, JsonRejection>,
+    JsonBody(input): JsonBody<ContractInput>,
 ) -> AppResult<Response> {
     if !service::records(&user) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
     let id = register(&st, &ctx, &user, &input).await?.map_err(AppError::Invalid)?;
     Ok((StatusCode::CREATED, Json(CreatedContract { id })).into_response())
 }
@@ -376,12 +370,11 @@ pub async fn event_api(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    b: Result<Json<EventInput>, JsonRejection>,
+    JsonBody(input): JsonBody<EventInput>,
 ) -> AppResult<Json<Contract>> {
     if !service::records(&user) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
     Ok(Json(event(&st, &ctx, &user, id, &input).await?))
 }
 

@@ -113,13 +113,9 @@ impl Cube {
                 total += in_day;
             }
         }
-        // Ranked as the SQL path ranks them: most first, then by key.
-        fn ranked(keys: &[&str], counts: &[i64]) -> Vec<(String, i64)> {
-            let mut v: Vec<(String, i64)> =
-                keys.iter().zip(counts).filter(|(_, n)| **n > 0).map(|(k, n)| ((*k).to_owned(), *n)).collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            v
-        }
+        // Ranked as the SQL path ranks them.
+        let ranked =
+            |keys: &[&str], counts: &[i64]| crate::service::rank(keys.iter().copied().zip(counts.iter().copied()));
         let ward_keys: Vec<&str> = inner.wards.iter().map(String::as_str).collect();
         let country_keys: Vec<&str> = inner.countries.iter().map(String::as_str).collect();
         JobsCreated {

@@ -14,7 +14,7 @@ use platform::error::FieldError;
 use platform::fold::fold;
 use platform::i18n::{t, Lang};
 use platform::sheet::list::{Importer, Report};
-use platform::sheet::{self, Column, Columns, Need, RawRow};
+use platform::sheet::{self, Column, Columns, RawRow};
 use platform::Db;
 
 use crate::model::*;
@@ -40,40 +40,28 @@ pub enum Col {
     Wage,
 }
 
-const fn col(
-    key: &'static str,
-    vi: &'static str,
-    en: &'static str,
-    example: &'static str,
-    note: &'static str,
-) -> Column {
-    Column { key, vi, en, need: Need::Optional, text: false, example, note }
-}
-
 static COLUMNS: [Column; 14] = [
-    Column { text: true, ..col("cccd", "Số CCCD", "Citizen ID (CCCD)", "056095001234", "12 chữ số; tìm người trong sổ") },
-    col("full_name", "Họ và tên", "Full name", "Nguyễn Văn Đào", "Người chưa có trong sổ: bắt buộc"),
-    col("birth_date", "Ngày sinh", "Date of birth", "01/03/1995", "dd/mm/yyyy; người chưa có trong sổ"),
-    col("sex", "Giới tính", "Sex", "Nam", "Nam, Nữ; người chưa có trong sổ"),
-    Column { text: true, ..col("ward_code", "Mã xã/phường", "Commune code", "22504", "Mã 5 chữ số (2025); người chưa có trong sổ") },
-    Column { text: true, ..col("employer_tax_code", "Mã số thuế nơi làm việc", "Employer tax code", "4201234566", "Để trống: tự tạo việc làm, hộ kinh doanh") },
-    col("employer_name", "Tên nơi làm việc", "Employer name", "Công ty TNHH Thủy sản Vạn Ninh", ""),
-    Column { text: true, ..col("occupation_isco", "Nghề (mã ISCO)", "Occupation (ISCO)", "7212", "Mã 4 chữ số hoặc tên nghề") },
-    Column { need: Need::Required, ..col("start_date", "Ngày bắt đầu làm việc", "Start date", "05/03/2023", "dd/mm/yyyy") },
-    Column {
-        need: Need::Required,
-        ..col(
+    Column::optional("cccd", "Số CCCD", "Citizen ID (CCCD)", "056095001234", "12 chữ số; tìm người trong sổ").text(),
+    Column::optional("full_name", "Họ và tên", "Full name", "Nguyễn Văn Đào", "Người chưa có trong sổ: bắt buộc"),
+    Column::optional("birth_date", "Ngày sinh", "Date of birth", "01/03/1995", "dd/mm/yyyy; người chưa có trong sổ"),
+    Column::optional("sex", "Giới tính", "Sex", "Nam", "Nam, Nữ; người chưa có trong sổ"),
+    Column::optional("ward_code", "Mã xã/phường", "Commune code", "22504", "Mã 5 chữ số (2025); người chưa có trong sổ").text(),
+    Column::optional("employer_tax_code", "Mã số thuế nơi làm việc", "Employer tax code", "4201234566", "Để trống: tự tạo việc làm, hộ kinh doanh").text(),
+    Column::optional("employer_name", "Tên nơi làm việc", "Employer name", "Công ty TNHH Thủy sản Vạn Ninh", ""),
+    Column::optional("occupation_isco", "Nghề (mã ISCO)", "Occupation (ISCO)", "7212", "Mã 4 chữ số hoặc tên nghề").text(),
+    Column::optional("start_date", "Ngày bắt đầu làm việc", "Start date", "05/03/2023", "dd/mm/yyyy").required(),
+    Column::optional(
             "channel",
             "Kênh",
             "Channel",
             "Phiên giao dịch việc làm",
             "Phiên giao dịch việc làm, Giới thiệu việc làm, Tư vấn tại Trung tâm, Tự tìm việc, Đi làm việc ở nước ngoài, Chương trình việc làm công",
         )
-    },
-    Column { need: Need::Required, ..col("place", "Nơi làm việc", "Place", "Trong tỉnh", "Trong tỉnh, Tỉnh khác, Nước ngoài") },
-    col("country", "Nước", "Country", "", "Khi làm việc ở nước ngoài: Nhật Bản, Hàn Quốc, Đài Loan…"),
-    col("contract_type", "Loại hợp đồng", "Contract", "Xác định thời hạn", ""),
-    col("wage", "Tiền lương (đồng/tháng)", "Wage (VND a month)", "8 triệu", ""),
+    .required(),
+    Column::optional("place", "Nơi làm việc", "Place", "Trong tỉnh", "Trong tỉnh, Tỉnh khác, Nước ngoài").required(),
+    Column::optional("country", "Nước", "Country", "", "Khi làm việc ở nước ngoài: Nhật Bản, Hàn Quốc, Đài Loan…"),
+    Column::optional("contract_type", "Loại hợp đồng", "Contract", "Xác định thời hạn", ""),
+    Column::optional("wage", "Tiền lương (đồng/tháng)", "Wage (VND a month)", "8 triệu", ""),
 ];
 
 impl Columns for Col {
@@ -224,18 +212,7 @@ pub async fn run(
                 None => Err(vec![FieldError::new("cccd", "err.not_found")]),
             },
             None => {
-                let person = registry::model::PersonInput {
-                    cccd: input.cccd.clone(),
-                    full_name: input.full_name.clone(),
-                    birth_date: input.birth_date.clone(),
-                    sex: input.sex.clone(),
-                    ward_code: input.ward_code.clone(),
-                    employment_status: "employed".into(),
-                    occupation_isco: input.occupation_isco.clone(),
-                    workplace: input.employer_name.clone(),
-                    ..Default::default()
-                };
-                match registry::rules::validate(&person, d, province, today) {
+                match registry::rules::validate(&crate::service::person_input(&input), d, province, today) {
                     // Someone registered without a CCCD: the same commune, name and birth date.
                     Ok(p) => match registry::store::same_person(db, province, &p).await? {
                         Some(id) => Ok(Who::Known(id, p.ward_code.as_str().to_owned())),

@@ -1,7 +1,6 @@
 //! Placements and targets: the pages and the API.
 
 use askama::Template;
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -12,7 +11,7 @@ use platform::audit::{self, Action};
 use platform::auth::{CurrentUser, Role};
 use platform::error::{AppError, AppResult, FieldError};
 use platform::i18n::Lang;
-use platform::web::{render, Ctx, Page};
+use platform::web::{render, Ctx, JsonBody, Page};
 use platform::AppState;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -37,10 +36,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create_api, list_api))
         .routes(routes!(jobs_created_api))
         .routes(routes!(put_target_api, targets_api))
-}
-
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
-    b.map(|Json(x)| x).map_err(|_| AppError::bad("err.bad_request"))
 }
 
 fn date(field: &str, s: Option<&str>) -> AppResult<Option<NaiveDate>> {
@@ -111,12 +106,11 @@ async fn create_api(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
-    b: Result<Json<PlacementInput>, JsonRejection>,
+    JsonBody(input): JsonBody<PlacementInput>,
 ) -> AppResult<Response> {
     if !service::records(&user) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
     let origin = Origin { source: "form", source_id: None, by: Some(user.id) };
     let (id, created) = service::record(&st, &ctx, &user, &input, &origin).await?.map_err(AppError::Invalid)?;
     let status = if created { StatusCode::CREATED } else { StatusCode::OK };
@@ -192,12 +186,11 @@ async fn put_target_api(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
-    b: Result<Json<TargetInput>, JsonRejection>,
+    JsonBody(t): JsonBody<TargetInput>,
 ) -> AppResult<Json<TargetList>> {
     if !matches!(user.role, Role::Admin | Role::Staff) {
         return Err(AppError::Forbidden);
     }
-    let t = body(b)?;
     service::set_target(&st, &ctx, &user, &t).await?;
     let as_of = platform::time::today();
     Ok(Json(TargetList { items: service::progress(&st, t.year, as_of).await? }))
@@ -240,10 +233,6 @@ pub fn place_key(p: &str) -> String {
     format!("pl.place.{p}")
 }
 
-fn ward_name(code: &str) -> String {
-    refdata::refdata().ward(code).map_or_else(|| code.to_owned(), |w| w.name.clone())
-}
-
 #[derive(Template)]
 #[template(path = "placements/list.html")]
 struct ListPage {
@@ -263,19 +252,14 @@ impl ListPage {
         c.as_deref().map(|c| crate::rules::country_name(c, self.lang)).unwrap_or_default()
     }
     fn ward(&self, code: &str) -> String {
-        ward_name(code)
+        refdata::refdata().ward_name(code)
     }
 }
 
+/// The communes this user may choose (their own, for a commune officer).
 fn wards(st: &AppState, user: &platform::auth::User) -> Vec<(String, String)> {
     let scope = registry::access::people(user).ok();
-    let mut w: Vec<(String, String)> = refdata::refdata()
-        .wards_of(&st.settings.province_code)
-        .filter(|w| scope.as_ref().is_some_and(|s| s.allows(&w.code)))
-        .map(|w| (w.code.clone(), w.name.clone()))
-        .collect();
-    w.sort_by(|a, b| platform::fold::fold(&a.1).cmp(&platform::fold::fold(&b.1)));
-    w
+    refdata::refdata().ward_options(&st.settings.province_code, |w| scope.as_ref().is_some_and(|s| s.allows(w)))
 }
 
 async fn list_page(
@@ -407,7 +391,7 @@ impl TargetsPage {
         if code.is_empty() {
             self.page.t("pl.province").to_owned()
         } else {
-            ward_name(code)
+            refdata::refdata().ward_name(code)
         }
     }
 }

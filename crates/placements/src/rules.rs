@@ -39,17 +39,6 @@ pub fn country_name(code: &str, lang: platform::i18n::Lang) -> String {
         .to_owned()
 }
 
-fn one_of(c: &mut Checker, field: &str, value: &str, allowed: &'static [&'static str]) -> Option<&'static str> {
-    let v = value.trim();
-    match allowed.iter().find(|a| **a == v) {
-        Some(a) => Some(*a),
-        None => {
-            c.fail(field, if v.is_empty() { "err.required" } else { "err.code.unknown" });
-            None
-        }
-    }
-}
-
 /// Check a placement's job (the person is the service's business).
 pub fn validate(input: &PlacementInput, d: &refdata::RefData, today: NaiveDate) -> Result<Placement, Vec<FieldError>> {
     let mut c = Checker::new();
@@ -58,7 +47,7 @@ pub fn validate(input: &PlacementInput, d: &refdata::RefData, today: NaiveDate) 
     let kind = if input.employer_kind.trim().is_empty() {
         Some(if tax_code.is_some() { "employer" } else { "self_employed" })
     } else {
-        one_of(&mut c, "employer_kind", &input.employer_kind, &EMPLOYER_KINDS)
+        c.pick("employer_kind", &input.employer_kind, &EMPLOYER_KINDS)
     };
     // An employer abroad has no Vietnamese tax code; one at home has.
     let abroad = input.place.trim() == "abroad";
@@ -88,8 +77,8 @@ pub fn validate(input: &PlacementInput, d: &refdata::RefData, today: NaiveDate) 
             }
         },
     };
-    let channel = one_of(&mut c, "channel", &input.channel, &CHANNELS);
-    let place = one_of(&mut c, "place", &input.place, &PLACES);
+    let channel = c.pick("channel", &input.channel, &CHANNELS);
+    let place = c.pick("place", &input.place, &PLACES);
     let country_code = country(&input.country);
     if !input.country.trim().is_empty() && country_code.is_none() {
         c.fail("country", "pl.err.country");
@@ -103,7 +92,7 @@ pub fn validate(input: &PlacementInput, d: &refdata::RefData, today: NaiveDate) 
     let contract = if input.contract_type.trim().is_empty() {
         None
     } else {
-        one_of(&mut c, "contract_type", &input.contract_type, &vacancies::model::CONTRACT_TYPES)
+        c.pick("contract_type", &input.contract_type, &vacancies::model::CONTRACT_TYPES)
     };
     let wage = c.number("wage", &input.wage, 0, 10_000_000_000);
     let (Some(employer_kind), Some(start_date), Some(channel), Some(place)) = (kind, start, channel, place) else {

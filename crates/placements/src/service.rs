@@ -52,18 +52,8 @@ pub(crate) async fn person(
         }
         return Ok(Ok((id, p.person.ward_code.as_str().to_owned())));
     }
-    let row = registry::model::PersonInput {
-        cccd: input.cccd.clone(),
-        full_name: input.full_name.clone(),
-        birth_date: input.birth_date.clone(),
-        sex: input.sex.clone(),
-        ward_code: input.ward_code.clone(),
-        employment_status: "employed".into(),
-        occupation_isco: input.occupation_isco.clone(),
-        workplace: input.employer_name.clone(),
-        ..Default::default()
-    };
-    let p = match registry::rules::validate(&row, refdata::refdata(), province, platform::time::today()) {
+    let p = match registry::rules::validate(&person_input(input), refdata::refdata(), province, platform::time::today())
+    {
         Ok(p) => p,
         Err(e) => return Ok(Err(e)),
     };
@@ -91,6 +81,22 @@ pub(crate) async fn person(
         Err(existing) => existing,
     };
     Ok(Ok((id, ward)))
+}
+
+/// The registry's record a placement's row describes: someone now employed,
+/// in the job's occupation and workplace.
+pub(crate) fn person_input(input: &PlacementInput) -> registry::model::PersonInput {
+    registry::model::PersonInput {
+        cccd: input.cccd.clone(),
+        full_name: input.full_name.clone(),
+        birth_date: input.birth_date.clone(),
+        sex: input.sex.clone(),
+        ward_code: input.ward_code.clone(),
+        employment_status: "employed".into(),
+        occupation_isco: input.occupation_isco.clone(),
+        workplace: input.employer_name.clone(),
+        ..Default::default()
+    }
 }
 
 /// Record a placement: `Ok((id, true))` new, `Ok((id, false))` the same job
@@ -200,6 +206,13 @@ pub async fn save_in(
     Ok((id, true))
 }
 
+/// Counts by key, most first, then by key (every breakdown's order).
+pub fn rank<'a>(counts: impl Iterator<Item = (&'a str, i64)>) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = counts.filter(|(_, n)| *n > 0).map(|(k, n)| (k.to_owned(), n)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
+
 /// Jobs created in a period, folded from the counts by day.
 pub fn fold(rows: &[(chrono::NaiveDate, String, String, String, Option<String>, i64)]) -> JobsCreated {
     let mut months: BTreeMap<String, i64> = BTreeMap::new();
@@ -218,11 +231,7 @@ pub fn fold(rows: &[(chrono::NaiveDate, String, String, String, Option<String>, 
             *countries.entry(c).or_default() += n;
         }
     }
-    let ranked = |m: BTreeMap<&str, i64>| {
-        let mut v: Vec<(String, i64)> = m.into_iter().map(|(k, n)| (k.to_owned(), n)).collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        v
-    };
+    let ranked = |m: BTreeMap<&str, i64>| rank(m.into_iter());
     JobsCreated {
         total,
         by_month: months.into_iter().map(|(month, count)| MonthCount { month, count }).collect(),

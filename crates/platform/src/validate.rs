@@ -78,13 +78,17 @@ impl Checker {
 
     /// One of a fixed list of codes.
     pub fn one_of(&mut self, field: &str, value: &str, allowed: &[&str]) -> String {
+        self.pick(field, value, allowed).map(str::to_owned).unwrap_or_default()
+    }
+
+    /// One of a fixed list of codes, as the list's own `&'static str`.
+    pub fn pick<'a>(&mut self, field: &str, value: &str, allowed: &[&'a str]) -> Option<&'a str> {
         let v = value.trim();
-        if allowed.contains(&v) {
-            v.to_owned()
-        } else {
+        let found = allowed.iter().find(|a| **a == v).copied();
+        if found.is_none() {
             self.fail(field, if v.is_empty() { "err.required" } else { "err.code.unknown" });
-            String::new()
         }
+        found
     }
 
     /// A new account's password, typed twice.

@@ -677,3 +677,22 @@ mod tests {
         assert!(!constant_time_eq("abc", "ab"));
     }
 }
+
+/// A JSON request body: one that does not parse is a 400 in the caller's
+/// language (axum's own rejection is English text), so handlers need not
+/// map it each time.
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(JsonBody(v)),
+            Err(_) => Err(AppError::bad("err.bad_request")),
+        }
+    }
+}

@@ -123,6 +123,18 @@ impl RefData {
         self.by_code.occupations.get(code).map(|&i| &self.occupations[i])
     }
     /// 2025 communes of a province, in code order.
+    /// A commune's name, or its code when unknown.
+    pub fn ward_name(&self, code: &str) -> String {
+        self.ward(code).map_or_else(|| code.to_owned(), |w| w.name.clone())
+    }
+    /// A province's communes as a form's options (code, name), in the
+    /// alphabetical order of their names (diacritics aside), those `keep` allows.
+    pub fn ward_options(&self, province_code: &str, keep: impl Fn(&str) -> bool) -> Vec<(String, String)> {
+        let mut w: Vec<(String, String)> =
+            self.wards_of(province_code).filter(|w| keep(&w.code)).map(|w| (w.code.clone(), w.name.clone())).collect();
+        w.sort_by_cached_key(|(_, name)| platform::fold::fold(name));
+        w
+    }
     pub fn wards_of(&self, province_code: &str) -> impl Iterator<Item = &Ward> + '_ {
         let province_code = province_code.to_owned();
         self.wards.iter().filter(move |w| w.province_code == province_code)

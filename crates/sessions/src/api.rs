@@ -1,13 +1,12 @@
 //! The sessions' JSON API under /api/v1/sessions.
 
-use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use platform::auth::{CurrentUser, MaybeUser, Role};
 use platform::error::{AppError, AppResult};
-use platform::web::Ctx;
+use platform::web::{Ctx, JsonBody};
 use platform::AppState;
 use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,8 +27,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(report_api))
 }
 
-fn body<T>(b: Result<Json<T>, JsonRejection>) -> AppResult<T> {
-    b.map(|Json(x)| x).map_err(|_| AppError::bad("err.bad_request"))
+/// 201 with a new record's id, 200 with the one that was there already.
+fn created_or_existing(r: Result<i64, i64>) -> Response {
+    match r {
+        Ok(id) => (StatusCode::CREATED, Json(Created { id, url: None })).into_response(),
+        Err(id) => (StatusCode::OK, Json(Created { id, url: None })).into_response(),
+    }
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -51,12 +54,11 @@ async fn create_api(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
-    b: Result<Json<SessionInput>, JsonRejection>,
+    JsonBody(input): JsonBody<SessionInput>,
 ) -> AppResult<Response> {
     if !service::manages(&user) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
     let id = service::create(&st, &ctx, &user, &input).await?.map_err(AppError::Invalid)?;
     let url = st.settings.absolute(&format!("/sessions/{id}"));
     Ok((StatusCode::CREATED, Json(Created { id, url: Some(url) })).into_response())
@@ -102,17 +104,12 @@ async fn booth_api(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    b: Result<Json<BoothInput>, JsonRejection>,
+    JsonBody(input): JsonBody<BoothInput>,
 ) -> AppResult<Response> {
     if !service::manages(&user) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
-    Ok(match service::put_booth(&st, &ctx, &user, id, &input).await? {
-        Ok(id) => (StatusCode::CREATED, Json(Created { id, url: None })),
-        Err(id) => (StatusCode::OK, Json(Created { id, url: None })),
-    }
-    .into_response())
+    Ok(created_or_existing(service::put_booth(&st, &ctx, &user, id, &input).await?))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -136,10 +133,9 @@ async fn register_api(
     State(st): State<AppState>,
     ctx: Ctx,
     Path(id): Path<i64>,
-    b: Result<Json<RegistrationInput>, JsonRejection>,
+    JsonBody(input): JsonBody<RegistrationInput>,
 ) -> AppResult<Response> {
     let s = service::load(&st, id).await?;
-    let input = body(b)?;
     let (r, created) = service::register(&st, &ctx, &s, &input, false).await?.map_err(AppError::Invalid)?;
     let out = Registered {
         id: r.id,
@@ -164,13 +160,12 @@ async fn checkin_api(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    b: Result<Json<CheckinInput>, JsonRejection>,
+    JsonBody(input): JsonBody<CheckinInput>,
 ) -> AppResult<Json<Checkin>> {
     let s = service::load(&st, id).await?;
     if !service::checks_in(&user, &s) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
     Ok(Json(service::check_in(&st, &ctx, &user, &s, &input).await?.map_err(AppError::Invalid)?))
 }
 
@@ -188,18 +183,13 @@ async fn interview_api(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
-    b: Result<Json<InterviewInput>, JsonRejection>,
+    JsonBody(input): JsonBody<InterviewInput>,
 ) -> AppResult<Response> {
     let s = service::load(&st, id).await?;
     if !matches!(user.role, Role::Admin | Role::Staff | Role::Employer) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
-    Ok(match service::interview(&st, &ctx, &user, &s, &input).await? {
-        Ok(id) => (StatusCode::CREATED, Json(Created { id, url: None })),
-        Err(id) => (StatusCode::OK, Json(Created { id, url: None })),
-    }
-    .into_response())
+    Ok(created_or_existing(service::interview(&st, &ctx, &user, &s, &input).await?))
 }
 
 /// What came of an interview: shortlisted (sơ tuyển), hired, not suitable.
@@ -214,13 +204,12 @@ async fn outcome_api(
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path((id, iid)): Path<(i64, i64)>,
-    b: Result<Json<OutcomeInput>, JsonRejection>,
+    JsonBody(input): JsonBody<OutcomeInput>,
 ) -> AppResult<Json<Interview>> {
     let s = service::load(&st, id).await?;
     if !matches!(user.role, Role::Admin | Role::Staff | Role::Employer) {
         return Err(AppError::Forbidden);
     }
-    let input = body(b)?;
     Ok(Json(service::set_outcome(&st, &ctx, &user, &s, iid, &input.outcome).await?))
 }
 

@@ -88,11 +88,11 @@ impl View {
         if let Some(v) = &s.venue {
             place.push_str(v);
         }
-        if let Some(w) = s.ward_code.as_deref().and_then(|w| refdata::refdata().ward(w)) {
+        if let Some(w) = s.ward_code.as_deref() {
             if !place.is_empty() {
                 place.push_str(", ");
             }
-            place.push_str(&w.name);
+            place.push_str(&refdata::refdata().ward_name(w));
         }
         if kind.has_online() {
             if !place.is_empty() {
@@ -143,10 +143,7 @@ impl NewPage {
 }
 
 fn wards(st: &AppState) -> Vec<(String, String)> {
-    let mut w: Vec<(String, String)> =
-        refdata::refdata().wards_of(&st.settings.province_code).map(|w| (w.code.clone(), w.name.clone())).collect();
-    w.sort_by(|a, b| platform::fold::fold(&a.1).cmp(&platform::fold::fold(&b.1)));
-    w
+    refdata::refdata().ward_options(&st.settings.province_code, |_| true)
 }
 
 async fn new_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
@@ -513,10 +510,7 @@ async fn checkin_view(
         return Err(AppError::Forbidden);
     }
     let province = &st.settings.province_code;
-    let mut recent = store::registrations(&st.db, province, id, 200).await?;
-    recent.retain(|r| r.checked_in_at.is_some());
-    recent.sort_by(|a, b| b.checked_in_at.cmp(&a.checked_in_at));
-    recent.truncate(10);
+    let recent = store::recent_checkins(&st.db, province, id, 10).await?;
     if !recent.is_empty() {
         let detail = format!("session {id} check-ins");
         audit::by_request(&st.db, province, ctx, Action::ReadPersonal, "session_registration", None, Some(&detail))
@@ -630,7 +624,6 @@ async fn booth_view(st: &AppState, ctx: &Ctx, user: &User, id: i64, bid: i64) ->
         return Err(AppError::Forbidden);
     }
     // Who chose this booth, who waits at it, who was interviewed at it.
-    let regs = store::registrations(&st.db, province, id, 5000).await?;
     let interviews: HashMap<i64, Interview> = store::interviews(&st.db, province, id)
         .await?
         .into_iter()
@@ -639,16 +632,19 @@ async fn booth_view(st: &AppState, ctx: &Ctx, user: &User, id: i64, bid: i64) ->
         .collect();
     let queue: Vec<i64> =
         store::waiting(&st.db, province, id).await?.into_iter().filter(|q| q.0 == bid).map(|q| q.1).collect();
-    let chose: std::collections::HashSet<i64> = store::choosers(&st.db, province, bid).await?.into_iter().collect();
-    let mut candidates = Vec::new();
-    for r in regs {
-        let chose = chose.contains(&r.id);
-        let waiting = queue.iter().position(|q| *q == r.id);
-        let interview = interviews.get(&r.id).cloned();
-        if chose || waiting.is_some() || interview.is_some() {
-            candidates.push(Candidate { r, interview, waiting });
-        }
-    }
+    let mut ids = store::choosers(&st.db, province, bid).await?;
+    ids.extend(queue.iter().chain(interviews.keys()).copied());
+    ids.sort_unstable();
+    ids.dedup();
+    let mut candidates: Vec<Candidate> = store::registrations_by_ids(&st.db, province, id, &ids)
+        .await?
+        .into_iter()
+        .map(|r| Candidate {
+            waiting: queue.iter().position(|q| *q == r.id),
+            interview: interviews.get(&r.id).cloned(),
+            r,
+        })
+        .collect();
     let names: HashMap<i64, String> = candidates.iter().map(|c| (c.r.id, c.r.full_name.clone())).collect();
     let slots = store::slots(&st.db, province, bid)
         .await?

@@ -60,18 +60,6 @@ pub async fn insert_session(db: &Db, province: &str, s: &Session, by: i64) -> an
     Ok(id)
 }
 
-pub async fn update_session(db: &Db, province: &str, id: i64, s: &Session) -> anyhow::Result<()> {
-    with_db!(db, p => sqlx::query(
-        "UPDATE job_sessions SET title = $1, kind = $2, starts_at = $3, ends_at = $4, ward_code = $5, venue = $6,
-            organisers = $7, target_employers = $8, target_positions = $9, target_seekers = $10, updated_at = $11
-         WHERE province_code = $12 AND id = $13")
-        .bind(&s.title).bind(s.kind.as_str()).bind(s.starts_at).bind(s.ends_at).bind(&s.ward_code).bind(&s.venue)
-        .bind(&s.organisers).bind(s.target_employers).bind(s.target_positions).bind(s.target_seekers)
-        .bind(Utc::now()).bind(province).bind(id)
-        .execute(p).await?.rows_affected());
-    Ok(())
-}
-
 pub async fn session(db: &Db, province: &str, id: i64) -> anyhow::Result<Option<SessionRow>> {
     let sql = format!("SELECT {SESSION_COLUMNS} FROM job_sessions WHERE province_code = $1 AND id = $2");
     Ok(with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(id).fetch_optional(p).await?))
@@ -451,4 +439,38 @@ pub async fn slots(db: &Db, province: &str, booth_id: i64) -> anyhow::Result<Vec
         "SELECT starts_at, registration_id FROM session_slots WHERE province_code = $1 AND booth_id = $2
          ORDER BY starts_at")
         .bind(province).bind(booth_id).fetch_all(p).await?))
+}
+
+/// The last people checked in at a session, latest first.
+pub async fn recent_checkins(
+    db: &Db,
+    province: &str,
+    session_id: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<RegistrationRecord>> {
+    let sql = format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM session_registrations
+         WHERE province_code = $1 AND session_id = $2 AND checked_in_at IS NOT NULL
+         ORDER BY checked_in_at DESC, id DESC LIMIT $3"
+    );
+    Ok(with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(session_id).bind(limit).fetch_all(p).await?))
+}
+
+/// These registrations of a session (a booth's candidates), by id.
+pub async fn registrations_by_ids(
+    db: &Db,
+    province: &str,
+    session_id: i64,
+    ids: &[i64],
+) -> anyhow::Result<Vec<RegistrationRecord>> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    // Ids are numbers: written into the statement, no text from a user.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT {REGISTRATION_COLUMNS} FROM session_registrations
+         WHERE province_code = $1 AND session_id = $2 AND id IN ({list}) ORDER BY id DESC"
+    );
+    Ok(with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(session_id).fetch_all(p).await?))
 }

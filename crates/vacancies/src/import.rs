@@ -14,7 +14,7 @@ use platform::error::FieldError;
 use platform::fold::fold;
 use platform::i18n::{fill, t, Lang};
 use platform::sheet::list::{Importer, Noted, Report};
-use platform::sheet::{self, Column, Columns, Need, RawRow};
+use platform::sheet::{self, Column, Columns, RawRow};
 use platform::types::{TaxCode, WardCode};
 use platform::Db;
 use refdata::lookup::{code_of, lookups};
@@ -45,25 +45,11 @@ pub enum Col {
     Contact,
 }
 
-const fn col(
-    key: &'static str,
-    vi: &'static str,
-    en: &'static str,
-    example: &'static str,
-    note: &'static str,
-) -> Column {
-    Column { key, vi, en, need: Need::Optional, text: false, example, note }
-}
-
-const fn required(c: Column) -> Column {
-    Column { need: Need::Required, ..c }
-}
-
 /// Every column, in template order (index = `Col as usize`).
 static COLUMNS: [Column; 18] = [
     Column {
         text: true,
-        ..required(col(
+        ..Column::required(Column::optional(
             "employer_tax_code",
             "Mã số thuế doanh nghiệp",
             "Employer tax code",
@@ -71,10 +57,10 @@ static COLUMNS: [Column; 18] = [
             "Doanh nghiệp đã đăng ký và được duyệt",
         ))
     },
-    required(col("title", "Vị trí tuyển dụng", "Job title", "Công nhân chế biến thủy sản", "")),
+    Column::required(Column::optional("title", "Vị trí tuyển dụng", "Job title", "Công nhân chế biến thủy sản", "")),
     Column {
         text: true,
-        ..required(col(
+        ..Column::required(Column::optional(
             "occupation_isco",
             "Nghề (mã ISCO)",
             "Occupation (ISCO)",
@@ -82,17 +68,23 @@ static COLUMNS: [Column; 18] = [
             "Mã 4 chữ số hoặc tên nghề (ISCO-08/VSCO)",
         ))
     },
-    required(col("positions", "Số lượng cần tuyển", "Positions", "20", "")),
-    col(
+    Column::required(Column::optional("positions", "Số lượng cần tuyển", "Positions", "20", "")),
+    Column::optional(
         "qualification",
         "Trình độ chuyên môn kỹ thuật",
         "Qualification",
         "Sơ cấp",
         "Chưa qua đào tạo, Sơ cấp, Trung cấp, Cao đẳng, Đại học…; để trống: không yêu cầu",
     ),
-    col("wage_min", "Lương từ (đồng/tháng)", "Wage from (VND a month)", "6.000.000", "Để trống cả hai: thỏa thuận"),
-    col("wage_max", "Lương đến (đồng/tháng)", "Wage to (VND a month)", "8 triệu", ""),
-    col(
+    Column::optional(
+        "wage_min",
+        "Lương từ (đồng/tháng)",
+        "Wage from (VND a month)",
+        "6.000.000",
+        "Để trống cả hai: thỏa thuận",
+    ),
+    Column::optional("wage_max", "Lương đến (đồng/tháng)", "Wage to (VND a month)", "8 triệu", ""),
+    Column::optional(
         "contract_type",
         "Loại hợp đồng",
         "Contract",
@@ -101,7 +93,7 @@ static COLUMNS: [Column; 18] = [
     ),
     Column {
         text: true,
-        ..col(
+        ..Column::optional(
             "work_ward_code",
             "Nơi làm việc (mã xã/phường)",
             "Workplace (commune code)",
@@ -109,15 +101,27 @@ static COLUMNS: [Column; 18] = [
             "Mã 5 chữ số hoặc tên xã/phường; để trống: nơi doanh nghiệp đóng",
         )
     },
-    required(col("deadline", "Hạn nộp hồ sơ", "Deadline", "31/12/2026", "dd/mm/yyyy, tối đa một năm tới")),
-    required(col("description", "Mô tả công việc", "Description", "Sơ chế, phân loại tôm cá tại xưởng", "")),
-    col("experience_years", "Số năm kinh nghiệm", "Years of experience", "0", ""),
-    col("age_min", "Tuổi từ", "Age from", "18", ""),
-    col("age_max", "Tuổi đến", "Age to", "45", ""),
-    col("working_hours", "Thời gian làm việc", "Working hours", "Ca ngày, 8 giờ", ""),
-    col("requirements", "Yêu cầu", "Requirements", "", ""),
-    col("benefits", "Quyền lợi", "Benefits", "Bảo hiểm xã hội, ăn trưa", ""),
-    col("contact", "Liên hệ", "Contact", "Phòng nhân sự, 0258 3822 123", ""),
+    Column::required(Column::optional(
+        "deadline",
+        "Hạn nộp hồ sơ",
+        "Deadline",
+        "31/12/2026",
+        "dd/mm/yyyy, tối đa một năm tới",
+    )),
+    Column::required(Column::optional(
+        "description",
+        "Mô tả công việc",
+        "Description",
+        "Sơ chế, phân loại tôm cá tại xưởng",
+        "",
+    )),
+    Column::optional("experience_years", "Số năm kinh nghiệm", "Years of experience", "0", ""),
+    Column::optional("age_min", "Tuổi từ", "Age from", "18", ""),
+    Column::optional("age_max", "Tuổi đến", "Age to", "45", ""),
+    Column::optional("working_hours", "Thời gian làm việc", "Working hours", "Ca ngày, 8 giờ", ""),
+    Column::optional("requirements", "Yêu cầu", "Requirements", "", ""),
+    Column::optional("benefits", "Quyền lợi", "Benefits", "Bảo hiểm xã hội, ăn trưa", ""),
+    Column::optional("contact", "Liên hệ", "Contact", "Phòng nhân sự, 0258 3822 123", ""),
 ];
 
 impl Columns for Col {

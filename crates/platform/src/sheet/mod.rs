@@ -75,6 +75,24 @@ pub struct Column {
 }
 
 impl Column {
+    /// An optional column of text read as typed (the usual case).
+    pub const fn optional(
+        key: &'static str,
+        vi: &'static str,
+        en: &'static str,
+        example: &'static str,
+        note: &'static str,
+    ) -> Column {
+        Column { key, vi, en, need: Need::Optional, text: false, example, note }
+    }
+    /// The same column, required.
+    pub const fn required(self) -> Column {
+        Column { need: Need::Required, ..self }
+    }
+    /// The same column, kept as text in XLSX (codes, leading zeros).
+    pub const fn text(self) -> Column {
+        Column { text: true, ..self }
+    }
     /// The Vietnamese header without its parenthesised part.
     pub fn short_vi(&self) -> &'static str {
         self.vi.split('(').next().unwrap_or(self.vi).trim_end()

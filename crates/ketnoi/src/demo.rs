@@ -965,3 +965,149 @@ async fn seed_abroad_contracts(
         Ok::<_, anyhow::Error>(())
     })
 }
+
+/// Households reviewed each year, with the class each review gives, for the
+/// demo and the benchmarks: `households` on the review lists of the
+/// province's communes, reviewed every year from `first` to `last`. Each
+/// survey's income and deprivations are drawn for a class that moves year to
+/// year (most poor households stay poor a year, a fifth leave, a few fall
+/// in), and the class is then the standard's own verdict on them.
+pub fn poverty_reviews(
+    province: &str,
+    households: usize,
+    first: i32,
+    last: i32,
+    seed: u64,
+) -> (Vec<(String, String, poverty::model::Area, String)>, Vec<Vec<poverty::model::Survey>>) {
+    use poverty::model::{Area, Class, Survey};
+    let standards = poverty::standard::Standards::load(None).expect("shipped standards");
+    let mut rng = StdRng::seed_from_u64(seed);
+    let wards: Vec<(String, bool)> = refdata::refdata()
+        .wards_of(province)
+        .map(|w| (w.code.clone(), platform::fold::fold(&w.kind) == "phuong"))
+        .collect();
+    // Indicators most lacking first (as Khánh Hòa's reviews report them).
+    let weights: [(&str, u32); 12] = [
+        ("health_insurance", 30),
+        ("adult_education", 26),
+        ("employment", 24),
+        ("housing_quality", 18),
+        ("hygienic_latrine", 16),
+        ("dependants", 14),
+        ("information_access", 9),
+        ("domestic_water", 8),
+        ("housing_area", 7),
+        ("child_school_attendance", 5),
+        ("telecom", 4),
+        ("nutrition", 3),
+    ];
+    let mut list = Vec::with_capacity(households);
+    let mut classes = Vec::with_capacity(households);
+    for i in 0..households {
+        let (ward, urban) = &wards[rng.gen_range(0..wards.len())];
+        let area = if *urban { Area::Urban } else { Area::Rural };
+        let head = format!(
+            "{} {}",
+            weighted(&mut rng, &SURNAMES),
+            ["Văn Hải", "Thị Lan", "Văn Tư", "Thị Mai", "Đức Long"][i % 5]
+        );
+        list.push((format!("{ward}-{:05}", i + 1), ward.clone(), area, head));
+        let r = rng.gen_range(0..100);
+        classes.push(if r < 52 {
+            Class::Poor
+        } else if r < 88 {
+            Class::NearPoor
+        } else {
+            Class::Middle
+        });
+    }
+    let mut years = Vec::new();
+    for year in first..=last {
+        let s = standards.in_force(poverty::service::review_day(year));
+        if year > first {
+            for c in classes.iter_mut() {
+                let r = rng.gen_range(0..100);
+                *c = match *c {
+                    Class::Poor if r < 80 => Class::Poor,
+                    Class::Poor if r < 95 => Class::NearPoor,
+                    Class::Poor => Class::Middle,
+                    Class::NearPoor if r < 4 => Class::Poor,
+                    Class::NearPoor if r < 74 => Class::NearPoor,
+                    Class::NearPoor => Class::Middle,
+                    _ if r < 1 => Class::Poor,
+                    _ if r < 7 => Class::NearPoor,
+                    _ => Class::Middle,
+                };
+            }
+        }
+        let mut surveys = Vec::with_capacity(households);
+        for ((_, _, area, _), class) in list.iter().zip(&classes) {
+            let line = s.line(*area) as f64;
+            let (income, lacking) = match class {
+                Class::Poor => (line * rng.gen_range(0.45..1.0), rng.gen_range(3..7)),
+                Class::NearPoor => (line * rng.gen_range(0.6..1.0), rng.gen_range(0..3)),
+                _ => (line * rng.gen_range(1.02..1.6), rng.gen_range(0..3)),
+            };
+            let income = (income / 10_000.0).round() as i64 * 10_000;
+            let mut lacks: Vec<String> = Vec::new();
+            while lacks.len() < lacking {
+                let code = weighted(&mut rng, &weights);
+                if !lacks.iter().any(|c| c == code) {
+                    lacks.push(code.to_owned());
+                }
+            }
+            let lacks = poverty::rules::deprivations(s, &lacks).expect("the standard's codes");
+            surveys.push(Survey {
+                year,
+                kind: "yearly",
+                reason: None,
+                review_date: poverty::service::review_day(year),
+                standard: s.id.clone(),
+                area: *area,
+                members: rng.gen_range(1..7),
+                income_per_person_month: income,
+                class: poverty::rules::class_of(s, *area, income, lacks.len()),
+                deprivations: lacks,
+            });
+        }
+        years.push(surveys);
+    }
+    (list, years)
+}
+
+/// Demo households and their reviews: 2022 to 2025 approved, and the 2026
+/// review under way (surveyed, discussed, posted). Reproduces the
+/// department's "more than 2,500 poor households fewer since 2022".
+pub async fn seed_poverty(db: &Db, province: &str, seed: u64) -> anyhow::Result<u64> {
+    let any: Option<(i64,)> = platform::with_db!(db, p => sqlx::query_as(
+        "SELECT id FROM households WHERE province_code = $1 LIMIT 1").bind(province).fetch_optional(p).await?);
+    if any.is_some() {
+        return Ok(0);
+    }
+    let (households, years) = poverty_reviews(province, 13_000, 2022, 2026, seed);
+    let ids = poverty::store::insert_households(db, province, &households).await?;
+    let mut rng = StdRng::seed_from_u64(seed + 1);
+    for surveys in years {
+        let ongoing = surveys[0].year == 2026;
+        let rows: Vec<(i64, String, poverty::model::Survey, &str)> = surveys
+            .into_iter()
+            .zip(ids.iter().zip(&households))
+            .filter_map(|(s, (id, h))| {
+                let status = if !ongoing {
+                    "approved"
+                } else {
+                    // This year's review is half done: most surveyed, some discussed and posted.
+                    match rng.gen_range(0..10) {
+                        0..=3 => return None,
+                        4..=6 => "surveyed",
+                        7..=8 => "meeting",
+                        _ => "posted",
+                    }
+                };
+                Some((*id, h.1.clone(), s, status))
+            })
+            .collect();
+        poverty::store::insert_reviews(db, province, &rows).await?;
+    }
+    Ok(ids.len() as u64)
+}

@@ -43,7 +43,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "applications", description = "Applications (hồ sơ ứng tuyển) and their statuses"),
          (name = "matching", description = "Matching and referral (kết nối cung – cầu, giới thiệu việc làm): ranked candidates and vacancies with their reasons, referrals and their outcomes"),
          (name = "sessions", description = "Job-exchange sessions (phiên giao dịch việc làm): booths, registration with tickets, check-in, interviews and their outcomes, the session report"),
-         (name = "placements", description = "Jobs created (việc làm tăng thêm) and targets (chỉ tiêu): placements, the jobs-created indicator, yearly targets and their pace"))
+         (name = "placements", description = "Jobs created (việc làm tăng thêm) and targets (chỉ tiêu): placements, the jobs-created indicator, yearly targets and their pace"),
+         (name = "poverty", description = "Poverty reduction (giảm nghèo): the multidimensional standard's classification, households, yearly reviews, transitions"))
 )]
 pub struct ApiDoc;
 
@@ -67,6 +68,7 @@ pub fn install_messages() {
         matching::MESSAGES,
         sessions::MESSAGES,
         placements::MESSAGES,
+        poverty::MESSAGES,
     ]);
 }
 
@@ -89,6 +91,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(sessions::routes::router())
         .merge(placements::routes::router())
         .merge(placements::import_routes::router())
+        .merge(poverty::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -136,6 +139,12 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     s.insert(shortlists);
     s.insert(sessions::service::Sessions::from_env());
     s.insert(std::sync::Arc::new(placements::cube::Cube::default()));
+    // A standard file that cannot be read stops the start (see poverty::standard).
+    s.insert(poverty::service::Poverty::new(
+        db.clone(),
+        &settings.province_code,
+        poverty::standard::Standards::from_env(),
+    ));
     // Capabilities hear of each other's changes through listeners, not tables.
     s.insert(std::sync::Arc::new(employers::events::Listeners(vec![std::sync::Arc::new(
         vacancies::employers_follow::FollowEmployers,

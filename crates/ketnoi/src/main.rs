@@ -184,6 +184,17 @@ enum ImportCmd {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// A commune's poverty review list (XLSX or CSV: household_code,
+    /// ward_code, area, head_cccd, head_name, members,
+    /// income_per_person_month, review_year, and one column per indicator
+    /// code, 1 = lacking). Classified by the standard of the review year;
+    /// idempotent by household code and year.
+    Households {
+        file: PathBuf,
+        /// Language of the reasons: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
     /// A list of vacancies (XLSX or CSV: employer's tax code, title,
     /// occupation, positions, deadline, description, …). Idempotent by
     /// employer, title and workplace; new ones published.
@@ -352,6 +363,10 @@ async fn main() -> anyhow::Result<()> {
                 let sessions = demo::seed_sessions(&db, &province).await?;
                 if sessions > 0 {
                     tracing::info!(sessions, "demo job-exchange sessions created");
+                }
+                let households = demo::seed_poverty(&db, &province, 2026).await?;
+                if households > 0 {
+                    tracing::info!(households, "demo households and their reviews (2022 to 2026) created");
                 }
             }
             // Expired sessions are removed hourly.
@@ -640,6 +655,14 @@ async fn main() -> anyhow::Result<()> {
             let today = platform::time::today();
             let all = platform::auth::AreaScope::All;
             print_list_report(placements::import::run(&db, &province, file, lang, today, &all, &by).await, lang)?;
+        }
+        Command::Import(ImportCmd::Households { file, lang }) => {
+            let db = open(&cli).await?;
+            let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
+            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let standards = poverty::standard::Standards::from_env();
+            let all = platform::auth::AreaScope::All;
+            print_list_report(poverty::import::run(&db, &province, &standards, file, lang, &all, &by).await, lang)?;
         }
         Command::Import(ImportCmd::Vacancies { file, lang }) => {
             let db = open(&cli).await?;

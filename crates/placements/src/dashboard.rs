@@ -135,61 +135,20 @@ impl DashboardPage {
     }
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// The communes as circles at their centroids (no map tiles): the area by
-/// jobs created, the colour by jobs per 1,000 people in the registry.
+/// The communes as circles at their centroids: the area by jobs created,
+/// the colour by jobs per 1,000 people in the registry.
 pub fn map_svg(lines: &[WardLine], link: Option<&dyn Fn(&str) -> String>, lang: Lang) -> String {
-    let d = refdata::refdata();
-    let points: Vec<(&WardLine, f64, f64)> = lines
+    let points: Vec<refdata::map::Point> = lines
         .iter()
-        .filter_map(|l| {
-            let w = d.ward(&l.code)?;
-            Some((l, w.lon?, w.lat?))
+        .map(|l| refdata::map::Point {
+            code: l.code.clone(),
+            name: l.name.clone(),
+            size: l.jobs,
+            value: l.rate,
+            label: l.jobs.to_string(),
         })
         .collect();
-    if points.is_empty() {
-        return String::new();
-    }
-    let (min_x, max_x) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.1), b.max(p.1)));
-    let (min_y, max_y) = points.iter().fold((f64::MAX, f64::MIN), |(a, b), p| (a.min(p.2), b.max(p.2)));
-    // Equirectangular, longitudes shrunk by the cosine of the latitude.
-    let k = ((min_y + max_y) / 2.0).to_radians().cos();
-    let (w, h) = (((max_x - min_x) * k).max(0.01), (max_y - min_y).max(0.01));
-    let scale = 360.0 / w.max(h);
-    let (width, height) = (w * scale + 40.0, h * scale + 40.0);
-    let max_jobs = lines.iter().map(|l| l.jobs).max().unwrap_or(0).max(1) as f64;
-    let mut rates: Vec<f64> = lines.iter().filter_map(|l| l.rate).collect();
-    rates.sort_by(|a, b| a.total_cmp(b));
-    let colours = ["#fde2dd", "#f5aa9d", "#e56f5c", "#c23a2b", "#7f1d14"];
-    let colour = |r: Option<f64>| {
-        let Some(r) = r else { return "#d9d6dc" };
-        let rank = rates.partition_point(|x| *x < r) as f64 / rates.len().max(1) as f64;
-        colours[((rank * 5.0) as usize).min(4)]
-    };
-    let mut svg = format!(
-        r#"<svg viewBox="0 0 {width:.0} {height:.0}" role="img" class="map" data-testid="map" aria-label="{}">"#,
-        escape(t(lang, "dash.map"))
-    );
-    for (l, lon, lat) in &points {
-        let x = 20.0 + (lon - min_x) * k * scale;
-        let y = 20.0 + (max_y - lat) * scale;
-        let r = 3.0 + 12.0 * (l.jobs as f64 / max_jobs).sqrt();
-        let circle = format!(
-            r##"<circle cx="{x:.1}" cy="{y:.1}" r="{r:.1}" fill="{}" stroke="#fff" stroke-width="0.8"><title>{}: {}</title></circle>"##,
-            colour(l.rate),
-            escape(&l.name),
-            l.jobs
-        );
-        match link {
-            Some(f) => svg.push_str(&format!(r#"<a href="{}">{circle}</a>"#, escape(&f(&l.code)))),
-            None => svg.push_str(&circle),
-        }
-    }
-    svg.push_str("</svg>");
-    svg
+    refdata::map::communes_svg(&points, link, t(lang, "dash.map"))
 }
 
 /// Who sees the dashboard: the leadership, the department's staff, commune
@@ -434,31 +393,5 @@ mod tests {
         assert_eq!(period_range(2023, "m12"), Some((d(2023, 12, 1), d(2023, 12, 31))));
         assert_eq!(period_range(2023, "q5"), None);
         assert_eq!(period_range(2023, "m13"), None);
-    }
-
-    #[test]
-    fn the_map_draws_a_circle_per_commune_at_its_centroid_linked_for_the_staff() {
-        let lines: Vec<WardLine> = refdata::refdata()
-            .wards_of("56")
-            .take(5)
-            .enumerate()
-            .map(|(i, w)| WardLine {
-                code: w.code.clone(),
-                name: format!("{} <&>", w.name),
-                jobs: i as i64 * 10,
-                people: 100,
-                rate: Some(i as f64 * 100.0),
-            })
-            .collect();
-        let link = |code: &str| format!("/placements?ward={code}");
-        let svg = map_svg(&lines, Some(&link), Lang::Vi);
-        assert_eq!(svg.matches("<circle").count(), 5);
-        assert_eq!(svg.matches("<a href=\"/placements?ward=").count(), 5);
-        assert!(svg.contains("&lt;&amp;&gt;") && !svg.contains("<&>"), "names are escaped");
-        let bare = map_svg(&lines, None, Lang::Vi);
-        assert!(!bare.contains("<a "), "counts only: no links");
-        // The commune with the most jobs is drawn largest.
-        let radii: Vec<f64> = bare.split("r=\"").skip(1).map(|s| s[..s.find('"').unwrap()].parse().unwrap()).collect();
-        assert_eq!(radii.iter().cloned().fold(f64::MIN, f64::max), radii[4]);
     }
 }

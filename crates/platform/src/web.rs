@@ -394,7 +394,7 @@ pub struct NavItem {
 }
 
 /// The department's menu (staff); the administrator's adds users and the audit log.
-const STAFF_MENU: [(&str, &str); 14] = [
+const STAFF_MENU: [(&str, &str); 15] = [
     ("/", "nav.home"),
     ("/dashboard", "nav.dashboard"),
     ("/registry", "nav.registry"),
@@ -403,6 +403,7 @@ const STAFF_MENU: [(&str, &str); 14] = [
     ("/placements", "nav.placements"),
     ("/abroad", "nav.abroad"),
     ("/targets", "nav.targets"),
+    ("/poverty", "nav.poverty"),
     ("/employers", "nav.employers"),
     ("/applications", "nav.applications"),
     ("/recruitment-needs", "nav.needs"),
@@ -410,16 +411,16 @@ const STAFF_MENU: [(&str, &str); 14] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 17] = {
-    let mut all = [("", ""); 17];
+const ADMIN_MENU: [(&str, &str); 18] = {
+    let mut all = [("", ""); 18];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
         i += 1;
     }
-    all[14] = ("/admin/users", "nav.users");
-    all[15] = ("/admin/audit", "nav.audit");
-    all[16] = ("/admin/jobs", "nav.background_jobs");
+    all[15] = ("/admin/users", "nav.users");
+    all[16] = ("/admin/audit", "nav.audit");
+    all[17] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 
@@ -437,6 +438,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/vacancies", "nav.vacancies"),
             ("/sessions", "nav.sessions"),
             ("/placements", "nav.placements"),
+            ("/poverty", "nav.poverty"),
             ("/dashboard", "nav.dashboard"),
             ("/employers", "nav.employers"),
             ("/recruitment-needs", "nav.needs"),
@@ -463,6 +465,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/dashboard", "nav.dashboard"),
             ("/registry/indicators", "nav.indicators"),
             ("/targets", "nav.targets"),
+            ("/poverty", "nav.poverty"),
             ("/recruitment-needs", "nav.needs"),
             ("/jobs", "nav.jobs"),
             ("/units", "nav.units"),

@@ -8,6 +8,7 @@
 
 pub mod load;
 pub mod lookup;
+pub mod map;
 pub mod model;
 pub mod resolver;
 pub mod routes;

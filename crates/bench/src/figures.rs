@@ -20,7 +20,11 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
     figures.extend(crate::matching_figures::matching(100_000, 1_000, 100, 3).await?);
     figures.push(crate::matching_figures::evaluation().await?);
     figures.extend(crate::session_figures::fanout(2_000, if quick { 5 } else { 20 }).await?);
+    figures.extend(crate::poverty_figures::poverty(50_000, reps).await?);
+    figures.push(crate::dashboard_figures::jobs_created(200_000, 20).await?);
     if !quick {
+        figures.extend(crate::poverty_figures::poverty(500_000, reps).await?);
+        figures.push(crate::dashboard_figures::jobs_created(5_000_000, 40).await?);
         figures.extend(crate::board_figures::board(50_000, 100_000, 3, 10)?);
         figures.push(crate::dashboard_figures::indicators(1_000_000, reps).await?);
         figures.extend(crate::registry_figures::import(1_000_000, 3, true)?);

@@ -966,66 +966,75 @@ async fn seed_abroad_contracts(
     })
 }
 
-/// Households reviewed each year, with the class each review gives, for the
-/// demo and the benchmarks: `households` on the review lists of the
-/// province's communes, reviewed every year from `first` to `last`. Each
-/// survey's income and deprivations are drawn for a class that moves year to
-/// year (most poor households stay poor a year, a fifth leave, a few fall
-/// in), and the class is then the standard's own verdict on them.
-pub fn poverty_reviews(
-    province: &str,
-    households: usize,
-    first: i32,
-    last: i32,
-    seed: u64,
-) -> (Vec<(String, String, poverty::model::Area, String)>, Vec<Vec<poverty::model::Survey>>) {
-    use poverty::model::{Area, Class, Survey};
-    let standards = poverty::standard::Standards::load(None).expect("shipped standards");
-    let mut rng = StdRng::seed_from_u64(seed);
-    let wards: Vec<(String, bool)> = refdata::refdata()
-        .wards_of(province)
-        .map(|w| (w.code.clone(), platform::fold::fold(&w.kind) == "phuong"))
-        .collect();
-    // Indicators most lacking first (as Khánh Hòa's reviews report them).
-    let weights: [(&str, u32); 12] = [
-        ("health_insurance", 30),
-        ("adult_education", 26),
-        ("employment", 24),
-        ("housing_quality", 18),
-        ("hygienic_latrine", 16),
-        ("dependants", 14),
-        ("information_access", 9),
-        ("domestic_water", 8),
-        ("housing_area", 7),
-        ("child_school_attendance", 5),
-        ("telecom", 4),
-        ("nutrition", 3),
-    ];
-    let mut list = Vec::with_capacity(households);
-    let mut classes = Vec::with_capacity(households);
-    for i in 0..households {
-        let (ward, urban) = &wards[rng.gen_range(0..wards.len())];
-        let area = if *urban { Area::Urban } else { Area::Rural };
-        let head = format!(
-            "{} {}",
-            weighted(&mut rng, &SURNAMES),
-            ["Văn Hải", "Thị Lan", "Văn Tư", "Thị Mai", "Đức Long"][i % 5]
-        );
-        list.push((format!("{ward}-{:05}", i + 1), ward.clone(), area, head));
-        let r = rng.gen_range(0..100);
-        classes.push(if r < 52 {
-            Class::Poor
-        } else if r < 88 {
-            Class::NearPoor
-        } else {
-            Class::Middle
-        });
+/// Households on the communes' review lists, reviewed year after year, for
+/// the demo and the benchmarks. Each survey's income and deprivations are
+/// drawn for a class that moves year to year (most poor households stay poor
+/// a year, a fifth leave, a few fall in); the class is then the standard's
+/// own verdict on them.
+pub struct ReviewLists {
+    rng: StdRng,
+    standards: poverty::standard::Standards,
+    households: Vec<(String, String, poverty::model::Area, String)>,
+    classes: Vec<poverty::model::Class>,
+    last: Option<i32>,
+}
+
+/// Indicators most lacking first (as Khánh Hòa's reviews report them).
+const LACKING: [(&str, u32); 12] = [
+    ("health_insurance", 30),
+    ("adult_education", 26),
+    ("employment", 24),
+    ("housing_quality", 18),
+    ("hygienic_latrine", 16),
+    ("dependants", 14),
+    ("information_access", 9),
+    ("domestic_water", 8),
+    ("housing_area", 7),
+    ("child_school_attendance", 5),
+    ("telecom", 4),
+    ("nutrition", 3),
+];
+
+impl ReviewLists {
+    pub fn new(province: &str, households: usize, seed: u64) -> ReviewLists {
+        use poverty::model::{Area, Class};
+        let mut rng = StdRng::seed_from_u64(seed);
+        let wards: Vec<(String, bool)> = refdata::refdata()
+            .wards_of(province)
+            .map(|w| (w.code.clone(), platform::fold::fold(&w.kind) == "phuong"))
+            .collect();
+        let mut list = Vec::with_capacity(households);
+        let mut classes = Vec::with_capacity(households);
+        for i in 0..households {
+            let (ward, urban) = &wards[rng.gen_range(0..wards.len())];
+            let area = if *urban { Area::Urban } else { Area::Rural };
+            let given = ["Văn Hải", "Thị Lan", "Văn Tư", "Thị Mai", "Đức Long"][i % 5];
+            let head = format!("{} {given}", weighted(&mut rng, &SURNAMES));
+            list.push((format!("{ward}-{:05}", i + 1), ward.clone(), area, head));
+            let r = rng.gen_range(0..100);
+            classes.push(if r < 52 {
+                Class::Poor
+            } else if r < 88 {
+                Class::NearPoor
+            } else {
+                Class::Middle
+            });
+        }
+        let standards = poverty::standard::Standards::load(None).expect("shipped standards");
+        ReviewLists { rng, standards, households: list, classes, last: None }
     }
-    let mut years = Vec::new();
-    for year in first..=last {
-        let s = standards.in_force(poverty::service::review_day(year));
-        if year > first {
-            for c in classes.iter_mut() {
+
+    /// (code, commune, area, head's name) of each household.
+    pub fn households(&self) -> &[(String, String, poverty::model::Area, String)] {
+        &self.households
+    }
+
+    /// The next year's review of every household (years in order).
+    pub fn year(&mut self, year: i32) -> Vec<poverty::model::Survey> {
+        use poverty::model::{Class, Survey};
+        let rng = &mut self.rng;
+        if self.last.is_some() {
+            for c in self.classes.iter_mut() {
                 let r = rng.gen_range(0..100);
                 *c = match *c {
                     Class::Poor if r < 80 => Class::Poor,
@@ -1040,8 +1049,10 @@ pub fn poverty_reviews(
                 };
             }
         }
-        let mut surveys = Vec::with_capacity(households);
-        for ((_, _, area, _), class) in list.iter().zip(&classes) {
+        self.last = Some(year);
+        let s = self.standards.in_force(poverty::service::review_day(year));
+        let mut surveys = Vec::with_capacity(self.households.len());
+        for ((_, _, area, _), class) in self.households.iter().zip(&self.classes) {
             let line = s.line(*area) as f64;
             let (income, lacking) = match class {
                 Class::Poor => (line * rng.gen_range(0.45..1.0), rng.gen_range(3..7)),
@@ -1051,7 +1062,7 @@ pub fn poverty_reviews(
             let income = (income / 10_000.0).round() as i64 * 10_000;
             let mut lacks: Vec<String> = Vec::new();
             while lacks.len() < lacking {
-                let code = weighted(&mut rng, &weights);
+                let code = weighted(rng, &LACKING);
                 if !lacks.iter().any(|c| c == code) {
                     lacks.push(code.to_owned());
                 }
@@ -1070,9 +1081,8 @@ pub fn poverty_reviews(
                 deprivations: lacks,
             });
         }
-        years.push(surveys);
+        surveys
     }
-    (list, years)
 }
 
 /// Demo households and their reviews: 2022 to 2025 approved, and the 2026
@@ -1084,11 +1094,13 @@ pub async fn seed_poverty(db: &Db, province: &str, seed: u64) -> anyhow::Result<
     if any.is_some() {
         return Ok(0);
     }
-    let (households, years) = poverty_reviews(province, 13_000, 2022, 2026, seed);
+    let mut lists = ReviewLists::new(province, 13_000, seed);
+    let households = lists.households().to_vec();
     let ids = poverty::store::insert_households(db, province, &households).await?;
     let mut rng = StdRng::seed_from_u64(seed + 1);
-    for surveys in years {
-        let ongoing = surveys[0].year == 2026;
+    for year in 2022..=2026 {
+        let surveys = lists.year(year);
+        let ongoing = year == 2026;
         let rows: Vec<(i64, String, poverty::model::Survey, &str)> = surveys
             .into_iter()
             .zip(ids.iter().zip(&households))
@@ -1109,5 +1121,79 @@ pub async fn seed_poverty(db: &Db, province: &str, seed: u64) -> anyhow::Result<
             .collect();
         poverty::store::insert_reviews(db, province, &rows).await?;
     }
+    seed_livelihood(db, province, &mut rng).await?;
     Ok(ids.len() as u64)
+}
+
+/// The department's livelihood model in xã Khánh Nam (now Tây Khánh Vĩnh):
+/// green-skin pomelo seedlings (50–150 a household), fertiliser and
+/// free-range chickens for its poor households of the 2022 review, followed
+/// for two years.
+async fn seed_livelihood(db: &Db, province: &str, rng: &mut StdRng) -> anyhow::Result<()> {
+    use poverty::programmes::{self, ProgrammeInput, SupportInput, VisitInput};
+    let input = ProgrammeInput {
+        name: "Mô hình trồng bưởi da xanh và nuôi gà thả vườn (xã Khánh Nam cũ)".into(),
+        description: Some(
+            "Hỗ trợ cây giống bưởi da xanh, phân bón và gà giống cho hộ nghèo; theo dõi 24 tháng.".into(),
+        ),
+        classes: vec!["poor".into()],
+        wards: vec!["22624".into()],
+        year: Some(2022),
+        start_date: "2023-03-01".into(),
+        monitoring_months: Some(24),
+    };
+    let start = chrono::NaiveDate::from_ymd_opt(2023, 3, 1).expect("a date");
+    let admin: Option<(i64,)> = platform::with_db!(db, p => sqlx::query_as("SELECT id FROM users ORDER BY id LIMIT 1").fetch_optional(p).await?);
+    let by = admin.map_or(1, |a| a.0);
+    let id = programmes::create(db, province, &input, start, 2022, 24, by).await?;
+    let p = programmes::by_id(db, province, id).await?.expect("just created");
+    let item = |item: &str, unit: &str, q: f64, value: i64| SupportInput {
+        item: item.into(),
+        unit: unit.into(),
+        quantity: Some(q),
+        value: Some(value),
+        delivered_by: Some("Phòng Lao động – Thương binh và Xã hội".into()),
+        ..Default::default()
+    };
+    programmes::add_stock(
+        db,
+        province,
+        id,
+        &item("Cây giống bưởi da xanh", "cây", 6000.0, 210_000_000),
+        6000.0,
+        start,
+        by,
+    )
+    .await?;
+    programmes::add_stock(db, province, id, &item("Phân bón NPK", "bao", 250.0, 100_000_000), 250.0, start, by).await?;
+    programmes::add_stock(db, province, id, &item("Gà giống thả vườn", "con", 1500.0, 45_000_000), 1500.0, start, by)
+        .await?;
+    let (_, households) = programmes::eligible_households(db, province, &p, &[]).await?;
+    let reviews: Vec<(i64, String)> = platform::with_db!(db, pool => sqlx::query_as(
+        "SELECT household_id, class FROM poverty_reviews WHERE province_code = $1 AND year = 2025 AND kind = 'yearly'")
+        .bind(province).fetch_all(pool).await?);
+    let class_2025: std::collections::HashMap<i64, String> = reviews.into_iter().collect();
+    for (household, _, _, ward, _) in households.into_iter().take(45) {
+        let day = start + chrono::Days::new(rng.gen_range(0..45));
+        let seedlings = f64::from(rng.gen_range(5..=15) * 10);
+        for (what, unit, q, price) in [
+            ("Cây giống bưởi da xanh", "cây", seedlings, 35_000),
+            ("Phân bón NPK", "bao", f64::from(rng.gen_range(2..=5)), 400_000),
+            ("Gà giống thả vườn", "con", f64::from(rng.gen_range(2..=3) * 10), 30_000),
+        ] {
+            let s = item(what, unit, q, (q as i64) * price);
+            programmes::deliver(db, province, id, household, &ward, &s, q, day, by).await?;
+        }
+        let left = class_2025.get(&household).is_some_and(|c| c != "poor");
+        let visit = VisitInput {
+            household_code: String::new(),
+            date: String::new(),
+            outcome: if left { "good" } else { "fair" }.into(),
+            note: None,
+            graduated: left,
+        };
+        let on = programmes::graduation_day(&p, day) + chrono::Days::new(20);
+        programmes::visit(db, province, id, household, &visit, on, by).await?;
+    }
+    Ok(())
 }

@@ -92,6 +92,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(placements::routes::router())
         .merge(placements::import_routes::router())
         .merge(poverty::routes::router())
+        .merge(poverty::programmes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).

@@ -83,5 +83,15 @@ async fn a_commune_officer_reviews_a_household_and_the_leader_reads_the_years_fi
     shot(&c, "poverty-survey").await;
     let reviews = text(&c, "[data-testid=reviews]").await;
     assert!(reviews.contains("2026") && reviews.contains("Đã khảo sát"), "{reviews}");
+
+    // The Khánh Nam pomelo model: 45 poor households supported, those that
+    // left poverty listed with what they had.
+    c.goto(&app.url("/poverty/programmes")).await.unwrap();
+    click(&c, "[data-testid=programmes] a").await;
+    wait_for(&c, "[data-testid=programme-figures]").await;
+    assert_eq!(text(&c, "[data-testid=supported]").await, "45");
+    let left = text(&c, "[data-testid=left-with]").await;
+    assert!(left.contains("cây Cây giống bưởi da xanh"), "{left}");
+    shot(&c, "poverty-programme").await;
     c.close().await;
 }

@@ -256,3 +256,88 @@ async fn a_commune_officer_reviews_a_household_on_its_page() {
     assert_eq!(r.status(), 200);
     assert!(r.bytes().await.unwrap().starts_with(b"PK"), "an XLSX");
 }
+
+#[tokio::test]
+async fn a_livelihood_programme_supports_eligible_households_within_its_stock() {
+    let app = TestApp::spawn().await;
+    let staff = app.token(STAFF).await;
+    let lists = [
+        row("KN-1", "22504", "1200000", 2024, 4),
+        row("KN-2", "22504", "1400000", 2024, 1),
+        row("KN-3", "22504", "1000000", 2024, 3),
+        row("NT-1", "22624", "900000", 2024, 5),
+        row("KN-1", "22504", "1300000", 2025, 1),
+    ];
+    let (_, report) = import(&app, &staff, &format!("{HEADER}\n{}\n", lists.join("\n"))).await;
+    assert_eq!(report["inserted"], 5, "{report}");
+    let p = json!({"name": "Bưởi da xanh", "classes": ["poor"], "wards": ["22504"], "year": 2024,
+                   "start_date": "01/03/2025", "monitoring_months": 24});
+    let r = app.post_json("/api/v1/poverty/programmes", &staff, &p).await;
+    assert_eq!(r.status(), 201);
+    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let bad = json!({"name": "", "classes": [], "year": 2024, "start_date": "x"});
+    assert_eq!(app.post_json("/api/v1/poverty/programmes", &staff, &bad).await.status(), 422);
+
+    // The stock, received on the programme's page.
+    let browser = app.login(STAFF).await;
+    let r = browser
+        .post_form(
+            &format!("/poverty/programmes/{id}/stock"),
+            &[
+                ("item", "Cây giống bưởi"),
+                ("unit", "cây"),
+                ("quantity", "500"),
+                ("value", "17.500.000"),
+                ("date", "2025-03-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let give = |code: &str, q: f64| json!({"household_code": code, "item": "Cây giống bưởi", "unit": "cây", "quantity": q, "value": 35000 * q as i64, "date": "2025-03-10", "delivered_by": "Cán bộ xã"});
+    let url = format!("/api/v1/poverty/programmes/{id}/support");
+    assert_eq!(app.post_json(&url, &staff, &give("KN-1", 150.0)).await.status(), 201);
+    let r = app.post_json(&url, &staff, &give("KN-2", 50.0)).await;
+    assert_eq!(r.status(), 422, "near-poor in 2024: not eligible");
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["fields"][0]["field"], "household_code");
+    let r = app.post_json(&url, &staff, &give("NT-1", 50.0)).await;
+    assert_eq!(r.status(), 422, "another commune");
+    let r = app.post_json(&url, &staff, &give("KN-3", 400.0)).await;
+    assert_eq!(r.status(), 422, "350 left in stock");
+    assert_eq!(r.json::<Value>().await.unwrap()["error"]["fields"][0]["field"], "quantity");
+    assert_eq!(app.post_json(&url, &staff, &give("KN-3", 100.0)).await.status(), 201);
+
+    // Graduation only after the monitoring period.
+    let visit = |date: &str| {
+        [("household_code", "KN-1"), ("date", date), ("outcome", "good"), ("note", ""), ("graduated", "1")]
+            .map(|(k, v)| (k, v.to_owned()))
+    };
+    let early = visit("2026-01-01");
+    let early: Vec<(&str, &str)> = early.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(browser.post_form(&format!("/poverty/programmes/{id}/visits"), &early).await.status(), 422);
+    let late = visit("2027-03-15");
+    let late: Vec<(&str, &str)> = late.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(browser.post_form(&format!("/poverty/programmes/{id}/visits"), &late).await.status(), 303);
+
+    let r = app.get_json(&format!("/api/v1/poverty/programmes/{id}"), &staff).await;
+    assert_eq!(
+        (r["eligible"].as_i64(), r["supported"].as_i64(), r["graduated"].as_i64()),
+        (Some(2), Some(2), Some(1)),
+        "{r}"
+    );
+    assert_eq!(r["value"], 35000 * 250);
+    assert_eq!(r["stock"][0]["received"], 500.0);
+    assert_eq!(r["stock"][0]["delivered"], 250.0);
+    assert_eq!(r["left_poverty"], 1, "KN-1 was poor in 2024 and near-poor in 2025: {r}");
+    assert_eq!(r["left_with"][0], json!({"household_code": "KN-1", "support": "150 cây Cây giống bưởi"}));
+    let (status, html) = browser.get_text(&format!("/poverty/programmes/{id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("KN-1") && html.contains("data-testid=\"eligible-list\""));
+    let viewer = app.token(VIEWER).await;
+    let r = reqwest::Client::new()
+        .get(app.url(&format!("/api/v1/poverty/programmes/{id}")))
+        .bearer_auth(&viewer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "the households supported are personal data");
+}

@@ -7,6 +7,7 @@
 pub mod import;
 pub mod ledger;
 pub mod model;
+pub mod programmes;
 pub mod routes;
 pub mod rules;
 pub mod service;

@@ -1121,6 +1121,17 @@ pub async fn seed_poverty(db: &Db, province: &str, seed: u64) -> anyhow::Result<
             .collect();
         poverty::store::insert_reviews(db, province, &rows).await?;
     }
+    // Each commune's households (its review list is a tenth to a sixth of them).
+    let mut per_ward: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for h in &households {
+        *per_ward.entry(h.1.clone()).or_default() += 1;
+    }
+    let totals: Vec<(String, i64)> = per_ward.into_iter().map(|(w, n)| (w, n * rng.gen_range(6..=10))).collect();
+    for year in 2022..=2026 {
+        let grown: Vec<(String, i64)> =
+            totals.iter().map(|(w, n)| (w.clone(), n + n * i64::from(year - 2022) / 100)).collect();
+        poverty::store::put_totals(db, province, year, &grown).await?;
+    }
     seed_livelihood(db, province, &mut rng).await?;
     Ok(ids.len() as u64)
 }

@@ -143,6 +143,18 @@ async fn jobs_created_count_by_start_date_and_targets_have_their_pace() {
     assert_eq!(line("Việc làm tăng thêm").as_deref(), Some("3"));
     assert_eq!(line("Chỉ tiêu năm 2023").as_deref(), Some("11500"));
     assert_eq!(line("Đi làm việc ở nước ngoài: Nhật Bản").as_deref(), Some("1"));
+    // The same report in English, page and XLSX.
+    let (s, html) = leader.get_text("/dashboard/report?year=2023&period=first5&lang=en").await;
+    assert_eq!(s, 200);
+    assert!(html.contains("Report on jobs created") && html.contains("Japan") && !html.contains("Nhật Bản"), "{html}");
+    let r = leader.get("/dashboard/report?year=2023&period=first5&format=xlsx&lang=en").await;
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    assert!(
+        sheet.rows().any(|r| r[0].to_string() == "Jobs created" && r[1].to_string() == "3"),
+        "the English workbook"
+    );
     let r = reqwest::Client::new()
         .put(app.url("/api/v1/targets"))
         .bearer_auth(&viewer)

@@ -135,6 +135,26 @@ async fn a_review_list_imports_once_and_the_figures_come_from_it() {
         .collect();
     assert_eq!(by_ward, [("22504", 2), ("22624", 0)]);
     assert_eq!(s["deprivations"][0], json!({"code": "employment", "households_lacking": 3}), "{s}");
+    assert_eq!(s["total_households"], Value::Null, "no commune reported its households yet");
+    // The commune reports its households: the denominator of its rates.
+    let total = json!({"ward_code": "22504", "year": 2024, "households": 40});
+    let r = reqwest::Client::new()
+        .put(app.url("/api/v1/poverty/households-total"))
+        .bearer_auth(&staff)
+        .json(&total)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    let s = app.get_json("/api/v1/poverty/summary?year=2024", &staff).await;
+    assert_eq!(
+        (s["by_ward"][0]["total_households"].as_i64(), s["total_households"].as_i64()),
+        (Some(40), Some(40)),
+        "{s}"
+    );
+    let browser = app.login(STAFF).await;
+    let (_, html) = browser.get_text("/poverty?year=2024&ward=").await;
+    assert!(html.contains("5,0%"), "2 poor of 40 households, as Vietnamese write it");
 
     let t = app.get_json("/api/v1/poverty/transitions?from=2024&to=2025", &staff).await;
     assert_eq!(

@@ -126,6 +126,7 @@ impl Ledger {
                 households: w[0],
                 poor: w[1],
                 near_poor: w[2],
+                total_households: None,
             });
         }
         s.deprivations = profile(codes.iter().map(|c| {

@@ -177,6 +177,9 @@ pub struct Summary {
     pub middle: i64,
     /// Reviews of the year not yet approved by the commune.
     pub pending_approval: i64,
+    /// All households of the communes that reported their total for the
+    /// year (the rates' denominator); absent when none did.
+    pub total_households: Option<i64>,
     pub by_ward: Vec<WardSummary>,
     /// Households lacking each indicator (the deprivation profile), most lacked first.
     pub deprivations: Vec<Deprivation>,
@@ -185,9 +188,12 @@ pub struct Summary {
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct WardSummary {
     pub ward_code: String,
+    /// Households reviewed.
     pub households: i64,
     pub poor: i64,
     pub near_poor: i64,
+    /// All the commune's households, as it reported them for the year.
+    pub total_households: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]

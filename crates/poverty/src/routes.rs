@@ -35,6 +35,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/poverty", get(overview_page))
         .route("/poverty/report", get(report_page))
         .route("/poverty/steps", post(steps_form))
+        .route("/poverty/totals", post(totals_form))
         .route("/poverty/households", get(households_page).post(household_form))
         .route("/poverty/households/new", get(new_household_page))
         .route("/poverty/households/{id}", get(household_page))
@@ -46,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(standards_api))
         .routes(routes!(summary_api))
         .routes(routes!(transitions_api))
+        .routes(routes!(total_api))
         .routes(routes!(import_api))
         .routes(routes!(household_api))
         .routes(routes!(review_api))
@@ -481,6 +483,8 @@ pub struct WardLine {
     pub code: String,
     pub name: String,
     pub households: i64,
+    /// All the commune's households (reported), the rates' denominator.
+    pub total: Option<i64>,
     pub poor: i64,
     pub near_poor: i64,
     pub poor_rate: Option<f64>,
@@ -517,9 +521,21 @@ impl OverviewPage {
         let max = self.profile.iter().map(|p| p.2).max().unwrap_or(0).max(1);
         (n.count() * 100 / max).max(1)
     }
-    pub fn rate_of(&self, n: impl platform::i18n::Count) -> String {
-        let n = n.count();
-        self.rate((self.summary.households > 0).then(|| n as f64 * 100.0 / self.summary.households as f64))
+    /// A class's rate over all households of the communes that reported
+    /// their total (`poor`: the poor, else the near-poor).
+    pub fn province_rate(&self, poor: bool) -> String {
+        let (mut n, mut total) = (0, 0);
+        for l in self.lines.iter().filter(|l| l.total.is_some()) {
+            n += if poor { l.poor } else { l.near_poor };
+            total += l.total.unwrap_or(0);
+        }
+        self.rate((total > 0).then(|| n as f64 * 100.0 / total as f64))
+    }
+    pub fn total_of(&self, t: &Option<i64>) -> String {
+        t.map_or_else(|| "–".to_owned(), |t| self.page.tr.int(t))
+    }
+    pub fn ward_total(&self) -> String {
+        self.lines.iter().find(|l| l.code == self.ward).and_then(|l| l.total).map(|t| t.to_string()).unwrap_or_default()
     }
     pub fn fewer(&self, t: &Transitions) -> String {
         self.page.tr.int(t.poor_from - t.poor_to)
@@ -567,10 +583,11 @@ pub async fn overview(st: &AppState, ctx: &Ctx, user: &User, q: &OverviewQuery) 
             name: d.ward_name(&w.ward_code),
             code: w.ward_code.clone(),
             households: w.households,
+            total: w.total_households,
             poor: w.poor,
             near_poor: w.near_poor,
-            poor_rate: (w.households > 0).then(|| w.poor as f64 * 100.0 / w.households as f64),
-            near_poor_rate: (w.households > 0).then(|| w.near_poor as f64 * 100.0 / w.households as f64),
+            poor_rate: w.total_households.filter(|t| *t > 0).map(|t| w.poor as f64 * 100.0 / t as f64),
+            near_poor_rate: w.total_households.filter(|t| *t > 0).map(|t| w.near_poor as f64 * 100.0 / t as f64),
             left_poverty: left.get(w.ward_code.as_str()).copied().unwrap_or(0),
         })
         .collect();
@@ -749,6 +766,82 @@ async fn steps_form(
     let n = store::advance(&st.db, province, year, &f.ward, from, &f.step, on, user.id).await?;
     audit::by_request(&st.db, province, &ctx, Action::Update, "poverty_review", None, Some(&format!("{} {n}", f.step)))
         .await?;
+    Ok(Redirect::to(&format!("/poverty?year={year}&ward={}", f.ward)).into_response())
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct TotalInput {
+    pub ward_code: String,
+    pub year: i32,
+    /// All households of the commune in the year (tổng số hộ dân cư).
+    pub households: i64,
+}
+
+async fn put_total(st: &AppState, ctx: &Ctx, user: &User, t: &TotalInput) -> AppResult<()> {
+    let scope = registry::access::people(user)?;
+    let province = &st.settings.province_code;
+    if refdata::refdata().ward(&t.ward_code).is_none_or(|w| w.province_code != *province) {
+        return Err(AppError::invalid("ward_code", "err.ward.unknown"));
+    }
+    if !scope.allows(&t.ward_code) {
+        return Err(AppError::Forbidden);
+    }
+    if !(2000..=2100).contains(&t.year) {
+        return Err(AppError::invalid("year", "pov.err.year"));
+    }
+    if !(0..=10_000_000).contains(&t.households) {
+        return Err(AppError::invalid("households", "err.number.invalid"));
+    }
+    store::put_total(&st.db, province, &t.ward_code, t.year, t.households, Some(user.id)).await?;
+    audit::by_request(
+        &st.db,
+        province,
+        ctx,
+        Action::Update,
+        "ward_households",
+        Some(&t.ward_code),
+        Some(&t.year.to_string()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Set a commune's households in a year (staff; a commune officer for their
+/// communes): the denominator of its poverty and near-poverty rates.
+#[utoipa::path(put, path = "/api/v1/poverty/households-total", tag = "poverty", request_body = TotalInput,
+    responses((status = 204), (status = 400, body = platform::error::ApiError),
+        (status = 401, body = platform::error::ApiError), (status = 403, body = platform::error::ApiError),
+        (status = 422, body = platform::error::ApiError)),
+    security(("bearer" = [])))]
+async fn total_api(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    JsonBody(t): JsonBody<TotalInput>,
+) -> AppResult<StatusCode> {
+    put_total(&st, &ctx, &user, &t).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TotalForm {
+    ward: String,
+    year: String,
+    households: String,
+}
+
+async fn totals_form(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    axum::Form(f): axum::Form<TotalForm>,
+) -> AppResult<Response> {
+    let year = year("year", Some(&f.year))?.ok_or_else(|| AppError::invalid("year", "err.required"))?;
+    let households =
+        crate::import::number(&f.households).ok_or_else(|| AppError::invalid("households", "err.number.invalid"))?;
+    put_total(&st, &ctx, &user, &TotalInput { ward_code: f.ward.clone(), year, households }).await?;
     Ok(Redirect::to(&format!("/poverty?year={year}&ward={}", f.ward)).into_response())
 }
 

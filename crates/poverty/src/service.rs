@@ -16,12 +16,15 @@ use crate::standard::{Standard, Standards};
 pub struct Poverty {
     pub standards: Standards,
     ledger: Follower<LedgerFeed>,
+    db: Db,
+    province: String,
 }
 
 impl Poverty {
     pub fn new(db: Db, province: &str, standards: Standards) -> Arc<Poverty> {
         let ledger = Ledger::new(standards.all_codes());
-        Arc::new(Poverty { standards, ledger: Follower::new(Arc::new(LedgerFeed(ledger)), db, province) })
+        let follower = Follower::new(Arc::new(LedgerFeed(ledger)), db.clone(), province);
+        Arc::new(Poverty { standards, ledger: follower, db, province: province.to_owned() })
     }
 
     fn ledger(&self) -> &Ledger {
@@ -43,7 +46,15 @@ impl Poverty {
 
     pub async fn summary(&self, year: i32, wards: &[String]) -> AppResult<Summary> {
         let codes: Vec<String> = self.standard_of_year(year).indicators.iter().map(|i| i.code.clone()).collect();
-        Ok(self.fresh().await?.summary(year, wards, &codes))
+        let mut s = self.fresh().await?.summary(year, wards, &codes);
+        // The rates' denominators: the totals the communes reported.
+        let totals = crate::store::totals(&self.db, &self.province, year).await?;
+        for w in &mut s.by_ward {
+            w.total_households = totals.get(&w.ward_code).copied();
+        }
+        let known: Vec<i64> = s.by_ward.iter().filter_map(|w| w.total_households).collect();
+        s.total_households = (!known.is_empty()).then(|| known.iter().sum());
+        Ok(s)
     }
 
     pub async fn transitions(&self, from: i32, to: i32, wards: &[String]) -> AppResult<Transitions> {

@@ -379,7 +379,7 @@ pub async fn summary_sql(
         s.near_poor += near;
         s.middle += middle;
         s.pending_approval += pending;
-        s.by_ward.push(WardSummary { ward_code: ward, households: n, poor, near_poor: near });
+        s.by_ward.push(WardSummary { ward_code: ward, households: n, poor, near_poor: near, total_households: None });
     }
     // Codes are the standards' own (letters and underscores), checked at start.
     let sums: Vec<String> = codes
@@ -486,4 +486,37 @@ pub async fn insert_reviews(db: &Db, province: &str, rows: &[(i64, String, Surve
         tx.commit().await?;
         Ok::<_, anyhow::Error>(())
     })
+}
+
+/// Set a commune's households in a year (the rate's denominator).
+pub async fn put_total(
+    db: &Db,
+    province: &str,
+    ward: &str,
+    year: i32,
+    households: i64,
+    by: Option<i64>,
+) -> anyhow::Result<()> {
+    with_db!(db, p => sqlx::query(
+        "INSERT INTO ward_households (province_code, ward_code, year, households, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (province_code, ward_code, year) DO UPDATE SET households = $4, updated_by = $5, updated_at = $6")
+        .bind(province).bind(ward).bind(year).bind(households).bind(by).bind(Utc::now()).execute(p).await.map(|_| ())?);
+    Ok(())
+}
+
+/// The communes' households in a year, as reported.
+pub async fn totals(db: &Db, province: &str, year: i32) -> anyhow::Result<std::collections::HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = with_db!(db, p => sqlx::query_as(
+        "SELECT ward_code, households FROM ward_households WHERE province_code = $1 AND year = $2")
+        .bind(province).bind(year).fetch_all(p).await?);
+    Ok(rows.into_iter().collect())
+}
+
+/// Many communes' totals at once (demo data).
+pub async fn put_totals(db: &Db, province: &str, year: i32, totals: &[(String, i64)]) -> anyhow::Result<()> {
+    for (ward, n) in totals {
+        put_total(db, province, ward, year, *n, None).await?;
+    }
+    Ok(())
 }

@@ -352,6 +352,15 @@ async fn a_livelihood_programme_supports_eligible_households_within_its_stock() 
     let (status, html) = browser.get_text(&format!("/poverty/programmes/{id}")).await;
     assert_eq!(status, 200);
     assert!(html.contains("KN-1") && html.contains("data-testid=\"eligible-list\""));
+    let r = browser.get(&format!("/poverty/programmes/{id}/report.xlsx?lang=en")).await;
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap().to_vec();
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).unwrap();
+    use calamine::Reader;
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let line = |label: &str| sheet.rows().find(|r| r[0].to_string() == label).map(|r| r[1].to_string());
+    assert_eq!(line("Households supported").as_deref(), Some("2"), "the English workbook");
+    assert_eq!(line("Left poverty").as_deref(), Some("1"));
     let viewer = app.token(VIEWER).await;
     let r = reqwest::Client::new()
         .get(app.url(&format!("/api/v1/poverty/programmes/{id}")))

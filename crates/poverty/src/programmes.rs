@@ -396,6 +396,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .route("/poverty/programmes", axum::routing::get(list_page).post(create_form))
         .route("/poverty/programmes/{id}", axum::routing::get(programme_page))
+        .route("/poverty/programmes/{id}/report.xlsx", axum::routing::get(report_xlsx))
         .route("/poverty/programmes/{id}/stock", post(stock_form))
         .route("/poverty/programmes/{id}/support", post(support_form))
         .route("/poverty/programmes/{id}/visits", post(visit_form))
@@ -724,6 +725,84 @@ async fn programme_page(
     axum::extract::Query(q): axum::extract::Query<SavedQuery>,
 ) -> AppResult<Response> {
     Ok(render(programme_view(&st, &ctx, &user, id, vec![], q.saved.is_some()).await?)?.into_response())
+}
+
+/// The programme's report as a workbook: figures, stock, by commune, and the
+/// households that left poverty with their support.
+async fn report_xlsx(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let scope = scope_of(&user)?;
+    let p = programme_of(&st, id).await?;
+    let r = report(&st.db, &st.settings.province_code, &p, &scope).await?;
+    let l = |k: &str| platform::i18n::t(ctx.lang, k).to_owned();
+    let text = |s: &str| platform::table::inert(s).into_owned();
+    let book = || -> anyhow::Result<Vec<u8>> {
+        let mut wb = Workbook::new();
+        let bold = Format::new().set_bold();
+        let sheet = wb.add_worksheet();
+        sheet.set_name(l("pov.sheet.summary").chars().take(31).collect::<String>())?;
+        sheet.write_string_with_format(0, 0, text(&p.name), &bold)?;
+        let lines = [
+            (l("pov.eligible"), r.eligible as f64),
+            (l("pov.supported"), r.supported as f64),
+            (l("pov.support_value"), r.value as f64),
+            (l("pov.graduated"), r.graduated as f64),
+            (l("pov.left_poverty"), r.left_poverty as f64),
+        ];
+        for (i, (label, n)) in lines.iter().enumerate() {
+            sheet.write_string(i as u32 + 2, 0, text(label))?;
+            sheet.write_number(i as u32 + 2, 1, *n)?;
+        }
+        let stock = wb.add_worksheet();
+        stock.set_name(l("pov.stock").chars().take(31).collect::<String>())?;
+        for (c, h) in ["field.item", "field.unit", "pov.received", "pov.delivered"].iter().enumerate() {
+            stock.write_string_with_format(0, c as u16, text(&l(h)), &bold)?;
+        }
+        for (i, s) in r.stock.iter().enumerate() {
+            let row = i as u32 + 1;
+            stock.write_string(row, 0, text(&s.item))?;
+            stock.write_string(row, 1, text(&s.unit))?;
+            stock.write_number(row, 2, s.received)?;
+            stock.write_number(row, 3, s.delivered)?;
+        }
+        let wards = wb.add_worksheet();
+        wards.set_name(l("pov.sheet.communes").chars().take(31).collect::<String>())?;
+        for (c, h) in ["pov.commune", "pov.supported", "pov.support_value"].iter().enumerate() {
+            wards.write_string_with_format(0, c as u16, text(&l(h)), &bold)?;
+        }
+        for (i, w) in r.by_ward.iter().enumerate() {
+            let row = i as u32 + 1;
+            wards.write_string(row, 0, text(&refdata::refdata().ward_name(&w.ward_code)))?;
+            wards.write_number(row, 1, w.households as f64)?;
+            wards.write_number(row, 2, w.value as f64)?;
+        }
+        let left = wb.add_worksheet();
+        left.set_name(l("pov.left_poverty").chars().take(31).collect::<String>())?;
+        left.write_string_with_format(0, 0, text(&l("field.household_code")), &bold)?;
+        left.write_string_with_format(0, 1, text(&l("pov.left_with")), &bold)?;
+        for (i, h) in r.left_with.iter().enumerate() {
+            left.write_string(i as u32 + 1, 0, text(&h.household_code))?;
+            left.write_string(i as u32 + 1, 1, text(&h.support))?;
+        }
+        Ok(wb.save_to_buffer()?)
+    };
+    let bytes = book().map_err(AppError::Internal)?;
+    audit::by_request(
+        &st.db,
+        &st.settings.province_code,
+        &ctx,
+        Action::ReadPersonal,
+        "livelihood_programme",
+        Some(&id.to_string()),
+        Some("xlsx"),
+    )
+    .await?;
+    Ok(platform::sheet::list::xlsx(&format!("ho-tro-sinh-ke-{id}.xlsx"), bytes))
 }
 
 fn number(s: &str) -> Option<f64> {

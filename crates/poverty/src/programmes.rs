@@ -328,7 +328,17 @@ pub async fn visit(
 
 /// The programme's figures within `scope` (commune codes; empty = all).
 pub async fn report(db: &Db, province: &str, p: &Programme, scope: &[String]) -> anyhow::Result<ProgrammeReport> {
-    let (eligible, _) = eligible_households(db, province, p, scope).await?;
+    Ok(report_and_eligible(db, province, p, scope).await?.0)
+}
+
+/// The figures and the first eligible households, from one eligibility query.
+pub async fn report_and_eligible(
+    db: &Db,
+    province: &str,
+    p: &Programme,
+    scope: &[String],
+) -> anyhow::Result<(ProgrammeReport, Vec<(i64, String, String, String, String)>)> {
+    let (eligible, list) = eligible_households(db, province, p, scope).await?;
     let s = wards_sql("ward_code", scope);
     let by_ward: Vec<(String, i64, i64)> = with_db!(db, pool => sqlx::query_as(&format!(
         "SELECT ward_code, COUNT(DISTINCT household_id), CAST(COALESCE(SUM(value), 0) AS BIGINT) FROM livelihood_support
@@ -361,7 +371,7 @@ pub async fn report(db: &Db, province: &str, p: &Programme, scope: &[String]) ->
     for (code, item, unit, q) in left {
         with.entry(code).or_default().push(format!("{} {unit} {item}", trim_number(q)));
     }
-    Ok(ProgrammeReport {
+    let report = ProgrammeReport {
         eligible,
         supported: by_ward.iter().map(|w| w.1).sum(),
         value: by_ward.iter().map(|w| w.2).sum(),
@@ -379,7 +389,8 @@ pub async fn report(db: &Db, province: &str, p: &Programme, scope: &[String]) ->
             .into_iter()
             .map(|(household_code, items)| LeftWith { household_code, support: items.join(", ") })
             .collect(),
-    })
+    };
+    Ok((report, list))
 }
 
 fn trim_number(q: f64) -> String {
@@ -694,8 +705,7 @@ async fn programme_view(
     let scope = scope_of(user)?;
     let p = programme_of(st, id).await?;
     let province = &st.settings.province_code;
-    let r = report(&st.db, province, &p, &scope).await?;
-    let (_, eligible) = eligible_households(&st.db, province, &p, &scope).await?;
+    let (r, eligible) = report_and_eligible(&st.db, province, &p, &scope).await?;
     audit::by_request(&st.db, province, ctx, Action::ReadPersonal, "livelihood_programme", Some(&id.to_string()), None)
         .await?;
     Ok(ProgrammePage {

@@ -556,7 +556,9 @@ pub struct OverviewQuery {
 pub async fn overview(st: &AppState, ctx: &Ctx, user: &User, q: &OverviewQuery) -> AppResult<OverviewPage> {
     let wards = counted_wards(user, q.ward.as_deref())?;
     let p = poverty(st);
-    let mut years = p.years().await?;
+    // Years held, read once: each read brings the ledger up to date.
+    let held: Vec<i32> = p.years().await?;
+    let mut years = held.clone();
     let current = service::current_year(platform::time::today());
     if !years.contains(&current) {
         years.insert(0, current);
@@ -564,7 +566,6 @@ pub async fn overview(st: &AppState, ctx: &Ctx, user: &User, q: &OverviewQuery) 
     let year = year("year", q.year.as_deref())?
         .unwrap_or_else(|| years.iter().copied().find(|y| *y <= current).unwrap_or(current));
     let summary = p.summary(year, &wards).await?;
-    let held: Vec<i32> = p.years().await?;
     let previous = if held.contains(&(year - 1)) { Some(p.transitions(year - 1, year, &wards).await?) } else { None };
     let first = held.iter().copied().filter(|y| *y < year - 1).min();
     let since_first = match first {

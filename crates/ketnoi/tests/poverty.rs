@@ -117,6 +117,7 @@ async fn a_review_list_imports_once_and_the_figures_come_from_it() {
     assert_eq!((report["inserted"].as_i64(), report["rejected"].as_i64()), (Some(4), Some(1)), "{report}");
     let reason = report["rejected_rows"][0]["reason"].as_str().unwrap();
     assert_eq!(report["rejected_rows"][0]["line"], 6);
+    assert!(!reason.contains(".;"), "one mark between reasons: {reason}");
     for field in ["Khu vực", "Họ tên chủ hộ", "Số nhân khẩu", "Thu nhập", "Việc làm"] {
         assert!(reason.contains(field), "{field} in {reason}");
     }

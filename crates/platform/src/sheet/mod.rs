@@ -137,7 +137,8 @@ pub fn reason(errors: &[crate::error::FieldError], lang: crate::i18n::Lang) -> S
     use crate::i18n::t;
     errors
         .iter()
-        .map(|e| format!("{}: {}", t(lang, &format!("field.{}", e.field)), t(lang, &e.code)))
+        // Messages are sentences; inside the list their full stops would double the punctuation.
+        .map(|e| format!("{}: {}", t(lang, &format!("field.{}", e.field)), t(lang, &e.code).trim_end_matches('.')))
         .collect::<Vec<_>>()
         .join("; ")
 }

@@ -66,26 +66,39 @@ fn chromedriver_path() -> Option<&'static str> {
     ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"].into_iter().find(|p| std::path::Path::new(p).exists())
 }
 
-/// Start ChromeDriver on a free port.
+/// Start ChromeDriver on a free port. The port is free when picked but another
+/// test (its driver or its app) may take it before ChromeDriver binds it: then
+/// ChromeDriver exits, and the port answering is someone else's, so the driver
+/// counts as started only while its own process still runs.
 async fn start_driver(path: &str) -> (Driver, u16) {
     use std::os::unix::process::CommandExt;
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let child = Command::new(path)
-        .arg(format!("--port={port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .expect("start chromedriver");
-    let driver = Driver(child);
-    for _ in 0..50 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-            return (driver, port);
+    for _ in 0..5 {
+        let port = {
+            let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            l.local_addr().unwrap().port()
+        };
+        let child = Command::new(path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("start chromedriver");
+        let mut driver = Driver(child);
+        for _ in 0..50 {
+            if !matches!(driver.0.try_wait(), Ok(None)) {
+                break;
+            }
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                // Listening: make sure it is this driver that answers.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                if matches!(driver.0.try_wait(), Ok(None)) {
+                    return (driver, port);
+                }
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     panic!("chromedriver did not start");
 }
@@ -107,6 +120,19 @@ pub async fn session_with(extra: &[&str]) -> Option<Session> {
         eprintln!("chromedriver not installed: browser test skipped");
         return None;
     };
+    // A session that fails to start (a driver lost to a port race, a browser
+    // that died starting on a busy machine) is tried again with a new driver.
+    let mut last = None;
+    for _ in 0..3 {
+        match try_session(path, extra).await {
+            Ok(s) => return Some(s),
+            Err(e) => last = Some(e),
+        }
+    }
+    panic!("webdriver session: {}", last.map(|e| e.to_string()).unwrap_or_default());
+}
+
+async fn try_session(path: &str, extra: &[&str]) -> Result<Session, fantoccini::error::NewSessionError> {
     let (driver, port) = start_driver(path).await;
     let profile = tempfile::tempdir().expect("chromium profile folder");
     let mut args: Vec<String> = [
@@ -140,12 +166,8 @@ pub async fn session_with(extra: &[&str]) -> Option<Session> {
         }),
     );
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    let client = ClientBuilder::new(connector)
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("webdriver session");
-    Some(Session { client, _driver: driver, _profile: profile })
+    let client = ClientBuilder::new(connector).capabilities(caps).connect(&format!("http://127.0.0.1:{port}")).await?;
+    Ok(Session { client, _driver: driver, _profile: profile })
 }
 
 /// Save a screenshot as `{name}.png` when KETNOI_SCREENSHOTS names a folder (to look at pages).

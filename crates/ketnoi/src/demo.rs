@@ -1208,3 +1208,153 @@ async fn seed_livelihood(db: &Db, province: &str, rng: &mut StdRng) -> anyhow::R
     }
     Ok(())
 }
+
+/// The province's vocational schools (named after Khánh Hòa's; the codes are
+/// the demo's own): code, name, kind, public, commune.
+pub const DEMO_SCHOOLS: [(&str, &str, &str, bool, &str); 14] = [
+    ("CDKTCN-NT", "Trường Cao đẳng Kỹ thuật Công nghệ Nha Trang", "college", true, "22390"),
+    ("CDDL-NT", "Trường Cao đẳng Du lịch Nha Trang", "college", true, "22366"),
+    ("CDYT-KH", "Trường Cao đẳng Y tế Khánh Hòa", "college", true, "22333"),
+    ("CDN-NT", "Trường Cao đẳng Nghề Ninh Thuận", "college", true, "22759"),
+    ("TCKTKT-KH", "Trường Trung cấp Kinh tế – Kỹ thuật Khánh Hòa", "intermediate", true, "22402"),
+    ("TCN-CR", "Trường Trung cấp nghề Cam Ranh", "intermediate", true, "22420"),
+    ("GDNN-VN", "Trung tâm GDNN – GDTX Vạn Ninh", "centre", true, "22489"),
+    ("GDNN-NH", "Trung tâm GDNN – GDTX Ninh Hòa", "centre", true, "22528"),
+    ("GDNN-DK", "Trung tâm GDNN – GDTX Diên Khánh", "centre", true, "22651"),
+    ("GDNN-KV", "Trung tâm GDNN – GDTX Khánh Vĩnh", "centre", true, "22609"),
+    ("GDNN-KS", "Trung tâm GDNN – GDTX Khánh Sơn", "centre", true, "22714"),
+    ("GDNN-CL", "Trung tâm GDNN – GDTX Cam Lâm", "centre", true, "22453"),
+    ("LX-KH", "Trung tâm Đào tạo lái xe Khánh Hòa", "centre", false, "22402"),
+    ("DN-YS", "Công ty Yến sào Khánh Hòa (đào tạo tại doanh nghiệp)", "enterprise", true, "22366"),
+];
+
+/// Add the province's schools if none exist, and link the demo school
+/// account to its college. Returns the schools' ids by code.
+pub async fn seed_schools(db: &Db, province: &str) -> anyhow::Result<Vec<(String, i64)>> {
+    use training::model::{School, SchoolKind};
+    let mut ids = Vec::new();
+    for (code, name, kind, public, ward) in DEMO_SCHOOLS {
+        let s = School {
+            id: 0,
+            code: code.into(),
+            name: name.into(),
+            kind: SchoolKind::parse(kind).expect("a school kind"),
+            public,
+            ward_code: ward.into(),
+            address: None,
+            phone: None,
+        };
+        let id = match training::store::insert_school(db, province, &s).await? {
+            Ok(id) | Err(id) => id,
+        };
+        ids.push((code.to_owned(), id));
+    }
+    training::store::link_account(db, "truongnghe@demo.ketnoi.vn", ids[0].1).await?;
+    Ok(ids)
+}
+
+/// Enrolments that reproduce the department's report: 29,496 in 2021,
+/// 29,550 in 2022 and 12,507 in January to May 2023, by level (mostly
+/// elementary and short courses at the centres, college and intermediate at
+/// the schools), with graduations, certificates, drop-outs and the tracer.
+pub async fn seed_training(db: &Db, province: &str, seed: u64) -> anyhow::Result<u64> {
+    use chrono::NaiveDate;
+    use training::model::{Enrolment, Funding, Level, Outcome, Status};
+    let schools = seed_schools(db, province).await?;
+    let any: Option<(i64,)> = platform::with_db!(db, p => sqlx::query_as(
+        "SELECT id FROM enrolments WHERE province_code = $1 LIMIT 1").bind(province).fetch_optional(p).await?);
+    if any.is_some() {
+        return Ok(0);
+    }
+    let people: Vec<(i64, String)> = platform::with_db!(db, p => sqlx::query_as(
+        "SELECT id, ward_code FROM people WHERE province_code = $1 ORDER BY id").bind(province).fetch_all(p).await?);
+    if people.is_empty() {
+        return Ok(0);
+    }
+    let mut rng = StdRng::seed_from_u64(seed);
+    let id_of = |code: &str| schools.iter().find(|(c, _)| c == code).map_or(0, |(_, id)| *id);
+    let colleges: Vec<i64> = ["CDKTCN-NT", "CDDL-NT", "CDYT-KH", "CDN-NT"].iter().map(|c| id_of(c)).collect();
+    let intermediate: Vec<i64> = ["TCKTKT-KH", "TCN-CR", "CDKTCN-NT", "CDN-NT"].iter().map(|c| id_of(c)).collect();
+    let centres: Vec<i64> =
+        ["GDNN-VN", "GDNN-NH", "GDNN-DK", "GDNN-KV", "GDNN-KS", "GDNN-CL", "LX-KH", "DN-YS", "TCN-CR"]
+            .iter()
+            .map(|c| id_of(c))
+            .collect();
+    let trades = training::rules::trades();
+    let today = platform::time::today();
+    let periods = [
+        (NaiveDate::from_ymd_opt(2021, 1, 1), NaiveDate::from_ymd_opt(2021, 12, 31), 29_496),
+        (NaiveDate::from_ymd_opt(2022, 1, 1), NaiveDate::from_ymd_opt(2022, 12, 31), 29_550),
+        (NaiveDate::from_ymd_opt(2023, 1, 1), NaiveDate::from_ymd_opt(2023, 5, 31), 12_507),
+    ];
+    let mut keys = std::collections::HashSet::new();
+    let mut rows: Vec<training::store::NewEnrolment> = Vec::new();
+    for (from, to, count) in periods {
+        let (from, to) = (from.expect("a date"), to.expect("a date"));
+        let days = (to - from).num_days() + 1;
+        for _ in 0..count {
+            let level = match rng.gen_range(0..100) {
+                0..=5 => Level::College,
+                6..=14 => Level::Intermediate,
+                15..=59 => Level::Elementary,
+                _ => Level::ShortCourse,
+            };
+            let (school, months) = match level {
+                Level::College => (colleges[rng.gen_range(0..colleges.len())], rng.gen_range(30..=36)),
+                Level::Intermediate => (intermediate[rng.gen_range(0..intermediate.len())], rng.gen_range(18..=24)),
+                Level::Elementary => (centres[rng.gen_range(0..centres.len())], rng.gen_range(3..=6)),
+                Level::ShortCourse => (centres[rng.gen_range(0..centres.len())], 1),
+            };
+            let trade = &trades[rng.gen_range(0..trades.len())].code;
+            let (person, ward, start) = loop {
+                let (person, ward) = &people[rng.gen_range(0..people.len())];
+                let start = from + chrono::Duration::days(rng.gen_range(0..days));
+                if keys.insert((*person, school, trade.clone(), start)) {
+                    break (*person, ward.clone(), start);
+                }
+            };
+            let end = start + chrono::Duration::days(months * 30);
+            let funding = match (level, rng.gen_range(0..100)) {
+                (Level::College | Level::Intermediate, 0..=79) => Funding::SelfPaid,
+                (Level::College | Level::Intermediate, _) => Funding::StateOther,
+                (_, 0..=34) => Funding::StateRural,
+                (_, 35..=42) => Funding::StatePoor,
+                (_, 43..=44) => Funding::StateDisabled,
+                (_, 45..=59) => Funding::Enterprise,
+                _ => Funding::SelfPaid,
+            };
+            let (status, end_date, certificate, outcome) = if end > today {
+                (Status::Studying, None, false, None)
+            } else if rng.gen_range(0..100) < 12 {
+                (Status::Dropped, Some(start + chrono::Duration::days(rng.gen_range(7..=months * 30))), false, None)
+            } else {
+                let certificate = if level == Level::ShortCourse { rng.gen_bool(0.5) } else { rng.gen_bool(0.95) };
+                let outcome = match rng.gen_range(0..100) {
+                    0..=54 => Some(Outcome::Employed),
+                    55..=76 => Some(Outcome::SelfEmployed),
+                    77..=81 => Some(Outcome::FurtherStudy),
+                    82..=91 => Some(Outcome::NotEmployed),
+                    _ => None,
+                };
+                (Status::Graduated, Some(end), certificate, outcome)
+            };
+            let e = Enrolment {
+                school_id: school,
+                class_id: None,
+                trade: trade.clone(),
+                level,
+                funding,
+                start_date: start,
+                end_date,
+                status,
+                certificate,
+                certificate_no: None,
+                certificate_date: end_date.filter(|_| certificate),
+                result: None,
+            };
+            rows.push((person, ward, e, outcome));
+        }
+    }
+    training::store::insert_enrolments(db, province, &rows).await?;
+    Ok(rows.len() as u64)
+}

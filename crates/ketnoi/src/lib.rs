@@ -44,7 +44,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "matching", description = "Matching and referral (kết nối cung – cầu, giới thiệu việc làm): ranked candidates and vacancies with their reasons, referrals and their outcomes"),
          (name = "sessions", description = "Job-exchange sessions (phiên giao dịch việc làm): booths, registration with tickets, check-in, interviews and their outcomes, the session report"),
          (name = "placements", description = "Jobs created (việc làm tăng thêm) and targets (chỉ tiêu): placements, the jobs-created indicator, yearly targets and their pace"),
-         (name = "poverty", description = "Poverty reduction (giảm nghèo): the multidimensional standard's classification, households, yearly reviews, transitions"))
+         (name = "poverty", description = "Poverty reduction (giảm nghèo): the multidimensional standard's classification, households, yearly reviews, transitions"),
+         (name = "training", description = "Vocational training (giáo dục nghề nghiệp): schools, classes, enrolment, graduation and certificates, employment after training, outreach, the demand for training, enrolment indicators"))
 )]
 pub struct ApiDoc;
 
@@ -69,6 +70,7 @@ pub fn install_messages() {
         sessions::MESSAGES,
         placements::MESSAGES,
         poverty::MESSAGES,
+        training::MESSAGES,
     ]);
 }
 
@@ -93,6 +95,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(placements::import_routes::router())
         .merge(poverty::routes::router())
         .merge(poverty::programmes::router())
+        .merge(training::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -146,6 +149,7 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
         &settings.province_code,
         poverty::standard::Standards::from_env(),
     ));
+    s.insert(training::service::Training::new(db.clone(), &settings.province_code));
     // Capabilities hear of each other's changes through listeners, not tables.
     s.insert(std::sync::Arc::new(employers::events::Listeners(vec![std::sync::Arc::new(
         vacancies::employers_follow::FollowEmployers,

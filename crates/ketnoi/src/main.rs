@@ -195,6 +195,16 @@ enum ImportCmd {
         #[arg(long, default_value = "vi")]
         lang: String,
     },
+    /// A school's list of learners (XLSX or CSV: cccd, full_name,
+    /// birth_date, sex, ward_code, school_code, trade, level, start_date,
+    /// end_date, status, certificate, funding). Idempotent by person,
+    /// school, trade and start date; learners not in the registry are added.
+    Enrolments {
+        file: PathBuf,
+        /// Language of the reasons: vi or en.
+        #[arg(long, default_value = "vi")]
+        lang: String,
+    },
     /// A list of vacancies (XLSX or CSV: employer's tax code, title,
     /// occupation, positions, deadline, description, …). Idempotent by
     /// employer, title and workplace; new ones published.
@@ -363,6 +373,10 @@ async fn main() -> anyhow::Result<()> {
                 let sessions = demo::seed_sessions(&db, &province).await?;
                 if sessions > 0 {
                     tracing::info!(sessions, "demo job-exchange sessions created");
+                }
+                let enrolments = demo::seed_training(&db, &province, 2026).await?;
+                if enrolments > 0 {
+                    tracing::info!(enrolments, "demo schools and enrolments (2021 to May 2023) created");
                 }
                 let households = demo::seed_poverty(&db, &province, 2026).await?;
                 if households > 0 {
@@ -663,6 +677,14 @@ async fn main() -> anyhow::Result<()> {
             let standards = poverty::standard::Standards::from_env();
             let all = platform::auth::AreaScope::All;
             print_list_report(poverty::import::run(&db, &province, &standards, file, lang, &all, &by).await, lang)?;
+        }
+        Command::Import(ImportCmd::Enrolments { file, lang }) => {
+            let db = open(&cli).await?;
+            let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
+            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let today = platform::time::today();
+            let all = training::service::Reach::All;
+            print_list_report(training::import::run(&db, &province, file, lang, today, &all, &by).await, lang)?;
         }
         Command::Import(ImportCmd::Vacancies { file, lang }) => {
             let db = open(&cli).await?;

@@ -172,8 +172,10 @@ async fn every_operation_answers_each_role_as_the_table_says() {
     assert!(problems.is_empty(), "access differs from {TABLE}:\n{}", problems.join("\n"));
     // No refused caller is ever shown a record: a 2xx for an anonymous caller
     // only on the public operations.
-    // Sessions' public page and list: what the poster invites everyone to read.
+    // Sessions' public page and list: what the poster invites everyone to read;
+    // the schools a learner chooses among.
     let public = [
+        "GET /api/v1/schools",
         "GET /api/v1/vacancies",
         "GET /api/v1/vacancies/{id}",
         "GET /healthz",

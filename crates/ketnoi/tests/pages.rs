@@ -22,7 +22,7 @@ async fn each_role_has_a_menu_of_pages_it_may_open() {
         (COMMUNE_OFFICER, "/registry/new", "/registry", "/applications"),
         (EMPLOYER, "/vacancies/new", "/applications", "/registry"),
         (JOB_SEEKER, "/jobs", "/applications", "/vacancies"),
-        (school, "/jobs", "/units", "/registry"),
+        (school, "/training/classes", "/training", "/registry"),
         // The leadership's home is the dashboard (no first actions).
         (VIEWER, "", "/targets", "/registry\""),
     ] {

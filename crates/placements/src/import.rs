@@ -16,6 +16,7 @@ use platform::i18n::{t, Lang};
 use platform::sheet::list::{Importer, Report};
 use platform::sheet::{self, Column, Columns, RawRow};
 use platform::Db;
+use registry::api::{find_or_prepare, keep, Who};
 
 use crate::model::*;
 use crate::rules;
@@ -176,12 +177,6 @@ fn input_of(row: &RawRow<Col>) -> PlacementInput {
     }
 }
 
-/// Who a row is: an existing person (id, commune), or one to add.
-enum Who {
-    Known(i64, String),
-    New(registry::model::Person),
-}
-
 /// Import the file at `path`: every row is read and checked before anything
 /// is written; rows outside the importer's communes (`scope`) are refused.
 pub async fn run(
@@ -200,34 +195,9 @@ pub async fn run(
     for row in &rows {
         let input = input_of(row);
         let job = rules::validate(&input, d, today);
-        let who = match registry::rules::parse_cccd_lenient(&input.cccd) {
-            _ if input.cccd.trim().is_empty() => None,
-            Err(e) => Some(Err(vec![FieldError::new("cccd", e.key)])),
-            Ok(c) => registry::store::id_by_cccd(db, province, c.as_str()).await?.map(Ok),
-        };
-        let who = match who {
-            Some(Err(e)) => Err(e),
-            Some(Ok(id)) => match registry::store::get(db, province, id).await? {
-                Some(p) => Ok(Who::Known(id, p.person.ward_code.as_str().to_owned())),
-                None => Err(vec![FieldError::new("cccd", "err.not_found")]),
-            },
-            None => {
-                match registry::rules::validate(&crate::service::person_input(&input), d, province, today) {
-                    // Someone registered without a CCCD: the same commune, name and birth date.
-                    Ok(p) => match registry::store::same_person(db, province, &p).await? {
-                        Some(id) => Ok(Who::Known(id, p.ward_code.as_str().to_owned())),
-                        None => Ok(Who::New(p)),
-                    },
-                    Err(e) => Err(e),
-                }
-            }
-        };
+        let who = find_or_prepare(db, province, &crate::service::person_input(&input), today).await?;
         let who = who.and_then(|w| {
-            let ward = match &w {
-                Who::Known(_, ward) => ward.as_str(),
-                Who::New(p) => p.ward_code.as_str(),
-            };
-            if scope.allows(ward) {
+            if scope.allows(w.ward()) {
                 Ok(w)
             } else {
                 Err(vec![FieldError::new("ward_code", "pl.err.ward_outside")])
@@ -244,21 +214,11 @@ pub async fn run(
     }
     let origin = Origin { source: "import", source_id: None, by: by.user_id };
     for (who, job) in valid {
-        let (person_id, ward) = match who {
-            Who::Known(id, ward) => (id, ward),
-            Who::New(p) => {
-                let ward = p.ward_code.as_str().to_owned();
-                // Two rows of the file may add the same person: the second finds the first.
-                let id = match registry::store::insert(db, province, &p).await? {
-                    Ok(id) => {
-                        by.audit(db, province, Action::Create, "person", id).await?;
-                        id
-                    }
-                    Err(existing) => existing,
-                };
-                (id, ward)
-            }
-        };
+        let (person_id, added) = keep(db, province, &who).await?;
+        if added {
+            by.audit(db, province, Action::Create, "person", person_id).await?;
+        }
+        let ward = who.ward().to_owned();
         let (id, created) = crate::service::save_in(db, province, person_id, &ward, &job, &origin).await?;
         if created {
             report.inserted += 1;

@@ -38,11 +38,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(put_target_api, targets_api))
 }
 
+/// A date in a query ("" is no filter).
 fn date(field: &str, s: Option<&str>) -> AppResult<Option<NaiveDate>> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => platform::i18n::parse_date(s).map(Some).ok_or_else(|| AppError::invalid(field, "err.date.invalid")),
-    }
+    platform::web::query_date(field, s)
 }
 
 /// The filters of the list, the counts and the pages, as sent.

@@ -394,7 +394,7 @@ pub struct NavItem {
 }
 
 /// The department's menu (staff); the administrator's adds users and the audit log.
-const STAFF_MENU: [(&str, &str); 15] = [
+const STAFF_MENU: [(&str, &str); 16] = [
     ("/", "nav.home"),
     ("/dashboard", "nav.dashboard"),
     ("/registry", "nav.registry"),
@@ -404,6 +404,7 @@ const STAFF_MENU: [(&str, &str); 15] = [
     ("/abroad", "nav.abroad"),
     ("/targets", "nav.targets"),
     ("/poverty", "nav.poverty"),
+    ("/training", "nav.training"),
     ("/employers", "nav.employers"),
     ("/applications", "nav.applications"),
     ("/recruitment-needs", "nav.needs"),
@@ -411,16 +412,16 @@ const STAFF_MENU: [(&str, &str); 15] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 18] = {
-    let mut all = [("", ""); 18];
+const ADMIN_MENU: [(&str, &str); 19] = {
+    let mut all = [("", ""); 19];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
         i += 1;
     }
-    all[15] = ("/admin/users", "nav.users");
-    all[16] = ("/admin/audit", "nav.audit");
-    all[17] = ("/admin/jobs", "nav.background_jobs");
+    all[16] = ("/admin/users", "nav.users");
+    all[17] = ("/admin/audit", "nav.audit");
+    all[18] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 
@@ -439,6 +440,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/sessions", "nav.sessions"),
             ("/placements", "nav.placements"),
             ("/poverty", "nav.poverty"),
+            ("/training", "nav.training"),
             ("/dashboard", "nav.dashboard"),
             ("/employers", "nav.employers"),
             ("/recruitment-needs", "nav.needs"),
@@ -460,12 +462,20 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/sessions", "nav.sessions"),
             ("/applications", "nav.my_applications"),
         ],
-        School => &[("/", "nav.home"), ("/jobs", "nav.jobs"), ("/units", "nav.units")],
+        School => &[
+            ("/", "nav.home"),
+            ("/training", "nav.training"),
+            ("/training/classes", "tr.classes"),
+            ("/training/visits", "tr.visits"),
+            ("/jobs", "nav.jobs"),
+            ("/units", "nav.units"),
+        ],
         Viewer => &[
             ("/dashboard", "nav.dashboard"),
             ("/registry/indicators", "nav.indicators"),
             ("/targets", "nav.targets"),
             ("/poverty", "nav.poverty"),
+            ("/training", "nav.training"),
             ("/recruitment-needs", "nav.needs"),
             ("/jobs", "nav.jobs"),
             ("/units", "nav.units"),
@@ -492,7 +502,9 @@ fn first_actions(role: crate::auth::Role) -> &'static [(&'static str, &'static s
         ],
         Employer => &[("/vacancies/new", "home.do.post_vacancy"), ("/applications", "home.do.applicants")],
         JobSeeker => &[("/jobs", "home.do.find_job"), ("/applications", "nav.my_applications")],
-        School => &[("/jobs", "home.do.find_job")],
+        School => {
+            &[("/training/classes", "tr.enrol"), ("/training/import", "tr.import"), ("/training", "nav.training")]
+        }
         Viewer => &[("/registry/indicators", "nav.indicators"), ("/recruitment-needs", "home.do.demand_report")],
     }
 }
@@ -555,6 +567,20 @@ impl Page {
         };
         first_actions(user.role).iter().map(|(href, key)| (*href, crate::i18n::t(self.tr.lang, key))).collect()
     }
+}
+
+/// A date typed in a query, dd/mm/yyyy or YYYY-MM-DD; an empty field is no
+/// date (no filter), anything else unreadable is refused naming `field`.
+pub fn query_date(field: &str, s: Option<&str>) -> Result<Option<chrono::NaiveDate>, AppError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => crate::i18n::parse_date(s).map(Some).ok_or_else(|| AppError::invalid(field, "err.date.invalid")),
+    }
+}
+
+/// A value for a query string.
+pub fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// Render a template into an HTML response.

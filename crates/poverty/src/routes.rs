@@ -58,11 +58,9 @@ fn poverty(st: &AppState) -> Arc<Poverty> {
     st.service::<Poverty>()
 }
 
+/// A date in a query ("" is no filter).
 fn date(field: &str, s: Option<&str>) -> AppResult<Option<NaiveDate>> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => platform::i18n::parse_date(s).map(Some).ok_or_else(|| AppError::invalid(field, "err.date.invalid")),
-    }
+    platform::web::query_date(field, s)
 }
 
 /// A year typed in a query ("" is no year).

@@ -602,7 +602,8 @@ impl IndicatorsPage {
     }
 }
 
-fn sum(rows: &[(String, Indicators)]) -> Indicators {
+/// The communes' indicators added up.
+pub fn sum(rows: &[(String, Indicators)]) -> Indicators {
     rows.iter().fold(Indicators::default(), |a, (_, i)| Indicators {
         people: a.people + i.people,
         labour_force: a.labour_force + i.labour_force,

@@ -22,6 +22,8 @@ pub const COMMUNE_OFFICER: &str = "canbo.xa@demo.ketnoi.vn";
 pub const EMPLOYER: &str = "doanhnghiep@demo.ketnoi.vn";
 pub const VIEWER: &str = "lanhdao@demo.ketnoi.vn";
 pub const JOB_SEEKER: &str = "nguoilaodong@demo.ketnoi.vn";
+/// The demo college's account (linked to school `CDKTCN-NT`).
+pub const SCHOOL: &str = "truongnghe@demo.ketnoi.vn";
 
 /// A fresh, empty database URL for the configured backend, plus what keeps it alive.
 pub async fn fresh_database_url() -> anyhow::Result<(String, Option<tempfile::TempDir>)> {
@@ -82,6 +84,7 @@ impl TestApp {
         let db = Db::connect(&database_url).await?;
         ketnoi::prepare(&db).await?;
         ketnoi::demo::seed_accounts(&db).await?;
+        ketnoi::demo::seed_schools(&db, &Settings::default().province_code).await?;
         Self::serve(db, database_url, dir, adjust, extra).await
     }
 
@@ -134,6 +137,23 @@ impl TestApp {
     /// POST a JSON body to an API path with a bearer token.
     pub async fn post_json(&self, path: &str, token: &str, body: &serde_json::Value) -> reqwest::Response {
         reqwest::Client::new().post(self.url(path)).bearer_auth(token).json(body).send().await.expect("POST")
+    }
+
+    /// POST a file as the multipart field `file` with a bearer token; the
+    /// status and the JSON answer (an import's report or its error).
+    pub async fn upload_json(
+        &self,
+        path: &str,
+        token: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> (u16, serde_json::Value) {
+        let form = reqwest::multipart::Form::new()
+            .part("file", reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_owned()));
+        let r =
+            reqwest::Client::new().post(self.url(path)).bearer_auth(token).multipart(form).send().await.expect("POST");
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or_default())
     }
 
     /// A bearer token for an account (by login).

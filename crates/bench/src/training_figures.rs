@@ -2,8 +2,8 @@
 //! level, school, funding, trade and commune; graduates, certificates,
 //! drop-outs, employment after training) over `n` enrolments on SQLite,
 //! from the in-memory ledger against the SQL GROUP BY on the same database.
-//! Each repetition asks three periods (a year, five months, all time); both
-//! sides must give the same answer.
+//! Each sample asks three periods one after the other (a year, five months,
+//! all time); both sides must give the same answers.
 
 use crate::figures::figure;
 use crate::{Figure, Stat};
@@ -62,14 +62,22 @@ pub async fn indicators(n: usize, reps: usize) -> anyhow::Result<Figure> {
         Filter { from: day(2023, 1, 1), to: day(2023, 5, 31), ..Default::default() },
         Filter::default(),
     ];
+    // Warm both sides (the page cache, the ledger's first read) before timing.
+    for f in &periods {
+        feed.0.indicators(f, &codes);
+        training::store::indicators_sql(&db, province, f, &codes).await?;
+    }
     let (mut ours, mut base) = (vec![], vec![]);
-    for rep in 0..reps {
-        let f = &periods[rep % periods.len()];
+    // A sample is the three periods asked one after the other.
+    for _ in 0..reps {
         let t = Instant::now();
-        let mem = feed.0.indicators(f, &codes);
+        let mem: Vec<_> = periods.iter().map(|f| feed.0.indicators(f, &codes)).collect();
         ours.push(t.elapsed().as_secs_f64() * 1000.0);
         let t = Instant::now();
-        let sql = training::store::indicators_sql(&db, province, f, &codes).await?;
+        let mut sql = Vec::new();
+        for f in &periods {
+            sql.push(training::store::indicators_sql(&db, province, f, &codes).await?);
+        }
         base.push(t.elapsed().as_secs_f64() * 1000.0);
         anyhow::ensure!(mem == sql, "the ledger and SQL disagree on the training indicators");
     }
@@ -77,12 +85,14 @@ pub async fn indicators(n: usize, reps: usize) -> anyhow::Result<Figure> {
     let size = if n >= 1_000_000 { format!("{}M", n / 1_000_000) } else { format!("{}k", n / 1000) };
     Ok(figure(
         &format!("training.indicators.{size}"),
-        &format!("Enrolment indicators of a period (a year, five months, all time), {n} enrolments (ledger in memory)"),
+        &format!(
+            "Enrolment indicators of three periods (a year, five months, all time), {n} enrolments (ledger in memory)"
+        ),
         "ms",
         value.clone(),
         "SQL GROUP BY over the enrolments, same SQLite database",
         Stat::of(base),
-        "< 50 ms for any period at 1,000,000 enrolments",
+        "< 50 ms for any period at 1,000,000 enrolments (here: three periods)",
         value.max < 50.0,
     ))
 }

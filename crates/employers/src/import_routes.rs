@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use platform::auth::{CurrentUser, User};
-use platform::error::{AppError, AppResult};
+use platform::error::AppResult;
 use platform::sheet::list::{self, ImportPage, Refused, Report};
 use platform::web::Ctx;
 use platform::AppState;
@@ -63,7 +63,7 @@ async fn import_file(
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Result<Report, Refused>> {
     user.require(is_reviewer(user))?;
-    let by = list::Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() };
+    let by = list::Importer::user(user, ctx);
     let province = &st.settings.province_code;
     let outcome = list::receive_and_run(st, ctx.lang, mp, MAX_UPLOAD, |path| async move {
         import::run(&st.db, province, &path, ctx.lang, &by).await
@@ -103,8 +103,5 @@ async fn import_api(
     CurrentUser(user): CurrentUser,
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<Report>> {
-    match import_file(&st, &ctx, &user, mp).await? {
-        Ok(report) => Ok(Json(report)),
-        Err((key, _)) => Err(AppError::bad(key)),
-    }
+    list::api_answer(import_file(&st, &ctx, &user, mp).await?)
 }

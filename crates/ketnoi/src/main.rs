@@ -659,13 +659,13 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCmd::Employers { file, lang }) => {
             let db = open(&cli).await?;
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
-            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let by = platform::sheet::list::Importer::CLI;
             print_list_report(employers::import::run(&db, &province, file, lang, &by).await, lang)?;
         }
         Command::Import(ImportCmd::Placements { file, lang }) => {
             let db = open(&cli).await?;
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
-            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let by = platform::sheet::list::Importer::CLI;
             let today = platform::time::today();
             let all = platform::auth::AreaScope::All;
             print_list_report(placements::import::run(&db, &province, file, lang, today, &all, &by).await, lang)?;
@@ -673,7 +673,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCmd::Households { file, lang }) => {
             let db = open(&cli).await?;
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
-            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let by = platform::sheet::list::Importer::CLI;
             let standards = poverty::standard::Standards::from_env();
             let all = platform::auth::AreaScope::All;
             print_list_report(poverty::import::run(&db, &province, &standards, file, lang, &all, &by).await, lang)?;
@@ -681,7 +681,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCmd::Enrolments { file, lang }) => {
             let db = open(&cli).await?;
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
-            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let by = platform::sheet::list::Importer::CLI;
             let today = platform::time::today();
             let all = training::service::Reach::All;
             print_list_report(training::import::run(&db, &province, file, lang, today, &all, &by).await, lang)?;
@@ -689,7 +689,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Import(ImportCmd::Vacancies { file, lang }) => {
             let db = open(&cli).await?;
             let lang = platform::i18n::Lang::parse(lang).unwrap_or_default();
-            let by = platform::sheet::list::Importer { user_id: None, actor: "cli", ip: None };
+            let by = platform::sheet::list::Importer::CLI;
             let today = platform::time::today();
             print_list_report(vacancies::import::run(&db, &province, file, lang, today, &by).await, lang)?;
         }

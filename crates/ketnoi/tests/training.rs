@@ -204,6 +204,11 @@ async fn a_class_on_a_phone_enrolment_graduation_and_the_tracer() {
         (Some(1), Some(1), Some(1), Some(0)),
         "{i}"
     );
+    assert_eq!(
+        i["outcomes_by_school"],
+        json!([{"code": "CDKTCN-NT", "graduated": 1, "traced": 1, "employed_after": 1}])
+    );
+    assert_eq!(i["outcomes_by_trade"][0]["code"], "ky_thuat_che_bien_mon_an", "employment after training by trade");
     let funding = indicators(&app, &staff, "from=2022-01-01&to=2022-12-31").await;
     assert_eq!(funding["by_funding"], json!([{"code": "enterprise", "count": 1}]), "the class's funding");
 

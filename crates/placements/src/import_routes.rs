@@ -6,7 +6,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Json;
 use platform::auth::{CurrentUser, User};
-use platform::error::{AppError, AppResult};
+use platform::error::AppResult;
 use platform::sheet::list::{self, ImportPage, Refused, Report};
 use platform::web::Ctx;
 use platform::AppState;
@@ -60,7 +60,7 @@ async fn import_file(
 ) -> AppResult<Result<Report, Refused>> {
     user.require(records(user))?;
     let scope = registry::access::people(user)?;
-    let by = list::Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() };
+    let by = list::Importer::user(user, ctx);
     let province = &st.settings.province_code;
     let today = platform::time::today();
     let scope = &scope;
@@ -99,8 +99,5 @@ async fn import_api(
     CurrentUser(user): CurrentUser,
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<Report>> {
-    match import_file(&st, &ctx, &user, mp).await? {
-        Ok(report) => Ok(Json(report)),
-        Err((key, _)) => Err(AppError::bad(key)),
-    }
+    list::api_answer(import_file(&st, &ctx, &user, mp).await?)
 }

@@ -248,7 +248,7 @@ async fn import_file(
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Result<Report, Refused>> {
     let scope = registry::access::people(user)?;
-    let by = list::Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() };
+    let by = list::Importer::user(user, ctx);
     let province = &st.settings.province_code;
     let p = poverty(st);
     let (scope, standards) = (&scope, &p.standards);
@@ -276,10 +276,7 @@ async fn import_api(
     CurrentUser(user): CurrentUser,
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<Report>> {
-    match import_file(&st, &ctx, &user, mp).await? {
-        Ok(report) => Ok(Json(report)),
-        Err((key, _)) => Err(AppError::bad(key)),
-    }
+    list::api_answer(import_file(&st, &ctx, &user, mp).await?)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

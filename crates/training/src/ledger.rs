@@ -12,7 +12,7 @@ use platform::follow::{Feed, Since};
 use platform::{with_db, Db};
 
 use crate::model::*;
-use crate::store::{bounds, Filter};
+use crate::store::{bounds, outcome_counts, Filter};
 
 #[derive(Clone, Copy)]
 struct Entry {
@@ -140,6 +140,9 @@ impl Ledger {
         let mut schools = vec![0i64; inner.schools.len()];
         let mut trades = vec![0i64; inner.trades.names.len()];
         let mut wards = vec![0i64; inner.wards.names.len()];
+        // Graduates, traced, employed after: by school, by trade.
+        let mut school_out = vec![[0i64; 3]; inner.schools.len()];
+        let mut trade_out = vec![[0i64; 3]; inner.trades.names.len()];
         let mut i = Indicators::default();
         let graduated = Status::Graduated as u8;
         let dropped = Status::Dropped as u8;
@@ -157,10 +160,17 @@ impl Ledger {
             }
             if e.end >= from && e.end <= to {
                 if e.status == graduated {
+                    let traced = i64::from(e.outcome != 0);
+                    let employed = i64::from(e.outcome != 0 && Outcome::ALL[(e.outcome - 1) as usize].works());
                     i.graduated += 1;
                     i.certified += i64::from(e.certificate);
-                    i.traced += i64::from(e.outcome != 0);
-                    i.employed_after += i64::from(e.outcome != 0 && Outcome::ALL[(e.outcome - 1) as usize].works());
+                    i.traced += traced;
+                    i.employed_after += employed;
+                    for c in [&mut school_out[e.school as usize], &mut trade_out[e.trade as usize]] {
+                        c[0] += 1;
+                        c[1] += traced;
+                        c[2] += employed;
+                    }
                 } else if e.status == dropped {
                     i.dropped += 1;
                 }
@@ -192,6 +202,15 @@ impl Ledger {
             *by_school.entry(code.clone()).or_default() += n;
         }
         i.by_school = by_school.into_iter().map(|(school_code, count)| SchoolCount { school_code, count }).collect();
+        let mut out: BTreeMap<String, [i64; 3]> = BTreeMap::new();
+        for (code, c) in school_codes.iter().zip(&school_out).filter(|(_, c)| c[0] > 0) {
+            let o = out.entry(code.clone()).or_default();
+            (0..3).for_each(|k| o[k] += c[k]);
+        }
+        i.outcomes_by_school = outcome_counts(out);
+        let out: BTreeMap<String, [i64; 3]> =
+            inner.trades.names.iter().cloned().zip(trade_out).filter(|(_, c)| c[0] > 0).collect();
+        i.outcomes_by_trade = outcome_counts(out);
         i
     }
 }
@@ -274,6 +293,10 @@ mod tests {
         let y2022 = Filter { from: Some(d(2022, 1, 1)), to: Some(d(2022, 12, 31)), ..Default::default() };
         let i = l.indicators(&y2022, &codes);
         assert_eq!((i.enrolled, i.graduated, i.certified, i.dropped, i.employed_after, i.traced), (3, 1, 1, 1, 1, 1));
+        assert_eq!(
+            i.outcomes_by_school,
+            vec![OutcomeCount { code: "A".into(), graduated: 1, traced: 1, employed_after: 1 }]
+        );
         assert_eq!(
             i.by_school,
             vec![SchoolCount { school_code: "A".into(), count: 2 }, SchoolCount { school_code: "B".into(), count: 1 }]

@@ -267,6 +267,16 @@ pub struct CodeCount {
     pub count: i64,
 }
 
+/// Graduates of a period under a code (a school's, a trade's) and their
+/// employment six months on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct OutcomeCount {
+    pub code: String,
+    pub graduated: i64,
+    pub traced: i64,
+    pub employed_after: i64,
+}
+
 /// The training indicators of a period: enrolled counts enrolments starting
 /// in it; graduated, certified, dropped and employed_after count those ending
 /// in it with that outcome.
@@ -286,4 +296,7 @@ pub struct Indicators {
     pub employed_after: i64,
     /// Graduates of the period the tracer reached.
     pub traced: i64,
+    /// Employment after training by school and by trade (graduates of the period).
+    pub outcomes_by_school: Vec<OutcomeCount>,
+    pub outcomes_by_trade: Vec<OutcomeCount>,
 }

@@ -398,6 +398,17 @@ fn indicators_table(lang: Lang, i: &Indicators, n: &Names) -> Table {
     );
     rows.extend(i.by_trade.iter().map(|c| vec![tt("field.trade").into(), n.trade(&c.code).into(), c.count.into()]));
     rows.extend(i.by_ward.iter().map(|c| vec![tt("field.ward").into(), n.ward(&c.code).into(), c.count.into()]));
+    let employed = tt("tr.employed_after");
+    rows.extend(i.outcomes_by_school.iter().map(|c| {
+        vec![
+            format!("{employed} – {}", tt("tr.school")).into(),
+            n.school_by_code(&c.code).into(),
+            c.employed_after.into(),
+        ]
+    }));
+    rows.extend(i.outcomes_by_trade.iter().map(|c| {
+        vec![format!("{employed} – {}", tt("field.trade")).into(), n.trade(&c.code).into(), c.employed_after.into()]
+    }));
     Table {
         file: "tuyen-sinh-dao-tao-nghe".into(),
         title: tt("tr.report_title"),
@@ -1289,7 +1300,7 @@ async fn import_file(
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Result<Report, Refused>> {
     let reach = service::editor(user)?;
-    let by = list::Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() };
+    let by = list::Importer::user(user, ctx);
     let province = province(st);
     let today = platform::time::today();
     let reach = &reach;
@@ -1326,8 +1337,5 @@ async fn import_api(
     CurrentUser(user): CurrentUser,
     mp: Result<Multipart, MultipartRejection>,
 ) -> AppResult<Json<Report>> {
-    match import_file(&st, &ctx, &user, mp).await? {
-        Ok(report) => Ok(Json(report)),
-        Err((key, _)) => Err(AppError::bad(key)),
-    }
+    list::api_answer(import_file(&st, &ctx, &user, mp).await?)
 }

@@ -405,11 +405,11 @@ pub async fn indicators_sql(
         scope!(&mut q);
         q.push(" GROUP BY level, school_id, funding, trade, ward_code");
         let started: Vec<(String, i64, String, String, String, i64)> = q.build_query_as().fetch_all(p).await?;
-        let mut q = QueryBuilder::new("SELECT status, certificate, outcome, COUNT(*) FROM enrolments WHERE province_code = ");
+        let mut q = QueryBuilder::new("SELECT status, certificate, outcome, school_id, trade, COUNT(*) FROM enrolments WHERE province_code = ");
         q.push_bind(province).push(" AND end_date >= ").push_bind(from).push(" AND end_date <= ").push_bind(to);
         scope!(&mut q);
-        q.push(" GROUP BY status, certificate, outcome");
-        let ended: Vec<(String, bool, Option<String>, i64)> = q.build_query_as().fetch_all(p).await?;
+        q.push(" GROUP BY status, certificate, outcome, school_id, trade");
+        let ended: Vec<(String, bool, Option<String>, i64, String, i64)> = q.build_query_as().fetch_all(p).await?;
         (started, ended)
     });
     let mut i = Indicators::default();
@@ -430,14 +430,25 @@ pub async fn indicators_sql(
         *trades.entry(trade).or_default() += n;
         *wards.entry(ward).or_default() += n;
     }
-    for (status, cert, outcome, n) in ended {
+    let mut by_school: BTreeMap<String, [i64; 3]> = BTreeMap::new();
+    let mut by_trade: BTreeMap<String, [i64; 3]> = BTreeMap::new();
+    for (status, cert, outcome, school, trade, n) in ended {
         match Status::parse(&status) {
             Some(Status::Graduated) => {
                 i.graduated += n;
                 i.certified += if cert { n } else { 0 };
                 let o = outcome.as_deref().and_then(Outcome::parse);
-                i.traced += if o.is_some() { n } else { 0 };
-                i.employed_after += if o.is_some_and(Outcome::works) { n } else { 0 };
+                let traced = if o.is_some() { n } else { 0 };
+                let employed = if o.is_some_and(Outcome::works) { n } else { 0 };
+                i.traced += traced;
+                i.employed_after += employed;
+                let code = codes.get(&school).cloned().unwrap_or_else(|| school.to_string());
+                for (m, k) in [(&mut by_school, code), (&mut by_trade, trade)] {
+                    let c = m.entry(k).or_default();
+                    c[0] += n;
+                    c[1] += traced;
+                    c[2] += employed;
+                }
             }
             Some(Status::Dropped) => i.dropped += n,
             _ => {}
@@ -449,7 +460,16 @@ pub async fn indicators_sql(
     i.by_funding = codes(funding);
     i.by_trade = codes(trades);
     i.by_ward = codes(wards);
+    i.outcomes_by_school = outcome_counts(by_school);
+    i.outcomes_by_trade = outcome_counts(by_trade);
     Ok(i)
+}
+
+/// Graduates, traced, employed after by code, in code order.
+pub fn outcome_counts(m: BTreeMap<String, [i64; 3]>) -> Vec<OutcomeCount> {
+    m.into_iter()
+        .map(|(code, [graduated, traced, employed_after])| OutcomeCount { code, graduated, traced, employed_after })
+        .collect()
 }
 
 /// People who want training, by the trade they named and their commune

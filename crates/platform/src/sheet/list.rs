@@ -86,7 +86,15 @@ pub struct Importer<'a> {
     pub ip: Option<&'a str>,
 }
 
-impl Importer<'_> {
+impl<'a> Importer<'a> {
+    /// A user importing through a page or the API.
+    pub fn user(user: &'a crate::auth::User, ctx: &'a Ctx) -> Importer<'a> {
+        Importer { user_id: Some(user.id), actor: &user.email, ip: ctx.ip.as_deref() }
+    }
+
+    /// An operator at the command line.
+    pub const CLI: Importer<'static> = Importer { user_id: None, actor: "cli", ip: None };
+
     /// Record a row's change in the audit log.
     pub async fn audit(&self, db: &Db, province: &str, action: Action, entity: &str, id: i64) -> anyhow::Result<()> {
         let id = id.to_string();
@@ -135,6 +143,14 @@ where
             Some(s) => Ok(Err((s.key(), s.message(lang)))),
             None => Err(AppError::from(e)),
         },
+    }
+}
+
+/// The API's answer to an upload: the report, or the file's refusal as a 400.
+pub fn api_answer(outcome: Result<Report, Refused>) -> AppResult<axum::Json<Report>> {
+    match outcome {
+        Ok(report) => Ok(axum::Json(report)),
+        Err((key, _)) => Err(AppError::bad(key)),
     }
 }
 

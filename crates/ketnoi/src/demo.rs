@@ -24,7 +24,7 @@ pub const DEMO_ACCOUNTS: [(&str, &str, Role, &[&str]); 7] = [
     ("doanhnghiep@demo.ketnoi.vn", "Công ty TNHH Thủy sản Vạn Ninh", Role::Employer, &[]),
     ("nguoilaodong@demo.ketnoi.vn", "Nguyễn Văn Đào", Role::JobSeeker, &[]),
     ("truongnghe@demo.ketnoi.vn", "Trường Cao đẳng Kỹ thuật Công nghệ Nha Trang", Role::School, &[]),
-    ("lanhdao@demo.ketnoi.vn", "Tạ Hồng Quang", Role::Viewer, &[]),
+    ("lanhdao@demo.ketnoi.vn", "Phan Minh Khôi", Role::Viewer, &[]),
 ];
 
 /// The hotline shown in the demo: plainly a sample (set `--org-hotline` for real use).

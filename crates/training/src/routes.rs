@@ -116,9 +116,12 @@ fn school_of_input(input: &SchoolInput) -> Result<School, Vec<FieldError>> {
     if code.is_empty() || code.len() > 30 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
         errors.push(FieldError::new("code", "tr.err.school_code"));
     }
-    if input.name.trim().is_empty() {
+    let name = rules::free_text("name", &input.name, 200, &mut errors);
+    if name.is_none() && !errors.iter().any(|e| e.field == "name") {
         errors.push(FieldError::new("name", "err.required"));
     }
+    let address = rules::free_text("address", &input.address, 300, &mut errors);
+    let phone = rules::free_text("phone", &input.phone, 30, &mut errors);
     let kind = SchoolKind::parse(input.kind.trim());
     if kind.is_none() {
         errors.push(FieldError::new("kind", "tr.err.kind"));
@@ -135,17 +138,16 @@ fn school_of_input(input: &SchoolInput) -> Result<School, Vec<FieldError>> {
     if refdata::refdata().ward(ward).is_none() {
         errors.push(FieldError::new("ward_code", "err.ward.unknown"));
     }
-    let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     match (errors.is_empty(), kind) {
         (true, Some(kind)) => Ok(School {
             id: 0,
             code,
-            name: input.name.trim().to_owned(),
+            name: name.unwrap_or_default(),
             kind,
             public,
             ward_code: ward.to_owned(),
-            address: text(&input.address),
-            phone: text(&input.phone),
+            address,
+            phone,
         }),
         _ => Err(errors),
     }
@@ -483,6 +485,7 @@ fn class_of_input(input: &ClassInput, school_id: i64, today: NaiveDate) -> Resul
     if refdata::refdata().ward(ward).is_none() {
         errors.push(FieldError::new("ward_code", "err.ward.unknown"));
     }
+    let partner = rules::free_text("partner", &input.partner, 200, &mut errors);
     let capacity = match input.capacity.trim().parse::<i64>() {
         Ok(c) if (1..=2000).contains(&c) => c,
         _ => {
@@ -501,7 +504,7 @@ fn class_of_input(input: &ClassInput, school_id: i64, today: NaiveDate) -> Resul
             ward_code: ward.to_owned(),
             capacity,
             funding: e.funding,
-            partner: Some(input.partner.trim().to_owned()).filter(|s| !s.is_empty()),
+            partner,
             enrolled: 0,
         }),
         Ok(_) => Err(errors),
@@ -1134,7 +1137,8 @@ fn visit_of_input(input: &VisitInput, school_id: i64, today: NaiveDate) -> Resul
         Some(d) if d > today => errors.push(FieldError::new("visited_on", "tr.err.visit_future")),
         _ => {}
     }
-    if input.visited_school.trim().is_empty() {
+    let visited_school = rules::free_text("visited_school", &input.visited_school, 200, &mut errors);
+    if visited_school.is_none() && !errors.iter().any(|e| e.field == "visited_school") {
         errors.push(FieldError::new("visited_school", "err.required"));
     }
     let stage = input.stage.trim();
@@ -1149,12 +1153,12 @@ fn visit_of_input(input: &VisitInput, school_id: i64, today: NaiveDate) -> Resul
     if refdata::refdata().ward(ward).is_none() {
         errors.push(FieldError::new("ward_code", "err.ward.unknown"));
     }
-    match (errors.is_empty(), day, students) {
-        (true, Some(visited_on), Some(students)) => Ok(Visit {
+    match (errors.is_empty(), day, students, visited_school) {
+        (true, Some(visited_on), Some(students), Some(visited_school)) => Ok(Visit {
             id: 0,
             school_id,
             visited_on,
-            visited_school: input.visited_school.trim().to_owned(),
+            visited_school,
             stage: stage.to_owned(),
             students,
             ward_code: ward.to_owned(),

@@ -198,6 +198,15 @@ pub fn yes_no(s: &str) -> Option<bool> {
     }
 }
 
+/// Free text as typed (trimmed; `None` when empty): control characters and
+/// text over `max` characters are refused, naming the field.
+pub fn free_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
+    let mut c = platform::validate::Checker::new();
+    let v = c.text(field, value, max);
+    errors.extend(c.errors);
+    v
+}
+
 fn day(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
     let s = s.trim();
     if s.is_empty() {
@@ -271,6 +280,8 @@ pub fn validate(
             None
         }),
     };
+    let certificate_no = free_text("certificate_no", &input.certificate_no, 50, &mut errors);
+    let result = free_text("result", &input.result, 500, &mut errors);
     let certificate = yes_no(&input.certificate).or_else(|| {
         errors.push(FieldError::new("certificate", "tr.err.yes_no"));
         None
@@ -308,7 +319,6 @@ pub fn validate(
     else {
         return Err(vec![FieldError::new("trade", "err.required")]);
     };
-    let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     Ok(Enrolment {
         school_id,
         class_id: class.map(|c| c.id),
@@ -319,9 +329,9 @@ pub fn validate(
         end_date: end,
         status,
         certificate,
-        certificate_no: text(&input.certificate_no).filter(|_| certificate),
+        certificate_no: certificate_no.filter(|_| certificate),
         certificate_date: end.filter(|_| certificate),
-        result: text(&input.result),
+        result,
     })
 }
 
@@ -373,6 +383,7 @@ pub fn apply_outcome(
         }),
     };
     let outcome_date = day("outcome_date", &input.outcome_date, &mut errors);
+    let employer = free_text("outcome_employer", &input.outcome_employer, 200, &mut errors);
     let next = validate(&as_typed, e.school_id, None, today).map(|mut n| {
         n.class_id = e.class_id;
         n
@@ -484,6 +495,22 @@ mod tests {
             validate(&cert_studying, 7, None, d(2023, 6, 1)).unwrap_err()[0].code,
             "tr.err.certificate_not_graduated"
         );
+    }
+
+    #[test]
+    fn free_text_refuses_control_characters() {
+        install();
+        let bad = EnrolmentInput { result: "Giỏi\u{0}".into(), certificate_no: "SC\u{7}01".into(), ..input() };
+        let fields: Vec<String> =
+            validate(&bad, 7, None, d(2023, 6, 1)).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["certificate_no", "result"]);
+        let traced = OutcomeInput {
+            outcome: "employed".into(),
+            outcome_employer: "Công ty\u{1b}[31m".into(),
+            ..Default::default()
+        };
+        let e = validate(&input(), 7, None, d(2023, 6, 1)).unwrap();
+        assert_eq!(apply_outcome(&e, &traced, d(2023, 12, 1)).unwrap_err()[0].field, "outcome_employer");
     }
 
     #[test]

@@ -198,6 +198,25 @@ async fn a_class_on_a_phone_enrolment_graduation_and_the_tracer() {
     let e: Value =
         app.post_json(&format!("/api/v1/training/enrolments/{id}"), &school, &traced).await.json().await.unwrap();
     assert_eq!((e["outcome"].as_str(), e["status"].as_str()), (Some("employed"), Some("graduated")), "{e}");
+    // Enrolling the same learner again (a second tap, an older list) undoes nothing.
+    let again: Value = app.post_json("/api/v1/training/enrolments", &school, &learner).await.json().await.unwrap();
+    assert_eq!(again["saved"], "unchanged", "{again}");
+    let partial: Value = app
+        .post_json(&format!("/api/v1/training/enrolments/{id}"), &school, &json!({"result": "Khá"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            partial["status"].as_str(),
+            partial["certificate"].as_bool(),
+            partial["outcome"].as_str(),
+            partial["result"].as_str()
+        ),
+        (Some("graduated"), Some(true), Some("employed"), Some("Khá")),
+        "a partial update keeps the rest: {partial}"
+    );
     let i = indicators(&app, &staff, "from=2024-01-01&to=2024-12-31").await;
     assert_eq!(
         (i["graduated"].as_i64(), i["certified"].as_i64(), i["employed_after"].as_i64(), i["enrolled"].as_i64()),

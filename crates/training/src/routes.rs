@@ -752,7 +752,7 @@ async fn record_outcome(
     if !reach.allows(e.enrolment.school_id) {
         return Err(AppError::NotFound);
     }
-    let (next, outcome, employer, when) = match rules::apply_outcome(&e.enrolment, input, platform::time::today()) {
+    let (next, outcome, employer, when) = match rules::apply_outcome(&e, input, platform::time::today()) {
         Ok(x) => x,
         Err(errors) => return Ok(Err(errors)),
     };

@@ -338,10 +338,14 @@ pub fn validate(
 /// The enrolment after its outcome is recorded: status, end, certificate,
 /// and the tracer's answer; each problem named.
 pub fn apply_outcome(
-    e: &Enrolment,
+    r: &EnrolmentRecord,
     input: &OutcomeInput,
     today: NaiveDate,
 ) -> Result<(Enrolment, Option<Outcome>, Option<String>, Option<NaiveDate>), Vec<FieldError>> {
+    // An empty field keeps what is recorded: a partial update never erases.
+    let e = &r.enrolment;
+    let status = if input.status.trim().is_empty() { e.status.as_str().to_owned() } else { input.status.clone() };
+    let graduated = status_typed(&status) == Some(Status::Graduated);
     let as_typed = EnrolmentInput {
         trade: e.trade.clone(),
         level: e.level.as_str().into(),
@@ -352,15 +356,13 @@ pub fn apply_outcome(
         } else {
             input.end_date.clone()
         },
-        status: if input.status.trim().is_empty() { e.status.as_str().into() } else { input.status.clone() },
-        certificate: if input.certificate.trim().is_empty() && input.status.trim().is_empty() {
-            if e.certificate {
-                "yes".into()
-            } else {
-                "no".into()
-            }
-        } else {
+        status,
+        certificate: if !input.certificate.trim().is_empty() {
             input.certificate.clone()
+        } else if e.certificate && graduated {
+            "yes".into()
+        } else {
+            "no".into()
         },
         certificate_no: if input.certificate_no.trim().is_empty() {
             e.certificate_no.clone().unwrap_or_default()
@@ -375,26 +377,28 @@ pub fn apply_outcome(
         ..Default::default()
     };
     let mut errors = Vec::new();
+    // The tracer's answer belongs to a graduate: kept while one, dropped otherwise.
     let outcome = match input.outcome.trim() {
-        "" => None,
+        "" => r.outcome.filter(|_| graduated),
         s => outcome_typed(s).or_else(|| {
             errors.push(FieldError::new("outcome", "tr.err.outcome"));
             None
         }),
     };
-    let outcome_date = day("outcome_date", &input.outcome_date, &mut errors);
-    let employer = free_text("outcome_employer", &input.outcome_employer, 200, &mut errors);
+    let outcome_date =
+        day("outcome_date", &input.outcome_date, &mut errors).or(r.outcome_date.filter(|_| outcome.is_some()));
+    let employer = free_text("outcome_employer", &input.outcome_employer, 200, &mut errors)
+        .or_else(|| r.outcome_employer.clone().filter(|_| input.outcome.trim().is_empty()));
     let next = validate(&as_typed, e.school_id, None, today).map(|mut n| {
         n.class_id = e.class_id;
         n
     });
-    if outcome.is_some() && next.as_ref().is_ok_and(|n| n.status != Status::Graduated) {
+    if !input.outcome.trim().is_empty() && next.as_ref().is_ok_and(|n| n.status != Status::Graduated) {
         errors.push(FieldError::new("outcome", "tr.err.outcome_not_graduated"));
     }
     match next {
         Ok(n) if errors.is_empty() => {
-            let employer = Some(input.outcome_employer.trim().to_owned())
-                .filter(|s| !s.is_empty() && outcome.is_some_and(Outcome::works));
+            let employer = employer.filter(|_| outcome.is_some_and(Outcome::works));
             Ok((n, outcome, employer, outcome_date.or(outcome.map(|_| today))))
         }
         Ok(_) => Err(errors),
@@ -510,7 +514,7 @@ mod tests {
             ..Default::default()
         };
         let e = validate(&input(), 7, None, d(2023, 6, 1)).unwrap();
-        assert_eq!(apply_outcome(&e, &traced, d(2023, 12, 1)).unwrap_err()[0].field, "outcome_employer");
+        assert_eq!(apply_outcome(&record(e), &traced, d(2023, 12, 1)).unwrap_err()[0].field, "outcome_employer");
     }
 
     #[test]
@@ -545,6 +549,20 @@ mod tests {
         assert_eq!(Level::ShortCourse.qualification(true), "short_course");
     }
 
+    fn record(e: Enrolment) -> EnrolmentRecord {
+        EnrolmentRecord {
+            id: 1,
+            person_id: 2,
+            full_name: String::new(),
+            ward_code: "22504".into(),
+            school_code: "X".into(),
+            enrolment: e,
+            outcome: None,
+            outcome_employer: None,
+            outcome_date: None,
+        }
+    }
+
     #[test]
     fn an_outcome_is_recorded_for_a_graduate() {
         install();
@@ -562,7 +580,7 @@ mod tests {
             certificate_no: "SC-0012".into(),
             ..Default::default()
         };
-        let (e, o, _, _) = apply_outcome(&studying, &graduated, d(2023, 6, 1)).unwrap();
+        let (e, o, _, _) = apply_outcome(&record(studying.clone()), &graduated, d(2023, 6, 1)).unwrap();
         assert_eq!(
             (e.status, e.certificate, e.certificate_no.as_deref(), o),
             (Status::Graduated, true, Some("SC-0012"), None)
@@ -573,15 +591,25 @@ mod tests {
             outcome_date: "01/10/2023".into(),
             ..Default::default()
         };
-        let (e2, o, employer, when) = apply_outcome(&e, &traced, d(2023, 12, 1)).unwrap();
+        let (e2, o, employer, when) = apply_outcome(&record(e.clone()), &traced, d(2023, 12, 1)).unwrap();
         assert_eq!(
             (e2.status, e2.certificate, o, employer.as_deref(), when),
             (Status::Graduated, true, Some(Outcome::Employed), Some("Công ty May Nha Trang"), Some(d(2023, 10, 1)))
         );
         let too_soon = OutcomeInput { outcome: "employed".into(), ..Default::default() };
         assert_eq!(
-            apply_outcome(&studying, &too_soon, d(2023, 6, 1)).unwrap_err()[0].code,
+            apply_outcome(&record(studying), &too_soon, d(2023, 6, 1)).unwrap_err()[0].code,
             "tr.err.outcome_not_graduated"
+        );
+        // A later correction of the results alone keeps the certificate and the tracer's answer.
+        let mut traced_record = record(e2);
+        (traced_record.outcome, traced_record.outcome_employer) =
+            (Some(Outcome::Employed), Some("Công ty May Nha Trang".into()));
+        let only_result = OutcomeInput { result: "Khá".into(), ..Default::default() };
+        let (e3, o, employer, _) = apply_outcome(&traced_record, &only_result, d(2024, 1, 1)).unwrap();
+        assert_eq!(
+            (e3.certificate, e3.result.as_deref(), o, employer.as_deref()),
+            (true, Some("Khá"), Some(Outcome::Employed), Some("Công ty May Nha Trang"))
         );
     }
 }

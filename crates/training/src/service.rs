@@ -95,6 +95,8 @@ pub fn figures_filter(user: &User) -> AppResult<Filter> {
             None => Err(AppError::Forbidden),
         },
         (_, AreaScope::All) => Ok(Filter::default()),
+        // A commune officer with no commune assigned counts nothing (an empty list would mean all).
+        (_, AreaScope::Wards(w)) if w.is_empty() => Err(AppError::Forbidden),
         (_, AreaScope::Wards(w)) => Ok(Filter { wards: w, ..Default::default() }),
         (_, AreaScope::Nothing) => Err(AppError::Forbidden),
     }
@@ -116,6 +118,7 @@ mod tests {
         officer.wards = vec!["22504".into()];
         assert_eq!(figures_filter(&officer).unwrap().wards, ["22504"]);
         assert!(editor(&officer).is_err());
+        assert!(figures_filter(&User::example(6, Role::CommuneOfficer)).is_err(), "no commune assigned: nothing");
         assert_eq!(figures_filter(&User::example(3, Role::Viewer)).unwrap(), Filter::default());
         assert!(figures_filter(&User::example(4, Role::Employer)).is_err());
         assert!(figures_filter(&User::example(5, Role::JobSeeker)).is_err());

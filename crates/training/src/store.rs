@@ -288,8 +288,8 @@ pub async fn save(
 ) -> anyhow::Result<(i64, Saved)> {
     let now = Utc::now();
     with_db!(db, p => {
-        let existing: Option<(i64, Option<i64>, String, String, Option<NaiveDate>, String, bool, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT id, class_id, level, funding, end_date, status, certificate, certificate_no, result FROM enrolments
+        let existing: Option<(i64, Option<i64>, String, String, Option<NaiveDate>, String, bool, Option<String>, Option<String>, Option<NaiveDate>)> = sqlx::query_as(
+            "SELECT id, class_id, level, funding, end_date, status, certificate, certificate_no, result, certificate_date FROM enrolments
              WHERE province_code = $1 AND person_id = $2 AND school_id = $3 AND trade = $4 AND start_date = $5")
             .bind(province).bind(person_id).bind(e.school_id).bind(&e.trade).bind(e.start_date).fetch_optional(p).await?;
         match existing {
@@ -305,19 +305,28 @@ pub async fn save(
                     .bind(&e.result).bind(by).bind(now).fetch_one(p).await?;
                 Ok((id, Saved::Inserted))
             }
-            Some((id, class_id, level, funding, end, status, cert, cert_no, result)) => {
-                let same = (class_id.or(e.class_id), level.as_str(), funding.as_str(), end, status.as_str(), cert, &cert_no, &result)
-                    == (e.class_id.or(class_id), e.level.as_str(), e.funding.as_str(), e.end_date, e.status.as_str(), e.certificate, &e.certificate_no, &e.result);
+            Some((id, class_id, level, funding, end, status, cert, cert_no, result, cert_date)) => {
+                // Enrolling again (a class's form, an older list) never undoes an
+                // outcome recorded since, nor erases results left empty.
+                let mut m = e.clone();
+                if e.status == Status::Studying && status != Status::Studying.as_str() {
+                    m.status = Status::parse(&status).unwrap_or(Status::Studying);
+                    (m.end_date, m.certificate, m.certificate_no, m.certificate_date) = (end, cert, cert_no.clone(), cert_date);
+                }
+                m.result = m.result.or(result.clone());
+                m.class_id = m.class_id.or(class_id);
+                let same = (class_id, level.as_str(), funding.as_str(), end, status.as_str(), cert, &cert_no, &result)
+                    == (m.class_id, m.level.as_str(), m.funding.as_str(), m.end_date, m.status.as_str(), m.certificate, &m.certificate_no, &m.result);
                 if same {
                     return Ok((id, Saved::Unchanged));
                 }
                 sqlx::query(
-                    "UPDATE enrolments SET class_id = COALESCE($3, class_id), level = $4, funding = $5, end_date = $6,
+                    "UPDATE enrolments SET class_id = $3, level = $4, funding = $5, end_date = $6,
                         status = $7, certificate = $8, certificate_no = $9, certificate_date = $10, result = $11, updated_at = $12
                      WHERE province_code = $1 AND id = $2")
-                    .bind(province).bind(id).bind(e.class_id).bind(e.level.as_str()).bind(e.funding.as_str())
-                    .bind(e.end_date).bind(e.status.as_str()).bind(e.certificate).bind(&e.certificate_no)
-                    .bind(e.certificate_date).bind(&e.result).bind(now).execute(p).await?;
+                    .bind(province).bind(id).bind(m.class_id).bind(m.level.as_str()).bind(m.funding.as_str())
+                    .bind(m.end_date).bind(m.status.as_str()).bind(m.certificate).bind(&m.certificate_no)
+                    .bind(m.certificate_date).bind(&m.result).bind(now).execute(p).await?;
                 Ok((id, Saved::Updated))
             }
         }

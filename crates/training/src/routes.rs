@@ -97,6 +97,20 @@ impl Names {
     }
 }
 
+/// The school a form names, within the user's reach: another school's is
+/// refused outright (403), an unknown or missing one is a field error.
+async fn school_in_reach(
+    st: &AppState,
+    code: &str,
+    reach: &service::Reach,
+) -> AppResult<Result<School, Vec<FieldError>>> {
+    match crate::import::school_of(&st.db, province(st), code, reach).await? {
+        Ok(s) => Ok(Ok(s)),
+        Err(e) if e.code == "tr.err.school_other" => Err(AppError::Forbidden),
+        Err(e) => Ok(Err(vec![e])),
+    }
+}
+
 // ---------------------------------------------------------------- schools
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -319,7 +333,8 @@ async fn indicators_api(
     Query(q): Query<IndicatorQuery>,
 ) -> AppResult<Json<Indicators>> {
     let f = q.filter(&st, &user).await?;
-    Ok(Json(training(&st).indicators(&f).await?))
+    let codes = service::school_codes(&st.db, province(&st)).await?;
+    Ok(Json(training(&st).indicators(&f, &codes).await?))
 }
 
 #[derive(Template)]
@@ -426,10 +441,12 @@ async fn overview_page(
     Query(q): Query<IndicatorQuery>,
 ) -> AppResult<Response> {
     let f = q.filter(&st, &user).await?;
-    let i = training(&st).indicators(&f).await?;
+    // The schools are read once: for their names and for the figures' codes.
     let n = Names::new(&st, ctx.lang).await?;
-    if q.format.as_deref().and_then(Format::parse).is_some() {
-        return indicators_table(ctx.lang, &i, &n).respond(Format::Xlsx);
+    let codes: HashMap<i64, String> = n.schools.values().map(|s| (s.id, s.code.clone())).collect();
+    let i = training(&st).indicators(&f, &codes).await?;
+    if let Some(format) = q.format.as_deref().and_then(Format::parse) {
+        return indicators_table(ctx.lang, &i, &n).respond(format);
     }
     let rates = if user.role == Role::School {
         None
@@ -522,10 +539,9 @@ async fn create_class(
     input: &ClassInput,
 ) -> AppResult<Result<i64, Vec<FieldError>>> {
     let reach = service::editor(user)?;
-    let school = match crate::import::school_of(&st.db, province(st), &input.school_code, &reach).await? {
+    let school = match school_in_reach(st, &input.school_code, &reach).await? {
         Ok(s) => s,
-        Err(e) if e.code == "tr.err.school_other" => return Err(AppError::Forbidden),
-        Err(e) => return Ok(Err(vec![e])),
+        Err(e) => return Ok(Err(e)),
     };
     let class = match class_of_input(input, school.id, platform::time::today()) {
         Ok(c) => c,
@@ -662,10 +678,9 @@ async fn enrol(
     };
     let school = match &class {
         Some(c) => store::school(&st.db, province, c.school_id).await?.ok_or(AppError::NotFound)?,
-        None => match crate::import::school_of(&st.db, province, &input.school_code, &reach).await? {
+        None => match school_in_reach(st, &input.school_code, &reach).await? {
             Ok(s) => s,
-            Err(e) if e.code == "tr.err.school_other" => return Err(AppError::Forbidden),
-            Err(e) => return Ok(Err(vec![e])),
+            Err(e) => return Ok(Err(e)),
         },
     };
     let who = registry::api::find_or_prepare(&st.db, province, &crate::import::person_input(input), today).await?;
@@ -1174,10 +1189,9 @@ async fn create_visit(
     input: &VisitInput,
 ) -> AppResult<Result<i64, Vec<FieldError>>> {
     let reach = service::editor(user)?;
-    let school = match crate::import::school_of(&st.db, province(st), &input.school_code, &reach).await? {
+    let school = match school_in_reach(st, &input.school_code, &reach).await? {
         Ok(s) => s,
-        Err(e) if e.code == "tr.err.school_other" => return Err(AppError::Forbidden),
-        Err(e) => return Ok(Err(vec![e])),
+        Err(e) => return Ok(Err(e)),
     };
     let v = match visit_of_input(input, school.id, platform::time::today()) {
         Ok(v) => v,

@@ -14,21 +14,19 @@ use crate::store::{self, Filter};
 
 pub struct Training {
     ledger: Follower<LedgerFeed>,
-    db: Db,
-    province: String,
 }
 
 impl Training {
     pub fn new(db: Db, province: &str) -> Arc<Training> {
         let follower = Follower::new(Arc::new(LedgerFeed(Ledger::default())), db.clone(), province);
-        Arc::new(Training { ledger: follower, db, province: province.to_owned() })
+        Arc::new(Training { ledger: follower })
     }
 
-    /// The indicators of `f`, caught up with every enrolment saved so far.
-    pub async fn indicators(&self, f: &Filter) -> AppResult<Indicators> {
+    /// The indicators of `f`, caught up with every enrolment saved so far;
+    /// `codes`: school id → code (the caller has read the schools).
+    pub async fn indicators(&self, f: &Filter, codes: &HashMap<i64, String>) -> AppResult<Indicators> {
         self.ledger.sync().await?;
-        let codes = school_codes(&self.db, &self.province).await?;
-        Ok(self.ledger.feed().0.indicators(f, &codes))
+        Ok(self.ledger.feed().0.indicators(f, codes))
     }
 }
 

@@ -21,12 +21,14 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
     figures.push(crate::matching_figures::evaluation().await?);
     figures.extend(crate::session_figures::fanout(2_000, if quick { 5 } else { 20 }).await?);
     figures.extend(crate::poverty_figures::poverty(50_000, reps).await?);
-    figures.push(crate::dashboard_figures::jobs_created(200_000, 20).await?);
+    figures.push(crate::dashboard_figures::jobs_created(200_000, 20, false).await?);
+    figures.push(crate::dashboard_figures::jobs_created(200_000, 20, true).await?);
     figures.push(crate::training_figures::indicators(100_000, if quick { 6 } else { 9 }).await?);
     if !quick {
         figures.push(crate::training_figures::indicators(1_000_000, 9).await?);
         figures.extend(crate::poverty_figures::poverty(500_000, reps).await?);
-        figures.push(crate::dashboard_figures::jobs_created(5_000_000, 40).await?);
+        figures.push(crate::dashboard_figures::jobs_created(5_000_000, 40, false).await?);
+        figures.push(crate::dashboard_figures::jobs_created(5_000_000, 40, true).await?);
         figures.extend(crate::board_figures::board(50_000, 100_000, 3, 10)?);
         figures.push(crate::dashboard_figures::indicators(1_000_000, reps).await?);
         figures.extend(crate::registry_figures::import(1_000_000, 3, true)?);

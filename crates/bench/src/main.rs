@@ -193,7 +193,10 @@ async fn main() -> anyhow::Result<()> {
         let figures = match group {
             "--poverty" => poverty_figures::poverty(n, 7).await?,
             "--training" => vec![training_figures::indicators(n, 9).await?],
-            _ => vec![dashboard_figures::jobs_created(n, 40).await?],
+            _ => vec![
+                dashboard_figures::jobs_created(n, 40, false).await?,
+                dashboard_figures::jobs_created(n, 40, true).await?,
+            ],
         };
         for f in &figures {
             println!("{}", serde_json::to_string_pretty(f)?);

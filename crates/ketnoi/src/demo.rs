@@ -1358,3 +1358,270 @@ pub async fn seed_training(db: &Db, province: &str, seed: u64) -> anyhow::Result
     training::store::insert_enrolments(db, province, &rows).await?;
     Ok(rows.len() as u64)
 }
+
+/// The department's units that submit initiatives (demo).
+const DEMO_UNITS: [&str; 8] = [
+    "Phòng Giáo dục nghề nghiệp",
+    "Trung tâm Dịch vụ việc làm Khánh Hòa",
+    "Trường Cao đẳng Kỹ thuật Công nghệ Nha Trang",
+    "Trường Trung cấp Nghề Vạn Ninh",
+    "Trung tâm Bảo trợ xã hội tỉnh",
+    "Cơ sở cai nghiện ma túy tỉnh",
+    "Trung tâm Điều dưỡng người có công",
+    "Văn phòng Sở",
+];
+
+/// Twenty topics and solutions in vocational training tied to the labour
+/// market, and twenty in the care of people with meritorious service, social
+/// protection and rehabilitation: the report's "20 + 20" since 2021.
+const DEMO_TRAINING_INITIATIVES: [&str; 20] = [
+    "Đặt hàng đào tạo nghề theo nhu cầu tuyển dụng của doanh nghiệp khu kinh tế Vân Phong",
+    "Khảo sát nhu cầu học nghề của lao động nông thôn bằng phiếu điện tử",
+    "Mô hình lớp nghề cơ khí lưu động tại xã",
+    "Liên kết doanh nghiệp thủy sản đào tạo tại chỗ cho lao động ven biển",
+    "Ngân hàng câu hỏi đánh giá kỹ năng nghề sơ cấp",
+    "Theo dõi việc làm của học viên sau tốt nghiệp sáu tháng",
+    "Đào tạo nghề du lịch – nhà hàng gắn với doanh nghiệp lưu trú Nha Trang",
+    "Học phần kỹ năng mềm cho học viên trình độ sơ cấp",
+    "Tư vấn hướng nghiệp tại trường trung học cơ sở vùng miền núi",
+    "Đào tạo nghề cho người khuyết tật theo nhóm nhỏ",
+    "Xưởng thực hành dùng chung giữa các cơ sở giáo dục nghề nghiệp",
+    "Chuẩn hóa chương trình đào tạo nghề điện dân dụng",
+    "Bồi dưỡng giáo viên dạy nghề tại doanh nghiệp",
+    "Sàn kết nối học viên tốt nghiệp với nhà tuyển dụng",
+    "Đào tạo nghề nuôi trồng thủy sản theo chuỗi giá trị",
+    "Lớp nghề may công nghiệp theo đơn đặt hàng",
+    "Đánh giá hiệu quả đào tạo nghề cho lao động nông thôn theo xã",
+    "Số hóa hồ sơ học viên và cấp chứng chỉ sơ cấp",
+    "Đào tạo kỹ năng số cho lao động lớn tuổi",
+    "Mô hình vừa học vừa làm tại doanh nghiệp chế biến",
+];
+const DEMO_CARE_INITIATIVES: [&str; 20] = [
+    "Chăm sóc phục hồi chức năng cho người có công tại nhà",
+    "Sổ theo dõi sức khỏe điện tử của đối tượng bảo trợ xã hội",
+    "Mô hình tự quản trong khu nuôi dưỡng người cao tuổi",
+    "Tư vấn tâm lý cho học viên cai nghiện theo nhóm",
+    "Dạy nghề gắn với lao động trị liệu cho học viên cai nghiện",
+    "Thăm hỏi, tặng quà người có công theo danh sách số hóa",
+    "Chế độ dinh dưỡng theo nhóm bệnh cho đối tượng nuôi dưỡng tập trung",
+    "Phối hợp với gia đình trong giai đoạn tái hòa nhập cộng đồng",
+    "Quản lý hồ sơ người có công bằng mã định danh",
+    "Phòng ngừa té ngã cho người cao tuổi tại cơ sở bảo trợ",
+    "Hoạt động văn hóa – thể thao hằng tuần cho đối tượng nuôi dưỡng",
+    "Chăm sóc trẻ em mồ côi theo mô hình gia đình",
+    "Quy trình tiếp nhận đối tượng lang thang cơ nhỡ",
+    "Vườn rau sạch do học viên cai nghiện tự chăm sóc",
+    "Điều dưỡng luân phiên người có công tại địa phương",
+    "Kiểm tra định kỳ an toàn thực phẩm tại bếp ăn tập thể",
+    "Hỗ trợ sinh kế cho học viên sau cai nghiện",
+    "Chi trả trợ cấp xã hội qua tài khoản",
+    "Tập huấn kỹ năng chăm sóc cho nhân viên công tác xã hội",
+    "Kết nối tình nguyện viên y tế với cơ sở bảo trợ xã hội",
+];
+
+/// People and units commended (invented names).
+const DEMO_COMMENDED: [&str; 6] =
+    ["Nguyễn Thị Hồng Nhung", "Trần Quốc Bảo", "Lê Thị Mai Anh", "Phạm Văn Thành", "Võ Thị Thu Hà", "Đặng Minh Tuấn"];
+
+/// Emulation (demo): the 20 + 20 initiatives recognised since 2021 with their
+/// councils' scores, a few in administration, some refused and some still
+/// under review; the department's certificates of merit (the Prime
+/// Minister's, the Ministry's, the Province's) and its staff's titles; this
+/// year's movement with its commitments.
+pub async fn seed_emulation(db: &Db, province: &str) -> anyhow::Result<u64> {
+    use chrono::NaiveDate;
+    use emulation::model::{Field, RecipientKind, Scope};
+    use emulation::rules::{Decision, NewAward, NewCommitment, NewInitiative, NewMovement};
+    use emulation::store;
+    let any: Option<(i64,)> = platform::with_db!(db, p => sqlx::query_as(
+        "SELECT id FROM initiatives WHERE province_code = $1 LIMIT 1").bind(province).fetch_optional(p).await?);
+    if any.is_some() {
+        return Ok(0);
+    }
+    let day = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    let members = ["Phan Minh Khôi", "Trần Thị Minh Thư", "Huỳnh Văn Lộc", "Ngô Thị Bích", "Lý Quang Vinh"];
+    let mut made = 0u64;
+    let lists = [
+        (Field::VocationalTraining, &DEMO_TRAINING_INITIATIVES[..], [0usize, 1, 2, 3]),
+        (Field::SocialCare, &DEMO_CARE_INITIATIVES[..], [4, 5, 6, 7]),
+    ];
+    for (field, titles, units) in lists {
+        for (i, title) in titles.iter().enumerate() {
+            // 7 recognised in 2021, 7 in 2022, 6 in 2023.
+            let year = 2021 + (i as i32 / 7).min(2);
+            let unit = DEMO_UNITS[units[i % units.len()]];
+            let new = NewInitiative {
+                title: (*title).into(),
+                field,
+                unit: unit.into(),
+                authors: vec![
+                    DEMO_COMMENDED[i % DEMO_COMMENDED.len()].into(),
+                    DEMO_COMMENDED[(i + 2) % DEMO_COMMENDED.len()].into(),
+                ],
+                year,
+                description: format!("{title}: nội dung, cách làm và kết quả áp dụng tại {unit}."),
+                expected_effect: Some(
+                    "Nâng cao chất lượng, tiết kiệm thời gian và chi phí; có thể nhân rộng trong toàn ngành.".into(),
+                ),
+            };
+            let id = store::insert_initiative(db, province, &new, None).await?;
+            for (k, m) in members.iter().enumerate().take(3 + i % 3) {
+                store::put_score(db, province, id, m, 70 + ((i * 7 + k * 5) % 26) as i64, None).await?;
+            }
+            let scope = [Scope::Unit, Scope::Department, Scope::Department, Scope::Province][i % 4];
+            let decision = Decision {
+                recognised: true,
+                decision_no: Some(format!(
+                    "{}/QĐ-SLĐTBXH",
+                    100 + i * 3 + if field == Field::SocialCare { 1 } else { 0 }
+                )),
+                decision_date: Some(day(year, 12, 10 + (i % 15) as u32)),
+                scope: Some(scope),
+            };
+            store::decide(db, province, id, &decision).await?;
+            made += 1;
+        }
+    }
+    // Administration (recognised), refused, and this year's under review.
+    let others: [(&str, Field, i32, Option<bool>); 7] = [
+        ("Một cửa điện tử cho thủ tục cấp giấy phép lao động", Field::Administration, 2022, Some(true)),
+        ("Rút ngắn thời gian giải quyết hồ sơ trợ cấp thất nghiệp", Field::Administration, 2023, Some(true)),
+        ("Lưu trữ văn bản đến bằng mã QR", Field::Administration, 2022, Some(false)),
+        ("Bảng tin việc làm tại nhà văn hóa thôn", Field::Other, 2023, Some(false)),
+        ("Kết nối việc làm liên tỉnh qua phiên trực tuyến", Field::VocationalTraining, 2026, None),
+        ("Rà soát hộ nghèo bằng điện thoại", Field::Other, 2026, None),
+        ("Chăm sóc người có công neo đơn qua tổ tình nguyện", Field::SocialCare, 2026, None),
+    ];
+    for (i, (title, field, year, verdict)) in others.into_iter().enumerate() {
+        let new = NewInitiative {
+            title: title.into(),
+            field,
+            unit: DEMO_UNITS[(i + 1) % DEMO_UNITS.len()].into(),
+            authors: vec![DEMO_COMMENDED[(i + 3) % DEMO_COMMENDED.len()].into()],
+            year,
+            description: format!("{title}."),
+            expected_effect: None,
+        };
+        let id = store::insert_initiative(db, province, &new, None).await?;
+        for (k, m) in members.iter().enumerate().take(3) {
+            store::put_score(db, province, id, m, 55 + ((i * 11 + k * 7) % 35) as i64, None).await?;
+        }
+        if let Some(recognised) = verdict {
+            let d = Decision {
+                recognised,
+                decision_no: recognised.then(|| format!("{}/QĐ-SLĐTBXH", 300 + i)),
+                decision_date: Some(day(year, 12, 20)),
+                scope: recognised.then_some(Scope::Unit),
+            };
+            store::decide(db, province, id, &d).await?;
+        }
+        made += 1;
+    }
+    // Awards: the department's certificates of merit, and its people's titles.
+    let department = "Sở Lao động - Thương binh và Xã hội tỉnh Khánh Hòa";
+    let award =
+        |kind: &str, level: &str, who: RecipientKind, to: &str, unit: Option<&str>, no: &str, date: NaiveDate| {
+            NewAward {
+                kind: kind.into(),
+                level: level.into(),
+                recipient_kind: who,
+                recipient: to.into(),
+                unit: unit.map(str::to_owned),
+                decision_no: no.into(),
+                decision_date: date,
+            }
+        };
+    let mut awards = vec![
+        award("bang_khen", "prime_minister", RecipientKind::Unit, department, None, "1452/QĐ-TTg", day(2022, 11, 25)),
+        award("bang_khen", "ministry", RecipientKind::Unit, department, None, "1780/QĐ-LĐTBXH", day(2021, 12, 28)),
+        award("bang_khen", "ministry", RecipientKind::Unit, department, None, "1622/QĐ-LĐTBXH", day(2023, 12, 26)),
+        award("bang_khen", "province", RecipientKind::Unit, department, None, "3590/QĐ-UBND", day(2021, 12, 30)),
+        award("bang_khen", "province", RecipientKind::Unit, department, None, "3411/QĐ-UBND", day(2022, 12, 29)),
+        award("bang_khen", "province", RecipientKind::Unit, department, None, "3322/QĐ-UBND", day(2023, 12, 28)),
+        award(
+            "tap_the_lao_dong_xuat_sac",
+            "unit",
+            RecipientKind::Unit,
+            DEMO_UNITS[1],
+            None,
+            "3598/QĐ-UBND",
+            day(2022, 12, 30),
+        ),
+        award(
+            "tap_the_lao_dong_tien_tien",
+            "unit",
+            RecipientKind::Unit,
+            DEMO_UNITS[3],
+            None,
+            "215/QĐ-SLĐTBXH",
+            day(2023, 12, 20),
+        ),
+    ];
+    for (i, person) in DEMO_COMMENDED.iter().enumerate() {
+        let unit = Some(DEMO_UNITS[i % DEMO_UNITS.len()]);
+        for year in 2021..=2023 {
+            let no = format!("{}/QĐ-SLĐTBXH", 200 + year - 2021);
+            awards.push(award(
+                "lao_dong_tien_tien",
+                "unit",
+                RecipientKind::Person,
+                person,
+                unit,
+                &no,
+                day(year, 12, 22),
+            ));
+            // The first two are grassroots emulation fighters three years in a row.
+            if i < 2 || (i == 2 && year >= 2022) {
+                let no = format!("{}/QĐ-SLĐTBXH", 210 + year - 2021);
+                awards.push(award(
+                    "chien_si_thi_dua",
+                    "grassroots",
+                    RecipientKind::Person,
+                    person,
+                    unit,
+                    &no,
+                    day(year, 12, 22),
+                ));
+            }
+        }
+    }
+    awards.push(award(
+        "giay_khen",
+        "department",
+        RecipientKind::Person,
+        DEMO_COMMENDED[3],
+        Some(DEMO_UNITS[3]),
+        "98/QĐ-SLĐTBXH",
+        day(2023, 6, 1),
+    ));
+    for a in &awards {
+        store::insert_award(db, province, a, None).await?;
+    }
+    // This year's movement and its commitments.
+    let movement = NewMovement {
+        title: "Thi đua thực hiện thắng lợi nhiệm vụ lao động – người có công và xã hội năm 2026".into(),
+        starts_on: day(2026, 1, 15),
+        ends_on: day(2026, 12, 31),
+        criteria: "Hoàn thành vượt mức chỉ tiêu giải quyết việc làm (11.500 lao động);\nđào tạo nghề gắn với nhu cầu doanh nghiệp;\nchăm sóc chu đáo người có công và đối tượng bảo trợ xã hội;\ncải cách hành chính, chuyển đổi số.".into(),
+        units: DEMO_UNITS.iter().map(|u| (*u).to_owned()).collect(),
+    };
+    let m = store::insert_movement(db, province, &movement, None).await?;
+    for (i, unit) in DEMO_UNITS.iter().enumerate().take(5) {
+        let c = NewCommitment {
+            registrant_kind: RecipientKind::Unit,
+            registrant: (*unit).into(),
+            unit: (*unit).into(),
+            commitment: "Đăng ký danh hiệu Tập thể lao động xuất sắc; hoàn thành 100% chỉ tiêu được giao.".into(),
+        };
+        let id = store::insert_commitment(db, province, m, &c, day(2026, 2, 1 + i as u32), None).await?;
+        if i < 3 {
+            let r = emulation::rules::Review {
+                final_stage: false,
+                assessment: "Sáu tháng đầu năm đạt tiến độ.".into(),
+                achieved: None,
+            };
+            store::review(db, province, id, &r).await?;
+        }
+    }
+    Ok(made)
+}

@@ -45,7 +45,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "sessions", description = "Job-exchange sessions (phiên giao dịch việc làm): booths, registration with tickets, check-in, interviews and their outcomes, the session report"),
          (name = "placements", description = "Jobs created (việc làm tăng thêm) and targets (chỉ tiêu): placements, the jobs-created indicator, yearly targets and their pace"),
          (name = "poverty", description = "Poverty reduction (giảm nghèo): the multidimensional standard's classification, households, yearly reviews, transitions"),
-         (name = "training", description = "Vocational training (giáo dục nghề nghiệp): schools, classes, enrolment, graduation and certificates, employment after training, outreach, the demand for training, enrolment indicators"))
+         (name = "training", description = "Vocational training (giáo dục nghề nghiệp): schools, classes, enrolment, graduation and certificates, employment after training, outreach, the demand for training, enrolment indicators"),
+         (name = "emulation", description = "Emulation and commendation (thi đua – khen thưởng): movements and commitments, initiatives with their council's scores, files and recognition, awards and titles with each recipient's history, the report"))
 )]
 pub struct ApiDoc;
 
@@ -71,6 +72,7 @@ pub fn install_messages() {
         placements::MESSAGES,
         poverty::MESSAGES,
         training::MESSAGES,
+        emulation::MESSAGES,
     ]);
 }
 
@@ -96,6 +98,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(poverty::routes::router())
         .merge(poverty::programmes::router())
         .merge(training::routes::router())
+        .merge(emulation::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).

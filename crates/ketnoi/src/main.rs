@@ -382,6 +382,10 @@ async fn main() -> anyhow::Result<()> {
                 if households > 0 {
                     tracing::info!(households, "demo households and their reviews (2022 to 2026) created");
                 }
+                let initiatives = demo::seed_emulation(&db, &province).await?;
+                if initiatives > 0 {
+                    tracing::info!(initiatives, "demo initiatives, awards and a movement created");
+                }
             }
             // Expired sessions are removed hourly.
             let sessions = platform::auth::session_store::DbSessionStore::new(db.clone());

@@ -4,6 +4,7 @@ pub mod area;
 pub mod audit;
 pub mod auth;
 pub mod channels;
+pub mod coded;
 pub mod db;
 pub mod dump;
 pub mod error;

@@ -92,8 +92,12 @@ impl Table {
     }
 
     pub fn xlsx(&self) -> anyhow::Result<Vec<u8>> {
-        use rust_xlsxwriter::{Color, Format as Style, FormatBorder, Workbook};
-        let mut workbook = Workbook::new();
+        workbook(std::slice::from_ref(self))
+    }
+
+    /// This table as a sheet of `workbook`.
+    fn sheet(&self, workbook: &mut rust_xlsxwriter::Workbook) -> anyhow::Result<()> {
+        use rust_xlsxwriter::{Color, Format as Style, FormatBorder};
         let bold = Style::new().set_bold().set_border(FormatBorder::Thin).set_background_color(Color::RGB(0xDDEBF7));
         let int = Style::new().set_num_format("#,##0");
         let pct = Style::new().set_num_format("0.0");
@@ -123,7 +127,7 @@ impl Table {
             }
         }
         sheet.set_freeze_panes(1, 1)?;
-        Ok(workbook.save_to_buffer()?)
+        Ok(())
     }
 
     /// The download, named after the table.
@@ -136,6 +140,23 @@ impl Table {
         Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes)
             .into_response())
     }
+}
+
+/// Several tables as the sheets of one workbook (a report's sections).
+pub fn workbook(tables: &[Table]) -> anyhow::Result<Vec<u8>> {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    for t in tables {
+        t.sheet(&mut workbook)?;
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+/// The download of a report's sections as one XLSX named `file`.
+pub fn respond_workbook(file: &str, tables: &[Table]) -> AppResult<Response> {
+    let bytes = workbook(tables)?;
+    let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    let disposition = format!("attachment; filename=\"{file}.xlsx\"");
+    Ok(([(header::CONTENT_TYPE, mime.to_owned()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response())
 }
 
 #[cfg(test)]

@@ -394,7 +394,7 @@ pub struct NavItem {
 }
 
 /// The department's menu (staff); the administrator's adds users and the audit log.
-const STAFF_MENU: [(&str, &str); 16] = [
+const STAFF_MENU: [(&str, &str); 17] = [
     ("/", "nav.home"),
     ("/dashboard", "nav.dashboard"),
     ("/registry", "nav.registry"),
@@ -405,6 +405,7 @@ const STAFF_MENU: [(&str, &str); 16] = [
     ("/targets", "nav.targets"),
     ("/poverty", "nav.poverty"),
     ("/training", "nav.training"),
+    ("/emulation", "nav.emulation"),
     ("/employers", "nav.employers"),
     ("/applications", "nav.applications"),
     ("/recruitment-needs", "nav.needs"),
@@ -412,16 +413,16 @@ const STAFF_MENU: [(&str, &str); 16] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 19] = {
-    let mut all = [("", ""); 19];
+const ADMIN_MENU: [(&str, &str); 20] = {
+    let mut all = [("", ""); 20];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
         i += 1;
     }
-    all[16] = ("/admin/users", "nav.users");
-    all[17] = ("/admin/audit", "nav.audit");
-    all[18] = ("/admin/jobs", "nav.background_jobs");
+    all[17] = ("/admin/users", "nav.users");
+    all[18] = ("/admin/audit", "nav.audit");
+    all[19] = ("/admin/jobs", "nav.background_jobs");
     all
 };
 
@@ -476,6 +477,7 @@ fn menu(role: crate::auth::Role) -> &'static [(&'static str, &'static str)] {
             ("/targets", "nav.targets"),
             ("/poverty", "nav.poverty"),
             ("/training", "nav.training"),
+            ("/emulation", "nav.emulation"),
             ("/recruitment-needs", "nav.needs"),
             ("/jobs", "nav.jobs"),
             ("/units", "nav.units"),

@@ -4,33 +4,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-/// A coded value: its code in storage and the API, its label from the catalog.
-macro_rules! coded {
-    ($(#[$m:meta])* $name:ident as $schema:ident, $prefix:literal, [$($variant:ident = $code:literal),+ $(,)?]) => {
-        $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        #[schema(as = $schema)]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($code => Some($name::$variant),)+ _ => None }
-            }
-            /// Its label's message key.
-            pub fn key(self) -> String {
-                format!(concat!($prefix, "{}"), self.as_str())
-            }
-            pub fn index(self) -> usize {
-                self as usize
-            }
-        }
-    };
-}
+use platform::coded;
 
 coded!(
     /// Trình độ đào tạo: the level a class trains to.

@@ -73,8 +73,14 @@ fn keeps(user: &User) -> AppResult<()> {
     }
 }
 
-/// Staff and the leadership read them.
+/// The records name people (authors, recipients, registrants): the
+/// department's staff read them.
 fn reads(user: &User) -> AppResult<()> {
+    keeps(user)
+}
+
+/// The leadership reads the counts only: the report and the kinds of award.
+fn counts(user: &User) -> AppResult<()> {
     match user.role {
         Role::Admin | Role::Staff | Role::Viewer => Ok(()),
         _ => Err(AppError::Forbidden),
@@ -141,8 +147,11 @@ pub struct InitiativeDetail {
     pub files: Vec<Attachment>,
 }
 
-async fn detail(st: &AppState, id: i64) -> AppResult<InitiativeDetail> {
+/// An initiative with its scores and files; reading it (its authors) is audited.
+async fn detail(st: &AppState, ctx: &Ctx, id: i64) -> AppResult<InitiativeDetail> {
     let initiative = store::initiative(&st.db, province(st), id).await?.ok_or(AppError::NotFound)?;
+    audit::by_request(&st.db, province(st), ctx, Action::ReadPersonal, "initiative", Some(&id.to_string()), None)
+        .await?;
     Ok(InitiativeDetail {
         initiative,
         score_list: store::scores(&st.db, province(st), id).await?,
@@ -221,11 +230,16 @@ pub struct InitiativeList {
     security(("bearer" = [])))]
 async fn initiatives_api(
     State(st): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Query(q): Query<InitiativeQuery>,
 ) -> AppResult<Json<InitiativeList>> {
     reads(&user)?;
-    Ok(Json(InitiativeList { items: store::initiatives(&st.db, province(&st), &q.filter()?, 500).await? }))
+    let items = store::initiatives(&st.db, province(&st), &q.filter()?, 500).await?;
+    if !items.is_empty() {
+        audit::by_request(&st.db, province(&st), &ctx, Action::ReadPersonal, "initiative", None, Some("list")).await?;
+    }
+    Ok(Json(InitiativeList { items }))
 }
 
 /// One initiative with the council's scores and its files.
@@ -236,11 +250,12 @@ async fn initiatives_api(
     security(("bearer" = [])))]
 async fn initiative_api(
     State(st): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<InitiativeDetail>> {
     reads(&user)?;
-    Ok(Json(detail(&st, id).await?))
+    Ok(Json(detail(&st, &ctx, id).await?))
 }
 
 async fn put_score(st: &AppState, ctx: &Ctx, user: &User, id: i64, input: &ScoreInput) -> AppResult<()> {
@@ -272,12 +287,16 @@ async fn score_api(
     JsonBody(input): JsonBody<ScoreInput>,
 ) -> AppResult<Json<InitiativeDetail>> {
     put_score(&st, &ctx, &user, id, &input).await?;
-    Ok(Json(detail(&st, id).await?))
+    Ok(Json(detail(&st, &ctx, id).await?))
 }
 
 async fn decide(st: &AppState, ctx: &Ctx, user: &User, id: i64, input: &DecisionInput) -> AppResult<()> {
     keeps(user)?;
     let i = store::initiative(&st.db, province(st), id).await?.ok_or(AppError::NotFound)?;
+    // A decision stands: the report of its year may have been sent already.
+    if i.status != Status::Submitted {
+        return Err(AppError::invalid("recognised", "em.err.decided_already"));
+    }
     let d = rules::decision(input, i.year, today()).map_err(AppError::Invalid)?;
     store::decide(&st.db, province(st), id, &d).await?;
     let what = if d.recognised { "recognised" } else { "not_recognised" };
@@ -286,8 +305,8 @@ async fn decide(st: &AppState, ctx: &Ctx, user: &User, id: i64, input: &Decision
     Ok(())
 }
 
-/// The decision: recognised (number, date, scope of effect) or not. A later
-/// decision replaces it (a correction).
+/// The decision: recognised (number, date, scope of effect) or not; once
+/// taken it stands (422 for a second one).
 #[utoipa::path(post, path = "/api/v1/emulation/initiatives/{id}/decision", tag = "emulation", request_body = DecisionInput,
     params(("id" = i64, Path, description = "The initiative")),
     responses((status = 200, body = InitiativeDetail), (status = 401, body = platform::error::ApiError),
@@ -302,7 +321,7 @@ async fn decision_api(
     JsonBody(input): JsonBody<DecisionInput>,
 ) -> AppResult<Json<InitiativeDetail>> {
     decide(&st, &ctx, &user, id, &input).await?;
-    Ok(Json(detail(&st, id).await?))
+    Ok(Json(detail(&st, &ctx, id).await?))
 }
 
 /// Read the `file` part of a multipart body and keep it on the initiative.
@@ -375,9 +394,11 @@ async fn file_api(
 
 /// The file as a download, never shown inline: its checked type, a
 /// sandboxing policy, and no sniffing.
-async fn send_file(st: &AppState, user: &User, id: i64) -> AppResult<Response> {
+async fn send_file(st: &AppState, ctx: &Ctx, user: &User, id: i64) -> AppResult<Response> {
     reads(user)?;
     let (a, content) = store::file(&st.db, province(st), id).await?.ok_or(AppError::NotFound)?;
+    audit::by_request(&st.db, province(st), ctx, Action::ReadPersonal, "initiative_file", Some(&id.to_string()), None)
+        .await?;
     let ascii: String =
         a.name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
     let disposition = format!(
@@ -405,18 +426,20 @@ async fn send_file(st: &AppState, user: &User, id: i64) -> AppResult<Response> {
     security(("bearer" = [])))]
 async fn file_download_api(
     State(st): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    send_file(&st, &user, id).await
+    send_file(&st, &ctx, &user, id).await
 }
 
 async fn download(
     State(st): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Response> {
-    send_file(&st, &user, id).await
+    send_file(&st, &ctx, &user, id).await
 }
 
 // ---------------------------------------------------------------- awards
@@ -520,7 +543,7 @@ pub struct AwardTypeList {
         (status = 403, body = platform::error::ApiError)),
     security(("bearer" = [])))]
 async fn award_types_api(ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Json<AwardTypeList>> {
-    reads(&user)?;
+    counts(&user)?;
     let items = catalog::catalog()
         .iter()
         .map(|a| AwardType {
@@ -611,7 +634,7 @@ impl ReportQuery {
 }
 
 async fn report(st: &AppState, user: &User, q: &ReportQuery) -> AppResult<Report> {
-    reads(user)?;
+    counts(user)?;
     let (from, to) = q.years()?;
     let initiatives = store::recognised(&st.db, province(st), from, to).await?;
     let awards = store::award_years(&st.db, province(st), from, to).await?;
@@ -680,6 +703,14 @@ pub struct MovementDetail {
     pub commitment_list: Vec<Commitment>,
 }
 
+/// People's commitments read are in the audit log.
+async fn audit_commitments(st: &AppState, ctx: &Ctx, list: &[Commitment]) -> AppResult<()> {
+    if list.iter().any(|c| c.registrant_kind == RecipientKind::Person) {
+        audit::by_request(&st.db, province(st), ctx, Action::ReadPersonal, "commitment", None, Some("list")).await?;
+    }
+    Ok(())
+}
+
 /// A movement with its commitments and their reviews.
 #[utoipa::path(get, path = "/api/v1/emulation/movements/{id}", tag = "emulation",
     params(("id" = i64, Path, description = "The movement")),
@@ -688,12 +719,14 @@ pub struct MovementDetail {
     security(("bearer" = [])))]
 async fn movement_api(
     State(st): State<AppState>,
+    ctx: Ctx,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> AppResult<Json<MovementDetail>> {
     reads(&user)?;
     let movement = store::movement(&st.db, province(&st), id).await?.ok_or(AppError::NotFound)?;
     let commitment_list = store::commitments(&st.db, province(&st), id).await?;
+    audit_commitments(&st, &ctx, &commitment_list).await?;
     Ok(Json(MovementDetail { movement, commitment_list }))
 }
 
@@ -884,6 +917,9 @@ async fn initiatives_page(
 ) -> AppResult<Response> {
     reads(&user)?;
     let items = store::initiatives(&st.db, province(&st), &q.filter()?, 500).await?;
+    if !items.is_empty() {
+        audit::by_request(&st.db, province(&st), &ctx, Action::ReadPersonal, "initiative", None, Some("list")).await?;
+    }
     Ok(render(InitiativesPage {
         page: ctx.page("em.initiatives"),
         items,
@@ -986,7 +1022,7 @@ async fn initiative_view(
     errors: Vec<FieldError>,
 ) -> AppResult<Response> {
     reads(user)?;
-    let d = detail(st, id).await?;
+    let d = detail(st, ctx, id).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = InitiativePage {
         page: ctx.page("em.initiative"),
@@ -1281,6 +1317,7 @@ async fn movement_view(
     reads(user)?;
     let m = store::movement(&st.db, province(st), id).await?.ok_or(AppError::NotFound)?;
     let items = store::commitments(&st.db, province(st), id).await?;
+    audit_commitments(st, ctx, &items).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = MovementPage {
         page: ctx.page("em.movement"),

@@ -46,7 +46,8 @@ use utoipa_axum::router::OpenApiRouter;
          (name = "placements", description = "Jobs created (việc làm tăng thêm) and targets (chỉ tiêu): placements, the jobs-created indicator, yearly targets and their pace"),
          (name = "poverty", description = "Poverty reduction (giảm nghèo): the multidimensional standard's classification, households, yearly reviews, transitions"),
          (name = "training", description = "Vocational training (giáo dục nghề nghiệp): schools, classes, enrolment, graduation and certificates, employment after training, outreach, the demand for training, enrolment indicators"),
-         (name = "emulation", description = "Emulation and commendation (thi đua – khen thưởng): movements and commitments, initiatives with their council's scores, files and recognition, awards and titles with each recipient's history, the report"))
+         (name = "emulation", description = "Emulation and commendation (thi đua – khen thưởng): movements and commitments, initiatives with their council's scores, files and recognition, awards and titles with each recipient's history, the report"),
+         (name = "exchange", description = "Recruitment linked between provinces (liên kết tuyển dụng): this instance's signed vacancy feed (key, snapshot, changes) and its partner provinces"))
 )]
 pub struct ApiDoc;
 
@@ -73,6 +74,7 @@ pub fn install_messages() {
         poverty::MESSAGES,
         training::MESSAGES,
         emulation::MESSAGES,
+        exchange::MESSAGES,
     ]);
 }
 
@@ -99,6 +101,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(poverty::programmes::router())
         .merge(training::routes::router())
         .merge(emulation::routes::router())
+        .merge(exchange::routes::router())
 }
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
@@ -124,6 +127,10 @@ fn services(db: &Db, settings: &Settings) -> platform::state::Services {
     s.insert(registry);
     let board = vacancies::service::Board::new(db.clone(), &settings.province_code, settings.smtp_url.is_some());
     board.spawn();
+    // Partner provinces' vacancies join the same board.
+    let exchange = exchange::service::Exchange::new(db.clone(), &settings.province_code, board.index.clone());
+    exchange.spawn();
+    s.insert(exchange);
     s.insert(board);
     // A weights file that cannot be read stops the start: ranking with
     // weights other than the operator's would mislead.

@@ -108,6 +108,9 @@ enum Command {
     /// Yearly targets (chỉ tiêu).
     #[command(subcommand)]
     Target(TargetCmd),
+    /// Partner provinces whose vacancies this instance shows (liên kết tuyển dụng).
+    #[command(subcommand)]
+    Partner(PartnerCmd),
     /// Deterministic demo data for demos and benchmarks.
     Demo {
         /// Write this many synthetic people to --out (CSV, or XLSX when it ends in .xlsx).
@@ -262,6 +265,23 @@ enum MatchCmd {
         #[arg(long)]
         threads: Option<usize>,
     },
+}
+
+#[derive(Subcommand)]
+enum PartnerCmd {
+    /// Add a partner: its name, its address, its public key (from its admin page or GET URL/api/v1/exchange/key).
+    Add {
+        name: String,
+        url: String,
+        #[arg(long)]
+        key: String,
+    },
+    /// Pull a partner's changes now (exit status 1 when a page does not verify or it cannot be reached).
+    Pull { name: String },
+    /// The partners and how their last pull went.
+    List,
+    /// This instance's public key, for partners.
+    Key,
 }
 
 #[derive(Subcommand)]
@@ -506,6 +526,58 @@ async fn main() -> anyhow::Result<()> {
             let detail = format!("{indicator} {year} {area} = {value}");
             cli_audit(&db, &province, audit::Action::Update, "target", None, Some(&detail)).await?;
             println!("target {detail}");
+        }
+        Command::Partner(cmd) => {
+            let db = open(&cli).await?;
+            match cmd {
+                PartnerCmd::Add { name, url, key } => {
+                    let input = exchange::routes::PartnerInput {
+                        name: name.clone(),
+                        url: url.clone(),
+                        public_key: key.clone(),
+                    };
+                    let (name, url, key) = exchange::routes::check_partner(&input).map_err(|e| {
+                        let lang = platform::i18n::Lang::En;
+                        anyhow::anyhow!("{}", platform::error::AppError::Invalid(e).message(lang))
+                    })?;
+                    let id = exchange::store::add_partner(&db, &province, &name, &url, &key, None)
+                        .await?
+                        .with_context(|| format!("a partner named {name:?} exists"))?;
+                    cli_audit(&db, &province, audit::Action::Create, "partner", Some(&id.to_string()), Some(&name))
+                        .await?;
+                    println!("partner {name} added ({url})");
+                }
+                PartnerCmd::Pull { name } => {
+                    let p = exchange::store::partner_by_name(&db, &province, name)
+                        .await?
+                        .with_context(|| format!("no partner named {name:?} (ketnoi partner list)"))?;
+                    let done = exchange::client::pull(&db, &province, &p, None).await;
+                    let detail = match &done {
+                        Ok(d) => format!("pulled {} items", d.items),
+                        Err(e) => e.to_string(),
+                    };
+                    cli_audit(&db, &province, audit::Action::Import, "partner", Some(&p.id.to_string()), Some(&detail))
+                        .await?;
+                    match done {
+                        Ok(d) => println!("{name}: {} pages, {} items read, {} kept", d.pages, d.items, d.kept),
+                        Err(e) => bail!("{name}: {e}"),
+                    }
+                }
+                PartnerCmd::List => {
+                    for p in exchange::store::partners(&db, &province).await? {
+                        let state = match (&p.last_error, p.last_ok_at) {
+                            (Some(e), _) => format!("failed: {e}"),
+                            (None, Some(t)) => format!("ok at {}", t.to_rfc3339()),
+                            (None, None) => "never pulled".into(),
+                        };
+                        println!("{}\t{}\t{} open\t{}", p.name, p.url, p.open, state);
+                    }
+                }
+                PartnerCmd::Key => {
+                    let k = exchange::keys::load_or_create(&db, &province).await?;
+                    println!("{}\t{}", k.key_id, k.public_key);
+                }
+            }
         }
         Command::Match(MatchCmd::Shortlists { threads }) => {
             let db = open(&cli).await?;

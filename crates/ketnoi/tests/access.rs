@@ -173,9 +173,13 @@ async fn every_operation_answers_each_role_as_the_table_says() {
     // No refused caller is ever shown a record: a 2xx for an anonymous caller
     // only on the public operations.
     // Sessions' public page and list: what the poster invites everyone to read;
-    // the schools a learner chooses among.
+    // the schools a learner chooses among; the signed vacancy feed partner
+    // provinces pull (published vacancies and employers' names only).
     let public = [
         "GET /api/v1/schools",
+        "GET /api/v1/exchange/key",
+        "GET /api/v1/exchange/snapshot",
+        "GET /api/v1/exchange/changes",
         "GET /api/v1/vacancies",
         "GET /api/v1/vacancies/{id}",
         "GET /healthz",

@@ -28,6 +28,9 @@ async fn export_import_round_trip_across_backends() {
     let officer = app.login(testkit::COMMUNE_OFFICER).await;
     assert_eq!(officer.post_form("/lang", &[("lang", "en"), ("next", "/")]).await.status(), 303);
     platform::auth::store::issue_token(&app.db, 1, "integration").await.unwrap();
+    // An initiative's attachment: bytes (every value of a byte) travel too.
+    let bytes: Vec<u8> = (0..=255).collect();
+    emulation::store::insert_file(&app.db, "56", 1, "tệp.pdf", "application/pdf", &bytes, None).await.unwrap();
 
     let tmp = tempfile::tempdir().unwrap();
     let first = tmp.path().join("first");
@@ -46,6 +49,8 @@ async fn export_import_round_trip_across_backends() {
     let second = tmp.path().join("second");
     copy_from_db(&target, Box::new(DirSink::create(&second).unwrap())).await.unwrap();
     assert_eq!(content(&first), content(&second), "nothing lost or changed");
+    let (file, content_back) = emulation::store::file(&target, "56", 1).await.unwrap().expect("the file came across");
+    assert_eq!((file.name.as_str(), content_back), ("tệp.pdf", bytes));
 
     // New rows in the target continue after the imported ids.
     let id = platform::auth::store::create(

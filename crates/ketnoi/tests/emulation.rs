@@ -115,6 +115,12 @@ async fn an_initiative_is_scored_recognised_and_counted_in_its_decision_year() {
     assert_eq!(r.status(), 200);
     let d: Value = r.json().await.unwrap();
     assert_eq!((d["status"].as_str(), d["scope"].as_str()), (Some("recognised"), Some("department")), "{d}");
+    // A decision stands: a second one is refused, the first kept.
+    let again = app
+        .post_json(&format!("/api/v1/emulation/initiatives/{id}/decision"), &staff, &json!({"recognised": false}))
+        .await;
+    assert_eq!(again.status(), 422);
+    assert_eq!(app.get_json(&format!("/api/v1/emulation/initiatives/{id}"), &staff).await["status"], "recognised");
     // A decided initiative takes no more scores.
     let late = app
         .post_json(&format!("/api/v1/emulation/initiatives/{id}/scores"), &staff, &json!({"member": "Z", "score": 50}))
@@ -205,6 +211,9 @@ async fn awards_have_a_history_with_hints_and_count_in_the_report() {
     // The leadership reads; the department's staff write; others see nothing.
     let viewer = app.token(VIEWER).await;
     assert_eq!(report(&app, &viewer, 2022, 2023).await["awards"], r["awards"]);
+    let names =
+        reqwest::Client::new().get(app.url("/api/v1/emulation/awards")).bearer_auth(&viewer).send().await.unwrap();
+    assert_eq!(names.status(), 403, "the leadership reads counts, not people's records");
     let by_viewer = app.post_json("/api/v1/emulation/awards", &viewer, &json!({})).await;
     assert_eq!(by_viewer.status(), 403);
     for who in [COMMUNE_OFFICER, EMPLOYER, SCHOOL] {
@@ -217,6 +226,11 @@ async fn awards_have_a_history_with_hints_and_count_in_the_report() {
     let (reads,): (i64,) = platform::with_db!(&app.db, p => sqlx::query_as(
         "SELECT COUNT(*) FROM audit_log WHERE entity = 'award' AND action = 'read_personal'").fetch_one(p).await.unwrap());
     assert!(reads >= 1);
+    let before = reads;
+    app.get_json("/api/v1/emulation/awards", &staff).await;
+    let (after,): (i64,) = platform::with_db!(&app.db, p => sqlx::query_as(
+        "SELECT COUNT(*) FROM audit_log WHERE entity = 'award' AND action = 'read_personal'").fetch_one(p).await.unwrap());
+    assert_eq!(after, before + 1);
 }
 
 #[tokio::test]
@@ -436,10 +450,12 @@ async fn the_pages_work_with_every_field_the_forms_send() {
     let (status, html) = en.get_text("/emulation?from_year=2024&to_year=2024").await;
     assert_eq!(status, 200);
     assert!(html.contains("Initiatives recognised") && html.contains("Administration"), "{html}");
-    let (_, awards) = en.get_text("/emulation/awards").await;
-    let (_, list) = en.get_text("/emulation/initiatives").await;
-    assert!(awards.contains("data-testid=\"awards\"") && !awards.contains("award-form"), "the leadership reads only");
-    assert!(!list.contains("new-initiative"), "the leadership reads only");
+    assert!(!html.contains("/emulation/initiatives"), "no links to records naming people");
+    // The records name people: the leadership reads the counts only.
+    for path in ["/emulation/awards", "/emulation/initiatives", "/emulation/movements", "/emulation/recipients?name=A"]
+    {
+        assert_eq!(en.get_text(path).await.0, 403, "{path}");
+    }
 }
 
 #[tokio::test]

@@ -26,6 +26,8 @@ pub enum Family {
     Bool,
     Timestamp,
     Date,
+    /// BLOB / BYTEA, carried as base64 (attachments).
+    Bytes,
 }
 
 impl Family {
@@ -43,6 +45,8 @@ impl Family {
             Family::Real
         } else if t.contains("text") || t.contains("char") {
             Family::Text
+        } else if t == "blob" || t == "bytea" {
+            Family::Bytes
         } else {
             bail!("column type {declared} has no family")
         })
@@ -162,6 +166,11 @@ macro_rules! impl_row_get {
                     }
                     Family::Date => {
                         self.try_get::<Option<chrono::NaiveDate>, _>(i)?.map(|d| Value::from(d.to_string()))
+                    }
+                    Family::Bytes => {
+                        use base64::Engine;
+                        self.try_get::<Option<Vec<u8>>, _>(i)?
+                            .map(|b| Value::from(base64::engine::general_purpose::STANDARD.encode(b)))
                     }
                 }
                 .unwrap_or(Value::Null))
@@ -388,6 +397,18 @@ macro_rules! push_value {
                 };
                 $b.push_bind(d);
             }
+            Family::Bytes => {
+                use base64::Engine;
+                let bytes = match v.as_str() {
+                    Some(s) => Some(
+                        base64::engine::general_purpose::STANDARD
+                            .decode(s)
+                            .map_err(|e| anyhow::anyhow!("{}: {e}", $ctx))?,
+                    ),
+                    None => None,
+                };
+                $b.push_bind(bytes);
+            }
         }
         if v.is_null() == false && matches!($family, Family::Int) && v.as_i64().is_none() {
             bail!("{}: not an integer: {v}", $ctx);
@@ -569,6 +590,8 @@ mod tests {
         assert_eq!(Family::of("BIGINT").unwrap(), Family::Int);
         assert_eq!(Family::of("integer").unwrap(), Family::Int);
         assert_eq!(Family::of("timestamp with time zone").unwrap(), Family::Timestamp);
+        assert_eq!(Family::of("BLOB").unwrap(), Family::Bytes);
+        assert_eq!(Family::of("bytea").unwrap(), Family::Bytes);
         assert_eq!(Family::of("TIMESTAMP").unwrap(), Family::Timestamp);
         assert_eq!(Family::of("double precision").unwrap(), Family::Real);
         assert_eq!(Family::of("BOOLEAN").unwrap(), Family::Bool);

@@ -413,8 +413,8 @@ const STAFF_MENU: [(&str, &str); 17] = [
     ("/jobs", "nav.jobs"),
     ("/units", "nav.units"),
 ];
-const ADMIN_MENU: [(&str, &str); 20] = {
-    let mut all = [("", ""); 20];
+const ADMIN_MENU: [(&str, &str); 21] = {
+    let mut all = [("", ""); 21];
     let mut i = 0;
     while i < STAFF_MENU.len() {
         all[i] = STAFF_MENU[i];
@@ -423,6 +423,7 @@ const ADMIN_MENU: [(&str, &str); 20] = {
     all[17] = ("/admin/users", "nav.users");
     all[18] = ("/admin/audit", "nav.audit");
     all[19] = ("/admin/jobs", "nav.background_jobs");
+    all[20] = ("/admin/exchange", "nav.exchange");
     all
 };
 

@@ -8,7 +8,7 @@ use crate::service::Board;
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Json;
 use platform::auth::MaybeUser;
@@ -60,6 +60,8 @@ pub struct BoardParams {
     pub km: Option<u32>,
     /// Wage at least (VND per month): 5000000, 8000000, 10000000, 15000000, 20000000.
     pub wage: Option<i64>,
+    /// "partners": other provinces' vacancies only (liên kết tuyển dụng); "own": ours only.
+    pub origin: String,
     pub page: Option<usize>,
 }
 
@@ -97,6 +99,11 @@ impl BoardParams {
             near,
             wage_floor: self.wage.filter(|w| WAGE_FLOORS.contains(w)),
             newest_first: false,
+            partners: match self.origin.trim() {
+                "partners" => Some(true),
+                "own" => Some(false),
+                _ => None,
+            },
         }
     }
 
@@ -110,6 +117,7 @@ impl BoardParams {
             ("province", &self.province),
             ("abroad", &self.abroad),
             ("near", &self.near),
+            ("origin", &self.origin),
         ] {
             if !v.is_empty() {
                 s.append_pair(k, v);
@@ -210,6 +218,14 @@ macro_rules! summary_helpers {
         impl $t {
             fn wage(&self, s: &Summary) -> String {
                 wage_text(self.page.tr.lang, s.wage_min, s.wage_max)
+            }
+            /// A partner province's vacancy: its province's name ("" for our own).
+            fn origin(&self, s: &Summary) -> String {
+                s.origin.as_ref().map_or_else(String::new, |o| {
+                    refdata::refdata()
+                        .province(&o.province_code)
+                        .map_or_else(|| o.province_code.clone(), |p| p.name.clone())
+                })
             }
             fn place(&self, s: &Summary) -> String {
                 place_text(
@@ -435,6 +451,13 @@ async fn vacancy_page(
     Path(id): Path<i64>,
     Query(q): Query<VacancyQuery>,
 ) -> AppResult<Response> {
+    // A partner province's vacancy: the job seeker applies on its own board.
+    if id >= crate::index::FOREIGN_BASE {
+        let board = st.service::<Board>();
+        board.ensure_loaded().await?;
+        let origin = board.index.foreign(id).and_then(|s| s.origin.clone()).ok_or(AppError::NotFound)?;
+        return Ok(Redirect::to(&origin.url).into_response());
+    }
     let v = published(&st, id).await?;
     let url = st.settings.absolute(&format!("/jobs/{id}"));
     let enc: String = url::form_urlencoded::byte_serialize(url.as_bytes()).collect();
@@ -517,7 +540,9 @@ fn xml_escape(s: &str) -> String {
 async fn feed(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
     let board = st.service::<Board>();
     board.ensure_loaded().await?;
-    let items = board.index.search(&BoardQuery { newest_first: true, ..p.query(&board) }, 0, 50).items;
+    // Our own vacancies: a partner's are in its own feed.
+    let q = BoardQuery { newest_first: true, partners: Some(false), ..p.query(&board) };
+    let items = board.index.search(&q, 0, 50).items;
     let self_url = st.settings.absolute(&format!("/jobs/feed.atom?{}", p.to_query_string()));
     let board_url = st.settings.absolute(&format!("/jobs?{}", p.to_query_string()));
     let updated = items.iter().map(|s| s.published).max().unwrap_or_else(chrono::Utc::now);
@@ -609,7 +634,17 @@ pub struct PublicVacancy {
     pub wage_max: Option<i64>,
     pub deadline: chrono::NaiveDate,
     pub published_at: chrono::DateTime<chrono::Utc>,
-    /// Its public page.
+    /// Its public page (a partner province's vacancy: its page there).
+    pub url: String,
+    /// A partner province's vacancy: where it comes from (absent for our own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin: Option<PublicOrigin>,
+}
+
+/// Where a partner province's vacancy comes from.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct PublicOrigin {
+    pub province_code: String,
     pub url: String,
 }
 
@@ -645,7 +680,11 @@ async fn search_api(State(st): State<AppState>, Query(p): Query<BoardParams>) ->
             wage_max: s.wage_max,
             deadline: s.deadline,
             published_at: s.published,
-            url: st.settings.absolute(&format!("/jobs/{}", s.id)),
+            url: s.origin.as_ref().map_or_else(|| st.settings.absolute(&format!("/jobs/{}", s.id)), |o| o.url.clone()),
+            origin: s
+                .origin
+                .as_ref()
+                .map(|o| PublicOrigin { province_code: o.province_code.clone(), url: o.url.clone() }),
         })
         .collect();
     Ok(Json(VacancyList { items, total: found.total, corrected: found.corrected }))

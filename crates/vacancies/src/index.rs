@@ -17,6 +17,18 @@ use std::sync::{Arc, RwLock};
 /// Wage floors the board offers as a filter (VND per month).
 pub const WAGE_FLOORS: [i64; 5] = [5_000_000, 8_000_000, 10_000_000, 15_000_000, 20_000_000];
 
+/// Partner provinces' vacancies are indexed from this id on (theirs plus
+/// it): one id space, our own below.
+pub const FOREIGN_BASE: i64 = 1 << 31;
+
+/// Where a partner province's vacancy comes from (liên kết tuyển dụng).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub province_code: String,
+    /// Its page on the origin's board: where a job seeker applies.
+    pub url: String,
+}
+
 /// What a result line shows.
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -33,6 +45,8 @@ pub struct Summary {
     pub positions: i64,
     pub deadline: NaiveDate,
     pub published: chrono::DateTime<chrono::Utc>,
+    /// A partner province's vacancy (none: our own).
+    pub origin: Option<Arc<Origin>>,
 }
 
 impl Summary {
@@ -51,6 +65,7 @@ impl Summary {
             positions: r.positions,
             deadline: r.deadline,
             published: r.published_at.unwrap_or(r.updated_at),
+            origin: None,
         }
     }
 }
@@ -71,6 +86,8 @@ pub struct Query {
     pub wage_floor: Option<i64>,
     /// Newest first whatever the text (feeds: a reader follows what is new).
     pub newest_first: bool,
+    /// Some(true): partner provinces' vacancies only; Some(false): our own only.
+    pub partners: Option<bool>,
 }
 
 struct Doc {
@@ -93,6 +110,8 @@ struct Inner {
     ward: HashMap<String, RoaringBitmap>,
     province: HashMap<String, RoaringBitmap>,
     abroad: RoaringBitmap,
+    /// Partner provinces' vacancies.
+    foreign: RoaringBitmap,
     /// Per floor in [`WAGE_FLOORS`]: vacancies whose wage reaches it.
     wage: Vec<RoaringBitmap>,
     all: RoaringBitmap,
@@ -124,6 +143,7 @@ impl Inner {
             b.remove(id);
         }
         self.abroad.remove(id);
+        self.foreign.remove(id);
         self.all.remove(id);
     }
 
@@ -133,6 +153,11 @@ impl Inner {
         if r.status != Status::Published {
             return;
         }
+        self.add_summary(id, Summary::of(r), r.updated_at);
+    }
+
+    /// Index a result line under `id` (already removed).
+    fn add_summary(&mut self, id: u32, r: Summary, updated_at: chrono::DateTime<chrono::Utc>) {
         let occ = refdata::refdata().occupation(&r.occupation_isco);
         let occupation = format!(
             "{} {}",
@@ -164,8 +189,11 @@ impl Inner {
                 self.wage[i].insert(id);
             }
         }
+        if r.origin.is_some() {
+            self.foreign.insert(id);
+        }
         self.all.insert(id);
-        self.docs.insert(id, Doc { terms, field_terms, summary: Arc::new(Summary::of(r)), updated_at: r.updated_at });
+        self.docs.insert(id, Doc { terms, field_terms, summary: Arc::new(r), updated_at });
     }
 }
 
@@ -192,6 +220,35 @@ impl BoardIndex {
             }
         }
         changed.len()
+    }
+
+    /// Index partner provinces' vacancies (`open` ones in, others out); each
+    /// summary's id is its row's, [`FOREIGN_BASE`] added here. Returns how
+    /// many changed the index.
+    pub fn upsert_foreign(&self, rows: Vec<(Summary, bool, chrono::DateTime<chrono::Utc>)>) -> usize {
+        let mut inner = self.inner.write().expect("board lock");
+        let mut changed = 0;
+        for (mut s, open, updated_at) in rows {
+            let Ok(id) = u32::try_from(s.id + FOREIGN_BASE) else { continue };
+            let same = inner.docs.get(&id).is_some_and(|d| d.updated_at == updated_at);
+            if same && open {
+                continue;
+            }
+            inner.remove(id);
+            changed += 1;
+            if open {
+                s.id = i64::from(id);
+                inner.add_summary(id, s, updated_at);
+            }
+        }
+        changed
+    }
+
+    /// A partner province's vacancy on the board, by its board id.
+    pub fn foreign(&self, id: i64) -> Option<Arc<Summary>> {
+        let inner = self.inner.read().expect("board lock");
+        let id = u32::try_from(id).ok().filter(|id| i64::from(*id) >= FOREIGN_BASE)?;
+        inner.docs.get(&id).map(|d| Arc::clone(&d.summary))
     }
 
     pub fn len(&self) -> u64 {
@@ -312,6 +369,14 @@ impl Inner {
         if q.abroad {
             and(Some(&inner.abroad));
         }
+        match q.partners {
+            Some(true) => and(Some(&inner.foreign)),
+            Some(false) => {
+                let own = &inner.all - &inner.foreign;
+                and(Some(&own));
+            }
+            None => {}
+        }
         if let Some(near) = &q.near {
             let b = near.iter().filter_map(|w| inner.ward.get(w)).fold(RoaringBitmap::new(), |a, b| a | b);
             and(Some(&b));
@@ -325,20 +390,27 @@ impl Inner {
         let summary = |id: u32| inner.docs.get(&id).map(|d| Arc::clone(&d.summary));
         let words = platform::fold::fold_words(&q.text);
         if words.is_empty() || q.newest_first {
-            // Ids grow with time: the highest first is the newest first.
-            return (set.iter().rev().skip(offset).take(limit).filter_map(summary).collect(), total);
+            // Ids grow with time: the highest first is the newest first; our
+            // own province's before the partners'.
+            return (own_first(&set).skip(offset).take(limit).filter_map(summary).collect(), total);
         }
         // Best matches first; among equals, newest first (ids grow with time).
         let items = inner
             .ranked(set, &words, !q.text.ends_with(' '))
             .iter()
-            .flat_map(|bucket| bucket.iter().rev())
+            .flat_map(own_first)
             .skip(offset)
             .take(limit)
             .filter_map(summary)
             .collect();
         (items, total)
     }
+}
+
+/// A set's ids newest first, our own province's before the partners'.
+fn own_first(set: &RoaringBitmap) -> impl Iterator<Item = u32> + '_ {
+    let base = FOREIGN_BASE as u32;
+    set.iter().rev().skip_while(move |id| *id >= base).chain(set.iter().rev().take_while(move |id| *id >= base))
 }
 
 #[cfg(test)]

@@ -1,0 +1,230 @@
+//! Partners and the vacancies received from them. One copy of each query:
+//! the dialects agree on all of them.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use platform::follow::Since;
+use platform::{with_db, Db};
+use serde::Serialize;
+
+use crate::feed::Item;
+
+/// A partner province we pull vacancies from.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Partner {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub public_key: String,
+    /// Where the next pull starts (none: from the beginning).
+    pub cursor: Option<String>,
+    pub last_pull_at: Option<DateTime<Utc>>,
+    pub last_ok_at: Option<DateTime<Utc>>,
+    /// Why the last pull failed (none when it succeeded).
+    pub last_error: Option<String>,
+    /// Its vacancies open on our board.
+    pub open: i64,
+}
+
+type PartnerRow =
+    (i64, String, String, String, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>, i64);
+
+const PARTNER: &str = "SELECT p.id, p.name, p.url, p.public_key, p.cursor, p.last_pull_at, p.last_ok_at, p.last_error,
+        (SELECT COUNT(*) FROM partner_vacancies v WHERE v.province_code = p.province_code AND v.partner_id = p.id
+            AND v.open = TRUE)
+    FROM partners p WHERE p.province_code = $1";
+
+fn partner_of(r: PartnerRow) -> Partner {
+    Partner {
+        id: r.0,
+        name: r.1,
+        url: r.2,
+        public_key: r.3,
+        cursor: r.4,
+        last_pull_at: r.5,
+        last_ok_at: r.6,
+        last_error: r.7,
+        open: r.8,
+    }
+}
+
+/// Add a partner; `None` when one of that name exists.
+pub async fn add_partner(
+    db: &Db,
+    province: &str,
+    name: &str,
+    url: &str,
+    key: &str,
+    by: Option<i64>,
+) -> anyhow::Result<Option<i64>> {
+    let row: Option<(i64,)> = with_db!(db, p => sqlx::query_as(
+        "INSERT INTO partners (province_code, name, url, public_key, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (province_code, name) DO NOTHING RETURNING id")
+        .bind(province).bind(name).bind(url).bind(key).bind(by).bind(Utc::now()).fetch_optional(p).await?);
+    Ok(row.map(|r| r.0))
+}
+
+pub async fn partners(db: &Db, province: &str) -> anyhow::Result<Vec<Partner>> {
+    let sql = format!("{PARTNER} ORDER BY p.name");
+    let rows: Vec<PartnerRow> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);
+    Ok(rows.into_iter().map(partner_of).collect())
+}
+
+pub async fn partner(db: &Db, province: &str, id: i64) -> anyhow::Result<Option<Partner>> {
+    let sql = format!("{PARTNER} AND p.id = $2");
+    let row: Option<PartnerRow> =
+        with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(id).fetch_optional(p).await?);
+    Ok(row.map(partner_of))
+}
+
+pub async fn partner_by_name(db: &Db, province: &str, name: &str) -> anyhow::Result<Option<Partner>> {
+    let sql = format!("{PARTNER} AND p.name = $2");
+    let row: Option<PartnerRow> =
+        with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(name).fetch_optional(p).await?);
+    Ok(row.map(partner_of))
+}
+
+/// How a pull ended: its error, or none.
+pub async fn pulled(db: &Db, province: &str, id: i64, error: Option<&str>) -> anyhow::Result<()> {
+    let now = Utc::now();
+    with_db!(db, p => sqlx::query(
+        "UPDATE partners SET last_pull_at = $3, last_error = $4,
+            last_ok_at = CASE WHEN $4 IS NULL THEN $3 ELSE last_ok_at END
+         WHERE province_code = $1 AND id = $2")
+        .bind(province).bind(id).bind(now).bind(error).execute(p).await.map(|_| ())?);
+    Ok(())
+}
+
+/// Keep a verified page: its items (a version older than the one kept
+/// changes nothing) and the cursor to resume from, in one transaction — a
+/// pull cut after it resumes there, one cut before it reads the page again.
+pub async fn keep_page(
+    db: &Db,
+    province: &str,
+    partner: i64,
+    origin: &str,
+    items: &[Item],
+    cursor: &str,
+) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    let mut kept = 0;
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        for i in items {
+            let payload = serde_json::to_string(i)?;
+            let r = sqlx::query(
+                "INSERT INTO partner_vacancies (province_code, partner_id, remote_id, origin_province, url, title,
+                    employer_name, occupation_isco, work_province_code, work_ward_code, work_country, wage_min, wage_max,
+                    positions, deadline, open, remote_updated_at, payload, received_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)
+                 ON CONFLICT (province_code, partner_id, remote_id) DO UPDATE SET url = excluded.url,
+                    title = excluded.title, employer_name = excluded.employer_name,
+                    occupation_isco = excluded.occupation_isco, work_province_code = excluded.work_province_code,
+                    work_ward_code = excluded.work_ward_code, work_country = excluded.work_country,
+                    wage_min = excluded.wage_min, wage_max = excluded.wage_max, positions = excluded.positions,
+                    deadline = excluded.deadline, open = excluded.open, remote_updated_at = excluded.remote_updated_at,
+                    payload = excluded.payload, updated_at = excluded.updated_at
+                 WHERE partner_vacancies.remote_updated_at < excluded.remote_updated_at
+                    OR partner_vacancies.open <> excluded.open")
+                .bind(province).bind(partner).bind(&i.id).bind(origin).bind(&i.url).bind(&i.title)
+                .bind(&i.hiring_organization.name).bind(&i.occupation_isco).bind(&i.work_province_code)
+                .bind(&i.work_ward_code).bind(&i.work_country).bind(i.wage_min).bind(i.wage_max)
+                .bind(i.total_job_openings).bind(i.valid_through).bind(i.change != "withdrawn")
+                .bind(i.updated_at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)).bind(payload).bind(now)
+                .execute(&mut *tx).await?;
+            kept += r.rows_affected() as usize;
+        }
+        sqlx::query("UPDATE partners SET cursor = $3 WHERE province_code = $1 AND id = $2")
+            .bind(province).bind(partner).bind(cursor).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(kept)
+}
+
+/// A partner's vacancy as the board shows it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub id: i64,
+    pub open: bool,
+    pub origin_province: String,
+    pub url: String,
+    pub title: String,
+    pub employer_name: String,
+    pub occupation_isco: String,
+    pub work_province_code: Option<String>,
+    pub work_ward_code: Option<String>,
+    pub work_country: Option<String>,
+    pub wage_min: Option<i64>,
+    pub wage_max: Option<i64>,
+    pub positions: i64,
+    pub deadline: NaiveDate,
+    pub received_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+type ReceivedRow = (
+    i64,
+    bool,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    i64,
+    NaiveDate,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
+
+/// Partner vacancies changed since `since` (all when `None`).
+pub async fn received_changed(db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Vec<Received>> {
+    let cond = since.map_or_else(|| "open = TRUE".to_owned(), |s| s.condition("seq"));
+    let sql = format!(
+        "SELECT id, open, origin_province, url, title, employer_name, occupation_isco, work_province_code,
+            work_ward_code, work_country, wage_min, wage_max, positions, deadline, received_at, updated_at
+         FROM partner_vacancies WHERE province_code = $1 AND {cond}"
+    );
+    let rows: Vec<ReceivedRow> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);
+    Ok(rows
+        .into_iter()
+        .map(|r| Received {
+            id: r.0,
+            open: r.1,
+            origin_province: r.2,
+            url: r.3,
+            title: r.4,
+            employer_name: r.5,
+            occupation_isco: r.6,
+            work_province_code: r.7,
+            work_ward_code: r.8,
+            work_country: r.9,
+            wage_min: r.10,
+            wage_max: r.11,
+            positions: r.12,
+            deadline: r.13,
+            received_at: r.14,
+            updated_at: r.15,
+        })
+        .collect())
+}
+
+/// (partner, first received) of every vacancy received: the report counts them by month.
+pub async fn received_dates(db: &Db, province: &str) -> anyhow::Result<Vec<(i64, DateTime<Utc>)>> {
+    let rows: Vec<(i64, DateTime<Utc>)> = with_db!(db, p => sqlx::query_as(
+        "SELECT partner_id, received_at FROM partner_vacancies WHERE province_code = $1")
+        .bind(province).fetch_all(p).await?);
+    Ok(rows)
+}
+
+/// When each of our vacancies was first published: what we offer to every partner.
+pub async fn offered_dates(db: &Db, province: &str) -> anyhow::Result<Vec<DateTime<Utc>>> {
+    let rows: Vec<(DateTime<Utc>,)> = with_db!(db, p => sqlx::query_as(
+        "SELECT published_at FROM vacancies WHERE province_code = $1 AND published_at IS NOT NULL")
+        .bind(province).fetch_all(p).await?);
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -1,0 +1,221 @@
+//! Recruitment linked between provinces, with instances on loopback (on
+//! SQLite and PostgreSQL): Khánh Hòa (56) publishes a signed feed; Đắk Lắk
+//! (66) adds it as a partner, pulls, and shows its vacancies on the board
+//! with their origin; an update and a withdrawal at the origin follow; a
+//! pull cut mid-way resumes with nothing lost or doubled; a wrong key or an
+//! altered page is refused and nothing of it is kept.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::response::IntoResponse;
+use serde_json::{json, Value};
+use testkit::{TestApp, ADMIN, EMPLOYER};
+
+/// How the stand-in network between the two behaves.
+#[derive(Clone)]
+struct Proxy {
+    target: String,
+    /// Requests passed so far; from `cut_after` on, each fails.
+    served: Arc<AtomicUsize>,
+    cut_after: Arc<AtomicUsize>,
+    /// Alter the body (keeping its signature).
+    tamper: Arc<std::sync::atomic::AtomicBool>,
+}
+
+async fn forward(State(p): State<Proxy>, uri: axum::http::Uri) -> axum::response::Response {
+    let n = p.served.fetch_add(1, Ordering::SeqCst);
+    if n >= p.cut_after.load(Ordering::SeqCst) {
+        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "the line is cut").into_response();
+    }
+    let r = reqwest::get(format!("{}{}", p.target, uri)).await.unwrap();
+    let signature = r.headers().get("signature").cloned();
+    let mut body = r.bytes().await.unwrap().to_vec();
+    if p.tamper.load(Ordering::SeqCst) {
+        body = String::from_utf8(body).unwrap().replacen("\"title\":\"", "\"title\":\"LỪA ĐẢO ", 1).into_bytes();
+    }
+    let mut out = body.into_response();
+    if let Some(s) = signature {
+        out.headers_mut().insert("signature", s);
+    }
+    out
+}
+
+async fn proxy_to(target: &str) -> (String, Proxy) {
+    let p = Proxy {
+        target: target.to_owned(),
+        served: Arc::default(),
+        cut_after: Arc::new(AtomicUsize::new(usize::MAX)),
+        tamper: Arc::default(),
+    };
+    let app = axum::Router::new().fallback(forward).with_state(p.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), p)
+}
+
+async fn add(b: &TestApp, token: &str, name: &str, url: &str, key: &str) -> i64 {
+    let r =
+        b.post_json("/api/v1/exchange/partners", token, &json!({"name": name, "url": url, "public_key": key})).await;
+    assert_eq!(r.status(), 201);
+    r.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn pull(b: &TestApp, token: &str, id: i64) -> (u16, Value) {
+    let r = b.post_json(&format!("/api/v1/exchange/partners/{id}/pull"), token, &json!({})).await;
+    (r.status().as_u16(), r.json().await.unwrap())
+}
+
+async fn partner_rows(b: &TestApp, partner: i64) -> (i64, i64) {
+    platform::with_db!(&b.db, p => sqlx::query_as::<_, (i64, i64)>(
+        "SELECT COUNT(*), COUNT(DISTINCT remote_id) FROM partner_vacancies WHERE partner_id = $1")
+        .bind(partner).fetch_one(p).await.unwrap())
+}
+
+/// The partners' vacancies on B's public board (by origin).
+async fn on_board(b: &TestApp) -> Vec<Value> {
+    let list: Value =
+        reqwest::get(b.url("/api/v1/vacancies?origin=partners&q=&page=1")).await.unwrap().json().await.unwrap();
+    let total = list["total"].as_u64().unwrap();
+    let mut items = list["items"].as_array().unwrap().clone();
+    let mut page = 2;
+    while (items.len() as u64) < total {
+        let more: Value = reqwest::get(b.url(&format!("/api/v1/vacancies?origin=partners&page={page}")))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        items.extend(more["items"].as_array().unwrap().iter().cloned());
+        page += 1;
+    }
+    items
+}
+
+// Several threads: the command line below reaches the test's own servers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_province_follows_our_vacancies_through_the_signed_feed() {
+    let a = TestApp::spawn().await;
+    let b = TestApp::spawn_with(|s| s.province_code = "66".into()).await;
+    // 450 open vacancies: more than two pages of the consumer's 200.
+    ketnoi::demo::seed_demand(&a.db, "56", 20, 450, 11).await.unwrap();
+
+    // The feed: public, signed, in schema.org's words with our codes.
+    let key: Value = reqwest::get(a.url("/api/v1/exchange/key")).await.unwrap().json().await.unwrap();
+    assert_eq!(key["public_key"].as_str().unwrap().len(), 44, "{key}");
+    let r = reqwest::get(a.url("/api/v1/exchange/snapshot?limit=5")).await.unwrap();
+    let signature = r.headers()["signature"].to_str().unwrap().to_owned();
+    let body = r.bytes().await.unwrap();
+    assert!(exchange::keys::verify(key["public_key"].as_str().unwrap(), &body, &signature));
+    let page: Value = serde_json::from_slice(&body).unwrap();
+    let item = &page["items"][0];
+    for field in ["id", "change", "updated_at", "title", "url", "occupation_isco", "work_province_code"] {
+        assert!(!item[field].is_null(), "{field}: {item}");
+    }
+    assert_eq!(item["@type"], "JobPosting");
+    assert!(page["next"].is_string(), "{page}");
+    let text = String::from_utf8_lossy(&body);
+    assert!(!text.contains("cccd") && !text.contains("phone"), "no personal data in the feed");
+    let bad = reqwest::get(a.url("/api/v1/exchange/changes?since=abc")).await.unwrap();
+    assert_eq!(bad.status(), 422);
+
+    // B adds A through a line that will be cut after the first page.
+    let admin = b.token(ADMIN).await;
+    let (line, proxy) = proxy_to(&a.base).await;
+    proxy.cut_after.store(1, Ordering::SeqCst);
+    let id = add(&b, &admin, "Khánh Hòa", &line, key["public_key"].as_str().unwrap()).await;
+    let (status, failed) = pull(&b, &admin, id).await;
+    assert_eq!(status, 502, "{failed}");
+    assert_eq!(partner_rows(&b, id).await, (200, 200), "the first page kept, with its cursor");
+    // The line is back: the pull resumes from the cursor.
+    proxy.cut_after.store(usize::MAX, Ordering::SeqCst);
+    let (status, done) = pull(&b, &admin, id).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(partner_rows(&b, id).await, (450, 450), "nothing lost, nothing twice");
+    let board = on_board(&b).await;
+    assert_eq!(board.len(), 450);
+    assert!(
+        board.iter().all(|v| v["origin"]["province_code"] == "56" && v["url"] == v["origin"]["url"]),
+        "{}",
+        board[0]
+    );
+    // Our own board's list carries no origin for our own (B has none; A's own list shows it).
+    let own: Value = reqwest::get(a.url("/api/v1/vacancies")).await.unwrap().json().await.unwrap();
+    assert!(own["items"][0].get("origin").is_none(), "{}", own["items"][0]);
+
+    // At the origin: one vacancy renamed, one closed.
+    let (first, second): (i64, i64) = platform::with_db!(&a.db, p => sqlx::query_as(
+        "SELECT MIN(id), MAX(id) FROM vacancies WHERE status = 'published'").fetch_one(p).await.unwrap());
+    platform::with_db!(&a.db, p => sqlx::query(
+        "UPDATE vacancies SET title = 'Thợ hàn bậc cao (đổi tên)', updated_at = $2 WHERE id = $1")
+        .bind(first).bind(chrono::Utc::now()).execute(p).await.map(|_| ()).unwrap());
+    vacancies::store::set_status(&a.db, "56", second, vacancies::model::Status::Withdrawn, None).await.unwrap();
+    let (status, done) = pull(&b, &admin, id).await;
+    assert_eq!(status, 200, "{done}");
+    assert_eq!(done["items"], 2, "only what changed: {done}");
+    let board = on_board(&b).await;
+    assert_eq!(board.len(), 449, "the withdrawn one left the board");
+    assert!(board.iter().any(|v| v["title"] == "Thợ hàn bậc cao (đổi tên)"));
+    assert!(!board.iter().any(|v| v["url"].as_str().unwrap().ends_with(&format!("/jobs/{second}"))));
+    // A job seeker on B's board is sent to the origin's page.
+    let renamed = board.iter().find(|v| v["title"] == "Thợ hàn bậc cao (đổi tên)").unwrap();
+    let browser = b.browser();
+    let r = browser.get(&format!("/jobs/{}", renamed["id"])).await;
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"].to_str().unwrap().ends_with(&format!("/jobs/{first}")));
+    // The board page marks them.
+    let (_, html) = browser.get_text("/jobs?origin=partners").await;
+    assert!(html.contains("data-testid=\"origin\"") && html.contains("Khánh Hòa"), "marked with their province");
+
+    // An altered page is refused: nothing of it kept.
+    proxy.tamper.store(true, Ordering::SeqCst);
+    platform::with_db!(&a.db, p => sqlx::query("UPDATE vacancies SET title = 'Mới', updated_at = $2 WHERE id = $1")
+        .bind(first).bind(chrono::Utc::now()).execute(p).await.map(|_| ()).unwrap());
+    let (status, refused) = pull(&b, &admin, id).await;
+    assert_eq!(status, 502);
+    assert!(refused["error"]["message"].as_str().unwrap().contains("does not verify"), "{refused}");
+    assert!(!on_board(&b)
+        .await
+        .iter()
+        .any(|v| v["title"].as_str().unwrap().contains("LỪA ĐẢO") || v["title"] == "Mới"));
+
+    // A partner added with the wrong key: refused, nothing stored, the
+    // failure on the admin page; the command line exits non-zero.
+    let b_key: Value = reqwest::get(b.url("/api/v1/exchange/key")).await.unwrap().json().await.unwrap();
+    let wrong = add(&b, &admin, "Sai khóa", &a.base, b_key["public_key"].as_str().unwrap()).await;
+    let (status, _) = pull(&b, &admin, wrong).await;
+    assert_eq!(status, 502);
+    assert_eq!(partner_rows(&b, wrong).await, (0, 0));
+    let page = b.login(ADMIN).await;
+    let (_, html) = page.get_text("/admin/exchange").await;
+    assert!(html.contains("Sai khóa") && html.contains("data-testid=\"last-error\""), "{html}");
+    assert!(html.contains(b_key["public_key"].as_str().unwrap()), "our key is shown");
+    let cli = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ketnoi"))
+            .args(["--database", &b.database_url, "--province", "66"])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()
+            .unwrap()
+    };
+    let out = cli(&["partner", "pull", "Sai khóa"]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(said.contains("does not verify"), "{said}");
+    let out = cli(&["partner", "list"]);
+    let listed = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(listed.contains("Khánh Hòa\t") && listed.contains("Sai khóa\t") && listed.contains("failed"), "{listed}");
+    let out = cli(&["partner", "add", "Ba", "ftp://x", "--key", "abc"]);
+    assert!(!out.status.success());
+
+    // Only the administrator manages partners; the report counts by month.
+    let employer = b.token(EMPLOYER).await;
+    let r = b.post_json("/api/v1/exchange/partners", &employer, &json!({})).await;
+    assert_eq!(r.status(), 403);
+    let report = b.get_json("/api/v1/exchange/report", &admin).await;
+    let received: i64 =
+        report["partners"][0]["received"].as_array().unwrap().iter().map(|m| m["count"].as_i64().unwrap()).sum();
+    assert_eq!((report["partners"][0]["partner"].as_str(), received), (Some("Khánh Hòa"), 450), "{report}");
+}

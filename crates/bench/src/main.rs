@@ -186,13 +186,17 @@ async fn main() -> anyhow::Result<()> {
         return Ok(());
     }
     // One group at one size: `bench --poverty HOUSEHOLDS [--write]`,
-    // `bench --jobs-created PLACEMENTS [--write]`, `bench --training ENROLMENTS [--write]`.
-    if let Some(group @ ("--poverty" | "--jobs-created" | "--training")) = argv.get(1).map(String::as_str) {
+    // `bench --jobs-created PLACEMENTS [--write]` (SQLite and PostgreSQL; `--jobs-created-postgres`
+    // PostgreSQL only), `bench --training ENROLMENTS [--write]`.
+    if let Some(group @ ("--poverty" | "--jobs-created" | "--jobs-created-postgres" | "--training")) =
+        argv.get(1).map(String::as_str)
+    {
         ketnoi::install_messages();
         let n: usize = argv.get(2).map(|n| n.parse()).transpose()?.unwrap_or(500_000);
         let figures = match group {
             "--poverty" => poverty_figures::poverty(n, 7).await?,
             "--training" => vec![training_figures::indicators(n, 9).await?],
+            "--jobs-created-postgres" => vec![dashboard_figures::jobs_created(n, 40, true).await?],
             _ => vec![
                 dashboard_figures::jobs_created(n, 40, false).await?,
                 dashboard_figures::jobs_created(n, 40, true).await?,

@@ -106,11 +106,14 @@ impl TestApp {
         extra: axum::Router<platform::AppState>,
     ) -> anyhow::Result<TestApp> {
         let data = tempfile::tempdir()?;
-        let mut settings = Settings { data_dir: data.path().to_owned(), ..Settings::default() };
-        adjust(&mut settings);
-        let app = ketnoi::app_with(db.clone(), settings, extra);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr: SocketAddr = listener.local_addr()?;
+        // The public address is where it listens (links in feeds, the
+        // exchange's vacancy pages), unless the test says otherwise.
+        let mut settings =
+            Settings { data_dir: data.path().to_owned(), public_url: format!("http://{addr}"), ..Settings::default() };
+        adjust(&mut settings);
+        let app = ketnoi::app_with(db.clone(), settings, extra);
         tokio::spawn(async move {
             let _ = ketnoi::serve(listener, app).await;
         });

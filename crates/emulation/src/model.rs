@@ -45,7 +45,8 @@ pub struct Initiative {
     pub scope: Option<Scope>,
     /// The council's mean score (none before the first).
     pub mean_score: Option<f64>,
-    pub scores: i64,
+    /// How many council members scored it.
+    pub score_count: i64,
 }
 
 /// A new initiative, as the form or the API sends it.
@@ -59,8 +60,8 @@ pub struct InitiativeInput {
     /// The authors: a list, or one a line (the form's text).
     #[schema(value_type = Vec<String>)]
     pub authors: serde_json::Value,
-    /// The year it was submitted (a number or its text).
-    #[schema(value_type = Object)]
+    /// The year it was submitted (a number; the form sends its text).
+    #[schema(value_type = i32)]
     pub year: serde_json::Value,
     pub description: String,
     pub expected_effect: String,
@@ -78,8 +79,8 @@ pub struct Score {
 pub struct ScoreInput {
     /// The council member's name.
     pub member: String,
-    /// 0–100 (a number or its text).
-    #[schema(value_type = Object)]
+    /// 0–100 (a number; the form sends its text).
+    #[schema(value_type = i64)]
     pub score: serde_json::Value,
 }
 
@@ -147,7 +148,7 @@ pub struct Movement {
     pub criteria: String,
     /// The units taking part.
     pub units: Vec<String>,
-    pub commitments: i64,
+    pub commitment_count: i64,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -157,8 +158,8 @@ pub struct MovementInput {
     pub starts_on: String,
     pub ends_on: String,
     pub criteria: String,
-    /// The units taking part, one a line (or a list in JSON).
-    #[schema(value_type = Object)]
+    /// The units taking part: a list (the form sends one a line).
+    #[schema(value_type = Vec<String>)]
     pub units: serde_json::Value,
 }
 

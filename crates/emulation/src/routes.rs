@@ -143,7 +143,7 @@ impl Names {
 pub struct InitiativeDetail {
     #[serde(flatten)]
     pub initiative: Initiative,
-    pub score_list: Vec<Score>,
+    pub scores: Vec<Score>,
     pub files: Vec<Attachment>,
 }
 
@@ -154,7 +154,7 @@ async fn detail(st: &AppState, ctx: &Ctx, id: i64) -> AppResult<InitiativeDetail
         .await?;
     Ok(InitiativeDetail {
         initiative,
-        score_list: store::scores(&st.db, province(st), id).await?,
+        scores: store::scores(&st.db, province(st), id).await?,
         files: store::files(&st.db, province(st), id).await?,
     })
 }
@@ -700,7 +700,7 @@ async fn movements_api(State(st): State<AppState>, CurrentUser(user): CurrentUse
 pub struct MovementDetail {
     #[serde(flatten)]
     pub movement: Movement,
-    pub commitment_list: Vec<Commitment>,
+    pub commitments: Vec<Commitment>,
 }
 
 /// People's commitments read are in the audit log.
@@ -725,9 +725,9 @@ async fn movement_api(
 ) -> AppResult<Json<MovementDetail>> {
     reads(&user)?;
     let movement = store::movement(&st.db, province(&st), id).await?.ok_or(AppError::NotFound)?;
-    let commitment_list = store::commitments(&st.db, province(&st), id).await?;
-    audit_commitments(&st, &ctx, &commitment_list).await?;
-    Ok(Json(MovementDetail { movement, commitment_list }))
+    let commitments = store::commitments(&st.db, province(&st), id).await?;
+    audit_commitments(&st, &ctx, &commitments).await?;
+    Ok(Json(MovementDetail { movement, commitments }))
 }
 
 async fn register(st: &AppState, ctx: &Ctx, user: &User, id: i64, input: &CommitmentInput) -> AppResult<i64> {
@@ -737,6 +737,14 @@ async fn register(st: &AppState, ctx: &Ctx, user: &User, id: i64, input: &Commit
         return Err(AppError::invalid("commitment", "em.err.movement_over"));
     }
     let c = rules::commitment(input, &m).map_err(AppError::Invalid)?;
+    // One commitment per unit or person to a movement.
+    let same = store::commitments(&st.db, province(st), id)
+        .await?
+        .into_iter()
+        .any(|x| x.registrant_kind == c.registrant_kind && rules::key(&x.registrant) == rules::key(&c.registrant));
+    if same {
+        return Err(AppError::invalid("registrant", "em.err.registered"));
+    }
     let cid = store::insert_commitment(&st.db, province(st), id, &c, today(), Some(user.id)).await?;
     audit::by_request(&st.db, province(st), ctx, Action::Create, "commitment", Some(&cid.to_string()), None).await?;
     Ok(cid)
@@ -764,6 +772,10 @@ async fn put_review(st: &AppState, ctx: &Ctx, user: &User, id: i64, input: &Revi
     keeps(user)?;
     let c = store::commitment(&st.db, province(st), id).await?.ok_or(AppError::NotFound)?;
     let r = rules::review(input).map_err(AppError::Invalid)?;
+    // The mid-term review comes before the final one.
+    if !r.final_stage && c.final_review.is_some() {
+        return Err(AppError::invalid("stage", "em.err.review_order"));
+    }
     store::review(&st.db, province(st), id, &r).await?;
     audit::by_request(
         &st.db,
@@ -1027,7 +1039,7 @@ async fn initiative_view(
     let page = InitiativePage {
         page: ctx.page("em.initiative"),
         i: d.initiative,
-        scores: d.score_list,
+        scores: d.scores,
         files: d.files,
         edits: keeps(user).is_ok(),
         errors,

@@ -80,13 +80,33 @@ impl NewInitiative {
     }
 }
 
+/// A list as JSON sends it (each item text on one line) or as a form's
+/// text area does (`separators` part it); anything else is refused.
+fn list_of(c: &mut Checker, field: &str, v: &Value, separators: &[char]) -> Vec<String> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|i| match i {
+                Value::String(s) => Some(s.replace(['\n', '\r'], " ")),
+                Value::Number(_) => Some(text_of(i)),
+                _ => {
+                    c.fail(field, "em.err.not_text");
+                    None
+                }
+            })
+            .collect(),
+        Value::Object(_) => {
+            c.fail(field, "em.err.not_text");
+            vec![]
+        }
+        other => text_of(other).split(separators).map(str::to_owned).collect(),
+    }
+}
+
 /// The authors: a JSON list, or text with one a line (commas or semicolons
 /// also part them).
 fn authors_of(c: &mut Checker, v: &Value) -> Vec<String> {
-    let raw: Vec<String> = match v {
-        Value::Array(items) => items.iter().map(text_of).collect(),
-        other => text_of(other).split(['\n', ';', ',']).map(str::to_owned).collect(),
-    };
+    let raw = list_of(c, "authors", v, &['\n', ';', ',']);
     let mut out = Vec::new();
     for a in raw {
         if let Some(a) = c.text("authors", &a, 100) {
@@ -263,10 +283,7 @@ pub fn movement(input: &MovementInput) -> Result<NewMovement, Vec<FieldError>> {
         }
     }
     let criteria = c.required("criteria", &input.criteria, 10_000);
-    let raw: Vec<String> = match &input.units {
-        Value::Array(items) => items.iter().map(text_of).collect(),
-        other => text_of(other).split('\n').map(str::to_owned).collect(),
-    };
+    let raw = list_of(&mut c, "units", &input.units, &['\n']);
     let mut units: Vec<String> = Vec::new();
     for u in raw {
         if let Some(u) = c.text("units", &u, 200) {
@@ -506,6 +523,14 @@ mod tests {
         assert_eq!(i.authors, vec!["Lê Thị Hoa", "Trần Văn Bình"]);
         assert_eq!((i.year, i.field), (2022, Field::VocationalTraining));
         assert!(i.search().contains("doi moi dao tao nghe") && i.search().contains("tran van binh"));
+        let one_line = InitiativeInput { authors: json!(["Lê Thị Hoa\nTrần Văn Bình"]), ..json.clone() };
+        assert_eq!(
+            initiative(&one_line, today).unwrap().authors,
+            vec!["Lê Thị Hoa Trần Văn Bình"],
+            "a JSON item is one author"
+        );
+        let object = InitiativeInput { authors: json!([{"name": "A"}]), ..json.clone() };
+        assert_eq!(initiative(&object, today).unwrap_err()[0].code, "em.err.not_text");
         let form =
             InitiativeInput {
                 authors: json!("Lê Thị Hoa\nTrần Văn Bình; Phạm An"), year: json!("2022"), ..json

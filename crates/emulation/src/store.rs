@@ -7,6 +7,12 @@ use platform::{with_db, Db};
 use crate::model::*;
 use crate::rules::{self, Decision, NewAward, NewCommitment, NewInitiative, NewMovement, Recognised, Review};
 
+/// Every word typed begins a word of the folded `text` ("thanh" finds
+/// "Thành", "an" does not).
+fn matches_words(text: &str, words: &[String]) -> bool {
+    words.iter().all(|w| text.split(' ').any(|t| t.starts_with(w.as_str())))
+}
+
 fn lines(s: &str) -> Vec<String> {
     s.lines().map(str::to_owned).filter(|l| !l.is_empty()).collect()
 }
@@ -66,7 +72,7 @@ fn initiative_of(r: InitiativeRow) -> (Initiative, String) {
             decision_date: r.10,
             scope: r.11.as_deref().and_then(Scope::parse),
             mean_score: r.12.map(|m| (m * 10.0).round() / 10.0),
-            scores: r.13,
+            score_count: r.13,
         },
         r.14,
     )
@@ -107,7 +113,7 @@ pub async fn initiatives(
     Ok(rows
         .into_iter()
         .map(initiative_of)
-        .filter(|(_, search)| words.iter().all(|w| search.contains(w.as_str())))
+        .filter(|(_, search)| matches_words(search, &words))
         .map(|(i, _)| i)
         .take(limit)
         .collect())
@@ -268,7 +274,7 @@ pub async fn awards(db: &Db, province: &str, f: &AwardFilter, limit: usize) -> a
         .into_iter()
         .filter(|r| {
             let unit = r.5.as_deref().map(rules::key).unwrap_or_default();
-            words.iter().all(|w| r.9.contains(w.as_str()) || unit.contains(w.as_str()))
+            matches_words(&format!("{} {unit}", r.9), &words)
         })
         .map(award_of)
         .take(limit)
@@ -309,7 +315,15 @@ const MOVEMENT: &str = "SELECT m.id, m.title, m.starts_on, m.ends_on, m.criteria
     FROM emulation_movements m WHERE m.province_code = $1";
 
 fn movement_of(r: MovementRow) -> Movement {
-    Movement { id: r.0, title: r.1, starts_on: r.2, ends_on: r.3, criteria: r.4, units: lines(&r.5), commitments: r.6 }
+    Movement {
+        id: r.0,
+        title: r.1,
+        starts_on: r.2,
+        ends_on: r.3,
+        criteria: r.4,
+        units: lines(&r.5),
+        commitment_count: r.6,
+    }
 }
 
 pub async fn movements(db: &Db, province: &str) -> anyhow::Result<Vec<Movement>> {

@@ -52,14 +52,23 @@ impl std::fmt::Display for PullError {
     }
 }
 
-/// A received item we can show: a vacancy of the sender's province, a page
-/// on the web to send job seekers to, a known occupation.
-fn check(item: &Item, origin: &str) -> Result<(), String> {
+/// Largest page read (a partner's page of 200 is well under 1 MB).
+const MAX_BODY: usize = 16 << 20;
+
+/// A received item we can show: a vacancy of the sender's province whose
+/// page is on the partner's own site (the board sends job seekers there: no
+/// other address), a known change, text of sensible length.
+fn check(item: &Item, origin: &str, site: &url::Url) -> Result<(), String> {
     if !item.id.starts_with(&format!("{origin}-")) {
         return Err(format!("item {} is not of province {origin}", item.id));
     }
-    if !(item.url.starts_with("http://") || item.url.starts_with("https://")) {
-        return Err(format!("item {}: its url is not a web address", item.id));
+    let page = url::Url::parse(&item.url).map_err(|_| format!("item {}: its url is not a web address", item.id))?;
+    if page.scheme() != site.scheme()
+        || page.host_str() != site.host_str()
+        || page.port_or_known_default() != site.port_or_known_default()
+        || !page.path().starts_with("/jobs/")
+    {
+        return Err(format!("item {}: its url is not a vacancy page of the partner's site", item.id));
     }
     if !matches!(item.change.as_str(), "created" | "updated" | "withdrawn") {
         return Err(format!("item {}: change '{}'", item.id, item.change));
@@ -67,7 +76,25 @@ fn check(item: &Item, origin: &str) -> Result<(), String> {
     if item.title.trim().is_empty() || item.title.chars().count() > 300 {
         return Err(format!("item {}: title", item.id));
     }
+    if item.description.chars().count() > 20_000 || item.hiring_organization.name.chars().count() > 300 {
+        return Err(format!("item {}: text too long", item.id));
+    }
     Ok(())
+}
+
+/// The body of an answer, refused beyond [`MAX_BODY`].
+async fn body_of(mut r: reqwest::Response) -> Result<Vec<u8>, PullError> {
+    if r.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(PullError::Malformed("a page over 16 MB".into()));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = r.chunk().await.map_err(|e| PullError::Unreachable(e.to_string()))? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_BODY {
+            return Err(PullError::Malformed("a page over 16 MB".into()));
+        }
+    }
+    Ok(body)
 }
 
 /// Pull `partner`'s changes from its cursor to the end (or `max_pages`).
@@ -84,11 +111,15 @@ pub async fn pull(db: &Db, province: &str, partner: &Partner, max_pages: Option<
 }
 
 async fn pull_pages(db: &Db, province: &str, partner: &Partner, max_pages: usize) -> Result<Pulled, PullError> {
+    // No redirects: the partner's address is the one its administrator gave.
     let client = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| PullError::Internal(e.to_string()))?;
+    let site = url::Url::parse(&partner.url).map_err(|e| PullError::Internal(e.to_string()))?;
     let mut cursor = partner.cursor.clone().unwrap_or_default();
+    let mut province_of = partner.province_code.clone();
     let mut done = Pulled::default();
     for _ in 0..max_pages {
         let url = format!(
@@ -106,24 +137,38 @@ async fn pull_pages(db: &Db, province: &str, partner: &Partner, max_pages: usize
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
             .ok_or(PullError::Unverified)?;
-        let body = r.bytes().await.map_err(|e| PullError::Unreachable(e.to_string()))?;
+        let body = body_of(r).await?;
         if !keys::verify(&partner.public_key, &body, &signature) {
             return Err(PullError::Unverified);
         }
         let page: FeedPage = serde_json::from_slice(&body).map_err(|e| PullError::Malformed(e.to_string()))?;
-        for i in &page.items {
-            check(i, &page.province_code).map_err(PullError::Malformed)?;
+        // Signed with the request it answers: an old page replayed is refused.
+        if page.since != cursor {
+            return Err(PullError::Malformed("the page answers another request".into()));
         }
-        let resume =
-            page.next.clone().or(page.resume.clone()).ok_or_else(|| PullError::Malformed("no cursor".into()))?;
-        let kept = store::keep_page(db, province, partner.id, &page.province_code, &page.items, &resume)
+        // A partner speaks for one province, the one of its first page.
+        match &province_of {
+            Some(p) if *p != page.province_code => {
+                return Err(PullError::Malformed(format!(
+                    "the partner now says it is province {}",
+                    page.province_code
+                )));
+            }
+            _ => province_of = Some(page.province_code.clone()),
+        }
+        for i in &page.items {
+            check(i, &page.province_code, &site).map_err(PullError::Malformed)?;
+        }
+        let next = page.next.clone().ok_or_else(|| PullError::Malformed("no cursor".into()))?;
+        let kept = store::keep_page(db, province, partner.id, &page.province_code, &page.items, &cursor, &next)
             .await
-            .map_err(|e| PullError::Internal(format!("{e:#}")))?;
+            .map_err(|e| PullError::Internal(format!("{e:#}")))?
+            .ok_or_else(|| PullError::Internal("another pull of this partner moved on; this one stopped".into()))?;
         done.pages += 1;
         done.items += page.items.len();
         done.kept += kept;
-        cursor = resume;
-        if page.next.is_none() {
+        cursor = next;
+        if !page.more {
             break;
         }
     }

@@ -134,10 +134,18 @@ pub struct FeedPage {
     /// The publishing province.
     pub province_code: String,
     pub key_id: String,
+    /// The cursor this page answers (signed with it: a page cannot be
+    /// replayed for another request).
+    pub since: String,
     pub items: Vec<Item>,
-    /// The next page's cursor, or null when this page is the last for now.
+    /// Changes: the cursor to read after this page (the next page while
+    /// `more`, else the next pull). Snapshot: the next page's, null on the
+    /// last page.
     pub next: Option<String>,
-    /// Changes only: where to resume later (the next pull's `since`).
+    /// Changes: more are waiting now.
+    #[serde(default)]
+    pub more: bool,
+    /// Snapshot, last page: the changes cursor to go on from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resume: Option<String>,
 }
@@ -226,14 +234,49 @@ fn item(r: Row, province: &str, public_url: &str, today: NaiveDate, snapshot: bo
             total_job_openings: r.positions,
             wage_min: r.wage_min,
             wage_max: r.wage_max,
-            description: r.description,
+            // A vacancy off the board may hold an edit not yet reviewed: its
+            // text stays here.
+            description: if open { r.description } else { String::new() },
         },
     )
 }
 
-/// The changes after `cursor`: at most `limit` items in commit order, the
-/// next page's cursor (when more are waiting), and where the next pull
-/// resumes.
+/// Read `sql` (bound: province, limit) together with the
+/// horizon of what it saw: on PostgreSQL in one REPEATABLE READ transaction,
+/// so the transactions still running are exactly those the rows missed; on
+/// SQLite (one writer, `seq` taken under its lock) the next number first.
+async fn read_with_horizon(db: &Db, province: &str, sql: &str, limit: i64) -> anyhow::Result<(Vec<Row>, Since)> {
+    match db {
+        Db::Sqlite(_) => {
+            let horizon = platform::follow::horizon(db, "vacancies", province).await?;
+            let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(sql).bind(province).bind(limit).fetch_all(p).await?);
+            Ok((rows, horizon))
+        }
+        Db::Postgres(p) => {
+            let mut tx = p.begin().await?;
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ").execute(&mut *tx).await?;
+            let (from, also): (i64, Vec<i64>) = sqlx::query_as(
+                "SELECT txid_snapshot_xmax(s), ARRAY(SELECT txid_snapshot_xip(s))
+                 FROM (SELECT txid_current_snapshot() AS s) AS now",
+            )
+            .fetch_one(&mut *tx)
+            .await?;
+            let rows: Vec<Row> = sqlx::query_as(sql).bind(province).bind(limit).fetch_all(&mut *tx).await?;
+            tx.commit().await?;
+            Ok((rows, Since { from, also }))
+        }
+    }
+}
+
+/// A page of changes: its items, whether more are waiting now, and the
+/// cursor to read after it (the next page's, or the next pull's).
+pub struct Changes {
+    pub items: Vec<Item>,
+    pub more: bool,
+    pub next: String,
+}
+
+/// The changes after `cursor`, at most `limit` items in commit order.
 pub async fn changes(
     db: &Db,
     province: &str,
@@ -241,16 +284,13 @@ pub async fn changes(
     cursor: &Cursor,
     limit: i64,
     today: NaiveDate,
-) -> anyhow::Result<(Vec<Item>, Option<String>, String)> {
-    // Everything committed before this horizon is read below; the next pull
-    // starts there when this page holds all there is.
-    let horizon = platform::follow::horizon(db, "vacancies", province).await?;
+) -> anyhow::Result<Changes> {
     let done = match cursor.after {
         Some((seq, id)) => format!(" AND NOT (v.seq = {seq} AND v.id <= {id})"),
         None => String::new(),
     };
     let sql = format!("{SELECT} AND {}{done} ORDER BY v.seq, v.id LIMIT $2", cursor.since.condition("v.seq"));
-    let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(limit + 1).fetch_all(p).await?);
+    let (rows, seen) = read_with_horizon(db, province, &sql, limit + 1).await?;
     let more = rows.len() as i64 > limit;
     let items: Vec<(i64, i64, Item)> = rows
         .into_iter()
@@ -261,41 +301,69 @@ pub async fn changes(
             (seq, id, item)
         })
         .collect();
-    match items.last() {
-        Some(&(seq, id, _)) if more => {
-            // Rows are read in (seq, id) order: everything below the last seq
-            // has been read, and that seq up to the last id.
-            let since = Since {
-                from: cursor.since.from.max(seq),
-                also: cursor.since.also.iter().copied().filter(|t| *t > seq).collect(),
-            };
-            let next = encode(&Cursor { since, after: Some((seq, id)) });
-            Ok((items.into_iter().map(|(_, _, i)| i).collect(), Some(next.clone()), next))
+    let last = items.last().map(|(seq, id, _)| (*seq, *id));
+    let next = next_cursor(cursor, seen, last.filter(|_| more));
+    Ok(Changes { items: items.into_iter().map(|(_, _, i)| i).collect(), more, next: encode(&next) })
+}
+
+/// Where to read after a page of changes that ended at `last` (when more
+/// wait) or held all there was (`None`: the read's own horizon). Rows come in
+/// (seq, id) order: below the last seq all is read, and that seq up to the
+/// last id. Transactions the read could not see (running then: in
+/// `seen.also`) and those the cursor still waited for (at or above the last
+/// seq) are looked at again.
+pub fn next_cursor(cursor: &Cursor, seen: Since, last: Option<(i64, i64)>) -> Cursor {
+    match last {
+        Some((seq, id)) => {
+            let from = cursor.since.from.max(seq);
+            let mut also: Vec<i64> = cursor.since.also.iter().copied().filter(|t| *t >= seq).collect();
+            also.extend(seen.also.iter().copied().filter(|t| *t < from));
+            also.sort_unstable();
+            also.dedup();
+            Cursor { since: Since { from, also }, after: Some((seq, id)) }
         }
-        _ => {
-            let resume = encode(&Cursor { since: horizon, after: None });
-            Ok((items.into_iter().map(|(_, _, i)| i).collect(), None, resume))
-        }
+        None => Cursor { since: seen, after: None },
     }
 }
 
-/// The open vacancies after the one numbered `after` (by id), `limit` of
-/// them, and the next page's cursor.
+/// A snapshot's cursor: the last vacancy id read and the changes cursor the
+/// snapshot started at ("120@812.805").
+pub fn snapshot_cursor(s: &str) -> Option<(i64, Option<Cursor>)> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Some((0, None));
+    }
+    let (id, at) = s.split_once('@')?;
+    Some((id.parse::<i64>().ok().filter(|n| *n >= 0)?, Some(decode(at)?)))
+}
+
+/// The open vacancies after the cursor's (by id), `limit` of them; the next
+/// page's cursor, or on the last page the changes cursor to go on from
+/// (taken when the snapshot began: changes since are read again, harmless).
 pub async fn snapshot(
     db: &Db,
     province: &str,
     public_url: &str,
     after: i64,
+    began: Option<Cursor>,
     limit: i64,
     today: NaiveDate,
-) -> anyhow::Result<(Vec<Item>, Option<String>)> {
-    let sql = format!("{SELECT} AND v.status = 'published' AND v.deadline >= $3 AND v.id > $4 ORDER BY v.id LIMIT $2");
-    let rows: Vec<Row> = with_db!(db, p => sqlx::query_as(&sql).bind(province).bind(limit + 1).bind(today).bind(after)
-        .fetch_all(p).await?);
+) -> anyhow::Result<(Vec<Item>, Option<String>, Option<String>)> {
+    // A date and a number, written into the SQL: both dialects read the
+    // date literal as the column's type.
+    let sql = format!(
+        "{SELECT} AND v.status = 'published' AND v.deadline >= '{}' AND v.id > {after} ORDER BY v.id LIMIT $2",
+        today.format("%Y-%m-%d")
+    );
+    let (rows, seen) = read_with_horizon(db, province, &sql, limit + 1).await?;
+    let began = began.unwrap_or(Cursor { since: seen, after: None });
     let more = rows.len() as i64 > limit;
     let rows: Vec<Row> = rows.into_iter().take(limit as usize).collect();
-    let next = if more { rows.last().map(|r| r.id.to_string()) } else { None };
-    Ok((rows.into_iter().map(|r| item(r, province, public_url, today, true).1).collect(), next))
+    let (next, resume) = match rows.last() {
+        Some(r) if more => (Some(format!("{}@{}", r.id, encode(&began))), None),
+        _ => (None, Some(encode(&began))),
+    };
+    Ok((rows.into_iter().map(|r| item(r, province, public_url, today, true).1).collect(), next, resume))
 }
 
 #[cfg(test)]
@@ -314,5 +382,29 @@ mod tests {
         for bad in ["x", "1..2", "-1", "1.a", "9999999999999999999999", "1:2", "1:2:3:4", "1:a:2"] {
             assert_eq!(decode(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_full_page_keeps_what_it_could_not_see() {
+        let since = |from, also: Vec<i64>| Since { from, also };
+        // The cursor waited for 805 and 809; the read saw up to seq 812 (row
+        // 40) while 807 and 811 were still running.
+        let c = Cursor { since: since(800, vec![795, 805, 809]), after: None };
+        let next = next_cursor(&c, since(820, vec![807, 811, 815]), Some((808, 40)));
+        assert_eq!(next.since.from, 808);
+        assert_eq!(next.since.also, vec![807, 809], "809 still awaited; 807 ran unseen; 805 and 795 read");
+        assert_eq!(next.after, Some((808, 40)));
+        // A transaction of many rows cut by the page is read on from its last id.
+        let bulk = next_cursor(&c, since(820, vec![]), Some((805, 7)));
+        assert_eq!((bulk.since.from, bulk.since.also.clone(), bulk.after), (805, vec![805, 809], Some((805, 7))));
+        // The whole of it read: the read's own horizon.
+        let end = next_cursor(&c, since(820, vec![815]), None);
+        assert_eq!((end.since, end.after), (since(820, vec![815]), None));
+        assert_eq!(
+            snapshot_cursor("120@812.805"),
+            Some((120, Some(Cursor { since: since(812, vec![805]), after: None })))
+        );
+        assert_eq!(snapshot_cursor(""), Some((0, None)));
+        assert_eq!(snapshot_cursor("120"), None);
     }
 }

@@ -106,27 +106,27 @@ fn limit(s: Option<&str>) -> AppResult<i64> {
 
 /// Every open vacancy, a page at a time (by id), signed: the header
 /// `Signature` holds the Ed25519 signature (base64) over the body's exact
-/// bytes, `Signature-Key-Id` the key's id.
+/// bytes, `Signature-Key-Id` the key's id. The last page's `resume` is the
+/// changes cursor to follow on from.
 #[utoipa::path(get, path = "/api/v1/exchange/snapshot", tag = "exchange", params(SnapshotQuery),
     responses((status = 200, body = FeedPage), (status = 422, body = platform::error::ApiError)))]
 async fn snapshot_api(State(st): State<AppState>, Query(q): Query<SnapshotQuery>) -> AppResult<Response> {
-    let after = match q.cursor.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => 0,
-        Some(c) => {
-            c.parse::<i64>().ok().filter(|n| *n >= 0).ok_or_else(|| AppError::invalid("cursor", "xc.err.cursor"))?
-        }
-    };
+    let asked = q.cursor.clone().unwrap_or_default();
+    let (after, began) = feed::snapshot_cursor(&asked).ok_or_else(|| AppError::invalid("cursor", "xc.err.cursor"))?;
     let n = limit(q.limit.as_deref())?;
     let k = keys::load_or_create(&st.db, province(&st)).await?;
-    let (items, next) =
-        feed::snapshot(&st.db, province(&st), &st.settings.public_url, after, n, platform::time::today()).await?;
+    let (items, next, resume) =
+        feed::snapshot(&st.db, province(&st), &st.settings.public_url, after, began, n, platform::time::today())
+            .await?;
     let page = FeedPage {
         context: "https://schema.org".into(),
         province_code: province(&st).to_owned(),
         key_id: k.key_id,
+        since: asked.trim().to_owned(),
         items,
+        more: next.is_some(),
         next,
-        resume: None,
+        resume,
     };
     signed(&st, &page).await
 }
@@ -134,8 +134,8 @@ async fn snapshot_api(State(st): State<AppState>, Query(q): Query<SnapshotQuery>
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(default)]
 pub struct ChangesQuery {
-    /// The cursor to read after: a page's `next`, or the last page's
-    /// `resume` (empty: from the beginning).
+    /// The cursor to read after: the previous page's `next`, or the
+    /// snapshot's `resume` (empty: from the beginning).
     pub since: Option<String>,
     /// Items per page, 1–500 (100 when absent).
     pub limit: Option<String>,
@@ -143,24 +143,25 @@ pub struct ChangesQuery {
 
 /// The changes since a cursor, in commit order (created, updated, withdrawn
 /// — closed, expired or taken off the board), signed as the snapshot is.
-/// `next` is the following page's cursor while more are waiting, null on the
-/// last page; `resume` is where the next pull starts.
+/// `next` is the cursor to read after this page: the following page's while
+/// `more`, else where the next pull starts.
 #[utoipa::path(get, path = "/api/v1/exchange/changes", tag = "exchange", params(ChangesQuery),
     responses((status = 200, body = FeedPage), (status = 422, body = platform::error::ApiError)))]
 async fn changes_api(State(st): State<AppState>, Query(q): Query<ChangesQuery>) -> AppResult<Response> {
-    let cursor =
-        feed::decode(q.since.as_deref().unwrap_or("")).ok_or_else(|| AppError::invalid("since", "xc.err.cursor"))?;
+    let asked = q.since.clone().unwrap_or_default();
+    let cursor = feed::decode(&asked).ok_or_else(|| AppError::invalid("since", "xc.err.cursor"))?;
     let n = limit(q.limit.as_deref())?;
     let k = keys::load_or_create(&st.db, province(&st)).await?;
-    let (items, next, resume) =
-        feed::changes(&st.db, province(&st), &st.settings.public_url, &cursor, n, platform::time::today()).await?;
+    let c = feed::changes(&st.db, province(&st), &st.settings.public_url, &cursor, n, platform::time::today()).await?;
     let page = FeedPage {
         context: "https://schema.org".into(),
         province_code: province(&st).to_owned(),
         key_id: k.key_id,
-        items,
-        next,
-        resume: Some(resume),
+        since: asked.trim().to_owned(),
+        items: c.items,
+        next: Some(c.next),
+        more: c.more,
+        resume: None,
     };
     signed(&st, &page).await
 }

@@ -85,8 +85,10 @@ impl Exchange {
         Ok(done)
     }
 
-    /// Pull every partner; (pulled, failed, items kept).
+    /// Pull every partner; (pulled, failed, items kept). Partner vacancies
+    /// past their deadline close first, whether their partner answers or not.
     pub async fn pull_all(&self) -> anyhow::Result<(usize, usize, usize)> {
+        store::close_expired(&self.db, &self.province, platform::time::today()).await?;
         let (mut ok, mut failed, mut kept) = (0, 0, 0);
         for p in store::partners(&self.db, &self.province).await? {
             match self.pull(&p).await {

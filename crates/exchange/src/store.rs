@@ -17,6 +17,8 @@ pub struct Partner {
     pub public_key: String,
     /// Where the next pull starts (none: from the beginning).
     pub cursor: Option<String>,
+    /// The province its first verified page spoke for.
+    pub province_code: Option<String>,
     pub last_pull_at: Option<DateTime<Utc>>,
     pub last_ok_at: Option<DateTime<Utc>>,
     /// Why the last pull failed (none when it succeeded).
@@ -25,10 +27,21 @@ pub struct Partner {
     pub open: i64,
 }
 
-type PartnerRow =
-    (i64, String, String, String, Option<String>, Option<DateTime<Utc>>, Option<DateTime<Utc>>, Option<String>, i64);
+type PartnerRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+    Option<String>,
+    i64,
+);
 
-const PARTNER: &str = "SELECT p.id, p.name, p.url, p.public_key, p.cursor, p.last_pull_at, p.last_ok_at, p.last_error,
+const PARTNER: &str = "SELECT p.id, p.name, p.url, p.public_key, p.cursor, p.partner_province, p.last_pull_at,
+        p.last_ok_at, p.last_error,
         (SELECT COUNT(*) FROM partner_vacancies v WHERE v.province_code = p.province_code AND v.partner_id = p.id
             AND v.open = TRUE)
     FROM partners p WHERE p.province_code = $1";
@@ -40,10 +53,11 @@ fn partner_of(r: PartnerRow) -> Partner {
         url: r.2,
         public_key: r.3,
         cursor: r.4,
-        last_pull_at: r.5,
-        last_ok_at: r.6,
-        last_error: r.7,
-        open: r.8,
+        province_code: r.5,
+        last_pull_at: r.6,
+        last_ok_at: r.7,
+        last_error: r.8,
+        open: r.9,
     }
 }
 
@@ -94,21 +108,32 @@ pub async fn pulled(db: &Db, province: &str, id: i64, error: Option<&str>) -> an
     Ok(())
 }
 
-/// Keep a verified page: its items (a version older than the one kept
-/// changes nothing) and the cursor to resume from, in one transaction — a
-/// pull cut after it resumes there, one cut before it reads the page again.
+/// Keep a verified page: its items (an older version than the one kept
+/// changes nothing; at the same time, only a withdrawal does) and the cursor
+/// after it, in one transaction — a pull cut after it resumes there, one cut
+/// before reads the page again. The cursor moves only from `from`: when
+/// another pull of this partner moved it meanwhile, nothing is kept (`None`).
 pub async fn keep_page(
     db: &Db,
     province: &str,
     partner: i64,
     origin: &str,
     items: &[Item],
-    cursor: &str,
-) -> anyhow::Result<usize> {
+    from: &str,
+    to: &str,
+) -> anyhow::Result<Option<usize>> {
     let now = Utc::now();
-    let mut kept = 0;
     with_db!(db, p => {
         let mut tx = p.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE partners SET cursor = $4, partner_province = $5
+             WHERE province_code = $1 AND id = $2 AND COALESCE(cursor, '') = $3")
+            .bind(province).bind(partner).bind(from).bind(to).bind(origin).execute(&mut *tx).await?;
+        if moved.rows_affected() == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let mut kept = 0;
         for i in items {
             let payload = serde_json::to_string(i)?;
             let r = sqlx::query(
@@ -124,7 +149,8 @@ pub async fn keep_page(
                     deadline = excluded.deadline, open = excluded.open, remote_updated_at = excluded.remote_updated_at,
                     payload = excluded.payload, updated_at = excluded.updated_at
                  WHERE partner_vacancies.remote_updated_at < excluded.remote_updated_at
-                    OR partner_vacancies.open <> excluded.open")
+                    OR (partner_vacancies.remote_updated_at = excluded.remote_updated_at
+                        AND partner_vacancies.open AND NOT excluded.open)")
                 .bind(province).bind(partner).bind(&i.id).bind(origin).bind(&i.url).bind(&i.title)
                 .bind(&i.hiring_organization.name).bind(&i.occupation_isco).bind(&i.work_province_code)
                 .bind(&i.work_ward_code).bind(&i.work_country).bind(i.wage_min).bind(i.wage_max)
@@ -133,12 +159,19 @@ pub async fn keep_page(
                 .execute(&mut *tx).await?;
             kept += r.rows_affected() as usize;
         }
-        sqlx::query("UPDATE partners SET cursor = $3 WHERE province_code = $1 AND id = $2")
-            .bind(province).bind(partner).bind(cursor).execute(&mut *tx).await?;
         tx.commit().await?;
-        Ok::<_, anyhow::Error>(())
-    })?;
-    Ok(kept)
+        Ok(Some(kept))
+    })
+}
+
+/// Partner vacancies past their deadline leave the board even when their
+/// partner is silent; returns how many.
+pub async fn close_expired(db: &Db, province: &str, today: NaiveDate) -> anyhow::Result<u64> {
+    let r = with_db!(db, p => sqlx::query(
+        "UPDATE partner_vacancies SET open = FALSE, updated_at = $3
+         WHERE province_code = $1 AND open = TRUE AND deadline < $2")
+        .bind(province).bind(today).bind(Utc::now()).execute(p).await.map(|r| r.rows_affected())?);
+    Ok(r)
 }
 
 /// A partner's vacancy as the board shows it.

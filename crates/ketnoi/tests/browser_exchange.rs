@@ -27,10 +27,21 @@ async fn a_job_seeker_finds_a_partner_provinces_vacancy_and_applies_there() {
     let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     let r = b.post_json(&format!("/api/v1/exchange/partners/{id}/pull"), &admin, &json!({})).await;
     assert_eq!(r.status(), 200);
+    let pulled: Value = r.json().await.unwrap();
+    assert_eq!(pulled["items"], 12, "{pulled}");
 
+    // The board follows its own vacancies every few seconds.
+    for _ in 0..200 {
+        let list: Value = reqwest::get(b.url("/api/v1/vacancies")).await.unwrap().json().await.unwrap();
+        if list["total"] == 16 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
     c.goto(&b.url("/jobs")).await.unwrap();
     wait_for(&c, "[data-testid=board-results]").await;
-    assert!(text(&c, "[data-testid=board-total]").await.ends_with(": 16"), "our 4 and the partner's 12");
+    let total = text(&c, "[data-testid=board-total]").await;
+    assert!(total.ends_with(": 16"), "our 4 and the partner's 12: {total}");
     click(&c, "details.more-filters summary").await;
     select(&c, "[data-testid=board-origin]", "partners").await;
     for _ in 0..100 {

@@ -62,7 +62,7 @@ async fn an_initiative_is_scored_recognised_and_counted_in_its_decision_year() {
         .await;
     assert_eq!(out_of_range.status(), 422);
     let d = app.get_json(&format!("/api/v1/emulation/initiatives/{id}"), &staff).await;
-    assert_eq!((d["scores"].as_i64(), d["mean_score"].as_f64()), (Some(2), Some(80.0)), "{d}");
+    assert_eq!((d["score_count"].as_i64(), d["mean_score"].as_f64()), (Some(2), Some(80.0)), "{d}");
 
     // Files: a PDF is kept and served as a download; a page of HTML is refused.
     let (status, file) = app
@@ -150,6 +150,12 @@ async fn an_initiative_is_scored_recognised_and_counted_in_its_decision_year() {
     assert_eq!(found["items"].as_array().unwrap().len(), 1, "{found}");
     let by_author = app.get_json("/api/v1/emulation/initiatives?q=nguyen%20van%20dao", &staff).await;
     assert_eq!(by_author["items"][0]["id"], id, "{by_author}");
+    let part_of_a_word = app.get_json("/api/v1/emulation/initiatives?q=ao", &staff).await;
+    assert_eq!(
+        part_of_a_word["items"].as_array().unwrap().len(),
+        0,
+        "words begin where the user's do: {part_of_a_word}"
+    );
     let empty_filters = app.get_json("/api/v1/emulation/initiatives?q=&field=&year=&status=", &staff).await;
     assert_eq!(empty_filters["items"].as_array().unwrap().len(), 2, "empty fields filter nothing");
 }
@@ -269,6 +275,14 @@ async fn a_movement_takes_commitments_from_its_units_and_reviews_them() {
         .await;
     assert_eq!(outsider.status(), 422);
 
+    let twice = app
+        .post_json(
+            &format!("/api/v1/emulation/movements/{id}/commitments"),
+            &staff,
+            &json!({"registrant_kind": "unit", "registrant": "Trung tâm Dịch vụ việc làm", "commitment": "Lần nữa"}),
+        )
+        .await;
+    assert_eq!(twice.status(), 422, "one commitment per unit");
     let mid = app
         .post_json(
             &format!("/api/v1/emulation/commitments/{cid}/review"),
@@ -298,8 +312,16 @@ async fn a_movement_takes_commitments_from_its_units_and_reviews_them() {
         (Some("Đạt 60%"), Some(true), Some("Trung tâm Dịch vụ việc làm")),
         "{c}"
     );
+    let late = app
+        .post_json(
+            &format!("/api/v1/emulation/commitments/{cid}/review"),
+            &staff,
+            &json!({"stage": "mid", "assessment": "Muộn"}),
+        )
+        .await;
+    assert_eq!(late.status(), 422, "no mid-term review after the final one");
     let m = app.get_json(&format!("/api/v1/emulation/movements/{id}"), &staff).await;
-    assert_eq!(m["commitments"], 1, "{m}");
+    assert_eq!((m["commitment_count"].as_i64(), m["commitments"].as_array().map(Vec::len)), (Some(1), Some(1)), "{m}");
 }
 
 #[tokio::test]

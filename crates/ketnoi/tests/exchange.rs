@@ -16,7 +16,7 @@ use testkit::{TestApp, ADMIN, EMPLOYER};
 /// How the stand-in network between the two behaves.
 #[derive(Clone)]
 struct Proxy {
-    target: String,
+    target: Arc<std::sync::OnceLock<String>>,
     /// Requests passed so far; from `cut_after` on, each fails.
     served: Arc<AtomicUsize>,
     cut_after: Arc<AtomicUsize>,
@@ -29,7 +29,7 @@ async fn forward(State(p): State<Proxy>, uri: axum::http::Uri) -> axum::response
     if n >= p.cut_after.load(Ordering::SeqCst) {
         return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "the line is cut").into_response();
     }
-    let r = reqwest::get(format!("{}{}", p.target, uri)).await.unwrap();
+    let r = reqwest::get(format!("{}{}", p.target.get().unwrap(), uri)).await.unwrap();
     let signature = r.headers().get("signature").cloned();
     let mut body = r.bytes().await.unwrap().to_vec();
     if p.tamper.load(Ordering::SeqCst) {
@@ -42,9 +42,10 @@ async fn forward(State(p): State<Proxy>, uri: axum::http::Uri) -> axum::response
     out
 }
 
-async fn proxy_to(target: &str) -> (String, Proxy) {
+/// A line to a server started later (its address is set on the proxy).
+async fn proxy() -> (String, Proxy) {
     let p = Proxy {
-        target: target.to_owned(),
+        target: Arc::default(),
         served: Arc::default(),
         cut_after: Arc::new(AtomicUsize::new(usize::MAX)),
         tamper: Arc::default(),
@@ -54,6 +55,10 @@ async fn proxy_to(target: &str) -> (String, Proxy) {
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (format!("http://{addr}"), p)
+}
+
+fn testkit_encode(s: &str) -> String {
+    platform::web::encode(s)
 }
 
 async fn add(b: &TestApp, token: &str, name: &str, url: &str, key: &str) -> i64 {
@@ -97,7 +102,10 @@ async fn on_board(b: &TestApp) -> Vec<Value> {
 // Several threads: the command line below reaches the test's own servers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_partner_province_follows_our_vacancies_through_the_signed_feed() {
-    let a = TestApp::spawn().await;
+    // Khánh Hòa is reached (and publishes its pages) through a line the test cuts.
+    let (line, proxy) = proxy().await;
+    let a = TestApp::spawn_with(|s| s.public_url = line.clone()).await;
+    proxy.target.set(a.base.clone()).unwrap();
     let b = TestApp::spawn_with(|s| s.province_code = "66".into()).await;
     // 450 open vacancies: more than two pages of the consumer's 200.
     ketnoi::demo::seed_demand(&a.db, "56", 20, 450, 11).await.unwrap();
@@ -110,6 +118,7 @@ async fn a_partner_province_follows_our_vacancies_through_the_signed_feed() {
     let body = r.bytes().await.unwrap();
     assert!(exchange::keys::verify(key["public_key"].as_str().unwrap(), &body, &signature));
     let page: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(proxy.served.load(Ordering::SeqCst), 0, "read directly");
     let item = &page["items"][0];
     for field in ["id", "change", "updated_at", "title", "url", "occupation_isco", "work_province_code"] {
         assert!(!item[field].is_null(), "{field}: {item}");
@@ -120,10 +129,33 @@ async fn a_partner_province_follows_our_vacancies_through_the_signed_feed() {
     assert!(!text.contains("cccd") && !text.contains("phone"), "no personal data in the feed");
     let bad = reqwest::get(a.url("/api/v1/exchange/changes?since=abc")).await.unwrap();
     assert_eq!(bad.status(), 422);
+    // A newcomer reads the snapshot to its end, then follows the changes from its `resume`.
+    let (mut cursor, mut seen) = (String::new(), 0);
+    let resume = loop {
+        let page: Value =
+            reqwest::get(a.url(&format!("/api/v1/exchange/snapshot?limit=200&cursor={}", testkit_encode(&cursor))))
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        seen += page["items"].as_array().unwrap().len();
+        match page["next"].as_str() {
+            Some(n) => cursor = n.to_owned(),
+            None => break page["resume"].as_str().expect("the last page says where the changes go on").to_owned(),
+        }
+    };
+    assert_eq!(seen, 450);
+    let quiet: Value = reqwest::get(a.url(&format!("/api/v1/exchange/changes?since={}", testkit_encode(&resume))))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!((quiet["items"].as_array().unwrap().len(), quiet["more"].as_bool()), (0, Some(false)), "{quiet}");
 
     // B adds A through a line that will be cut after the first page.
     let admin = b.token(ADMIN).await;
-    let (line, proxy) = proxy_to(&a.base).await;
     proxy.cut_after.store(1, Ordering::SeqCst);
     let id = add(&b, &admin, "Khánh Hòa", &line, key["public_key"].as_str().unwrap()).await;
     let (status, failed) = pull(&b, &admin, id).await;
@@ -155,6 +187,17 @@ async fn a_partner_province_follows_our_vacancies_through_the_signed_feed() {
     let (status, done) = pull(&b, &admin, id).await;
     assert_eq!(status, 200, "{done}");
     assert_eq!(done["items"], 2, "only what changed: {done}");
+    let since_snapshot: Value =
+        reqwest::get(a.url(&format!("/api/v1/exchange/changes?since={}", testkit_encode(&resume))))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    let changes: Vec<&str> =
+        since_snapshot["items"].as_array().unwrap().iter().map(|i| i["change"].as_str().unwrap()).collect();
+    assert_eq!(changes, vec!["updated", "withdrawn"], "{since_snapshot}");
+    assert_eq!(since_snapshot["items"][1]["description"], "", "a withdrawn vacancy's text stays home");
     let board = on_board(&b).await;
     assert_eq!(board.len(), 449, "the withdrawn one left the board");
     assert!(board.iter().any(|v| v["title"] == "Thợ hàn bậc cao (đổi tên)"));

@@ -148,7 +148,11 @@ impl Inner {
     }
 
     fn add(&mut self, r: &VacancyRecord) {
-        let Ok(id) = u32::try_from(r.id) else { return };
+        // Ids from FOREIGN_BASE on are partner provinces' (2^31 of our own first).
+        let Some(id) = u32::try_from(r.id).ok().filter(|id| i64::from(*id) < FOREIGN_BASE) else {
+            tracing::error!(vacancy = r.id, "a vacancy id beyond the board's range is not indexed");
+            return;
+        };
         self.remove(id);
         if r.status != Status::Published {
             return;

@@ -134,8 +134,11 @@ pub struct AwardInput {
     pub recipient: String,
     pub unit: String,
     pub decision_no: String,
-    /// YYYY-MM-DD or dd/mm/yyyy; the award counts in its year.
+    /// YYYY-MM-DD or dd/mm/yyyy.
     pub decision_date: String,
+    /// The year the award is for: the decision's (when absent) or the one before.
+    #[schema(value_type = Option<i32>)]
+    pub year: serde_json::Value,
 }
 
 /// Phong trào thi đua.

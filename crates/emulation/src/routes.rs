@@ -1119,6 +1119,9 @@ impl AwardsPage {
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
         v.as_deref() == Some(code)
     }
+    fn year_text(&self) -> String {
+        rules::text_of(&self.input.year)
+    }
     fn type_is(&self, code: &str) -> bool {
         code.split_once('/') == Some((self.input.kind.as_str(), self.input.level.as_str()))
     }
@@ -1179,6 +1182,7 @@ struct AwardForm {
     unit: String,
     decision_no: String,
     decision_date: String,
+    year: String,
 }
 
 async fn award_form(
@@ -1196,6 +1200,7 @@ async fn award_form(
         unit: f.unit,
         decision_no: f.decision_no,
         decision_date: f.decision_date,
+        year: serde_json::Value::String(f.year),
     };
     match create_award(&st, &ctx, &user, &input).await {
         Ok(_) => {

@@ -218,6 +218,9 @@ pub struct NewAward {
     pub unit: Option<String>,
     pub decision_no: String,
     pub decision_date: NaiveDate,
+    /// The year the award is for: the decision's, or the year before it (a
+    /// year's titles are often decided early the next).
+    pub year: i32,
 }
 
 pub fn award(input: &AwardInput, today: NaiveDate) -> Result<NewAward, Vec<FieldError>> {
@@ -241,6 +244,17 @@ pub fn award(input: &AwardInput, today: NaiveDate) -> Result<NewAward, Vec<Field
     let unit = c.text("unit", &input.unit, 200);
     let decision_no = c.required("decision_no", &input.decision_no, 50);
     let decision_date = date_of(&mut c, "decision_date", &input.decision_date, today);
+    let year = match (text_of(&input.year).trim(), decision_date) {
+        ("", Some(d)) => Some(d.year()),
+        (y, Some(d)) => match y.parse::<i32>() {
+            Ok(y) if y == d.year() || y + 1 == d.year() => Some(y),
+            _ => {
+                c.fail("year", "em.err.award_year");
+                None
+            }
+        },
+        (_, None) => None,
+    };
     c.finish(()).map(|()| {
         let a = found.expect("checked");
         NewAward {
@@ -251,6 +265,7 @@ pub fn award(input: &AwardInput, today: NaiveDate) -> Result<NewAward, Vec<Field
             unit,
             decision_no,
             decision_date: decision_date.expect("checked"),
+            year: year.expect("checked"),
         }
     })
 }
@@ -601,6 +616,11 @@ mod tests {
             (a.kind.as_str(), a.level.as_str(), a.recipient_kind),
             ("bang_khen", "prime_minister", RecipientKind::Unit)
         );
+        assert_eq!(a.year, 2023, "the decision's year unless told");
+        let for_2022 = AwardInput { year: json!(2022), ..input.clone() };
+        assert_eq!(award(&for_2022, today).unwrap().year, 2022, "a year's title decided early the next");
+        let far = AwardInput { year: json!("2019"), ..input.clone() };
+        assert_eq!(award(&far, today).unwrap_err()[0].code, "em.err.award_year");
         let unknown = AwardInput { level: "village".into(), ..input.clone() };
         assert_eq!(fields(&award(&unknown, today).unwrap_err()), vec!["level"]);
         let wrong = AwardInput { kind: "chien_si_thi_dua".into(), level: "grassroots".into(), ..input.clone() };

@@ -216,14 +216,13 @@ pub async fn file(db: &Db, province: &str, id: i64) -> anyhow::Result<Option<(At
 /// Record an award; the same one again (kind, level, recipient, decision)
 /// is the one kept: `(id, created)`.
 pub async fn insert_award(db: &Db, province: &str, a: &NewAward, by: Option<i64>) -> anyhow::Result<(i64, bool)> {
-    use chrono::Datelike;
     let key = rules::key(&a.recipient);
     let inserted: Option<(i64,)> = with_db!(db, p => sqlx::query_as(
         "INSERT INTO awards (province_code, kind, level, recipient_kind, recipient, recipient_key, unit, year, decision_no,
             decision_date, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          ON CONFLICT (province_code, kind, level, recipient_key, decision_no) DO NOTHING RETURNING id")
         .bind(province).bind(&a.kind).bind(&a.level).bind(a.recipient_kind.as_str()).bind(&a.recipient).bind(&key)
-        .bind(&a.unit).bind(a.decision_date.year()).bind(&a.decision_no).bind(a.decision_date).bind(by).bind(Utc::now())
+        .bind(&a.unit).bind(a.year).bind(&a.decision_no).bind(a.decision_date).bind(by).bind(Utc::now())
         .fetch_optional(p).await?);
     if let Some((id,)) = inserted {
         return Ok((id, true));

@@ -1529,6 +1529,7 @@ pub async fn seed_emulation(db: &Db, province: &str) -> anyhow::Result<u64> {
                 unit: unit.map(str::to_owned),
                 decision_no: no.into(),
                 decision_date: date,
+                year: chrono::Datelike::year(&date),
             }
         };
     let mut awards = vec![

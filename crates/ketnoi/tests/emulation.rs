@@ -196,8 +196,31 @@ async fn awards_have_a_history_with_hints_and_count_in_the_report() {
         .await;
         assert_eq!(r.status(), 201);
     }
+    // A year's title decided early the next year counts for the year it is for.
+    let r = post(
+        json!({"kind": "lao_dong_tien_tien", "level": "unit", "recipient_kind": "person", "recipient": "Trần Quốc Bảo",
+        "unit": "Văn phòng Sở", "decision_no": "5/QĐ-SLĐTBXH", "decision_date": "2024-01-10", "year": 2023}),
+    )
+    .await;
+    assert_eq!(r.status(), 201);
+    let far = post(json!({"kind": "lao_dong_tien_tien", "level": "unit", "recipient_kind": "person", "recipient": "A",
+        "decision_no": "6/QĐ", "decision_date": "2024-01-10", "year": 2020}))
+    .await;
+    assert_eq!(far.status(), 422);
     let h = app.get_json("/api/v1/emulation/recipients?name=tran%20quoc%20bao", &staff).await;
-    assert_eq!(h["awards"].as_array().unwrap().len(), 3, "one history however typed: {h}");
+    let advanced: Vec<i64> = h["awards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["kind"] == "lao_dong_tien_tien")
+        .map(|a| a["year"].as_i64().unwrap())
+        .collect();
+    assert_eq!(advanced, vec![2023], "{h}");
+    assert_eq!(
+        h["awards"].as_array().unwrap().iter().filter(|a| a["kind"] == "chien_si_thi_dua").count(),
+        3,
+        "one history however typed: {h}"
+    );
     let hints: Vec<String> = h["hints"]
         .as_array()
         .unwrap()

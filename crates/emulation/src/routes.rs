@@ -14,7 +14,7 @@ use platform::auth::{CurrentUser, Role, User};
 use platform::error::{AppError, AppResult, FieldError};
 use platform::i18n::{t, Lang};
 use platform::table::{Cell, Table};
-use platform::web::{render, Ctx, JsonBody, Page};
+use platform::web::{query_year, render, Ctx, JsonBody, Page};
 use platform::AppState;
 use serde::{Deserialize, Serialize};
 use utoipa_axum::router::OpenApiRouter;
@@ -89,17 +89,6 @@ fn counts(user: &User) -> AppResult<()> {
 
 fn today() -> chrono::NaiveDate {
     platform::time::today()
-}
-
-/// A year typed in a query ("" is none); anything else unreadable is refused.
-fn query_year(field: &str, s: Option<&str>) -> AppResult<Option<i32>> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => match s.parse::<i32>() {
-            Ok(y) if (1900..=2100).contains(&y) => Ok(Some(y)),
-            _ => Err(AppError::invalid(field, "err.number.invalid")),
-        },
-    }
 }
 
 /// Names of codes in the reader's language, for the pages.
@@ -810,11 +799,6 @@ async fn review_api(
 
 // ---------------------------------------------------------------- pages
 
-/// A form's errors on the page it came from.
-fn error_for(page: &Page, errors: &[FieldError], field: &str) -> Option<String> {
-    page.field_error(errors, field)
-}
-
 /// Answer a failed form: its field errors on the page (422), anything else as usual.
 fn invalid(err: AppError) -> AppResult<Vec<FieldError>> {
     match err {
@@ -955,7 +939,7 @@ struct NewInitiativePage {
 
 impl NewInitiativePage {
     fn error_for(&self, field: &str) -> Option<String> {
-        error_for(&self.page, &self.errors, field)
+        self.page.field_error(&self.errors, field)
     }
 }
 
@@ -1012,7 +996,7 @@ struct InitiativePage {
 
 impl InitiativePage {
     fn error_for(&self, form: &str, field: &str) -> Option<String> {
-        (self.form == form).then(|| error_for(&self.page, &self.errors, field)).flatten()
+        (self.form == form).then(|| self.page.field_error(&self.errors, field)).flatten()
     }
     fn submitted(&self) -> bool {
         self.i.status == Status::Submitted
@@ -1114,7 +1098,7 @@ struct AwardsPage {
 
 impl AwardsPage {
     fn error_for(&self, field: &str) -> Option<String> {
-        error_for(&self.page, &self.errors, field)
+        self.page.field_error(&self.errors, field)
     }
     fn sel(&self, v: &Option<String>, code: &str) -> bool {
         v.as_deref() == Some(code)
@@ -1254,7 +1238,7 @@ struct MovementsPage {
 
 impl MovementsPage {
     fn error_for(&self, field: &str) -> Option<String> {
-        error_for(&self.page, &self.errors, field)
+        self.page.field_error(&self.errors, field)
     }
 }
 
@@ -1307,13 +1291,13 @@ struct MovementPage {
 
 impl MovementPage {
     fn error_for(&self, field: &str) -> Option<String> {
-        (self.review_of == 0).then(|| error_for(&self.page, &self.errors, field)).flatten()
+        (self.review_of == 0).then(|| self.page.field_error(&self.errors, field)).flatten()
     }
     fn review_error(&self, id: impl std::borrow::Borrow<i64>) -> Option<String> {
         if self.review_of != *id.borrow() {
             return None;
         }
-        let e: Vec<String> = self.errors.iter().filter_map(|e| error_for(&self.page, &self.errors, &e.field)).collect();
+        let e: Vec<String> = self.errors.iter().filter_map(|e| self.page.field_error(&self.errors, &e.field)).collect();
         (!e.is_empty()).then(|| e.join(" "))
     }
     fn achieved(&self) -> usize {

@@ -38,26 +38,28 @@ fn year_of(c: &mut Checker, field: &str, v: &Value, today: NaiveDate) -> i32 {
     c.number(field, &text_of(v), 2000, i64::from(today.year()) + 1).map_or(0, |y| y as i32)
 }
 
-fn date_of(c: &mut Checker, field: &str, s: &str, today: NaiveDate) -> Option<NaiveDate> {
+/// A day that must be given (dd/mm/yyyy or YYYY-MM-DD), named by `field` when not.
+fn day_of(c: &mut Checker, field: &str, s: &str) -> Option<NaiveDate> {
     let s = s.trim();
-    if s.is_empty() {
-        c.fail(field, "err.required");
-        return None;
+    let d = platform::i18n::parse_date(s);
+    if d.is_none() {
+        c.fail(field, if s.is_empty() { "err.required" } else { "err.date.invalid" });
     }
-    match platform::i18n::parse_date(s) {
-        Some(d) if d > today => {
+    d
+}
+
+/// The day of a decision: given, not before 2000, not in the future.
+fn date_of(c: &mut Checker, field: &str, s: &str, today: NaiveDate) -> Option<NaiveDate> {
+    match day_of(c, field, s)? {
+        d if d > today => {
             c.fail(field, "em.err.future");
             None
         }
-        Some(d) if d.year() < 2000 => {
+        d if d.year() < 2000 => {
             c.fail(field, "err.date.invalid");
             None
         }
-        Some(d) => Some(d),
-        None => {
-            c.fail(field, "err.date.invalid");
-            None
-        }
+        d => Some(d),
     }
 }
 
@@ -283,15 +285,8 @@ pub struct NewMovement {
 pub fn movement(input: &MovementInput) -> Result<NewMovement, Vec<FieldError>> {
     let mut c = Checker::new();
     let title = c.required("title", &input.title, 300);
-    let day = |c: &mut Checker, field: &str, s: &str| match platform::i18n::parse_date(s.trim()) {
-        Some(d) => Some(d),
-        None => {
-            c.fail(field, if s.trim().is_empty() { "err.required" } else { "err.date.invalid" });
-            None
-        }
-    };
-    let starts_on = day(&mut c, "starts_on", &input.starts_on);
-    let ends_on = day(&mut c, "ends_on", &input.ends_on);
+    let starts_on = day_of(&mut c, "starts_on", &input.starts_on);
+    let ends_on = day_of(&mut c, "ends_on", &input.ends_on);
     if let (Some(a), Some(b)) = (starts_on, ends_on) {
         if b < a {
             c.fail("ends_on", "em.err.ends_before");

@@ -16,7 +16,6 @@ use platform::web::{render, Ctx, JsonBody, Page};
 use platform::AppState;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -51,8 +50,7 @@ fn admin(user: &User) -> AppResult<()> {
 }
 
 /// A page of the feed with its detached signature.
-async fn signed(st: &AppState, page: &impl Serialize) -> AppResult<Response> {
-    let k = keys::load_or_create(&st.db, province(st)).await?;
+async fn signed(k: &keys::Keys, page: &impl Serialize) -> AppResult<Response> {
     let body = serde_json::to_vec(page).map_err(anyhow::Error::from)?;
     let signature = k.sign(&body);
     let mut r = (StatusCode::OK, Bytes::from(body)).into_response();
@@ -76,10 +74,10 @@ pub struct PublicKey {
 /// This instance's public key: a partner's administrator adds it with our address.
 #[utoipa::path(get, path = "/api/v1/exchange/key", tag = "exchange", responses((status = 200, body = PublicKey)))]
 async fn key_api(State(st): State<AppState>) -> AppResult<Json<PublicKey>> {
-    let k = keys::load_or_create(&st.db, province(&st)).await?;
+    let k = st.service::<Exchange>().keys().await?;
     Ok(Json(PublicKey {
-        key_id: k.key_id,
-        public_key: k.public_key,
+        key_id: k.key_id.clone(),
+        public_key: k.public_key.clone(),
         province_code: province(&st).to_owned(),
         name: st.settings.org.name.clone(),
     }))
@@ -114,21 +112,21 @@ async fn snapshot_api(State(st): State<AppState>, Query(q): Query<SnapshotQuery>
     let asked = q.cursor.clone().unwrap_or_default();
     let (after, began) = feed::snapshot_cursor(&asked).ok_or_else(|| AppError::invalid("cursor", "xc.err.cursor"))?;
     let n = limit(q.limit.as_deref())?;
-    let k = keys::load_or_create(&st.db, province(&st)).await?;
+    let k = st.service::<Exchange>().keys().await?;
     let (items, next, resume) =
         feed::snapshot(&st.db, province(&st), &st.settings.public_url, after, began, n, platform::time::today())
             .await?;
     let page = FeedPage {
         context: "https://schema.org".into(),
         province_code: province(&st).to_owned(),
-        key_id: k.key_id,
+        key_id: k.key_id.clone(),
         since: asked.trim().to_owned(),
         items,
         more: next.is_some(),
         next,
         resume,
     };
-    signed(&st, &page).await
+    signed(&k, &page).await
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -151,19 +149,19 @@ async fn changes_api(State(st): State<AppState>, Query(q): Query<ChangesQuery>) 
     let asked = q.since.clone().unwrap_or_default();
     let cursor = feed::decode(&asked).ok_or_else(|| AppError::invalid("since", "xc.err.cursor"))?;
     let n = limit(q.limit.as_deref())?;
-    let k = keys::load_or_create(&st.db, province(&st)).await?;
+    let k = st.service::<Exchange>().keys().await?;
     let c = feed::changes(&st.db, province(&st), &st.settings.public_url, &cursor, n, platform::time::today()).await?;
     let page = FeedPage {
         context: "https://schema.org".into(),
         province_code: province(&st).to_owned(),
-        key_id: k.key_id,
+        key_id: k.key_id.clone(),
         since: asked.trim().to_owned(),
         items: c.items,
         next: Some(c.next),
         more: c.more,
         resume: None,
     };
-    signed(&st, &page).await
+    signed(&k, &page).await
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
@@ -389,14 +387,14 @@ async fn view(
     notice: Option<String>,
 ) -> AppResult<Response> {
     admin(user)?;
-    let k = keys::load_or_create(&st.db, province(st)).await?;
+    let k = st.service::<Exchange>().keys().await?;
     let partners = store::partners(&st.db, province(st)).await?;
     let report = report(st, &partners).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = ExchangePage {
         page: ctx.page("xc.title"),
-        key_id: k.key_id,
-        public_key: k.public_key,
+        key_id: k.key_id.clone(),
+        public_key: k.public_key.clone(),
         feed_url: st.settings.absolute("/api/v1/exchange/changes"),
         partners,
         report,
@@ -447,9 +445,4 @@ async fn pull_form(
         Ok(d) => Ok(Redirect::to(&format!("/admin/exchange?pulled={}", d.items)).into_response()),
         Err(_) => Ok(Redirect::to(&format!("/admin/exchange?failed={id}")).into_response()),
     }
-}
-
-/// The service, for the CLI and the wiring.
-pub fn exchange(st: &AppState) -> Arc<Exchange> {
-    st.service::<Exchange>()
 }

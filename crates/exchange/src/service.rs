@@ -10,6 +10,7 @@ use platform::Db;
 use vacancies::index::{BoardIndex, Origin, Summary};
 
 use crate::client::{self, PullError, Pulled};
+use crate::keys::Keys;
 use crate::store::{self, Partner, Received};
 
 /// How often partners are pulled.
@@ -61,12 +62,22 @@ pub struct Exchange {
     db: Db,
     province: String,
     follower: Arc<Follower<PartnerFeed>>,
+    /// The instance's key, read (or made) once: every feed page is signed with it.
+    keys: tokio::sync::OnceCell<Arc<Keys>>,
 }
 
 impl Exchange {
     pub fn new(db: Db, province: &str, index: Arc<BoardIndex>) -> Arc<Self> {
         let follower = Arc::new(Follower::new(Arc::new(PartnerFeed { index }), db.clone(), province));
-        Arc::new(Self { db, province: province.into(), follower })
+        Arc::new(Self { db, province: province.into(), follower, keys: Default::default() })
+    }
+
+    /// This instance's signing key.
+    pub async fn keys(&self) -> anyhow::Result<Arc<Keys>> {
+        let k = self
+            .keys
+            .get_or_try_init(|| async { crate::keys::load_or_create(&self.db, &self.province).await.map(Arc::new) });
+        Ok(Arc::clone(k.await?))
     }
 
     /// Follow the partners' vacancies (every few seconds, whoever pulled

@@ -581,6 +581,18 @@ pub fn query_date(field: &str, s: Option<&str>) -> Result<Option<chrono::NaiveDa
     }
 }
 
+/// A year typed in a query ("" is no filter); anything else unreadable is
+/// refused naming `field`.
+pub fn query_year(field: &str, s: Option<&str>) -> Result<Option<i32>, AppError> {
+    match s.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => match s.parse::<i32>() {
+            Ok(y) if (1900..=2100).contains(&y) => Ok(Some(y)),
+            _ => Err(AppError::invalid(field, "err.number.invalid")),
+        },
+    }
+}
+
 /// A value for a query string.
 pub fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()

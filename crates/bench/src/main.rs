@@ -172,6 +172,18 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // The survey import alone, SQLite and PostgreSQL: `bench --import ROWS [--write]`.
+    if argv.get(1).map(String::as_str) == Some("--import") {
+        ketnoi::install_messages();
+        let figures = registry_figures::import(argv[2].parse()?, 3, true)?;
+        for f in &figures {
+            println!("{}", serde_json::to_string_pretty(f)?);
+        }
+        if argv.get(3).map(String::as_str) == Some("--write") {
+            replace(figures)?;
+        }
+        return Ok(());
+    }
     // The sessions' fan-out alone: `bench --sessions PARTICIPANTS [--write]`;
     // with --write its figures replace theirs in the committed results and
     // report (each figure's baseline is measured in its own run).

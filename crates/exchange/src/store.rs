@@ -216,7 +216,19 @@ type ReceivedRow = (
 
 /// Partner vacancies changed since `since` (all when `None`).
 pub async fn received_changed(db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Vec<Received>> {
-    let cond = since.map_or_else(|| "open = TRUE".to_owned(), |s| s.condition("seq"));
+    received_where(db, province, &since.map_or_else(|| "open = TRUE".to_owned(), |s| s.condition("seq"))).await
+}
+
+/// Partner vacancies by our ids (a matching page's partner lines).
+pub async fn received_by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<Received>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    received_where(db, province, &format!("id IN ({})", list.join(", "))).await
+}
+
+async fn received_where(db: &Db, province: &str, cond: &str) -> anyhow::Result<Vec<Received>> {
     let sql = format!(
         "SELECT id, open, origin_province, url, title, employer_name, occupation_isco, work_province_code,
             work_ward_code, work_country, wage_min, wage_max, positions, deadline, received_at, updated_at

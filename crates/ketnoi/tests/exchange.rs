@@ -11,7 +11,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use serde_json::{json, Value};
-use testkit::{TestApp, ADMIN, EMPLOYER};
+use testkit::{TestApp, ADMIN, EMPLOYER, STAFF};
 
 /// How the stand-in network between the two behaves.
 #[derive(Clone)]
@@ -261,4 +261,94 @@ async fn a_partner_province_follows_our_vacancies_through_the_signed_feed() {
     let received: i64 =
         report["partners"][0]["received"].as_array().unwrap().iter().map(|m| m["count"].as_i64().unwrap()).sum();
     assert_eq!((report["partners"][0]["partner"].as_str(), received), (Some("Khánh Hòa"), 450), "{report}");
+}
+
+/// Open partner vacancies B keeps in `province` (not abroad): what a person
+/// willing to work there is matched with.
+async fn open_in(b: &TestApp, province: &str) -> i64 {
+    platform::with_db!(&b.db, p => sqlx::query_as::<_, (i64,)>(
+        "SELECT COUNT(*) FROM partner_vacancies WHERE open = TRUE AND deadline >= $1 AND work_country IS NULL
+         AND COALESCE(work_province_code, origin_province) = $2")
+        .bind(platform::time::today()).bind(province).fetch_one(p).await.unwrap())
+    .0
+}
+
+// Three instances: Khánh Hòa (56) and Đà Nẵng (48) publish; Đắk Lắk (66)
+// follows both, and matches its people with the vacancies of the provinces
+// each would go to.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn people_are_matched_with_partner_vacancies_in_the_provinces_they_would_go_to() {
+    let a = TestApp::spawn().await;
+    let c = TestApp::spawn_with(|s| s.province_code = "48".into()).await;
+    let b = TestApp::spawn_with(|s| s.province_code = "66".into()).await;
+    ketnoi::demo::seed_demand(&a.db, "56", 5, 30, 3).await.unwrap();
+    ketnoi::demo::seed_demand(&c.db, "48", 5, 20, 4).await.unwrap();
+    let admin = b.token(ADMIN).await;
+    for (name, origin) in [("Khánh Hòa", &a), ("Đà Nẵng", &c)] {
+        let key: Value = reqwest::get(origin.url("/api/v1/exchange/key")).await.unwrap().json().await.unwrap();
+        let id = add(&b, &admin, name, &origin.base, key["public_key"].as_str().unwrap()).await;
+        let (status, done) = pull(&b, &admin, id).await;
+        assert_eq!(status, 200, "{done}");
+    }
+    let (in_56, in_48) = (open_in(&b, "56").await, open_in(&b, "48").await);
+    assert!(in_56 > 5 && in_48 > 5, "{in_56} {in_48}");
+
+    // Three people of Đắk Lắk looking for work: one would go to Khánh Hòa,
+    // one to both (written as people write them), one stays.
+    let staff = b.token(STAFF).await;
+    let person = |name: &str, provinces: &str| {
+        json!({"full_name": name, "birth_date": "01/03/1995", "sex": "nam", "ward_code": "22015",
+               "employment_status": "unemployed", "qualification": "intermediate", "job_need": "việc làm",
+               "work_provinces": provinces})
+    };
+    let mut ids = vec![];
+    for p in [person("Phan Văn Đi", "Khánh Hòa"), person("Lê Văn Xa", "khanh hoa; TP. Đà Nẵng"), person("Đỗ Văn Ở", "")]
+    {
+        let r = b.post_json("/api/v1/people", &staff, &p).await;
+        assert_eq!(r.status(), 201, "{p}");
+        ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let bad = b.post_json("/api/v1/people", &staff, &person("Vũ Văn Lạ", "Xứ Sở Thần Tiên")).await;
+    assert_eq!(bad.status(), 422);
+    assert!(bad.text().await.unwrap().contains("work_provinces"));
+    let record: Value = b.get_json(&format!("/api/v1/people/{}", ids[1]), &staff).await;
+    assert_eq!(record["needs"]["work_provinces"], json!(["48", "56"]), "{record}");
+
+    let matches = |id: i64| {
+        let (b, staff) = (&b, &staff);
+        async move { b.get_json(&format!("/api/v1/people/{id}/matches?limit=100"), staff).await }
+    };
+    let one = matches(ids[0]).await;
+    assert_eq!(one["total"].as_i64(), Some(in_56), "{one}");
+    let items = one["items"].as_array().unwrap();
+    assert!(!items.is_empty());
+    for m in items {
+        assert_eq!(m["vacancy"]["origin_province"], "56", "{m}");
+        assert!(m["vacancy"]["url"].as_str().unwrap().starts_with(&format!("{}/jobs/", a.base)), "{m}");
+        assert!(m["referral_id"].is_null());
+    }
+    let both = matches(ids[1]).await;
+    assert_eq!(both["total"].as_i64(), Some(in_56 + in_48), "{both}");
+    let stays = matches(ids[2]).await;
+    assert_eq!(stays["total"].as_i64(), Some(0), "{stays}");
+
+    // The person's page: the partner's vacancy links to its page at the origin.
+    let browser = b.login(STAFF).await;
+    let (status, html) = browser.get_text(&format!("/registry/{}/matches", ids[0])).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"partner-vacancy\"") && html.contains(&format!("{}/jobs/", a.base)));
+    let (_, detail) = browser.get_text(&format!("/registry/{}", ids[1])).await;
+    assert!(detail.contains("Thành phố Đà Nẵng; Tỉnh Khánh Hòa"), "the detail names the provinces");
+
+    // Withdrawn at the origin: no longer matched once pulled.
+    let first: (i64,) = platform::with_db!(&a.db, p => sqlx::query_as(
+        "SELECT MIN(id) FROM vacancies WHERE status = 'published' AND work_country IS NULL
+         AND COALESCE(work_province_code, '56') = '56'").fetch_one(p).await.unwrap());
+    vacancies::store::set_status(&a.db, "56", first.0, vacancies::model::Status::Withdrawn, None).await.unwrap();
+    let partner: (i64,) = platform::with_db!(&b.db, p => sqlx::query_as(
+        "SELECT id FROM partners WHERE name = 'Khánh Hòa'").fetch_one(p).await.unwrap());
+    let (status, _) = pull(&b, &admin, partner.0).await;
+    assert_eq!(status, 200);
+    assert_eq!(open_in(&b, "56").await, in_56 - 1);
+    assert_eq!(matches(ids[0]).await["total"].as_i64(), Some(in_56 - 1));
 }

@@ -190,7 +190,8 @@ impl Shortlists {
         let today = platform::time::today();
         let mut offers: Vec<Offer> = Vec::new();
         self.matcher.offers.0.each(|o| {
-            if o.published && o.deadline >= today {
+            // A partner's vacancy is shortlisted at its origin, not here.
+            if o.published && o.deadline >= today && o.partner_province.is_none() {
                 offers.push(o.clone());
             }
         });

@@ -80,6 +80,8 @@ struct Columns {
     qualification: Vec<u8>,
     occupations: Vec<[u16; 2]>,
     wage: Vec<i64>,
+    /// Other provinces a person would work in, one bit per province ([`province_bit`]).
+    provinces: Vec<u64>,
     /// Interned words that [`rules::counts`], sorted.
     words: Vec<Box<[u32]>>,
     /// Per ISCO major group (first digit), the slots of people who worked
@@ -138,6 +140,7 @@ impl Columns {
                 self.qualification.push(0);
                 self.occupations.push([NO_CODE; 2]);
                 self.wage.push(NO_WAGE);
+                self.provinces.push(0);
                 self.words.push(Box::default());
                 self.id.len() - 1
             }
@@ -157,6 +160,7 @@ impl Columns {
         self.qualification[slot] = s.qualification_rank;
         self.occupations[slot] = occ;
         self.wage[slot] = s.expected_wage.unwrap_or(NO_WAGE);
+        self.provinces[slot] = s.work_provinces.iter().map(|p| province_bit(p)).fold(0, |a, b| a | b);
         self.words[slot] = words.into_boxed_slice();
     }
 
@@ -183,6 +187,13 @@ impl Columns {
             need_abroad: self.flags[i] & NEED_ABROAD != 0,
             occupations: self.occupations[i].iter().filter_map(|&c| code(c)).collect(),
             expected_wage: (self.wage[i] != NO_WAGE).then_some(self.wage[i]),
+            work_provinces: refdata::refdata()
+                .provinces
+                .iter()
+                .enumerate()
+                .filter(|(b, _)| *b < 64 && self.provinces[i] >> b & 1 == 1)
+                .map(|(_, p)| p.code.clone())
+                .collect(),
             words: {
                 let mut w: Vec<String> = self.words[i].iter().map(|&w| self.vocabulary[w as usize].clone()).collect();
                 w.sort();
@@ -200,6 +211,8 @@ struct Query {
     born_by: u32,
     born_after: u32,
     abroad: bool,
+    /// A partner province's vacancy: the bit of its province, which a person must have.
+    province: Option<u64>,
     occupation: u16,
     /// By leading digits shared (0–4).
     occupation_points: [f64; 5],
@@ -235,6 +248,7 @@ impl Query {
             born_by: offer.age_min.map_or(u32::MAX, |m| t.saturating_sub((m.clamp(0, 200) as u32) * 10_000)),
             born_after: offer.age_max.map_or(0, |m| t.saturating_sub((m.clamp(-1, 200) + 1) as u32 * 10_000)),
             abroad,
+            province: offer.partner_province.as_deref().map(province_bit),
             occupation: isco(&offer.occupation_isco),
             occupation_points: std::array::from_fn(|n| k[0] * rules::occupation_fit(n)),
             experience_points: std::array::from_fn(|n| k[4] * rules::experience_fit(offer.experience_years, n)),
@@ -359,6 +373,10 @@ impl SeekerIndex {
         let (by, after) = (q.born_by, q.born_after);
         let pass = |(&f, &b): (&u8, &u32)| usize::from((f & need != 0) & (b <= by) & (b > after));
         let eligible = match among {
+            // A partner's vacancy: few are willing to go, so count them one by one.
+            _ if q.province.is_some() => {
+                (0..c.id.len()).filter(|&i| ok[c.ward[i] as usize] && passes(&c, i, &q)).count()
+            }
             // Branch-free, so the compiler runs it many people at a time.
             Among::All => c.flags.iter().zip(&c.birth).map(pass).sum(),
             _ => c.flags.iter().zip(&c.birth).zip(&c.ward).map(|(x, &w)| pass(x) * usize::from(ok[w as usize])).sum(),
@@ -434,7 +452,17 @@ impl Top {
 fn passes(c: &Columns, i: usize, q: &Query) -> bool {
     let flags = c.flags[i];
     let born = c.birth[i];
-    flags & LOOKING != 0 && (!q.abroad || flags & NEED_ABROAD != 0) && born <= q.born_by && born > q.born_after
+    flags & LOOKING != 0
+        && (!q.abroad || flags & NEED_ABROAD != 0)
+        && born <= q.born_by
+        && born > q.born_after
+        && q.province.is_none_or(|b| c.provinces[i] & b != 0)
+}
+
+/// A province's bit in [`Columns::provinces`]: its place in the list of
+/// 2025 provinces (34 of them); none for a code not in it.
+fn province_bit(code: &str) -> u64 {
+    refdata::refdata().provinces.iter().position(|p| p.code == code).filter(|&i| i < 64).map_or(0, |i| 1 << i)
 }
 
 /// The hard filters and the unrounded score of slot `i` (the sum
@@ -494,6 +522,7 @@ mod tests {
             occupations: (0..next(3)).map(|_| codes[next(7) as usize].to_owned()).collect(),
             expected_wage: (next(3) > 0).then(|| 4_000_000 + next(10) as i64 * 1_000_000),
             words: ["han", "dien", "may", "xay", "dung"].iter().filter(|_| next(3) == 0).map(|w| (*w).into()).collect(),
+            work_provinces: ["79", "48", "01"].iter().filter(|_| next(3) == 0).map(|p| (*p).into()).collect(),
         }
     }
 
@@ -538,6 +567,16 @@ mod tests {
                 apprenticeship: true,
                 ..Default::default()
             },
+            // A partner province's: only those willing to work in Hồ Chí Minh City.
+            Offer {
+                id: vacancies::index::FOREIGN_BASE + 3,
+                published: true,
+                deadline: today,
+                occupation_isco: "7213".into(),
+                work_province_code: Some("79".into()),
+                partner_province: Some("79".into()),
+                ..Default::default()
+            },
         ];
         for o in &offers {
             let mut all: Vec<(f64, i64)> = people
@@ -560,6 +599,8 @@ mod tests {
             let mut original = people.iter().find(|p| p.id == ids[0]).unwrap().clone();
             back.words.sort();
             original.words.sort();
+            back.work_provinces.sort();
+            original.work_provinces.sort();
             assert_eq!(back, original, "a person read back from the columns is the person put in");
         }
         // Among an area, or a list of people.

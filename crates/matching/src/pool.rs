@@ -79,6 +79,7 @@ type PersonRow = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 impl Feed for Seekers {
@@ -88,7 +89,7 @@ impl Feed for Seekers {
     async fn read(&self, db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Self::Batch> {
         const SELECT: &str = "SELECT id, ward_code, birth_date, qualification, employment_status, need_job,
             need_training, need_abroad, occupation_isco, prev_occupation_isco, expected_wage, training_field,
-            job_position, training_trade FROM people WHERE province_code = $1";
+            job_position, training_trade, work_provinces FROM people WHERE province_code = $1";
         let sql = match since {
             None => SELECT.to_string(),
             Some(since) => format!("{SELECT} AND {}", since.condition("seq")),
@@ -109,6 +110,10 @@ impl Feed for Seekers {
                     occupations: [r.8, r.9].into_iter().flatten().collect(),
                     expected_wage: r.10,
                     words: words_of(&[r.11.as_deref(), r.12.as_deref(), r.13.as_deref()]),
+                    work_provinces: r
+                        .14
+                        .map(|w| w.split(';').filter(|c| !c.is_empty()).map(str::to_owned).collect())
+                        .unwrap_or_default(),
                 };
                 (r.0, Some(seeker))
             })
@@ -150,6 +155,7 @@ impl Offers {
             work_province_code: v.work_province_code.clone(),
             work_country: v.work_country.clone(),
             words: words_of(&[Some(&v.title), Some(&v.description), v.requirements.as_deref()]),
+            partner_province: None,
         }
     }
 }
@@ -165,5 +171,46 @@ impl Feed for Offers {
 
     fn apply(&self, batch: Self::Batch) -> usize {
         self.0.put(batch)
+    }
+}
+
+/// Partner provinces' vacancies (liên kết tuyển dụng) as offers, in the
+/// same pool under the board's ids (theirs from
+/// [`vacancies::index::FOREIGN_BASE`] on): matched with the people willing
+/// to work in their province. What a partner's feed does not carry
+/// (qualification, experience, ages) asks for nothing.
+pub struct PartnerOffers(pub Arc<Offers>);
+
+impl PartnerOffers {
+    pub fn of(r: &exchange::store::Received) -> Offer {
+        Offer {
+            id: vacancies::index::FOREIGN_BASE + r.id,
+            published: r.open,
+            deadline: r.deadline,
+            published_on: Some(r.received_at.date_naive()),
+            occupation_isco: r.occupation_isco.clone(),
+            wage_min: r.wage_min,
+            wage_max: r.wage_max,
+            work_ward_code: r.work_ward_code.clone(),
+            work_province_code: r.work_province_code.clone(),
+            work_country: r.work_country.clone(),
+            words: words_of(&[Some(&r.title)]),
+            partner_province: Some(r.work_province_code.clone().unwrap_or_else(|| r.origin_province.clone())),
+            ..Offer::default()
+        }
+    }
+}
+
+impl Feed for PartnerOffers {
+    const TABLE: &'static str = "partner_vacancies";
+    type Batch = Vec<(i64, Option<Offer>)>;
+
+    async fn read(&self, db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Self::Batch> {
+        let received = exchange::store::received_changed(db, province, since).await?;
+        Ok(received.iter().map(|r| (vacancies::index::FOREIGN_BASE + r.id, r.open.then(|| Self::of(r)))).collect())
+    }
+
+    fn apply(&self, batch: Self::Batch) -> usize {
+        self.0 .0.put(batch)
     }
 }

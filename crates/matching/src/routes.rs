@@ -284,8 +284,12 @@ pub struct VacancyBrief {
     pub place: String,
     pub wage: String,
     pub deadline: NaiveDate,
-    /// Its public page.
+    /// Its public page (a partner's vacancy: its page at the origin, where the person applies).
     pub url: String,
+    /// A partner province's vacancy (liên kết tuyển dụng): the province it
+    /// comes from; absent for our own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origin_province: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -318,12 +322,41 @@ async fn matches_of(
     let province = &st.settings.province_code;
     let referred: std::collections::HashMap<i64, i64> =
         store::list(&st.db, province, None, Some(id), None).await?.into_iter().map(|r| (r.vacancy_id, r.id)).collect();
-    let ids: Vec<i64> = ranked.iter().map(|r| r.id).collect();
+    let (theirs, ours): (Vec<i64>, Vec<i64>) =
+        ranked.iter().map(|r| r.id).partition(|&id| id >= vacancies::index::FOREIGN_BASE);
     let records: std::collections::HashMap<i64, VacancyRecord> =
-        vacancies::store::by_ids(&st.db, province, &ids).await?.into_iter().map(|v| (v.id, v)).collect();
+        vacancies::store::by_ids(&st.db, province, &ours).await?.into_iter().map(|v| (v.id, v)).collect();
+    let local: Vec<i64> = theirs.iter().map(|id| id - vacancies::index::FOREIGN_BASE).collect();
+    let partners: std::collections::HashMap<i64, exchange::store::Received> =
+        exchange::store::received_by_ids(&st.db, province, &local)
+            .await?
+            .into_iter()
+            .map(|v| (v.id + vacancies::index::FOREIGN_BASE, v))
+            .collect();
     let items = ranked
         .iter()
         .filter_map(|r| {
+            if let Some(v) = partners.get(&r.id) {
+                return Some(Match {
+                    vacancy: VacancyBrief {
+                        id: r.id,
+                        title: v.title.clone(),
+                        employer_name: v.employer_name.clone(),
+                        place: vacancies::board::place_text(
+                            ctx.lang,
+                            v.work_ward_code.as_deref(),
+                            v.work_province_code.as_deref(),
+                            v.work_country.as_deref(),
+                        ),
+                        wage: vacancies::board::wage_text(ctx.lang, v.wage_min, v.wage_max),
+                        deadline: v.deadline,
+                        url: v.url.clone(),
+                        origin_province: Some(v.origin_province.clone()),
+                    },
+                    fit: Explained::of(&r.fit, ctx.lang),
+                    referral_id: None,
+                });
+            }
             let v = records.get(&r.id)?;
             Some(Match {
                 vacancy: VacancyBrief {
@@ -339,6 +372,7 @@ async fn matches_of(
                     wage: vacancies::board::wage_text(ctx.lang, v.wage_min, v.wage_max),
                     deadline: v.deadline,
                     url: st.settings.absolute(&format!("/jobs/{}", v.id)),
+                    origin_province: None,
                 },
                 fit: Explained::of(&r.fit, ctx.lang),
                 referral_id: referred.get(&v.id).copied(),

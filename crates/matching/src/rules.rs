@@ -80,6 +80,8 @@ pub struct Seeker {
     /// Folded words of what the person trained in, their position and the
     /// trade they want to learn.
     pub words: Vec<String>,
+    /// Other provinces (2025 codes) the person would go to for work.
+    pub work_provinces: Vec<String>,
 }
 
 impl Seeker {
@@ -113,6 +115,9 @@ pub struct Offer {
     pub work_country: Option<String>,
     /// Folded words of its title, description and requirements.
     pub words: Vec<String>,
+    /// A partner province's vacancy (liên kết tuyển dụng): the province the
+    /// person would go to. Only people willing to work there are matched.
+    pub partner_province: Option<String>,
 }
 
 impl Offer {
@@ -128,6 +133,7 @@ pub enum Excluded {
     NotLooking,
     Age,
     AbroadNotWanted,
+    ProvinceNotWanted,
 }
 
 /// Why a pair was left out, for people ("Người này không tìm việc").
@@ -137,6 +143,7 @@ pub fn excluded_key(e: Excluded) -> &'static str {
         Excluded::NotLooking => "match.excluded.not_looking",
         Excluded::Age => "match.excluded.age",
         Excluded::AbroadNotWanted => "match.excluded.abroad",
+        Excluded::ProvinceNotWanted => "match.excluded.province",
     }
 }
 
@@ -198,6 +205,9 @@ pub fn eligible(s: &Seeker, o: &Offer, today: NaiveDate) -> Result<(), Excluded>
     }
     if o.abroad() && !s.need_abroad {
         return Err(Excluded::AbroadNotWanted);
+    }
+    if o.partner_province.as_ref().is_some_and(|p| !s.work_provinces.contains(p)) {
+        return Err(Excluded::ProvinceNotWanted);
     }
     Ok(())
 }
@@ -549,7 +559,14 @@ mod tests {
         assert_eq!(eligible(&s, &Offer { age_max: Some(31), ..o.clone() }, today()), Ok(()));
         let abroad = Offer { work_country: Some("Nhật Bản".into()), work_ward_code: None, ..o.clone() };
         assert_eq!(eligible(&s, &abroad, today()), Err(Excluded::AbroadNotWanted));
-        assert_eq!(eligible(&Seeker { need_abroad: true, ..s }, &abroad, today()), Ok(()));
+        assert_eq!(eligible(&Seeker { need_abroad: true, ..s.clone() }, &abroad, today()), Ok(()));
+        // A partner province's vacancy: only for those who would go there.
+        let partner = Offer { partner_province: Some("79".into()), work_ward_code: Some("26734".into()), ..o };
+        assert_eq!(eligible(&s, &partner, today()), Err(Excluded::ProvinceNotWanted));
+        let elsewhere = Seeker { work_provinces: vec!["48".into()], ..s.clone() };
+        assert_eq!(eligible(&elsewhere, &partner, today()), Err(Excluded::ProvinceNotWanted));
+        let willing = Seeker { work_provinces: vec!["48".into(), "79".into()], ..s };
+        assert_eq!(eligible(&willing, &partner, today()), Ok(()));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use platform::follow::Follower;
 use platform::Db;
 
 use crate::index::Among;
-use crate::pool::{Offers, Seekers};
+use crate::pool::{Offers, PartnerOffers, Seekers};
 use crate::rules::{self, Fit, Offer, Seeker, Weights};
 
 pub struct Matcher {
@@ -16,6 +16,7 @@ pub struct Matcher {
     pub offers: Arc<Offers>,
     follow_seekers: Arc<Follower<Seekers>>,
     follow_offers: Arc<Follower<Offers>>,
+    follow_partners: Arc<Follower<PartnerOffers>>,
     pub weights: Weights,
 }
 
@@ -50,7 +51,8 @@ impl Matcher {
         let offers = Arc::new(Offers::default());
         Arc::new(Matcher {
             follow_seekers: Arc::new(Follower::new(Arc::clone(&seekers), db.clone(), province)),
-            follow_offers: Arc::new(Follower::new(Arc::clone(&offers), db, province)),
+            follow_offers: Arc::new(Follower::new(Arc::clone(&offers), db.clone(), province)),
+            follow_partners: Arc::new(Follower::new(Arc::new(PartnerOffers(Arc::clone(&offers))), db, province)),
             seekers,
             offers,
             weights,
@@ -61,6 +63,7 @@ impl Matcher {
     pub fn spawn(self: &Arc<Self>) {
         self.follow_seekers.spawn(Duration::from_secs(5));
         self.follow_offers.spawn(Duration::from_secs(5));
+        self.follow_partners.spawn(Duration::from_secs(5));
     }
 
     /// Bring both sides up to date: what this server and others changed
@@ -68,6 +71,7 @@ impl Matcher {
     pub async fn sync(&self) -> anyhow::Result<()> {
         self.follow_seekers.sync().await?;
         self.follow_offers.sync().await?;
+        self.follow_partners.sync().await?;
         Ok(())
     }
 
@@ -116,7 +120,7 @@ impl Matcher {
     pub fn labelled(&self, today: NaiveDate, vacancies: usize, per: usize) -> Vec<crate::eval::Pair> {
         let mut offers: Vec<Arc<Offer>> = Vec::new();
         self.offers.0.each(|o| offers.push(Arc::new(o.clone())));
-        offers.retain(|o| o.published && o.deadline >= today);
+        offers.retain(|o| o.published && o.deadline >= today && o.partner_province.is_none());
         offers.sort_by_key(|o| o.id);
         let mut pairs = Vec::new();
         for o in offers.iter().take(vacancies) {

@@ -241,6 +241,31 @@ fn province_key(name: &str) -> String {
 }
 
 impl RefData {
+    /// A province as people write it: its code ("79", "1"), its 2025 name with
+    /// or without "tỉnh"/"thành phố"/"TP." and diacritics, a usual short form
+    /// ("HCM", "HN"), or the name of a province merged in 2025 (then the
+    /// province it joined).
+    pub fn province_named(&self, text: &str) -> Option<&Province> {
+        let t = text.trim();
+        if !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()) {
+            return self.province(&format!("{:0>2}", t));
+        }
+        let key = province_key(&parse_part(t).name);
+        if key.is_empty() {
+            return None;
+        }
+        if let Some(&[i]) = self.index.provinces.get(&key).map(Vec::as_slice) {
+            return Some(&self.provinces[i]);
+        }
+        // An old province: the 2025 province its communes went to.
+        let &[i] = self.index.legacy_provinces.get(&key)?.as_slice() else { return None };
+        let old = &self.legacy_provinces[i];
+        let district = self.legacy_districts.iter().find(|d| d.province_code == old.code)?;
+        let ward = self.legacy_wards.iter().find(|w| w.district_code == district.code)?;
+        let successor = self.successors.iter().find(|s| s.legacy_ward_code == ward.code)?;
+        self.province(&self.ward(&successor.ward_code)?.province_code)
+    }
+
     /// Successors of an old commune as candidates, default first.
     pub fn successors_of(&self, legacy_ward_code: &str) -> Vec<Candidate> {
         let Some(lw) = self.legacy_ward(legacy_ward_code) else {
@@ -613,6 +638,26 @@ mod tests {
         assert_eq!(r.ward_code.as_deref(), Some("22624"));
         let r = d.resolve_address("Xã Khánh Nam, Huyện Khánh Vĩnh, Tỉnh Khánh Hòa");
         assert_eq!(r.ward_code.as_deref(), Some("22624"));
+    }
+
+    #[test]
+    fn provinces_as_people_write_them() {
+        let d = crate::refdata();
+        let code = |t: &str| d.province_named(t).map(|p| p.code.as_str());
+        assert_eq!(code("79"), Some("79"));
+        assert_eq!(code("1"), Some("01"));
+        assert_eq!(code("TP. Hồ Chí Minh"), Some("79"));
+        assert_eq!(code("ho chi minh"), Some("79"));
+        assert_eq!(code("HCM"), Some("79"));
+        assert_eq!(code("Tỉnh Khánh Hòa"), Some("56"));
+        assert_eq!(code("khanh hoa"), Some("56"));
+        assert_eq!(code("Đà Nẵng"), Some("48"));
+        // Merged in 2025: Ninh Thuận into Khánh Hòa, Quảng Nam into Đà Nẵng.
+        assert_eq!(code("Ninh Thuận"), Some("56"));
+        assert_eq!(code("Quảng Nam"), Some("48"));
+        assert_eq!(code("Atlantis"), None);
+        assert_eq!(code("99"), None);
+        assert_eq!(code(""), None);
     }
 
     #[test]

@@ -45,6 +45,20 @@ pub struct Needs {
     pub training_trade: Option<String>,
     pub abroad: bool,
     pub abroad_country: Option<String>,
+    /// Other provinces (2025 codes) the person would go to for work (tỉnh
+    /// sẵn sàng đến làm việc): partner provinces' vacancies there are matched.
+    #[serde(default)]
+    pub work_provinces: Vec<String>,
+}
+
+impl Needs {
+    /// The other provinces by name, as the form and the sheets write them.
+    pub fn work_province_names(&self) -> String {
+        let d = refdata::refdata();
+        let names: Vec<&str> =
+            self.work_provinces.iter().map(|c| d.province(c).map_or(c.as_str(), |p| p.name.as_str())).collect();
+        names.join("; ")
+    }
 }
 
 /// A validated person, ready to be stored.
@@ -135,5 +149,7 @@ pub struct PersonInput {
     pub job_need: String,
     pub training_trade: String,
     pub abroad_country: String,
+    /// Other provinces the person would work in: codes or names, separated by ";" or ",".
+    pub work_provinces: String,
     pub expected_wage: String,
 }

@@ -520,6 +520,7 @@ fn input_of(p: &Person) -> PersonInput {
         job_need: needs.join(";"),
         training_trade: s(&p.needs.training_trade),
         abroad_country: s(&p.needs.abroad_country),
+        work_provinces: p.needs.work_province_names(),
         expected_wage: p.expected_wage.map(|w| w.to_string()).unwrap_or_default(),
     }
 }

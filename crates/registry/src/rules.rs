@@ -138,6 +138,21 @@ fn status_of(f: &str) -> Option<EmploymentStatus> {
     }
 }
 
+/// "TP. Hồ Chí Minh; Đà Nẵng" → the provinces' codes, sorted, without the
+/// person's own province; Err with the part no province is known by.
+pub fn parse_work_provinces(s: &str, d: &RefData, own: &str) -> Result<Vec<String>, String> {
+    let mut codes = Vec::new();
+    for part in s.split([';', ',', '/', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+        let p = d.province_named(part).ok_or_else(|| part.to_owned())?;
+        if p.code != own {
+            codes.push(p.code.clone());
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    Ok(codes)
+}
+
 /// "việc làm; học nghề" → needs. Unknown words are an error (returned as Err with the word).
 pub fn parse_needs(s: &str) -> Result<(bool, bool, bool), String> {
     let (mut job, mut training, mut abroad) = (false, false, false);
@@ -463,6 +478,10 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
     };
     let training_trade = opt_text("training_trade", &input.training_trade, &mut errors);
     let abroad_country = opt_text("abroad_country", &input.abroad_country, &mut errors);
+    let work_provinces = parse_work_provinces(&input.work_provinces, d, province).unwrap_or_else(|_| {
+        errors.push(err("work_provinces", "err.province.unknown"));
+        Vec::new()
+    });
 
     let expected_wage = if input.expected_wage.trim().is_empty() {
         None
@@ -527,6 +546,7 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
             training_trade: if need_training { training_trade } else { None },
             abroad: need_abroad,
             abroad_country: if need_abroad { abroad_country } else { None },
+            work_provinces,
         },
         expected_wage,
     })
@@ -935,6 +955,21 @@ mod tests {
         assert_eq!(parse_money("5tr"), None);
         assert_eq!(parse_status("Có việc làm"), Some(EmploymentStatus::Employed));
         assert_eq!(parse_status("inactive"), Some(EmploymentStatus::Inactive));
+    }
+
+    #[test]
+    fn provinces_willing_to_work_in() {
+        let d = refdata::refdata();
+        assert_eq!(parse_work_provinces("TP. Hồ Chí Minh; da nang, 79", d, "56"), Ok(vec!["48".into(), "79".into()]));
+        // The person's own province is no other province.
+        assert_eq!(parse_work_provinces("Khánh Hòa", d, "56"), Ok(vec![]));
+        assert_eq!(parse_work_provinces("", d, "56"), Ok(vec![]));
+        assert_eq!(parse_work_provinces("Hà Nội; Xứ Sở", d, "56"), Err("Xứ Sở".into()));
+        let input = PersonInput { work_provinces: "Xứ Sở".into(), ..valid() };
+        let errors = validate(&input, d, "56", today()).unwrap_err();
+        assert!(errors.iter().any(|e| e.field == "work_provinces" && e.code == "err.province.unknown"));
+        let input = PersonInput { work_provinces: "Hà Nội".into(), ..valid() };
+        assert_eq!(validate(&input, d, "56", today()).unwrap().needs.work_provinces, vec!["01".to_owned()]);
     }
 
     #[test]

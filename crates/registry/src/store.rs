@@ -44,6 +44,7 @@ struct Row {
     training_trade: Option<String>,
     need_abroad: bool,
     abroad_country: Option<String>,
+    work_provinces: Option<String>,
     expected_wage: Option<i64>,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
@@ -91,6 +92,10 @@ impl Row {
                     training_trade: self.training_trade,
                     abroad: self.need_abroad,
                     abroad_country: self.abroad_country,
+                    work_provinces: self
+                        .work_provinces
+                        .map(|w| w.split(';').filter(|c| !c.is_empty()).map(str::to_owned).collect())
+                        .unwrap_or_default(),
                 },
                 expected_wage: self.expected_wage,
             },
@@ -130,13 +135,17 @@ pub struct Prepared {
     pub name_folded: String,
     /// yyyy-mm-dd, as sqlx encodes a date for SQLite, so both drivers' rows agree.
     pub(crate) birth_date: String,
+    /// The provinces as stored: codes joined by ";", or none.
+    pub(crate) work_provinces: Option<String>,
 }
 
 impl Prepared {
     pub fn new(person: Person) -> Prepared {
         let name_folded = platform::fold::fold(&person.full_name);
         let birth_date = iso_date(person.birth_date);
-        Prepared { person, name_folded, birth_date }
+        let w = &person.needs.work_provinces;
+        let work_provinces = (!w.is_empty()).then(|| w.join(";"));
+        Prepared { person, name_folded, birth_date, work_provinces }
     }
 
     /// The search index's entry for this person, stored as `id`.
@@ -181,7 +190,7 @@ fn text(o: &Option<String>) -> Value<'_> {
 
 /// The person's columns, described once: both drivers' inserts, updates and
 /// upserts are made from this list (reading back is [`Row`]).
-pub(crate) static STORED: [Stored; 30] = [
+pub(crate) static STORED: [Stored; 31] = [
     Stored { name: "cccd", value: |d| Value::Text(d.person.cccd.as_ref().map(|c| c.as_str())) },
     Stored { name: "full_name", value: |d| Value::Text(Some(&d.person.full_name)) },
     Stored { name: "name_folded", value: |d| Value::Text(Some(&d.name_folded)) },
@@ -212,6 +221,7 @@ pub(crate) static STORED: [Stored; 30] = [
     Stored { name: "need_abroad", value: |d| Value::Bool(d.person.needs.abroad) },
     Stored { name: "abroad_country", value: |d| text(&d.person.needs.abroad_country) },
     Stored { name: "expected_wage", value: |d| Value::Int(d.person.expected_wage) },
+    Stored { name: "work_provinces", value: |d| text(&d.work_provinces) },
 ];
 
 /// Bind a person's answers in the order of [`STORED`] (sqlx; `$b` is a

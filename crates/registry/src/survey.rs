@@ -42,6 +42,7 @@ pub enum Field {
     JobNeed,
     TrainingTrade,
     AbroadCountry,
+    WorkProvinces,
     ExpectedWage,
 }
 
@@ -97,7 +98,7 @@ fn needs_text(p: &Person) -> String {
 /// Every column, in template order (index = `Field as usize`). The example
 /// is a made-up person in xã Đại Lãnh; coded answers are written as the
 /// pages label them in Vietnamese (what people type), never as codes.
-pub static SURVEY: [SurveyColumn; 26] = [
+pub static SURVEY: [SurveyColumn; 27] = [
     SurveyColumn {
         field: Field::Cccd,
         sheet: note(
@@ -295,6 +296,15 @@ pub static SURVEY: [SurveyColumn; 26] = [
         export: |p| opt(&p.needs.abroad_country),
     },
     SurveyColumn {
+        field: Field::WorkProvinces,
+        sheet: note(
+            column("work_provinces", "Tỉnh khác sẵn sàng đến làm việc", "Other provinces willing to work in"),
+            "Tên hoặc mã tỉnh, cách nhau bởi dấu chấm phẩy, ví dụ: TP. Hồ Chí Minh; Đà Nẵng",
+        ),
+        input: |i| &mut i.work_provinces,
+        export: |p| p.needs.work_province_names(),
+    },
+    SurveyColumn {
         field: Field::ExpectedWage,
         sheet: note(
             example(column("expected_wage", "Mức lương mong muốn (đồng)", "Expected wage (VND)"), "9000000"),
@@ -307,7 +317,7 @@ pub static SURVEY: [SurveyColumn; 26] = [
 
 impl Field {
     /// Every column, in template order.
-    pub const ALL: [Field; 26] = [
+    pub const ALL: [Field; 27] = [
         Field::Cccd,
         Field::FullName,
         Field::BirthDate,
@@ -333,6 +343,7 @@ impl Field {
         Field::JobNeed,
         Field::TrainingTrade,
         Field::AbroadCountry,
+        Field::WorkProvinces,
         Field::ExpectedWage,
     ];
 

@@ -156,3 +156,44 @@ async fn headers_keep_personal_data_out_of_caches_and_bodies_over_the_limit_are_
     let r = client.get(secure.url("/healthz")).send().await.unwrap();
     assert_eq!(r.headers()["strict-transport-security"], "max-age=31536000");
 }
+
+/// NUL, other control characters and bidirectional overrides are refused in
+/// free text, with one message, in a person's fields as in a vacancy's or an
+/// initiative's; nothing of the refused record is stored.
+#[tokio::test]
+async fn control_characters_and_bidirectional_overrides_are_refused_in_free_text() {
+    let app = TestApp::spawn().await;
+    let staff = app.token(STAFF).await;
+    let person = |name: &str, hamlet: &str| {
+        serde_json::json!({"full_name": name, "birth_date": "01/03/1995", "sex": "nam", "ward_code": "22504",
+            "employment_status": "unemployed", "qualification": "intermediate", "hamlet": hamlet})
+    };
+    for (name, hamlet, field) in [
+        ("Nguyễn Văn \u{202E}oaĐ", "Thôn 1", "full_name"),
+        ("Nguyễn Văn Đào", "Thôn\u{0}1", "hamlet"),
+        ("Nguyễn Văn Đào", "Thôn \u{2066}1", "hamlet"),
+        ("Nguyễn Văn Đào", "Thôn\u{1b}[31m1", "hamlet"),
+    ] {
+        let r = app.post_json("/api/v1/people", &staff, &person(name, hamlet)).await;
+        assert_eq!(r.status(), 422, "{field}: {hamlet:?}");
+        let body: Value = r.json().await.unwrap();
+        let text = body.to_string();
+        assert!(text.contains(field) && text.contains("ký tự điều khiển"), "{body}");
+    }
+    let r = app
+        .post_json(
+            "/api/v1/emulation/initiatives",
+            &staff,
+            &serde_json::json!({
+        "title": "Sáng kiến \u{202E}txt.exe", "field": "vocational_training", "unit": "Phòng Việc làm",
+        "authors": "Nguyễn Văn Đào", "year": "2026"}),
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(r.text().await.unwrap().contains("ký tự điều khiển"));
+    let stored: (i64,) = platform::with_db!(&app.db, p => sqlx::query_as("SELECT COUNT(*) FROM people")
+        .fetch_one(p).await.unwrap());
+    assert_eq!(stored.0, 0, "nothing refused was stored");
+    let ok = app.post_json("/api/v1/people", &staff, &person("Nguyễn Văn Đào", "Thôn 1\nxóm 2")).await;
+    assert_eq!(ok.status(), 201, "line breaks are text");
+}

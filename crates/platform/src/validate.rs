@@ -4,6 +4,20 @@
 use crate::error::FieldError;
 use crate::types::ParseError;
 
+/// A character free text must not hold: a control character other than a
+/// line break or tab (NUL breaks PostgreSQL text, the others XML feeds and
+/// sheets), or a bidirectional override or isolate, which makes text read
+/// differently from what it is (a name or a file name shown reversed).
+pub fn unsafe_char(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether free text holds an [`unsafe_char`]: refused with `err.control_chars`.
+pub fn has_unsafe(s: &str) -> bool {
+    s.chars().any(unsafe_char)
+}
+
 #[derive(Debug, Default)]
 pub struct Checker {
     pub errors: Vec<FieldError>,
@@ -22,8 +36,7 @@ impl Checker {
     /// Markup is kept as typed: pages escape it, so it is shown, never run.
     pub fn text(&mut self, field: &str, value: &str, max: usize) -> Option<String> {
         let v = value.trim();
-        // NUL breaks PostgreSQL text and other C0 characters break XML feeds.
-        if v.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        if has_unsafe(v) {
             self.fail(field, "err.control_chars");
             return None;
         }
@@ -122,6 +135,9 @@ mod tests {
         assert_eq!(c.text("c", "ẩẩẩẩẩẩ", 5), None);
         assert_eq!(c.text("nul", "a\u{0}b", 5), None);
         assert_eq!(c.text("lines", "a\nb", 5), Some("a\nb".into()));
+        assert_eq!(c.text("bidi", "abc\u{202E}fdp.exe", 50), None);
+        assert_eq!(c.text("isolate", "a\u{2067}b", 50), None);
+        assert_eq!(c.text("c1", "a\u{85}b", 50), None);
         assert_eq!(c.required("d", " ", 5), "");
         assert_eq!(c.number("e", "12.000.000", 0, 1_000_000_000), Some(12_000_000));
         assert_eq!(c.number("f", "-1", 0, 10), None);
@@ -134,6 +150,9 @@ mod tests {
             [
                 ("c", "err.too_long"),
                 ("nul", "err.control_chars"),
+                ("bidi", "err.control_chars"),
+                ("isolate", "err.control_chars"),
+                ("c1", "err.control_chars"),
                 ("d", "err.required"),
                 ("f", "err.number.invalid"),
                 ("g", "err.code.unknown"),

@@ -211,6 +211,12 @@ async fn check(
     if head_name.is_empty() {
         errors.push(FieldError::new("head_name", "err.required"));
     }
+    for (field, col) in [("head_name", Col::HeadName), ("hamlet", Col::Hamlet), ("household_code", Col::HouseholdCode)]
+    {
+        if platform::validate::has_unsafe(row.get(col)) {
+            errors.push(FieldError::new(field, "err.control_chars"));
+        }
+    }
     let head_person = match row.get(Col::HeadCccd).trim() {
         "" => None,
         typed => match registry::rules::parse_cccd_lenient(typed) {

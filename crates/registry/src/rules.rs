@@ -284,6 +284,10 @@ fn collapse_spaces(s: String) -> String {
 
 fn opt_text(field: &str, s: &str, errors: &mut Vec<FieldError>) -> Option<String> {
     let t = nfc(s);
+    if platform::validate::has_unsafe(&t) {
+        errors.push(err(field, "err.control_chars"));
+        return None;
+    }
     if t.chars().count() > MAX_TEXT {
         errors.push(err(field, "err.text.too_long"));
         return None;
@@ -301,7 +305,9 @@ pub fn validate(input: &PersonInput, d: &RefData, province: &str, today: NaiveDa
     let mut errors = Vec::new();
 
     let full_name = collapse_spaces(nfc(&input.full_name));
-    if full_name.is_empty() {
+    if platform::validate::has_unsafe(&input.full_name) {
+        errors.push(err("full_name", "err.control_chars"));
+    } else if full_name.is_empty() {
         errors.push(err("full_name", "err.required"));
     } else if full_name.chars().count() > 100
         || !full_name.chars().all(|c| {

@@ -205,6 +205,8 @@ pub struct Index {
     legacy_provinces: HashMap<String, Vec<usize>>,
     wards: HashMap<String, Vec<usize>>,
     provinces: HashMap<String, Vec<usize>>,
+    /// Old province code → the 2025 province its communes went to.
+    legacy_province_to: HashMap<String, String>,
 }
 
 impl Index {
@@ -215,6 +217,7 @@ impl Index {
             legacy_provinces: HashMap::new(),
             wards: HashMap::new(),
             provinces: HashMap::new(),
+            legacy_province_to: HashMap::new(),
         }
     }
 
@@ -232,6 +235,22 @@ impl Index {
             legacy_provinces: by_name(d.legacy_provinces.iter().map(|w| w.name.as_str())),
             wards: by_name(d.wards.iter().map(|w| w.name.as_str())),
             provinces: by_name(d.provinces.iter().map(|w| w.name.as_str())),
+            legacy_province_to: {
+                // Whole provinces merged in 2025: any commune's successor tells where.
+                let province_of_district: HashMap<&str, &str> =
+                    d.legacy_districts.iter().map(|x| (x.code.as_str(), x.province_code.as_str())).collect();
+                let district_of_ward: HashMap<&str, &str> =
+                    d.legacy_wards.iter().map(|w| (w.code.as_str(), w.district_code.as_str())).collect();
+                let mut m = HashMap::new();
+                for s in &d.successors {
+                    let old =
+                        district_of_ward.get(s.legacy_ward_code.as_str()).and_then(|x| province_of_district.get(x));
+                    if let (Some(old), Some(w)) = (old, d.ward(&s.ward_code)) {
+                        m.entry((*old).to_owned()).or_insert_with(|| w.province_code.clone());
+                    }
+                }
+                m
+            },
         }
     }
 }
@@ -250,7 +269,10 @@ impl RefData {
         if !t.is_empty() && t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()) {
             return self.province(&format!("{:0>2}", t));
         }
-        let key = province_key(&parse_part(t).name);
+        // English as well: "Ho Chi Minh City", "Khanh Hoa Province", "Hanoi".
+        let name = parse_part(t).name;
+        let name = name.strip_suffix(" city").or_else(|| name.strip_suffix(" province")).unwrap_or(&name);
+        let key = province_key(if name == "hanoi" { "ha noi" } else { name });
         if key.is_empty() {
             return None;
         }
@@ -259,11 +281,7 @@ impl RefData {
         }
         // An old province: the 2025 province its communes went to.
         let &[i] = self.index.legacy_provinces.get(&key)?.as_slice() else { return None };
-        let old = &self.legacy_provinces[i];
-        let district = self.legacy_districts.iter().find(|d| d.province_code == old.code)?;
-        let ward = self.legacy_wards.iter().find(|w| w.district_code == district.code)?;
-        let successor = self.successors.iter().find(|s| s.legacy_ward_code == ward.code)?;
-        self.province(&self.ward(&successor.ward_code)?.province_code)
+        self.province(self.index.legacy_province_to.get(&self.legacy_provinces[i].code)?)
     }
 
     /// Successors of an old commune as candidates, default first.
@@ -649,6 +667,9 @@ mod tests {
         assert_eq!(code("TP. Hồ Chí Minh"), Some("79"));
         assert_eq!(code("ho chi minh"), Some("79"));
         assert_eq!(code("HCM"), Some("79"));
+        assert_eq!(code("Ho Chi Minh City"), Some("79"));
+        assert_eq!(code("Hanoi"), Some("01"));
+        assert_eq!(code("Khanh Hoa Province"), Some("56"));
         assert_eq!(code("Tỉnh Khánh Hòa"), Some("56"));
         assert_eq!(code("khanh hoa"), Some("56"));
         assert_eq!(code("Đà Nẵng"), Some("48"));

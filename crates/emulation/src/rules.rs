@@ -492,7 +492,7 @@ pub fn file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let clean: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | ';'))
+        .filter(|c| !platform::validate::unsafe_char(*c) && !c.is_control() && !matches!(c, '"' | ';'))
         .take(120)
         .collect::<String>()
         .trim()

@@ -79,6 +79,14 @@ fn check(item: &Item, origin: &str, site: &url::Url) -> Result<(), String> {
     if item.description.chars().count() > 20_000 || item.hiring_organization.name.chars().count() > 300 {
         return Err(format!("item {}: text too long", item.id));
     }
+    // What we show as text must be text: no control characters, no
+    // direction overrides that would disguise it.
+    if [&item.title, &item.description, &item.hiring_organization.name]
+        .iter()
+        .any(|t| platform::validate::has_unsafe(t))
+    {
+        return Err(format!("item {}: control characters in its text", item.id));
+    }
     Ok(())
 }
 

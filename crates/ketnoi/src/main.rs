@@ -38,6 +38,10 @@ enum Command {
         /// Mark cookies Secure (when served over HTTPS).
         #[arg(long, env = "KETNOI_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// A reverse proxy whose X-Forwarded-For is believed (repeat for several;
+        /// the variable takes a comma-separated list). Nobody else's is.
+        #[arg(long = "trusted-proxy", env = "KETNOI_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Vec<std::net::IpAddr>,
         /// Where the public reaches this server (links in feeds, sitemaps, posters, mails).
         #[arg(long, env = "KETNOI_PUBLIC_URL")]
         public_url: Option<String>,
@@ -292,6 +296,10 @@ enum TokenCmd {
         #[arg(long, default_value = "cli")]
         label: String,
     },
+    /// List EMAIL's tokens that still work (id, label, created, last used).
+    List { email: String },
+    /// Revoke EMAIL's token ID (as `token list` shows it).
+    Revoke { email: String, id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -358,6 +366,7 @@ async fn main() -> anyhow::Result<()> {
             listen,
             demo: with_demo,
             secure_cookies,
+            trusted_proxies,
             public_url,
             smtp_url,
             mail_from,
@@ -426,6 +435,7 @@ async fn main() -> anyhow::Result<()> {
             let settings = Settings {
                 province_code: province,
                 secure_cookies: *secure_cookies,
+                trusted_proxies: trusted_proxies.clone(),
                 data_dir: cli.data_dir.clone(),
                 public_url: public_url.clone().unwrap_or_else(|| format!("http://{listen}")),
                 smtp_url: smtp_url.clone(),
@@ -681,7 +691,7 @@ async fn main() -> anyhow::Result<()> {
             if let Err(key) = password::check_strength(&pw, &user.email) {
                 bail!("{}", platform::i18n::t(platform::i18n::Lang::En, key));
             }
-            store::set_password(&db, user.id, &password::hash(&pw)?).await?;
+            store::set_password(&db, user.id, &password::hash(&pw)?, None).await?;
             cli_audit(&db, &province, audit::Action::Update, "user", Some(&user.id.to_string()), Some("password"))
                 .await?;
             println!("password changed for {}", user.email);
@@ -693,6 +703,23 @@ async fn main() -> anyhow::Result<()> {
             cli_audit(&db, &province, audit::Action::Create, "api_token", Some(&user.id.to_string()), Some(label))
                 .await?;
             println!("{token}");
+        }
+        Command::Token(TokenCmd::List { email }) => {
+            let db = open(&cli).await?;
+            let (user, _) = store::find_for_login(&db, email).await?.with_context(|| format!("no user {email}"))?;
+            for t in store::tokens_of(&db, user.id).await? {
+                let used = t.last_used_at.map(|d| d.to_rfc3339()).unwrap_or_else(|| "never".into());
+                println!("{}\t{}\t{}\t{}", t.id, t.label, t.created_at.to_rfc3339(), used);
+            }
+        }
+        Command::Token(TokenCmd::Revoke { email, id }) => {
+            let db = open(&cli).await?;
+            let (user, _) = store::find_for_login(&db, email).await?.with_context(|| format!("no user {email}"))?;
+            if !store::revoke_token(&db, user.id, *id).await? {
+                bail!("{email} has no token {id} that still works");
+            }
+            cli_audit(&db, &province, audit::Action::Delete, "api_token", Some(&id.to_string()), None).await?;
+            println!("token {id} of {email} revoked");
         }
         Command::Address(AddressCmd::Resolve { address, legacy_code, json }) => {
             let d = refdata::refdata();

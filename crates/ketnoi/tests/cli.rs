@@ -60,6 +60,16 @@ async fn users_tokens_addresses_and_moving_databases() {
     let user = platform::auth::store::user_for_token(&database, &token).await.unwrap().unwrap();
     assert_eq!(user.email, "xa@kh.gov.vn");
     assert_eq!(user.wards, ["22504"]);
+    // Listed, then revoked: it works no more.
+    let (ok, out, _) = ketnoi(&db, &["token", "list", "xa@kh.gov.vn"], None);
+    let id = out.split('\t').next().unwrap().to_owned();
+    assert!(ok && out.contains("\tcli\t") && !out.contains("\tnever"), "{out}");
+    let (ok, _, err) = ketnoi(&db, &["token", "revoke", "b@kh.gov.vn", &id], None);
+    assert!(!ok, "only its owner's: {err}");
+    let (ok, out, err) = ketnoi(&db, &["token", "revoke", "xa@kh.gov.vn", &id], None);
+    assert!(ok && out.contains("revoked"), "{err}");
+    assert!(platform::auth::store::user_for_token(&database, &token).await.unwrap().is_none());
+    assert_eq!(ketnoi(&db, &["token", "list", "xa@kh.gov.vn"], None).1, "");
 
     let (ok, out, _) = ketnoi(&db, &["address", "resolve", "Xã Vạn Thọ, Huyện Vạn Ninh, Tỉnh Khánh Hòa"], None);
     assert!(ok && out.contains("22504\tXã Đại Lãnh") && out.contains("certain: true"), "{out}");

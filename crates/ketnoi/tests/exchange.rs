@@ -294,21 +294,24 @@ async fn people_are_matched_with_partner_vacancies_in_the_provinces_they_would_g
     assert!(in_56 > 5 && in_48 > 5, "{in_56} {in_48}");
 
     // Three people of Đắk Lắk looking for work: one would go to Khánh Hòa,
-    // one to both (written as people write them), one stays.
+    // one to both (written as people write them, and as a JSON list), one stays.
     let staff = b.token(STAFF).await;
-    let person = |name: &str, provinces: &str| {
+    let person = |name: &str, provinces: Value| {
         json!({"full_name": name, "birth_date": "01/03/1995", "sex": "nam", "ward_code": "22015",
                "employment_status": "unemployed", "qualification": "intermediate", "job_need": "việc làm",
                "work_provinces": provinces})
     };
     let mut ids = vec![];
-    for p in [person("Phan Văn Đi", "Khánh Hòa"), person("Lê Văn Xa", "khanh hoa; TP. Đà Nẵng"), person("Đỗ Văn Ở", "")]
-    {
+    for p in [
+        person("Phan Văn Đi", json!("Khánh Hòa")),
+        person("Lê Văn Xa", json!(["khanh hoa", "TP. Đà Nẵng"])),
+        person("Đỗ Văn Ở", json!("")),
+    ] {
         let r = b.post_json("/api/v1/people", &staff, &p).await;
         assert_eq!(r.status(), 201, "{p}");
         ids.push(r.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
     }
-    let bad = b.post_json("/api/v1/people", &staff, &person("Vũ Văn Lạ", "Xứ Sở Thần Tiên")).await;
+    let bad = b.post_json("/api/v1/people", &staff, &person("Vũ Văn Lạ", json!("Xứ Sở Thần Tiên"))).await;
     assert_eq!(bad.status(), 422);
     assert!(bad.text().await.unwrap().contains("work_provinces"));
     let record: Value = b.get_json(&format!("/api/v1/people/{}", ids[1]), &staff).await;

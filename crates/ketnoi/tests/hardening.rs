@@ -197,3 +197,140 @@ async fn control_characters_and_bidirectional_overrides_are_refused_in_free_text
     let ok = app.post_json("/api/v1/people", &staff, &person("Nguyễn Văn Đào", "Thôn 1\nxóm 2")).await;
     assert_eq!(ok.status(), 201, "line breaks are text");
 }
+
+/// A browser behind the trusted proxy, at `address` (as the proxy says).
+fn browser_at(app: &TestApp, address: &str) -> testkit::Browser {
+    let mut headers = reqwest::header::HeaderMap::new();
+    // What the client wrote itself comes first and is never believed.
+    let chain = format!("198.51.100.99, {address}");
+    headers.insert("x-forwarded-for", chain.parse().unwrap());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    testkit::Browser { client, base: app.base.clone() }
+}
+
+#[tokio::test]
+async fn a_password_guesser_slows_only_themselves_and_the_owner_is_told() {
+    let app = TestApp::spawn_with(|s| s.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let guesser = browser_at(&app, "203.0.113.5");
+    for _ in 0..6 {
+        assert_eq!(guesser.login(STAFF, "wrong-password").await.status(), 401);
+    }
+    // The sixth failure makes the next attempt from there wait a second,
+    // even with the right password.
+    let r = guesser.login(STAFF, testkit::PASSWORD).await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(r.headers()["retry-after"], "1");
+    assert!(r.text().await.unwrap().contains("1 giây"));
+    // The owner, from their own address, logs in at once.
+    let owner = browser_at(&app, "192.0.2.10");
+    assert_eq!(owner.login(STAFF, testkit::PASSWORD).await.status(), 303);
+    // Four more failures from a third address make ten: the owner is told.
+    let other = browser_at(&app, "203.0.113.6");
+    for _ in 0..4 {
+        assert_eq!(other.login(STAFF, "wrong-password").await.status(), 401);
+    }
+    let (_, html) = owner.get_text("/notifications").await;
+    assert!(html.contains("đoán mật khẩu") && html.contains("203.0.113.6"), "{html}");
+    // After its wait the guesser may try again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(guesser.login(STAFF, testkit::PASSWORD).await.status(), 303);
+}
+
+#[tokio::test]
+async fn an_address_trying_many_accounts_waits_and_untrusted_forwarding_is_ignored() {
+    // No trusted proxy: every X-Forwarded-For is the client's own invention,
+    // so changing it does not escape the address's count.
+    let app = TestApp::spawn().await;
+    for i in 0..21 {
+        let b = browser_at(&app, &format!("203.0.113.{i}"));
+        assert_eq!(b.login(&format!("nobody{i}@example.vn"), "wrong-password").await.status(), 401);
+    }
+    let r = browser_at(&app, "192.0.2.10").login(STAFF, testkit::PASSWORD).await;
+    assert_eq!(r.status(), 429, "the address (loopback) must wait");
+    assert!(r.headers().contains_key("retry-after"));
+}
+
+async fn session_rows(app: &TestApp) -> i64 {
+    let (n,): (i64,) =
+        platform::with_db!(&app.db, p => sqlx::query_as("SELECT COUNT(*) FROM sessions").fetch_one(p).await.unwrap());
+    n
+}
+
+#[tokio::test]
+async fn anonymous_requests_store_no_session_and_api_writes_without_credentials_are_401() {
+    let app = TestApp::spawn().await;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    for path in ["/healthz", "/no-such-page", "/static/app.css", "/api/v1/vacancies", "/jobs", "/registry"] {
+        let r = client.get(app.url(path)).send().await.unwrap();
+        assert!(r.status().as_u16() < 500, "{path}");
+        assert!(r.headers().get("set-cookie").is_none(), "{path} sets no cookie");
+    }
+    assert_eq!(session_rows(&app).await, 0, "no anonymous visit above stored a session");
+    // A page with a form does: its form token needs one.
+    let r = client.get(app.url("/login")).send().await.unwrap();
+    assert!(r.headers().get("set-cookie").is_some());
+    assert_eq!(session_rows(&app).await, 1);
+
+    // Writes to the API with neither a token nor a session: 401, whatever the body.
+    let r = client.post(app.url("/api/v1/people")).body("x").header("content-type", "text/plain").send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let r = client.post(app.url("/api/v1/people")).json(&serde_json::json!({})).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    // The bearer scheme in any case (RFC 7235).
+    let token = app.token(STAFF).await;
+    for scheme in ["Bearer", "bearer", "BEARER"] {
+        let r = client
+            .get(app.url("/api/v1/people?q=nguyen"))
+            .header("authorization", format!("{scheme} {token}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{scheme}");
+    }
+}
+
+#[tokio::test]
+async fn a_new_password_ends_other_sessions_and_tokens_can_be_revoked() {
+    let app = TestApp::spawn().await;
+    let laptop = app.login(STAFF).await;
+    let phone = app.login(STAFF).await;
+    assert_eq!(phone.get("/registry").await.status(), 200);
+    let token = app.token(STAFF).await;
+    let api = |t: String| {
+        let app = &app;
+        async move {
+            reqwest::Client::new().get(app.url("/api/v1/people")).bearer_auth(t).send().await.unwrap().status().as_u16()
+        }
+    };
+    assert_eq!(api(token.clone()).await, 200);
+
+    let r = laptop
+        .post_form(
+            "/account/password",
+            &[("current", testkit::PASSWORD), ("new", "mot-mat-khau-moi-2026"), ("repeat", "mot-mat-khau-moi-2026")],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(laptop.get("/registry").await.status(), 200, "the browser that changed it stays in");
+    let r = phone.get("/registry").await;
+    assert_eq!(r.status(), 303, "every other session is over");
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/login"));
+
+    // The token is listed on the same page, and revoked there.
+    let (_, html) = laptop.get_text("/account/password").await;
+    let at = html.find("/account/tokens/").expect("the token is listed");
+    let id: String = html[at + "/account/tokens/".len()..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    // Someone else cannot revoke it.
+    let other = app.login(testkit::ADMIN).await;
+    assert_eq!(other.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await.status(), 404);
+    assert_eq!(api(token.clone()).await, 200);
+    assert_eq!(laptop.post_form(&format!("/account/tokens/{id}/revoke"), &[]).await.status(), 303);
+    assert_eq!(api(token).await, 401, "a revoked token no longer works");
+    let (_, html) = laptop.get_text("/account/password").await;
+    assert!(!html.contains("/account/tokens/"));
+}

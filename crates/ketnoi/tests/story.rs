@@ -275,10 +275,11 @@ async fn address_resolution_and_reference_data() {
 async fn login_is_throttled() {
     let app = TestApp::spawn().await;
     let b = app.browser();
-    for _ in 0..5 {
+    for _ in 0..6 {
         assert_eq!(b.login(STAFF, "bad-password").await.status(), 401);
     }
     let r = b.login(STAFF, PASSWORD).await;
-    assert_eq!(r.status(), 429, "even the right password waits once locked");
+    assert_eq!(r.status(), 429, "even the right password waits its turn");
+    assert!(r.headers().contains_key("retry-after"));
     assert!(r.text().await.unwrap().contains("Quá nhiều lần đăng nhập sai"));
 }

@@ -191,7 +191,7 @@ impl Shortlists {
         let mut offers: Vec<Offer> = Vec::new();
         self.matcher.offers.0.each(|o| {
             // A partner's vacancy is shortlisted at its origin, not here.
-            if o.published && o.deadline >= today && o.partner_province.is_none() {
+            if o.published && o.deadline >= today && !o.partner {
                 offers.push(o.clone());
             }
         });

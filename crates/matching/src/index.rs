@@ -260,7 +260,7 @@ impl Query {
                 .iter()
                 .map(|code| {
                     let d = offer.work_ward_code.as_deref().and_then(|o| km(code, o));
-                    k[2] * rules::distance_fit(abroad, d, w.max_km)
+                    k[2] * rules::distance_fit(abroad || offer.away(), d, w.max_km)
                 })
                 .collect(),
             pay: offer.wage_max.or(offer.wage_min),
@@ -574,6 +574,8 @@ mod tests {
                 deadline: today,
                 occupation_isco: "7213".into(),
                 work_province_code: Some("79".into()),
+                work_ward_code: Some("26734".into()),
+                partner: true,
                 partner_province: Some("79".into()),
                 ..Default::default()
             },

@@ -155,6 +155,7 @@ impl Offers {
             work_province_code: v.work_province_code.clone(),
             work_country: v.work_country.clone(),
             words: words_of(&[Some(&v.title), Some(&v.description), v.requirements.as_deref()]),
+            partner: false,
             partner_province: None,
         }
     }
@@ -182,7 +183,9 @@ impl Feed for Offers {
 pub struct PartnerOffers(pub Arc<Offers>);
 
 impl PartnerOffers {
-    pub fn of(r: &exchange::store::Received) -> Offer {
+    /// `own`: our province (a partner's vacancy here is open to all).
+    pub fn of(r: &exchange::store::Received, own: &str) -> Offer {
+        let province = r.work_province_code.as_deref().unwrap_or(&r.origin_province);
         Offer {
             id: vacancies::index::FOREIGN_BASE + r.id,
             published: r.open,
@@ -195,7 +198,8 @@ impl PartnerOffers {
             work_province_code: r.work_province_code.clone(),
             work_country: r.work_country.clone(),
             words: words_of(&[Some(&r.title)]),
-            partner_province: Some(r.work_province_code.clone().unwrap_or_else(|| r.origin_province.clone())),
+            partner: true,
+            partner_province: (r.work_country.is_none() && province != own).then(|| province.to_owned()),
             ..Offer::default()
         }
     }
@@ -207,7 +211,10 @@ impl Feed for PartnerOffers {
 
     async fn read(&self, db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Self::Batch> {
         let received = exchange::store::received_changed(db, province, since).await?;
-        Ok(received.iter().map(|r| (vacancies::index::FOREIGN_BASE + r.id, r.open.then(|| Self::of(r)))).collect())
+        Ok(received
+            .iter()
+            .map(|r| (vacancies::index::FOREIGN_BASE + r.id, r.open.then(|| Self::of(r, province))))
+            .collect())
     }
 
     fn apply(&self, batch: Self::Batch) -> usize {

@@ -292,6 +292,36 @@ pub struct VacancyBrief {
     pub origin_province: Option<String>,
 }
 
+/// Where a vacancy is (commune, province, country), as stored.
+type Place<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
+impl VacancyBrief {
+    /// Ours or a partner's alike: the words a person reads.
+    fn of(
+        lang: platform::i18n::Lang,
+        id: i64,
+        (title, employer_name): (&str, &str),
+        (ward, province, country): Place<'_>,
+        (wage_min, wage_max): (Option<i64>, Option<i64>),
+        deadline: NaiveDate,
+    ) -> Self {
+        VacancyBrief {
+            id,
+            title: title.to_owned(),
+            employer_name: employer_name.to_owned(),
+            place: vacancies::board::place_text(lang, ward, province, country),
+            wage: vacancies::board::wage_text(lang, wage_min, wage_max),
+            deadline,
+            url: String::new(),
+            origin_province: None,
+        }
+    }
+
+    fn at(self, url: String, origin_province: Option<String>) -> Self {
+        Self { url, origin_province, ..self }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Match {
     pub vacancy: VacancyBrief,
@@ -336,47 +366,34 @@ async fn matches_of(
     let items = ranked
         .iter()
         .filter_map(|r| {
-            if let Some(v) = partners.get(&r.id) {
-                return Some(Match {
-                    vacancy: VacancyBrief {
-                        id: r.id,
-                        title: v.title.clone(),
-                        employer_name: v.employer_name.clone(),
-                        place: vacancies::board::place_text(
-                            ctx.lang,
-                            v.work_ward_code.as_deref(),
-                            v.work_province_code.as_deref(),
-                            v.work_country.as_deref(),
-                        ),
-                        wage: vacancies::board::wage_text(ctx.lang, v.wage_min, v.wage_max),
-                        deadline: v.deadline,
-                        url: v.url.clone(),
-                        origin_province: Some(v.origin_province.clone()),
-                    },
-                    fit: Explained::of(&r.fit, ctx.lang),
-                    referral_id: None,
-                });
-            }
-            let v = records.get(&r.id)?;
-            Some(Match {
-                vacancy: VacancyBrief {
-                    id: v.id,
-                    title: v.title.clone(),
-                    employer_name: v.employer_name.clone(),
-                    place: vacancies::board::place_text(
+            let (vacancy, referral_id) = match (partners.get(&r.id), records.get(&r.id)) {
+                (Some(v), _) => (
+                    VacancyBrief::of(
                         ctx.lang,
-                        v.work_ward_code.as_deref(),
-                        v.work_province_code.as_deref(),
-                        v.work_country.as_deref(),
-                    ),
-                    wage: vacancies::board::wage_text(ctx.lang, v.wage_min, v.wage_max),
-                    deadline: v.deadline,
-                    url: st.settings.absolute(&format!("/jobs/{}", v.id)),
-                    origin_province: None,
-                },
-                fit: Explained::of(&r.fit, ctx.lang),
-                referral_id: referred.get(&v.id).copied(),
-            })
+                        r.id,
+                        (&v.title, &v.employer_name),
+                        (v.work_ward_code.as_deref(), v.work_province_code.as_deref(), v.work_country.as_deref()),
+                        (v.wage_min, v.wage_max),
+                        v.deadline,
+                    )
+                    .at(v.url.clone(), Some(v.origin_province.clone())),
+                    None,
+                ),
+                (None, Some(v)) => (
+                    VacancyBrief::of(
+                        ctx.lang,
+                        v.id,
+                        (&v.title, &v.employer_name),
+                        (v.work_ward_code.as_deref(), v.work_province_code.as_deref(), v.work_country.as_deref()),
+                        (v.wage_min, v.wage_max),
+                        v.deadline,
+                    )
+                    .at(st.settings.absolute(&format!("/jobs/{}", v.id)), None),
+                    referred.get(&v.id).copied(),
+                ),
+                (None, None) => return None,
+            };
+            Some(Match { vacancy, fit: Explained::of(&r.fit, ctx.lang), referral_id })
         })
         .collect();
     Ok((p, MatchList { items, total }))

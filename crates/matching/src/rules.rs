@@ -115,14 +115,24 @@ pub struct Offer {
     pub work_country: Option<String>,
     /// Folded words of its title, description and requirements.
     pub words: Vec<String>,
-    /// A partner province's vacancy (liên kết tuyển dụng): the province the
-    /// person would go to. Only people willing to work there are matched.
+    /// A partner province's vacancy (liên kết tuyển dụng): shown with a link
+    /// to its origin, never shortlisted or referred here.
+    pub partner: bool,
+    /// The other province a partner's vacancy is in: only people willing to
+    /// work there are matched. `None` for ours, and for a partner's in our
+    /// own province or abroad (the usual rules hold).
     pub partner_province: Option<String>,
 }
 
 impl Offer {
     pub fn abroad(&self) -> bool {
         self.work_country.is_some()
+    }
+
+    /// In another province the person said they would go to: distance is no
+    /// measure of it, as it is none abroad.
+    pub fn away(&self) -> bool {
+        self.partner_province.is_some()
     }
 }
 
@@ -410,9 +420,10 @@ pub fn score(s: &Seeker, o: &Offer, km: Option<f64>, w: &Weights) -> Fit {
         std::cmp::Ordering::Less => gaps.push(note("match.gap.qualification", &[("level", o.qualification.clone())])),
     }
 
-    let distance = distance_fit(o.abroad(), km, w.max_km);
+    let distance = distance_fit(o.abroad() || o.away(), km, w.max_km);
     match (&o.work_country, km) {
         (Some(country), _) => reasons.push(note("match.reason.abroad", &[("country", country.clone())])),
+        (None, _) if o.away() => reasons.push(note("match.reason.province_wanted", &[])),
         (None, Some(km)) => {
             let shown = format!("{}", km.round() as i64);
             if distance >= 0.5 {
@@ -567,6 +578,14 @@ mod tests {
         assert_eq!(eligible(&elsewhere, &partner, today()), Err(Excluded::ProvinceNotWanted));
         let willing = Seeker { work_provinces: vec!["48".into(), "79".into()], ..s };
         assert_eq!(eligible(&willing, &partner, today()), Ok(()));
+        // Hundreds of kilometres away, where the person said they would go:
+        // distance does not count against it.
+        let w = Weights::default();
+        let far = score(&willing, &partner, Some(400.0), &w);
+        let near = score(&willing, &Offer { partner_province: None, ..partner.clone() }, Some(400.0), &w);
+        assert!(far.score > near.score, "{} > {}", far.score, near.score);
+        assert!(far.reasons.iter().any(|n| n.key == "match.reason.province_wanted"));
+        assert!(!far.gaps.iter().any(|n| n.key == "match.gap.far"));
     }
 
     #[test]

@@ -120,7 +120,7 @@ impl Matcher {
     pub fn labelled(&self, today: NaiveDate, vacancies: usize, per: usize) -> Vec<crate::eval::Pair> {
         let mut offers: Vec<Arc<Offer>> = Vec::new();
         self.offers.0.each(|o| offers.push(Arc::new(o.clone())));
-        offers.retain(|o| o.published && o.deadline >= today && o.partner_province.is_none());
+        offers.retain(|o| o.published && o.deadline >= today && !o.partner);
         offers.sort_by_key(|o| o.id);
         let mut pairs = Vec::new();
         for o in offers.iter().take(vacancies) {

@@ -39,9 +39,10 @@ pub enum AppError {
     /// The record exists already (a message key).
     #[error("conflict: {key}")]
     Conflict { key: &'static str },
-    /// Throttled: the message key (with `{minutes}`) and how long to wait.
+    /// Throttled: the message key (with `{wait}`, "3 phút") and how long to
+    /// wait, in seconds (sent as `Retry-After`).
     #[error("too many attempts")]
-    TooManyAttempts { key: &'static str, wait_minutes: u64 },
+    TooManyAttempts { key: &'static str, wait_seconds: u64 },
     #[error("csrf")]
     Csrf,
     /// A body over the size limit.
@@ -102,8 +103,13 @@ impl AppError {
                 fill(t(lang, key), &args)
             }
             AppError::Conflict { key } => t(lang, key).to_owned(),
-            AppError::TooManyAttempts { key, wait_minutes } => {
-                fill(t(lang, key), &[("minutes", &wait_minutes.to_string())])
+            AppError::TooManyAttempts { key, wait_seconds } => {
+                let wait = if *wait_seconds < 60 {
+                    fill(t(lang, "err.wait.seconds"), &[("n", &wait_seconds.max(&1).to_string())])
+                } else {
+                    fill(t(lang, "err.wait.minutes"), &[("n", &wait_seconds.div_ceil(60).to_string())])
+                };
+                fill(t(lang, key), &[("wait", &wait)])
             }
             AppError::Invalid(fields) => fields
                 .iter()

@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .route("/notifications", get(notifications_page))
         .route("/notifications/read", axum::routing::post(notifications_read))
         .route("/account/password", get(password_page).post(change_password))
+        .route("/account/tokens/{id}/revoke", axum::routing::post(revoke_token))
         .route("/admin/users", get(users_page).post(create_user))
         .route("/admin/users/new", get(new_user_page))
         .route("/admin/users/{id}", get(edit_user_page).post(update_user))
@@ -104,13 +105,11 @@ async fn login(
 ) -> AppResult<Response> {
     // The same key the account is found by: "+84 905…" and "0905…" are one account.
     let email = store::login_key(&f.email);
-    let ip_key = format!("ip:{}", ctx.ip.as_deref().unwrap_or("?"));
-    let email_key = format!("email:{email}");
-    let keys = [ip_key.as_str(), email_key.as_str()];
-    if let Err(wait) = st.throttle.check(&keys) {
+    let address = ctx.ip.as_deref().unwrap_or("?");
+    if let Err(wait) = st.throttle.check(&email, address) {
         return Err(AppError::TooManyAttempts {
             key: "err.too_many_attempts",
-            wait_minutes: wait.as_secs().div_ceil(60),
+            wait_seconds: wait.as_secs_f64().ceil() as u64,
         });
     }
     let found = store::find_for_login(&st.db, &email).await?;
@@ -122,7 +121,7 @@ async fn login(
     let password_ok = password::verify(&f.password, hash);
     match user {
         Some(u) if password_ok && u.active => {
-            st.throttle.succeed(&keys);
+            st.throttle.succeed(&email, address);
             crate::web::start_session(&session, u.id).await?;
             audit::record(
                 &st.db,
@@ -141,7 +140,17 @@ async fn login(
             Ok(Redirect::to(&safe_next(f.next.as_deref())).into_response())
         }
         _ => {
-            st.throttle.fail(&keys);
+            if let (Some(count), Some(u)) = (st.throttle.fail(&email, address), user) {
+                let count = count.to_string();
+                crate::notify::tell(
+                    &st,
+                    crate::notify::To::User(u.id),
+                    "login.guessed",
+                    &[("count", &count), ("ip", address)],
+                    Some("/account/password"),
+                )
+                .await?;
+            }
             audit::record(
                 &st.db,
                 &st.settings.province_code,
@@ -265,10 +274,52 @@ struct PasswordPage {
     page: Page,
     error: Option<String>,
     done: bool,
+    /// The user's API tokens, to revoke.
+    tokens: Vec<store::TokenInfo>,
 }
 
-async fn password_page(ctx: Ctx, _u: CurrentUser) -> AppResult<Response> {
-    Ok(render(PasswordPage { page: ctx.page("password.title"), error: None, done: false })?.into_response())
+impl PasswordPage {
+    async fn of(
+        st: &AppState,
+        ctx: &Ctx,
+        user: &crate::auth::User,
+        error: Option<&str>,
+        done: bool,
+    ) -> AppResult<Self> {
+        Ok(Self {
+            page: ctx.page("password.title"),
+            error: error.map(|key| crate::i18n::t(ctx.lang, key).to_owned()),
+            done,
+            tokens: store::tokens_of(&st.db, user.id).await?,
+        })
+    }
+}
+
+async fn password_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): CurrentUser) -> AppResult<Response> {
+    Ok(render(PasswordPage::of(&st, &ctx, &user, None, false).await?)?.into_response())
+}
+
+/// Revoke one of the user's own API tokens.
+async fn revoke_token(
+    State(st): State<AppState>,
+    ctx: Ctx,
+    CurrentUser(user): CurrentUser,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> AppResult<Response> {
+    if !store::revoke_token(&st.db, user.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::by_request(
+        &st.db,
+        &st.settings.province_code,
+        &ctx,
+        Action::Delete,
+        "api_token",
+        Some(&id.to_string()),
+        None,
+    )
+    .await?;
+    Ok(Redirect::to("/account/password").into_response())
 }
 
 #[derive(Deserialize)]
@@ -282,6 +333,7 @@ async fn change_password(
     State(st): State<AppState>,
     ctx: Ctx,
     CurrentUser(user): CurrentUser,
+    session: Session,
     axum::Form(f): axum::Form<PasswordForm>,
 ) -> AppResult<Response> {
     let (_, hash) = store::find_for_login(&st.db, &user.email).await?.ok_or(AppError::Unauthorized)?;
@@ -293,14 +345,12 @@ async fn change_password(
         password::check_strength(&f.new, &user.email).err()
     };
     if let Some(key) = problem {
-        let page = PasswordPage {
-            error: Some(crate::i18n::t(ctx.lang, key).to_owned()),
-            page: ctx.page("password.title"),
-            done: false,
-        };
+        let page = PasswordPage::of(&st, &ctx, &user, Some(key), false).await?;
         return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
-    store::set_password(&st.db, user.id, &password::hash(&f.new)?).await?;
+    // This browser stays logged in; every other one is logged out.
+    let keep = session.id().map(|id| id.to_string());
+    store::set_password(&st.db, user.id, &password::hash(&f.new)?, keep.as_deref()).await?;
     audit::by_request(
         &st.db,
         &st.settings.province_code,
@@ -311,7 +361,7 @@ async fn change_password(
         Some("password"),
     )
     .await?;
-    Ok(render(PasswordPage { page: ctx.page("password.title"), error: None, done: true })?.into_response())
+    Ok(render(PasswordPage::of(&st, &ctx, &user, None, true).await?)?.into_response())
 }
 
 // ---------- users (admin) ----------
@@ -528,7 +578,7 @@ async fn update_user(
     store::update(&st.db, id, f.display_name.trim(), role, active, &wards).await?;
     let mut detail = format!("role={} active={} wards={}", role.as_str(), active, wards.join(","));
     if !f.password.is_empty() {
-        store::set_password(&st.db, id, &password::hash(&f.password)?).await?;
+        store::set_password(&st.db, id, &password::hash(&f.password)?, None).await?;
         detail.push_str(" password");
     }
     audit::by_request(

@@ -1,6 +1,6 @@
 //! What every handler can reach.
 
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::LoginGuard;
 use crate::db::Db;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
@@ -26,6 +26,9 @@ pub struct Settings {
     pub zalo: Option<crate::channels::Endpoint>,
     /// Who runs this installation, shown on every public page.
     pub org: Arc<Org>,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (the client's
+    /// address for the login throttle and the audit log); nobody else's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The operating organisation (đơn vị vận hành): named on every page, with
@@ -90,6 +93,7 @@ impl Default for Settings {
             sms: None,
             zalo: None,
             org: Arc::new(Org::default()),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -111,7 +115,7 @@ impl Services {
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
-    pub throttle: Arc<LoginThrottle>,
+    pub throttle: Arc<LoginGuard>,
     pub settings: Arc<Settings>,
     pub services: Arc<Services>,
 }
@@ -127,7 +131,7 @@ impl AppState {
     pub fn new(db: Db, settings: Settings, services: Services) -> Self {
         Self {
             db,
-            throttle: Arc::new(LoginThrottle::default()),
+            throttle: Arc::new(LoginGuard::default()),
             settings: Arc::new(settings),
             services: Arc::new(services),
         }

@@ -85,8 +85,42 @@ pub fn random_token() -> String {
     hex::encode(b)
 }
 
+/// The bearer token of `Authorization` (the scheme in any case, RFC 7235).
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?.trim_start();
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+}
+
+/// The client's address: the peer's, unless the peer is one of our trusted
+/// reverse proxies; then the last address of `X-Forwarded-For` that is not
+/// itself a trusted proxy (what a client writes there itself comes first
+/// and is never believed).
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let peer = peer?;
+    if !trusted.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for hop in forwarded.iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => continue,
+            Ok(ip) => return Some(ip),
+            // Garbage in the chain: the last address we can vouch for.
+            Err(_) => break,
+        }
+    }
+    Some(peer)
 }
 
 fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<String> {
@@ -136,7 +170,8 @@ async fn context_inner(
         headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.starts_with("application/json"));
     let api = path.starts_with("/api/") || wants_json;
     let htmx = headers.contains_key("hx-request");
-    let ip = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+    let ip = client_address(peer, &headers, &state.settings.trusted_proxies).map(|a| a.to_string());
 
     // Identity: a bearer token, else the session.
     let mut via_token = false;
@@ -184,6 +219,8 @@ async fn context_inner(
 
     // CSRF: a synchronizer token kept in the session, for pages only.
     let mut csrf = String::new();
+    // A token made for this request: kept only if a page with forms uses it.
+    let mut minted = false;
     if !via_token && !path.starts_with("/static/") {
         let is_get = matches!(*req.method(), Method::GET | Method::HEAD);
         csrf = match session.get::<String>(SESSION_CSRF).await.map_err(|e| anyhow::anyhow!(e))? {
@@ -192,6 +229,7 @@ async fn context_inner(
             None if !api || !is_get => {
                 let t = random_token();
                 session.insert(SESSION_CSRF, &t).await.map_err(|e| anyhow::anyhow!(e))?;
+                minted = true;
                 t
             }
             None => String::new(),
@@ -215,7 +253,7 @@ async fn context_inner(
     // here, for every parameter of every route.
     let nul = |s: &str| url::form_urlencoded::parse(s.as_bytes()).any(|(k, v)| k.contains('\0') || v.contains('\0'));
     if query.as_deref().is_some_and(nul) || ctx.path.contains("%00") {
-        return Ok(present_error(&ctx, AppError::bad("err.bad_request")));
+        return Ok(forget_unused(&session, minted, present_error(&ctx, AppError::bad("err.bad_request"))).await);
     }
 
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
@@ -245,7 +283,10 @@ async fn context_inner(
         }
         let ok = !ctx.csrf.is_empty() && supplied.as_deref().is_some_and(|s| constant_time_eq(s, &ctx.csrf));
         if !ok {
-            return Ok(present_error(&ctx, AppError::Csrf));
+            // An API write with neither a token nor a session lacks
+            // credentials, not a form token.
+            let err = if ctx.api && ctx.user.is_none() { AppError::Unauthorized } else { AppError::Csrf };
+            return Ok(forget_unused(&session, minted, present_error(&ctx, err)).await);
         }
     }
 
@@ -259,6 +300,24 @@ async fn context_inner(
         }
     }
     req.extensions_mut().insert(ctx.clone());
+    let res = run_and_present(&ctx, req, next).await;
+    Ok(forget_unused(&session, minted, res).await)
+}
+
+/// An anonymous visit that got no page (`/healthz`, a 404, a redirect, a
+/// file, JSON) keeps no session row: the form token made for it is dropped,
+/// which leaves the session empty, so it is never stored.
+async fn forget_unused(session: &Session, minted: bool, res: Response) -> Response {
+    let page = res.status().is_success()
+        && res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if minted && !page {
+        let _ = session.remove::<String>(SESSION_CSRF).await;
+    }
+    res
+}
+
+/// Run the handler; present its error (or a panic) the caller's way.
+async fn run_and_present(ctx: &Ctx, req: Request, next: Next) -> Response {
     // A panic in a handler is a bug, but never a dropped connection: the
     // caller gets a 500 in their language, the log gets the panic.
     let res = match std::panic::AssertUnwindSafe(next.run(req)).catch_unwind().await {
@@ -270,11 +329,11 @@ async fn context_inner(
                 .or_else(|| panic.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
             tracing::error!(path = %ctx.path, panic = %what, "a handler panicked");
-            return Ok(present_error(&ctx, AppError::Internal(anyhow::anyhow!("panic in {}: {what}", ctx.path))));
+            return present_error(ctx, AppError::Internal(anyhow::anyhow!("panic in {}: {what}", ctx.path)));
         }
     };
-    Ok(match res.extensions().get::<ErrorPayload>().cloned() {
-        Some(ErrorPayload(err)) => present_arc(&ctx, &err),
+    match res.extensions().get::<ErrorPayload>().cloned() {
+        Some(ErrorPayload(err)) => present_arc(ctx, &err),
         // axum's own rejections (a bad path, query or body) are plain English
         // text: present them like ours, in the caller's language.
         None if res.status().is_client_error()
@@ -287,10 +346,10 @@ async fn context_inner(
             } else {
                 AppError::bad("err.bad_request")
             };
-            present_arc(&ctx, &err)
+            present_arc(ctx, &err)
         }
         None => res,
-    })
+    }
 }
 
 /// A form sends every field, and an empty one means "no filter": the query
@@ -323,8 +382,17 @@ fn present_error(ctx: &Ctx, err: AppError) -> Response {
     present_arc(ctx, &err)
 }
 
-/// JSON for the API, a toast for htmx, a redirect to login, or a full page.
+/// [`present_plain`], with `Retry-After` when the caller must wait.
 fn present_arc(ctx: &Ctx, err: &AppError) -> Response {
+    let mut res = present_plain(ctx, err);
+    if let AppError::TooManyAttempts { wait_seconds, .. } = err {
+        res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(*wait_seconds));
+    }
+    res
+}
+
+/// JSON for the API, a toast for htmx, a redirect to login, or a full page.
+fn present_plain(ctx: &Ctx, err: &AppError) -> Response {
     let status = err.status();
     if ctx.api {
         let mut res = (status, axum::Json(api_error_body(err, ctx.lang))).into_response();
@@ -691,6 +759,32 @@ mod tests {
         assert_eq!(without_empty_params("q=+&abroad=1"), Some("abroad=1".into()), "a lone space is empty too");
         assert_eq!(without_empty_params("q=tho&page=2"), None, "nothing to drop");
         assert_eq!(without_empty_params("a&&b=1"), Some("a&b=1".into()));
+    }
+
+    #[test]
+    fn client_address_believes_trusted_proxies_only() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let mut h = HeaderMap::new();
+        h.insert("x-forwarded-for", HeaderValue::from_static("6.6.6.6, 203.0.113.7, 10.0.0.2"));
+        let proxies = [ip("10.0.0.1"), ip("10.0.0.2")];
+        // Not from a proxy: the header is anyone's to write.
+        assert_eq!(client_address(Some(ip("198.51.100.1")), &h, &proxies), Some(ip("198.51.100.1")));
+        // From the proxy: the last hop it did not add itself.
+        assert_eq!(client_address(Some(ip("10.0.0.1")), &h, &proxies), Some(ip("203.0.113.7")));
+        assert_eq!(client_address(Some(ip("10.0.0.1")), &HeaderMap::new(), &proxies), Some(ip("10.0.0.1")));
+        h.insert("x-forwarded-for", HeaderValue::from_static("nonsense"));
+        assert_eq!(client_address(Some(ip("10.0.0.1")), &h, &proxies), Some(ip("10.0.0.1")));
+    }
+
+    #[test]
+    fn bearer_scheme_in_any_case() {
+        let mut h = HeaderMap::new();
+        for v in ["Bearer abc", "bearer abc", "BEARER  abc "] {
+            h.insert(header::AUTHORIZATION, HeaderValue::from_static(v));
+            assert_eq!(bearer(&h), Some("abc"), "{v}");
+        }
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(bearer(&h), None);
     }
 
     #[test]

@@ -1002,6 +1002,13 @@ async fn household_form(
     if head_name.is_empty() && head.is_none() {
         errors.push(FieldError::new("head_name", "err.required"));
     }
+    // Free text is text: no control characters, no direction overrides.
+    for (field, value) in [("household_code", code), ("hamlet", f.hamlet.as_str()), ("head_name", f.head_name.as_str())]
+    {
+        if platform::validate::has_unsafe(value) {
+            errors.push(FieldError::new(field, "err.control_chars"));
+        }
+    }
     if let (true, Some(area)) = (errors.is_empty(), area) {
         let hamlet = Some(f.hamlet.trim()).filter(|h| !h.is_empty());
         let (id, _) = store::save_household(&st.db, province, code, ward, hamlet, area, (head, &head_name)).await?;

@@ -149,7 +149,25 @@ pub struct PersonInput {
     pub job_need: String,
     pub training_trade: String,
     pub abroad_country: String,
-    /// Other provinces the person would work in: codes or names, separated by ";" or ",".
+    /// Other provinces the person would work in: codes or names, separated
+    /// by ";" or "," (the API takes a list too: `["48", "Hà Nội"]`).
+    #[serde(deserialize_with = "text_or_list")]
+    #[schema(value_type = String)]
     pub work_provinces: String,
     pub expected_wage: String,
+}
+
+/// A text field that a JSON client may also send as a list of texts (joined
+/// with "; ", as a sheet writes them).
+fn text_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum TextOrList {
+        Text(String),
+        List(Vec<String>),
+    }
+    Ok(match TextOrList::deserialize(d)? {
+        TextOrList::Text(s) => s,
+        TextOrList::List(items) => items.join("; "),
+    })
 }

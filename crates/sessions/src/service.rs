@@ -189,7 +189,7 @@ pub async fn register(
         if let Err(wait) = svc.registrations.check(&[&key]) {
             return Err(AppError::TooManyAttempts {
                 key: "sess.err.too_many_registrations",
-                wait_minutes: wait.as_secs().div_ceil(60),
+                wait_seconds: wait.as_secs().max(1),
             });
         }
         svc.registrations.fail(&[&key]);

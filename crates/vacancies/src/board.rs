@@ -418,7 +418,12 @@ pub fn json_ld(v: &VacancyRecord, url: &str) -> String {
         "hiringOrganization": {"@type": "Organization", "name": v.employer_name},
     });
     let address = match &v.work_country {
-        Some(country) => serde_json::json!({"@type": "PostalAddress", "addressCountry": country}),
+        // addressCountry is an ISO 3166 code; a country we cannot code is
+        // still named, as a region.
+        Some(country) => match crate::countries::iso_code(country) {
+            Some(code) => serde_json::json!({"@type": "PostalAddress", "addressCountry": code}),
+            None => serde_json::json!({"@type": "PostalAddress", "addressRegion": country}),
+        },
         None => serde_json::json!({
             "@type": "PostalAddress",
             "addressLocality": v.work_ward_code.as_deref().and_then(|w| d.ward(w)).map(|w| w.name.clone()),
@@ -427,6 +432,11 @@ pub fn json_ld(v: &VacancyRecord, url: &str) -> String {
         }),
     };
     posting["jobLocation"] = serde_json::json!({"@type": "Place", "address": address});
+    if v.wage_min.is_none() && v.wage_max.is_none() {
+        // No baseSalary to give: the description says the wage is agreed.
+        let wage = format!("{}: {}", Tr::new(Lang::Vi).t("board.wage"), wage_text(Lang::Vi, None, None));
+        posting["description"] = serde_json::Value::String(format!("{}\n\n{wage}", v.description.trim_end()));
+    }
     if v.wage_min.is_some() || v.wage_max.is_some() {
         posting["baseSalary"] = serde_json::json!({
             "@type": "MonetaryAmount",
@@ -731,6 +741,52 @@ mod tests {
         assert_eq!(age_text(Lang::Vi, None, Some(35)), "đến 35 tuổi");
         assert_eq!(age_text(Lang::En, Some(18), None), "18 and over");
         assert_eq!(age_text(Lang::En, None, None), "");
+    }
+
+    #[test]
+    fn structured_data_codes_the_country_and_says_a_wage_is_negotiable() {
+        platform::i18n::install(&[crate::MESSAGES]);
+        let at = chrono::Utc::now();
+        let v = VacancyRecord {
+            id: 7,
+            employer_id: 1,
+            employer_name: "Công ty A".into(),
+            title: "Thợ hàn".into(),
+            occupation_isco: "7212".into(),
+            positions: 3,
+            qualification: "none".into(),
+            experience_years: 0,
+            age_min: None,
+            age_max: None,
+            wage_min: None,
+            wage_max: None,
+            contract_type: "full_time".into(),
+            working_hours: None,
+            work_ward_code: None,
+            work_province_code: None,
+            work_country: Some("Hàn Quốc".into()),
+            deadline: chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            description: "Hàn ống.".into(),
+            requirements: None,
+            benefits: None,
+            contact: None,
+            status: crate::model::Status::Published,
+            flagged: None,
+            review_note: None,
+            published_at: Some(at),
+            created_at: at,
+            updated_at: at,
+        };
+        let ld: serde_json::Value = serde_json::from_str(&json_ld(&v, "https://x/jobs/7")).unwrap();
+        assert_eq!(ld["jobLocation"]["address"]["addressCountry"], "KR");
+        assert_eq!(ld["description"], "Hàn ống.\n\nMức lương: Thỏa thuận");
+        assert!(ld.get("baseSalary").is_none());
+        let elsewhere =
+            VacancyRecord { work_country: Some("Xứ Sở Thần Tiên".into()), wage_min: Some(9_000_000), ..v };
+        let ld: serde_json::Value = serde_json::from_str(&json_ld(&elsewhere, "https://x/jobs/7")).unwrap();
+        let address = &ld["jobLocation"]["address"];
+        assert!(address.get("addressCountry").is_none() && address["addressRegion"] == "Xứ Sở Thần Tiên");
+        assert_eq!(ld["description"], "Hàn ống.");
     }
 
     #[test]

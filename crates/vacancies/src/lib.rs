@@ -9,6 +9,7 @@
 pub mod access;
 pub mod applications;
 pub mod board;
+pub mod countries;
 pub mod employers_follow;
 pub mod import;
 pub mod import_routes;

@@ -29,10 +29,13 @@ impl SessionStore for DbSessionStore {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
         let id = record.id.to_string();
         let expires = record.expiry_date.unix_timestamp();
+        // Kept beside the data, so an account's sessions can be ended.
+        let user_id = record.data.get(crate::web::SESSION_USER).and_then(|v| v.as_i64());
         with_db!(&self.db, p => sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at) VALUES ($1, $2, $3)
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at")
-            .bind(&id).bind(&data).bind(expires).execute(p).await.map_err(backend)?.rows_affected());
+            "INSERT INTO sessions (id, data, expires_at, user_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at,
+                                            user_id = excluded.user_id")
+            .bind(&id).bind(&data).bind(expires).bind(user_id).execute(p).await.map_err(backend)?.rows_affected());
         Ok(())
     }
 

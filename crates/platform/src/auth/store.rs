@@ -173,9 +173,18 @@ pub async fn update(
     Ok(())
 }
 
-pub async fn set_password(db: &Db, id: i64, password_hash: &str) -> anyhow::Result<()> {
-    with_db!(db, p => sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(password_hash).bind(Utc::now()).bind(id).execute(p).await?.rows_affected());
+/// A new password, which ends the account's sessions on every device but
+/// `keep` (the session of the owner who changed it; an administrator's reset
+/// keeps none).
+pub async fn set_password(db: &Db, id: i64, password_hash: &str, keep: Option<&str>) -> anyhow::Result<()> {
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(password_hash).bind(Utc::now()).bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(id).bind(keep.unwrap_or("")).execute(&mut *tx).await?;
+        tx.commit().await?;
+    });
     Ok(())
 }
 
@@ -203,6 +212,31 @@ pub async fn issue_token(db: &Db, user_id: i64, label: &str) -> anyhow::Result<S
         "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES ($1, $2, $3, $4)")
         .bind(user_id).bind(token_hash(&token)).bind(label).bind(Utc::now()).execute(p).await?.rows_affected());
     Ok(token)
+}
+
+/// An API token as its owner sees it (never the token itself).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub label: String,
+    pub created_at: chrono::DateTime<Utc>,
+    pub last_used_at: Option<chrono::DateTime<Utc>>,
+}
+
+/// A user's tokens that still work, newest first.
+pub async fn tokens_of(db: &Db, user_id: i64) -> anyhow::Result<Vec<TokenInfo>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT id, label, created_at, last_used_at FROM api_tokens
+         WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC")
+        .bind(user_id).fetch_all(p).await?))
+}
+
+/// Revoke one of `user_id`'s tokens; `false` when they have no such token.
+pub async fn revoke_token(db: &Db, user_id: i64, token_id: i64) -> anyhow::Result<bool> {
+    let n = with_db!(db, p => sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
+        .bind(Utc::now()).bind(token_id).bind(user_id).execute(p).await?.rows_affected());
+    Ok(n == 1)
 }
 
 /// The active user a token belongs to.

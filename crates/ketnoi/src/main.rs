@@ -159,6 +159,10 @@ enum UserCmd {
     List,
     /// Set a user's password (read from standard input).
     Passwd { email: String },
+    /// Turn a user's second factor off (a lost phone); they set it up again.
+    ResetSecondFactor { email: String },
+    /// The roles that must use a second factor (none: no role must).
+    RequireSecondFactor { roles: Vec<String> },
 }
 
 #[derive(Subcommand)]
@@ -683,6 +687,35 @@ async fn main() -> anyhow::Result<()> {
                     u.wards.join(",")
                 );
             }
+        }
+        Command::User(UserCmd::ResetSecondFactor { email }) => {
+            let db = open(&cli).await?;
+            let (user, _) = store::find_for_login(&db, email).await?.with_context(|| format!("no user {email}"))?;
+            platform::auth::second_factor::disable(&db, user.id).await?;
+            cli_audit(
+                &db,
+                &province,
+                audit::Action::Update,
+                "user",
+                Some(&user.id.to_string()),
+                Some("second factor off"),
+            )
+            .await?;
+            println!("second factor of {} turned off", user.email);
+        }
+        Command::User(UserCmd::RequireSecondFactor { roles }) => {
+            let db = open(&cli).await?;
+            let parsed = roles
+                .iter()
+                .map(|r| platform::auth::Role::parse(r).with_context(|| format!("unknown role {r}")))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            platform::auth::second_factor::set_required_roles(&db, &parsed).await?;
+            cli_audit(&db, &province, audit::Action::Update, "second_factor_roles", None, Some(&roles.join(",")))
+                .await?;
+            println!(
+                "second factor required for: {}",
+                if roles.is_empty() { "no role".into() } else { roles.join(", ") }
+            );
         }
         Command::User(UserCmd::Passwd { email }) => {
             let db = open(&cli).await?;

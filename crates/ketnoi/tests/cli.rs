@@ -246,3 +246,59 @@ async fn targets_are_set_from_the_command_line() {
     let targets = placements::store::targets(&db, "56", 2026).await.unwrap();
     assert_eq!(targets, vec![("jobs_created".into(), "".into(), 11500), ("jobs_created".into(), "22504".into(), 900)]);
 }
+
+/// `kill -9` an import at a random moment and as soon as a batch is in,
+/// again and again: what is stored is always whole batches (each batch is
+/// one transaction), and running the import once more completes it with
+/// every row once.
+#[tokio::test]
+async fn an_import_killed_at_any_point_leaves_whole_batches_and_completes_when_run_again() {
+    use rand::Rng;
+    const PEOPLE: i64 = 45_000;
+    let (db, _keep) = testkit::fresh_database_url().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (file, rejects) = (dir.path().join("people.csv"), dir.path().join("rejects.xlsx"));
+    let (file, rejects) = (file.to_str().unwrap(), rejects.to_str().unwrap());
+    let (ok, _, err) = ketnoi(&db, &["demo", "--people", &PEOPLE.to_string(), "--out", file, "--seed", "9"], None);
+    assert!(ok, "{err}");
+    let (ok, _, err) = ketnoi(&db, &["migrate"], None);
+    assert!(ok, "{err}");
+    let database = platform::Db::connect(&db).await.unwrap();
+    let count = || async {
+        let (n,): (i64,) = platform::with_db!(&database, p => sqlx::query_as("SELECT COUNT(*) FROM people")
+            .fetch_one(p).await.unwrap());
+        n
+    };
+    let batch = if testkit::on_postgres() { registry::import::BATCH } else { registry::import::SQLITE_BATCH } as i64;
+    let mut rng = rand::thread_rng();
+    for round in 0..3 {
+        let before = count().await;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ketnoi"))
+            .args(["--database", &db, "import", "people", file, "--rejects", rejects])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        if round == 0 {
+            // Anywhere: while reading, validating or writing the first batch.
+            tokio::time::sleep(std::time::Duration::from_millis(rng.gen_range(50..600))).await;
+        } else {
+            // Just after a commit, in the middle of the next batch.
+            while count().await == before && child.try_wait().unwrap().is_none() {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(rng.gen_range(0..100))).await;
+        }
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        let n = count().await;
+        assert!(n % batch == 0 || n == PEOPLE, "round {round}: {n} rows stored, not whole batches of {batch}");
+    }
+    let (ok, out, err) = ketnoi(&db, &["import", "people", file, "--rejects", rejects], None);
+    assert!(ok, "{out}{err}");
+    assert_eq!(count().await, PEOPLE, "every row once");
+    let (distinct,): (i64,) = platform::with_db!(&database, p => sqlx::query_as(
+        "SELECT COUNT(DISTINCT cccd) FROM people").fetch_one(p).await.unwrap());
+    assert_eq!(distinct, PEOPLE);
+}

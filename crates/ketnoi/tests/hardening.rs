@@ -334,3 +334,202 @@ async fn a_new_password_ends_other_sessions_and_tokens_can_be_revoked() {
     let (_, html) = laptop.get_text("/account/password").await;
     assert!(!html.contains("/account/tokens/"));
 }
+
+fn now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+}
+
+/// The text of every `<code>` element inside the element marked `testid`.
+fn codes_in(html: &str, testid: &str) -> Vec<String> {
+    let start = html.find(&format!("data-testid=\"{testid}\"")).expect(testid);
+    let part = &html[start..];
+    let part = &part[..part.find("</ul>").unwrap_or(part.len())];
+    part.split("<code>").skip(1).map(|s| s[..s.find("</code>").unwrap()].to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_second_factor_is_asked_after_the_password_and_each_code_works_once() {
+    use platform::auth::second_factor::{code_at, STEP};
+    let app = TestApp::spawn().await;
+    let me = app.login(STAFF).await;
+    let (status, html) = me.get_text("/account/second-factor").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("<svg"), "a QR code to scan");
+    let start = html.find("data-testid=\"secret\">").unwrap() + "data-testid=\"secret\">".len();
+    let secret: String = html[start..start + 60].split('<').next().unwrap().replace(' ', "");
+    // A wrong code does not turn it on.
+    let r = me.post_form("/account/second-factor", &[("code", "000000")]).await;
+    assert_eq!(r.status(), 422);
+    let code = code_at(&secret, now()).unwrap();
+    let (status, html) = {
+        let r = me.post_form("/account/second-factor", &[("code", &code)]).await;
+        (r.status().as_u16(), r.text().await.unwrap())
+    };
+    assert_eq!(status, 200);
+    let recovery = codes_in(&html, "recovery-codes");
+    assert_eq!(recovery.len(), 10, "{html}");
+
+    // The next login: the password alone is not enough.
+    let b = app.browser();
+    let r = b.login(STAFF, testkit::PASSWORD).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/login/code");
+    assert_eq!(b.get("/registry").await.status(), 303, "not logged in yet");
+    // The code that turned it on was used: not again.
+    let r = b.post_form("/login/code", &[("code", &code)]).await;
+    assert_eq!(r.status(), 401);
+    assert!(r.text().await.unwrap().contains("Mã không đúng hoặc đã dùng"));
+    let next = code_at(&secret, now() + STEP).unwrap();
+    let r = b.post_form("/login/code", &[("code", &next)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(b.get("/registry").await.status(), 200);
+
+    // A lost phone: a recovery code, typed loosely, once.
+    let c = app.browser();
+    c.login(STAFF, testkit::PASSWORD).await;
+    let typed = recovery[3].to_uppercase().replace('-', " ");
+    assert_eq!(c.post_form("/login/code", &[("code", &typed)]).await.status(), 303);
+    assert_eq!(c.get("/registry").await.status(), 200);
+    let d = app.browser();
+    d.login(STAFF, testkit::PASSWORD).await;
+    assert_eq!(d.post_form("/login/code", &[("code", &recovery[3])]).await.status(), 401, "spent");
+    let (_, html) = c.get_text("/notifications").await;
+    assert!(html.contains("mã khôi phục") && html.contains("còn 9 mã"), "the owner is told");
+
+    // Turning it off asks for the password.
+    let r = c.post_form("/account/second-factor/off", &[("password", "wrong-password")]).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(c.post_form("/account/second-factor/off", &[("password", testkit::PASSWORD)]).await.status(), 303);
+    assert_eq!(app.browser().login(STAFF, testkit::PASSWORD).await.headers()["location"], "/");
+}
+
+#[tokio::test]
+async fn an_administrator_can_require_a_second_factor_of_a_role() {
+    let app = TestApp::spawn().await;
+    let admin = app.login(testkit::ADMIN).await;
+    let (_, html) = admin.get_text("/admin/users").await;
+    assert!(html.contains("data-testid=\"second-factor-roles\""));
+    let r = admin.post_form("/admin/second-factor", &[("roles", "commune_officer"), ("roles", "staff")]).await;
+    assert_eq!(r.status(), 303);
+
+    // A commune officer without one is sent to set it up, from any page.
+    let officer = app.login(testkit::COMMUNE_OFFICER).await;
+    for path in ["/registry", "/", "/poverty"] {
+        let r = officer.get(path).await;
+        assert_eq!(r.status(), 303, "{path}");
+        assert_eq!(r.headers()["location"], "/account/second-factor");
+    }
+    let (status, html) = officer.get_text("/account/second-factor").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("data-testid=\"second-factor-required\""));
+    // An API token, issued by an administrator, is not asked.
+    let token = app.token(testkit::COMMUNE_OFFICER).await;
+    let r = reqwest::Client::new().get(app.url("/api/v1/people")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    // Other roles are not asked.
+    assert_eq!(app.login(testkit::EMPLOYER).await.get("/").await.status(), 200);
+    // Once set up, the officer works as before and cannot turn it off.
+    let (_, html) = officer.get_text("/account/second-factor").await;
+    let start = html.find("data-testid=\"secret\">").unwrap() + "data-testid=\"secret\">".len();
+    let secret: String = html[start..start + 60].split('<').next().unwrap().replace(' ', "");
+    let code = platform::auth::second_factor::code_at(&secret, now()).unwrap();
+    assert_eq!(officer.post_form("/account/second-factor", &[("code", &code)]).await.status(), 200);
+    assert_eq!(officer.get("/registry").await.status(), 200);
+    let r = officer.post_form("/account/second-factor/off", &[("password", testkit::PASSWORD)]).await;
+    assert_eq!(r.status(), 422);
+}
+
+// ---------- every parser of what people type, over any text ----------
+
+/// Text as it arrives: Vietnamese in both normal forms, digits and the
+/// separators people type, controls, direction marks, other scripts.
+fn typed() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let pieces = prop::sample::select(vec![
+        "Đ",
+        "đ",
+        "ệ",
+        "e\u{0302}\u{0323}",
+        "Nguyễn",
+        "xã",
+        "x.",
+        "P.",
+        "tp",
+        "TP.",
+        "Hồ Chí Minh",
+        "Khánh Hòa",
+        "h.",
+        " ",
+        "  ",
+        ",",
+        ";",
+        ".",
+        "/",
+        "-",
+        "+84",
+        "0",
+        "9",
+        "1",
+        "12",
+        "2026",
+        "31/12/",
+        "29/02/",
+        "1e9",
+        "-1",
+        "%",
+        "\u{0}",
+        "\u{7}",
+        "\u{202e}",
+        "\u{2066}",
+        "\u{feff}",
+        "\u{fffd}",
+        "日本",
+        "😀",
+        "ẞ",
+        "İ",
+        "'",
+        "\"",
+        "<",
+        "&",
+    ]);
+    prop::collection::vec(prop_oneof![pieces.prop_map(str::to_owned), any::<char>().prop_map(String::from)], 0..12)
+        .prop_map(|v| v.concat())
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+    #[test]
+    fn no_parser_panics_on_any_text(s in typed()) {
+        use platform::types::{Cccd, Email, PhoneNumber, TaxCode, WardCode};
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        let d = refdata::refdata();
+        let _ = (Cccd::parse(&s), PhoneNumber::parse(&s), PhoneNumber::parse_restoring(&s));
+        let _ = (WardCode::parse(&s), Email::parse(&s), TaxCode::parse(&s));
+        let _ = (platform::i18n::parse_date(&s), platform::i18n::Lang::from_accept_language(&s));
+        let _ = (platform::web::query_date("from", Some(&s)), platform::web::query_year("year", Some(&s)));
+        let _ = (platform::web::without_empty_params(&s), platform::web::safe_next(Some(&s)));
+        let _ = (registry::rules::parse_date(&s), registry::rules::parse_birth_date(&s, today));
+        let _ = (registry::rules::parse_sex(&s), registry::rules::parse_status(&s), registry::rules::parse_needs(&s));
+        let _ = (registry::rules::parse_money(&s), registry::rules::parse_cccd_lenient(&s));
+        let _ = registry::rules::parse_work_provinces(&s, d, "56");
+        let _ = (d.resolve_address(&s), d.resolve_legacy_code(&s), d.province_named(&s));
+        let _ = (vacancies::import::wage_of(&s), vacancies::import::contract_of(&s), vacancies::import::deadline_of(&s));
+        let _ = vacancies::countries::iso_code(&s);
+    }
+
+    #[test]
+    fn folding_is_idempotent_and_leaves_plain_lower_case(s in typed()) {
+        let once = platform::fold::fold(&s);
+        proptest::prop_assert_eq!(platform::fold::fold(&once), once.clone());
+        proptest::prop_assert!(!once.contains('đ') && !once.contains('Đ'));
+        proptest::prop_assert!(once.chars().all(|c| !c.is_uppercase() || c.to_lowercase().eq(std::iter::once(c))));
+    }
+
+    #[test]
+    fn a_local_redirect_never_leaves_the_site(s in typed()) {
+        let next = platform::web::safe_next(Some(&s));
+        proptest::prop_assert!(next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\"));
+        proptest::prop_assert!(!next.chars().any(|c| c.is_control() || c.is_whitespace()));
+    }
+}

@@ -1,5 +1,6 @@
 //! Kết Nối platform: what every capability shares and nothing domain-specific.
 
+pub mod account;
 pub mod area;
 pub mod audit;
 pub mod auth;

@@ -42,6 +42,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(audit_api))
         .routes(routes!(jobs_api))
         .routes(routes!(notifications_api))
+        .merge(crate::account::router())
 }
 
 // ---------- home ----------
@@ -122,6 +123,10 @@ async fn login(
     match user {
         Some(u) if password_ok && u.active => {
             st.throttle.succeed(&email, address);
+            if u.second_factor {
+                // Half-way: logged in only once the code is right.
+                return crate::account::begin(&session, u.id, &safe_next(f.next.as_deref())).await;
+            }
             crate::web::start_session(&session, u.id).await?;
             audit::record(
                 &st.db,
@@ -371,12 +376,16 @@ async fn change_password(
 struct UsersPage {
     page: Page,
     users: Vec<crate::auth::User>,
+    /// Every role, and whether it must use a second factor.
+    roles: Vec<(Role, bool)>,
 }
 
 async fn users_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(me): CurrentUser) -> AppResult<Response> {
     me.require(me.is_admin())?;
     let users = store::list(&st.db).await?;
-    Ok(render(UsersPage { page: ctx.page("users.title"), users })?.into_response())
+    let required = crate::auth::second_factor::required_roles(&st.db).await?;
+    let roles = Role::ALL.into_iter().map(|r| (r, required.contains(&r))).collect();
+    Ok(render(UsersPage { page: ctx.page("users.title"), users, roles })?.into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -391,6 +400,9 @@ struct UserForm {
     active: Option<String>,
     #[serde(default)]
     password: String,
+    /// Turn the account's second factor off (a lost phone).
+    #[serde(default)]
+    reset_second_factor: Option<String>,
 }
 
 struct UserFormView {
@@ -580,6 +592,10 @@ async fn update_user(
     if !f.password.is_empty() {
         store::set_password(&st.db, id, &password::hash(&f.password)?, None).await?;
         detail.push_str(" password");
+    }
+    if f.reset_second_factor.is_some() {
+        crate::auth::second_factor::disable(&st.db, id).await?;
+        detail.push_str(" second_factor_off");
     }
     audit::by_request(
         &st.db,

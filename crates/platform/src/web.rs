@@ -256,6 +256,22 @@ async fn context_inner(
         return Ok(forget_unused(&session, minted, present_error(&ctx, AppError::bad("err.bad_request"))).await);
     }
 
+    // A role that must use a second factor: nothing but its set-up until
+    // the user has one (a token, issued by an administrator, is not asked).
+    if let Some(u) = &ctx.user {
+        if !via_token && u.second_factor_required && !u.second_factor && !crate::account::open_before_setup(&ctx.path) {
+            if ctx.api {
+                return Ok(present_error(&ctx, AppError::Forbidden));
+            }
+            let mut res = Redirect::to(crate::account::SETUP_PATH).into_response();
+            if ctx.htmx {
+                res = StatusCode::NO_CONTENT.into_response();
+                res.headers_mut().insert("hx-redirect", HeaderValue::from_static(crate::account::SETUP_PATH));
+            }
+            return Ok(res);
+        }
+    }
+
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     // A JSON body cannot be sent from another site without a CORS preflight,
     // which this server never grants: an anonymous JSON call (a public

@@ -211,11 +211,16 @@ impl Browser {
     /// The CSRF token of the current session (taken from a page).
     pub async fn csrf(&self) -> String {
         // Every page carries the token in its language switch form.
-        let (status, mut html) = self.get_text("/login").await;
-        if status == 303 {
-            html = self.get_text("/").await.1;
+        let mut path = "/login".to_owned();
+        for _ in 0..4 {
+            let r = self.get(&path).await;
+            match r.headers().get("location").and_then(|l| l.to_str().ok()) {
+                // Logged in: home, or wherever home sends this user.
+                Some(to) if r.status().is_redirection() => path = if path == "/login" { "/".into() } else { to.into() },
+                _ => return csrf_of(&r.text().await.expect("body")).expect("csrf token on the page"),
+            }
         }
-        csrf_of(&html).expect("csrf token on the page")
+        panic!("no page with a form token from /login")
     }
     /// POST a form with the session's CSRF token added.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {

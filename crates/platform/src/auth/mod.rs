@@ -1,7 +1,8 @@
 //! Accounts, roles and area scope; passwords (argon2), API tokens, sessions,
-//! CSRF and login throttling.
+//! CSRF, login throttling and the second factor.
 
 pub mod password;
+pub mod second_factor;
 pub mod session_store;
 pub mod store;
 pub mod throttle;

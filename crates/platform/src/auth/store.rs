@@ -19,10 +19,20 @@ struct UserRow {
     school_id: Option<i64>,
     person_id: Option<i64>,
     active: bool,
+    second_factor: bool,
+    second_factor_required: bool,
 }
 
-const USER_COLUMNS: &str =
-    "u.id, u.email, u.display_name, u.role, u.lang, u.employer_id, u.school_id, u.person_id, u.active";
+#[derive(sqlx::FromRow)]
+struct LoginRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    password_hash: String,
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.display_name, u.role, u.lang, u.employer_id, u.school_id, u.person_id,
+     u.active, u.totp_secret IS NOT NULL AS second_factor,
+     EXISTS (SELECT 1 FROM second_factor_roles r WHERE r.role = u.role) AS second_factor_required";
 
 async fn hydrate(db: &Db, row: UserRow) -> anyhow::Result<User> {
     let wards: Vec<(String,)> = with_db!(db, p => sqlx::query_as(
@@ -39,6 +49,8 @@ async fn hydrate(db: &Db, row: UserRow) -> anyhow::Result<User> {
         person_id: row.person_id,
         active: row.active,
         wards: wards.into_iter().map(|(w,)| w).collect(),
+        second_factor: row.second_factor,
+        second_factor_required: row.second_factor_required,
     })
 }
 
@@ -63,13 +75,11 @@ pub fn login_key(input: &str) -> String {
 /// The user and their password hash, for login (by e-mail or phone number).
 pub async fn find_for_login(db: &Db, login: &str) -> anyhow::Result<Option<(User, String)>> {
     let sql = format!("SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1");
-    let row: Option<(i64, String, String, String, String, Option<i64>, Option<i64>, Option<i64>, bool, String)> =
-        with_db!(db, p => sqlx::query_as(&sql).bind(login_key(login)).fetch_optional(p).await?);
-    let Some((id, email, display_name, role, lang, employer_id, school_id, person_id, active, hash)) = row else {
-        return Ok(None);
-    };
-    let row = UserRow { id, email, display_name, role, lang, employer_id, school_id, person_id, active };
-    Ok(Some((hydrate(db, row).await?, hash)))
+    let row: Option<LoginRow> = with_db!(db, p => sqlx::query_as(&sql).bind(login_key(login)).fetch_optional(p).await?);
+    match row {
+        Some(r) => Ok(Some((hydrate(db, r.user).await?, r.password_hash))),
+        None => Ok(None),
+    }
 }
 
 pub async fn list(db: &Db) -> anyhow::Result<Vec<User>> {

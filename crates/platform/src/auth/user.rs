@@ -92,6 +92,10 @@ pub struct User {
     pub active: bool,
     /// Assigned communes (commune officers).
     pub wards: Vec<String>,
+    /// Logs in with a code from an authenticator app too.
+    pub second_factor: bool,
+    /// Their role must (an administrator's setting).
+    pub second_factor_required: bool,
 }
 
 impl User {
@@ -108,6 +112,8 @@ impl User {
             person_id: None,
             active: true,
             wards: vec![],
+            second_factor: false,
+            second_factor_required: false,
         }
     }
 
@@ -175,8 +181,8 @@ mod tests {
             employer_id: None,
             school_id: None,
             person_id: None,
-            active: true,
             wards: wards.iter().map(|s| s.to_string()).collect(),
+            ..User::example(1, role)
         }
     }
 

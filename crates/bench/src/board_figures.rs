@@ -170,6 +170,71 @@ pub fn board(employers: u64, vacancies: u64, reps: usize, secs: u64) -> anyhow::
     ])
 }
 
+/// The board while a survey import of `people` rows runs into the same
+/// database (the operator's `ketnoi import people`, another process on the
+/// same machine), against the same board alone just before, in one run.
+pub fn board_during_import(vacancies: u64, people: u64, secs: u64) -> anyhow::Result<Vec<Figure>> {
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("board.db");
+    let csv = dir.path().join("people.csv");
+    let db_arg = db.to_str().context("path")?;
+    let status = Command::new(ketnoi_binary()?)
+        .args(["--database", db_arg, "demo", "--employers", &(vacancies / 2).to_string()])
+        .args(["--vacancies", &vacancies.to_string(), "--people", &people.to_string()])
+        .args(["--out", csv.to_str().context("path")?])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .status()?;
+    anyhow::ensure!(status.success(), "generating the board and the sheet failed");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let _server = start(&db, port)?;
+    wrk(port, &PATHS, 1, dir.path())?;
+    let alone = wrk(port, &PATHS, secs, dir.path())?;
+    let mut import = Server(
+        Command::new(ketnoi_binary()?)
+            .args(["--database", db_arg, "import", "people", csv.to_str().context("path")?])
+            .args(["--rejects", dir.path().join("rejects.xlsx").to_str().context("path")?])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    // Past opening the file: rows are being checked and written.
+    std::thread::sleep(Duration::from_millis(500));
+    let during = wrk(port, &PATHS, secs, dir.path())?;
+    let running = import.0.try_wait()?.is_none();
+    anyhow::ensure!(running, "the import of {people} rows ended before the load did: measure with more rows");
+    let done = import.0.wait()?;
+    anyhow::ensure!(done.success(), "the import failed");
+    let n = if people >= 1000 { format!("{}k", people / 1000) } else { people.to_string() };
+    let one = |x: f64| Stat::of(vec![x]);
+    Ok(vec![
+        figure(
+            &format!("board.during_import.throughput.{n}"),
+            &format!(
+                "Public board search while {n} people are imported into the same database ({:.0} req/s; alone {:.0})",
+                during.rps, alone.rps
+            ),
+            "µs/request",
+            one(1e6 / during.rps),
+            "the same board alone, just before",
+            one(1e6 / alone.rps),
+            "≤ 2× (the import takes one of two cores)",
+            during.rps * 2.0 >= alone.rps,
+        ),
+        figure(
+            &format!("board.during_import.p99.{n}"),
+            &format!("Public board search p99 latency while {n} people are imported (wrk, 64 connections)"),
+            "ms",
+            one(during.p99_ms),
+            "p99 of the same board alone, just before",
+            one(alone.p99_ms),
+            "p99 < 50 ms",
+            during.p99_ms < 50.0,
+        ),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

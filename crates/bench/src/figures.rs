@@ -17,6 +17,7 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
     figures.extend(crate::registry_figures::search(200_000, 20)?);
     figures.push(crate::dashboard_figures::indicators(200_000, reps).await?);
     figures.extend(crate::board_figures::board(5_000, 10_000, if quick { 1 } else { 3 }, if quick { 3 } else { 8 })?);
+    figures.extend(crate::board_figures::board_during_import(10_000, 500_000, 3)?);
     figures.extend(crate::matching_figures::matching(100_000, 1_000, 100, 3).await?);
     figures.push(crate::matching_figures::evaluation().await?);
     figures.extend(crate::session_figures::fanout(2_000, if quick { 5 } else { 20 }).await?);
@@ -30,6 +31,7 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
         figures.push(crate::dashboard_figures::jobs_created(5_000_000, 40, false).await?);
         figures.push(crate::dashboard_figures::jobs_created(5_000_000, 40, true).await?);
         figures.extend(crate::board_figures::board(50_000, 100_000, 3, 10)?);
+        figures.extend(crate::board_figures::board_during_import(100_000, 1_000_000, 8)?);
         figures.push(crate::dashboard_figures::indicators(1_000_000, reps).await?);
         figures.extend(crate::registry_figures::import(1_000_000, 3, true)?);
         figures.extend(crate::registry_figures::search(2_000_000, 20)?);

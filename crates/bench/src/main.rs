@@ -184,6 +184,18 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // The board during an import alone: `bench --board-during-import PEOPLE [--write]`.
+    if argv.get(1).map(String::as_str) == Some("--board-during-import") {
+        let people: u64 = argv[2].parse()?;
+        let figures = board_figures::board_during_import(100_000, people, 8)?;
+        for f in &figures {
+            println!("{}", serde_json::to_string_pretty(f)?);
+        }
+        if argv.get(3).map(String::as_str) == Some("--write") {
+            replace(figures)?;
+        }
+        return Ok(());
+    }
     // The sessions' fan-out alone: `bench --sessions PARTICIPANTS [--write]`;
     // with --write its figures replace theirs in the committed results and
     // report (each figure's baseline is measured in its own run).

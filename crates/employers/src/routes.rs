@@ -375,6 +375,7 @@ async fn update(
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[schema(as = EmployerReviewInput)]
 pub struct ReviewInput {
     /// approve | reject
     pub decision: String,

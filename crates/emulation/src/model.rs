@@ -193,6 +193,7 @@ pub struct CommitmentInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = EmulationReviewInput)]
 #[serde(default)]
 pub struct ReviewInput {
     /// mid | final
@@ -237,6 +238,7 @@ pub struct AwardCount {
 /// Báo cáo thi đua – khen thưởng of a span of years: an initiative counts in
 /// the year of its recognition decision, an award in its decision's year.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = EmulationReport)]
 pub struct Report {
     pub from_year: i32,
     pub to_year: i32,
@@ -261,6 +263,7 @@ pub struct Hint {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = EmulationNewRecord)]
 pub struct NewRecord {
     pub id: i64,
 }

@@ -274,6 +274,7 @@ async fn pull_api(
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = ExchangeMonthCount)]
 pub struct MonthCount {
     /// YYYY-MM
     pub month: String,
@@ -289,6 +290,7 @@ pub struct PartnerReport {
 
 /// Vacancies received from each partner and offered (ours published) by month.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ExchangeReport)]
 pub struct Report {
     pub partners: Vec<PartnerReport>,
     pub offered: Vec<MonthCount>,

@@ -106,7 +106,9 @@ fn api_router() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document (served at /api/v1/openapi.json).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_router().split_for_parts().1
+    let mut doc = api_router().split_for_parts().1;
+    platform::error::document_common_errors(&mut doc);
+    doc
 }
 
 /// Migrate, then load reference data if missing.
@@ -184,7 +186,8 @@ pub fn app_with(db: Db, settings: Settings, extra: Router<AppState>) -> Router {
     install_messages();
     let state = AppState::new(db.clone(), settings.clone(), services(&db, &settings));
     let org = settings.org.clone();
-    let (router, api) = api_router().split_for_parts();
+    let (router, mut api) = api_router().split_for_parts();
+    platform::error::document_common_errors(&mut api);
     let api = std::sync::Arc::new(api);
     let sessions = SessionManagerLayer::new(platform::auth::session_store::DbSessionStore::new(db))
         .with_name("ketnoi_session")

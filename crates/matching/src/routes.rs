@@ -116,6 +116,7 @@ pub struct PersonBrief {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = MatchCandidate)]
 pub struct Candidate {
     pub person: PersonBrief,
     #[serde(flatten)]
@@ -703,6 +704,7 @@ fn may_record(r: &Referral, user: Option<&User>, token: &str) -> bool {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = ReferralOutcomeInput)]
 #[serde(default)]
 pub struct OutcomeInput {
     /// interviewed | hired | refused | no_show
@@ -867,6 +869,7 @@ async fn start_shortlists(st: &AppState, user: &User, origin: platform::jobs::Or
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = ShortlistStarted)]
 pub struct Started {
     /// The job: `GET /api/v1/jobs` shows its progress and result.
     pub job_id: i64,

@@ -291,6 +291,7 @@ pub struct KeyCount {
 /// Counts for a period: contracts by current stage (those registered in the
 /// period), departures by country and programme (those departed in it).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = AbroadSummary)]
 pub struct Summary {
     pub registered: i64,
     pub by_stage: Vec<KeyCount>,

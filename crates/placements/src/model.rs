@@ -123,6 +123,7 @@ pub struct PlacementRecord {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = PlacementMonthCount)]
 pub struct MonthCount {
     /// YYYY-MM
     pub month: String,

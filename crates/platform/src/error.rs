@@ -174,3 +174,55 @@ pub fn api_error_body(err: &AppError, lang: Lang) -> ApiError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// Complete an API document with the error answers the platform gives on
+/// any operation, where the operation does not describe them itself: 400 (a
+/// path, query or body that cannot be read), 401 (a bearer token that is not
+/// valid, or none where one is needed), 403 (no right, or a form without
+/// its CSRF token), 404 (an id in the path or the body that is not there),
+/// 413 and 422 (a body too
+/// large or not valid). Each is an [`ApiError`], described once under
+/// `components/responses`.
+pub fn document_common_errors(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::path::ParameterIn;
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const COMMON: [(&str, &str, &str); 6] = [
+        ("400", "BadRequest", "The request cannot be read (a malformed parameter or body)."),
+        ("401", "Unauthorized", "No valid credentials: the bearer token is unknown or revoked, or one is needed."),
+        ("403", "Forbidden", "Not allowed for this account (or a session's form without its CSRF token)."),
+        (
+            "404",
+            "NotFound",
+            "No such record, in the path or referred to by the body (or not one this account may see).",
+        ),
+        ("413", "TooLarge", "The body is larger than the server accepts."),
+        ("422", "Invalid", "The body is not valid: `fields` names each field and its reason."),
+    ];
+    let components = doc.components.get_or_insert_with(Default::default);
+    for (_, name, description) in COMMON {
+        let content = ContentBuilder::new().schema(Some(Ref::from_schema_name("ApiError"))).build();
+        let answer = ResponseBuilder::new().description(description).content("application/json", content).build();
+        components.responses.insert(name.to_owned(), RefOr::T(answer));
+    }
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for op in ops.into_iter().flatten() {
+            let has_path_id = op.parameters.iter().flatten().any(|p| matches!(p.parameter_in, ParameterIn::Path));
+            let has_body = op.request_body.is_some();
+            for (code, name, _) in COMMON {
+                let applies = match code {
+                    // An id in the path, or one the body refers to.
+                    "404" => has_path_id || has_body,
+                    "413" | "422" => has_body,
+                    _ => true,
+                };
+                if applies {
+                    op.responses
+                        .responses
+                        .entry(code.to_owned())
+                        .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+                }
+            }
+        }
+    }
+}

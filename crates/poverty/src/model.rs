@@ -168,6 +168,7 @@ pub struct Survey {
 
 /// `GET /api/v1/poverty/summary`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = PovertySummary)]
 pub struct Summary {
     pub year: i32,
     /// Households reviewed in the year's yearly review.

@@ -88,6 +88,7 @@ pub struct SupportInput {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = PovertyVisitInput)]
 #[serde(default)]
 pub struct VisitInput {
     pub household_code: String,
@@ -459,6 +460,7 @@ async fn create_programme(
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = PovertyCreated)]
 pub struct Created {
     pub id: i64,
 }

@@ -340,6 +340,7 @@ async fn household_api(
 
 /// The survey of a review, as the phone's form and the API send it.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = PovertyReviewInput)]
 #[serde(default)]
 pub struct ReviewInput {
     /// yearly (the default) | adhoc

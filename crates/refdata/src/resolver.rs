@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 /// How sure the answer is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[schema(as = ResolutionStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// One 2025 commune, certainly.
@@ -23,6 +24,7 @@ pub enum Status {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = AddressCandidate)]
 pub struct Candidate {
     pub ward_code: String,
     pub ward_name: String,

@@ -30,6 +30,7 @@ pub const BATCH: usize = 1000;
 pub const SQLITE_BATCH: usize = 20_000;
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = ImportReport)]
 pub struct Report {
     /// Data rows read.
     pub rows: u64,

@@ -356,6 +356,7 @@ async fn template(CurrentUser(_): CurrentUser, ctx: Ctx) -> AppResult<Response> 
 // ---------- API ----------
 
 #[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ImportStarted)]
 struct Started {
     id: i64,
     status_url: String,

@@ -36,6 +36,7 @@ fn created_or_existing(r: Result<i64, i64>) -> Response {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SessionCreated)]
 pub struct Created {
     pub id: i64,
     /// The public page (sessions).

@@ -223,6 +223,7 @@ pub struct InterviewInput {
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = SessionInterview)]
 pub struct Interview {
     pub id: i64,
     pub registration_id: i64,
@@ -235,6 +236,7 @@ pub struct Interview {
 }
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = SessionOutcomeInput)]
 #[serde(default)]
 pub struct OutcomeInput {
     /// shortlisted | hired | not_suitable
@@ -256,6 +258,7 @@ pub struct GroupLine {
 
 /// Báo cáo kết quả phiên: exactly what the records say.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
+#[schema(as = SessionReport)]
 pub struct Report {
     pub employers: i64,
     pub vacancies: i64,

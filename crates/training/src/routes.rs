@@ -188,6 +188,7 @@ async fn create_school(
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = TrainingNewRecord)]
 pub struct NewRecord {
     pub id: i64,
 }
@@ -1131,6 +1132,7 @@ async fn demand_page(State(st): State<AppState>, ctx: Ctx, CurrentUser(user): Cu
 // ---------------------------------------------------------------- visits
 
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[schema(as = TrainingVisitInput)]
 #[serde(default)]
 pub struct VisitInput {
     /// The visiting school's code (a school account: its own, may be empty).

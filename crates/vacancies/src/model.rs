@@ -11,6 +11,7 @@ pub const WORKPLACES: [&str; 3] = ["ward", "province", "abroad"];
 
 /// Trạng thái tin tuyển dụng.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = VacancyStatus)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Bản nháp
@@ -230,6 +231,7 @@ pub struct Application {
 
 /// Lời mời phỏng vấn: when, where, and whom to ask.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ApplicationInterview)]
 pub struct Interview {
     pub at: DateTime<Utc>,
     pub place: String,

@@ -36,6 +36,7 @@ pub struct Noted {
 
 /// What an import did.
 #[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ListImportReport)]
 pub struct Report {
     pub rows: u64,
     /// Registered now.

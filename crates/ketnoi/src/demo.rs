@@ -270,6 +270,22 @@ mod tests {
     use super::*;
     use platform::types::{Cccd, PhoneNumber};
 
+    /// People the department's own 2023 report names (its director, quoted
+    /// there): demo data must not put a real person's name on an account or
+    /// a record.
+    const NAMED_IN_THE_REPORT: [&str; 1] = ["Tạ Hồng Quang"];
+
+    #[test]
+    fn demo_data_names_no_real_person() {
+        let folded: Vec<String> = NAMED_IN_THE_REPORT.iter().map(|n| platform::fold::fold(n)).collect();
+        let mut names: Vec<String> = DEMO_ACCOUNTS.iter().map(|a| a.1.to_owned()).collect();
+        let mut people = PeopleGen::new(2026, "56");
+        names.extend((0..20_000).map(|_| people.next_person().full_name));
+        for name in names {
+            assert!(!folded.contains(&platform::fold::fold(&name)), "{name} is a real person's name");
+        }
+    }
+
     #[test]
     fn people_are_valid_and_reproducible() {
         let mut a = PeopleGen::new(7, "56");

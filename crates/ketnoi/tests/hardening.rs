@@ -352,6 +352,8 @@ async fn a_second_factor_is_asked_after_the_password_and_each_code_works_once() 
     use platform::auth::second_factor::{code_at, STEP};
     let app = TestApp::spawn().await;
     let me = app.login(STAFF).await;
+    let (_, account) = me.get_text("/account/password").await;
+    assert!(account.contains("href=\"/account/second-factor\""), "the account page leads there");
     let (status, html) = me.get_text("/account/second-factor").await;
     assert_eq!(status, 200);
     assert!(html.contains("<svg"), "a QR code to scan");

@@ -281,6 +281,8 @@ struct PasswordPage {
     done: bool,
     /// The user's API tokens, to revoke.
     tokens: Vec<store::TokenInfo>,
+    /// Whether the user's second factor is on (linked either way).
+    second_factor: bool,
 }
 
 impl PasswordPage {
@@ -296,6 +298,7 @@ impl PasswordPage {
             error: error.map(|key| crate::i18n::t(ctx.lang, key).to_owned()),
             done,
             tokens: store::tokens_of(&st.db, user.id).await?,
+            second_factor: user.second_factor,
         })
     }
 }

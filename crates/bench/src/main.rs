@@ -184,14 +184,15 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
-    // The board during an import alone: `bench --board-during-import PEOPLE [--write]`.
+    // The board during an import alone: `bench --board-during-import PEOPLE VACANCIES SECONDS [--write]`
+    // (the full run: 1000000 100000 8; the quick run: 500000 10000 3).
     if argv.get(1).map(String::as_str) == Some("--board-during-import") {
-        let people: u64 = argv[2].parse()?;
-        let figures = board_figures::board_during_import(100_000, people, 8)?;
+        let (people, vacancies, secs) = (argv[2].parse()?, argv[3].parse()?, argv[4].parse()?);
+        let figures = board_figures::board_during_import(vacancies, people, secs)?;
         for f in &figures {
             println!("{}", serde_json::to_string_pretty(f)?);
         }
-        if argv.get(3).map(String::as_str) == Some("--write") {
+        if argv.get(5).map(String::as_str) == Some("--write") {
             replace(figures)?;
         }
         return Ok(());

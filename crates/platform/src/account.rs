@@ -94,7 +94,7 @@ async fn code_submit(
     let key = format!("code:{}", user.email);
     let address = ctx.ip.as_deref().unwrap_or("?");
     if let Err(wait) = st.throttle.check(&key, address) {
-        return Err(AppError::TooManyAttempts { key: "err.too_many_attempts", wait_seconds: wait.as_secs().max(1) });
+        return Err(AppError::too_many("err.too_many_attempts", wait));
     }
     let event = |action, detail| audit::Event {
         user_id: Some(user.id),
@@ -213,19 +213,17 @@ async fn setup_confirm(
     let codes = factor::new_recovery_codes();
     factor::enable(&st.db, user.id, &secret, step, &codes).await?;
     session.remove::<String>(SETUP).await.map_err(|e| anyhow::anyhow!(e))?;
-    audit::by_request(
-        &st.db,
-        &st.settings.province_code,
-        &ctx,
-        Action::Update,
-        "user",
-        Some(&user.id.to_string()),
-        Some("second factor on"),
-    )
-    .await?;
+    account_changed(&st, &ctx, user.id, "second factor on").await?;
     let mut page = SetupPage::of(&st, &ctx, &session, None).await?;
     page.codes = codes;
     Ok(render(page)?.into_response())
+}
+
+/// The audit line of a change to an account's protection.
+async fn account_changed(st: &AppState, ctx: &Ctx, user_id: i64, what: &str) -> AppResult<()> {
+    let id = user_id.to_string();
+    audit::by_request(&st.db, &st.settings.province_code, ctx, Action::Update, "user", Some(&id), Some(what)).await?;
+    Ok(())
 }
 
 #[derive(Deserialize)]
@@ -253,16 +251,7 @@ async fn turn_off(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)?).into_response());
     }
     factor::disable(&st.db, user.id).await?;
-    audit::by_request(
-        &st.db,
-        &st.settings.province_code,
-        &ctx,
-        Action::Update,
-        "user",
-        Some(&user.id.to_string()),
-        Some("second factor off"),
-    )
-    .await?;
+    account_changed(&st, &ctx, user.id, "second factor off").await?;
     Ok(Redirect::to(SETUP_PATH).into_response())
 }
 

@@ -62,6 +62,11 @@ impl AppError {
     pub fn internal(msg: &str) -> Self {
         AppError::Internal(anyhow::anyhow!(msg.to_owned()))
     }
+    /// Throttled for `wait`, rounded up to whole seconds (at least one), as
+    /// `Retry-After` gives it.
+    pub fn too_many(key: &'static str, wait: std::time::Duration) -> Self {
+        AppError::TooManyAttempts { key, wait_seconds: (wait.as_secs_f64().ceil() as u64).max(1) }
+    }
     pub fn bad(key: &'static str) -> Self {
         AppError::BadRequest { key, args: vec![] }
     }

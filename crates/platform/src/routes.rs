@@ -108,10 +108,7 @@ async fn login(
     let email = store::login_key(&f.email);
     let address = ctx.ip.as_deref().unwrap_or("?");
     if let Err(wait) = st.throttle.check(&email, address) {
-        return Err(AppError::TooManyAttempts {
-            key: "err.too_many_attempts",
-            wait_seconds: wait.as_secs_f64().ceil() as u64,
-        });
+        return Err(AppError::too_many("err.too_many_attempts", wait));
     }
     let found = store::find_for_login(&st.db, &email).await?;
     // Verify even when the account is unknown so timing does not tell which e-mails exist.

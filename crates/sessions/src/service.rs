@@ -187,10 +187,7 @@ pub async fn register(
         let key = format!("session-registration:{}", ctx.ip.as_deref().unwrap_or("-"));
         let svc = st.service::<Sessions>();
         if let Err(wait) = svc.registrations.check(&[&key]) {
-            return Err(AppError::TooManyAttempts {
-                key: "sess.err.too_many_registrations",
-                wait_seconds: wait.as_secs().max(1),
-            });
+            return Err(AppError::too_many("sess.err.too_many_registrations", wait));
         }
         svc.registrations.fail(&[&key]);
     }

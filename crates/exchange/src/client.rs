@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use platform::Db;
 
+use crate::events::{self, EventsPage};
 use crate::feed::{FeedPage, Item};
 use crate::keys;
 use crate::store::{self, Partner};
@@ -25,6 +26,8 @@ pub struct Pulled {
     pub items: usize,
     /// Rows added or changed.
     pub kept: usize,
+    /// The partner's upcoming online sessions now in our calendar.
+    pub sessions: usize,
 }
 
 /// Why a pull stopped.
@@ -76,7 +79,10 @@ fn check(item: &Item, origin: &str, site: &url::Url) -> Result<(), String> {
     if item.title.trim().is_empty() || item.title.chars().count() > 300 {
         return Err(format!("item {}: title", item.id));
     }
-    if item.description.chars().count() > 20_000 || item.hiring_organization.name.chars().count() > 300 {
+    if item.description.chars().count() > 20_000
+        || item.hiring_organization.name.chars().count() > 300
+        || item.hiring_organization.tax_id.as_ref().is_some_and(|t| t.len() > 20)
+    {
         return Err(format!("item {}: text too long", item.id));
     }
     // What we show as text must be text: no control characters, no
@@ -135,20 +141,9 @@ async fn pull_pages(db: &Db, province: &str, partner: &Partner, max_pages: usize
             partner.url.trim_end_matches('/'),
             platform::web::encode(&cursor)
         );
-        let r = client.get(&url).send().await.map_err(|e| PullError::Unreachable(e.to_string()))?;
-        if !r.status().is_success() {
-            return Err(PullError::Unreachable(format!("{url} answered {}", r.status())));
-        }
-        let signature = r
-            .headers()
-            .get(keys::SIGNATURE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
-            .ok_or(PullError::Unverified)?;
-        let body = body_of(r).await?;
-        if !keys::verify(&partner.public_key, &body, &signature) {
-            return Err(PullError::Unverified);
-        }
+        let body = fetch_signed(&client, &url, &partner.public_key)
+            .await?
+            .ok_or_else(|| PullError::Unreachable(format!("{url} answered {}", reqwest::StatusCode::NOT_FOUND)))?;
         let page: FeedPage = serde_json::from_slice(&body).map_err(|e| PullError::Malformed(e.to_string()))?;
         // Signed with the request it answers: an old page replayed is refused.
         if page.since != cursor {
@@ -180,5 +175,60 @@ async fn pull_pages(db: &Db, province: &str, partner: &Partner, max_pages: usize
             break;
         }
     }
+    if let Some(origin) = &province_of {
+        done.sessions = pull_sessions(db, province, partner, &client, &site, origin).await?;
+    }
     Ok(done)
+}
+
+/// GET a signed body: `None` when the partner has no such page (404), an
+/// error when it cannot be reached or the signature does not verify.
+async fn fetch_signed(client: &reqwest::Client, url: &str, key: &str) -> Result<Option<Vec<u8>>, PullError> {
+    let r = client.get(url).send().await.map_err(|e| PullError::Unreachable(e.to_string()))?;
+    if r.status() == reqwest::StatusCode::NOT_FOUND {
+        return Ok(None);
+    }
+    if !r.status().is_success() {
+        return Err(PullError::Unreachable(format!("{url} answered {}", r.status())));
+    }
+    let signature = r
+        .headers()
+        .get(keys::SIGNATURE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+        .ok_or(PullError::Unverified)?;
+    let body = body_of(r).await?;
+    if !keys::verify(key, &body, &signature) {
+        return Err(PullError::Unverified);
+    }
+    Ok(Some(body))
+}
+
+/// The partner's upcoming online sessions, verified, replacing what we kept
+/// of them. A partner whose version publishes none (404) has none.
+async fn pull_sessions(
+    db: &Db,
+    province: &str,
+    partner: &Partner,
+    client: &reqwest::Client,
+    site: &url::Url,
+    origin: &str,
+) -> Result<usize, PullError> {
+    let url = format!("{}/api/v1/exchange/sessions", partner.url.trim_end_matches('/'));
+    let Some(body) = fetch_signed(client, &url, &partner.public_key).await? else {
+        return Ok(0);
+    };
+    let page: EventsPage = serde_json::from_slice(&body).map_err(|e| PullError::Malformed(e.to_string()))?;
+    if page.province_code != origin {
+        return Err(PullError::Malformed(format!("the partner now says it is province {}", page.province_code)));
+    }
+    if page.items.len() > events::MAX_EVENTS as usize {
+        return Err(PullError::Malformed("too many sessions".into()));
+    }
+    for e in &page.items {
+        events::check(e, origin, site).map_err(PullError::Malformed)?;
+    }
+    store::keep_sessions(db, province, partner.id, origin, &page.items)
+        .await
+        .map_err(|e| PullError::Internal(format!("{e:#}")))
 }

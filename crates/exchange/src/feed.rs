@@ -80,6 +80,10 @@ pub struct Organization {
     #[serde(rename = "@type")]
     pub kind: String,
     pub name: String,
+    /// The employer's tax code (mã số thuế, public): a hire through the
+    /// vacancy is recorded against it.
+    #[serde(rename = "taxID", default, skip_serializing_if = "Option::is_none")]
+    pub tax_id: Option<String>,
 }
 
 /// One vacancy of the feed: a schema.org JobPosting, with our codes beside
@@ -156,6 +160,7 @@ struct Row {
     seq: i64,
     title: String,
     employer_name: String,
+    employer_tax_code: String,
     occupation_isco: String,
     work_province_code: Option<String>,
     work_ward_code: Option<String>,
@@ -173,7 +178,7 @@ struct Row {
 }
 
 const SELECT: &str =
-    "SELECT v.id, v.seq, v.title, e.name AS employer_name, v.occupation_isco, v.work_province_code, v.work_ward_code,
+    "SELECT v.id, v.seq, v.title, e.name AS employer_name, e.tax_code AS employer_tax_code, v.occupation_isco, v.work_province_code, v.work_ward_code,
         v.work_country, v.wage_min, v.wage_max, v.positions, v.qualification, v.contract_type, v.deadline,
         v.description, v.status, v.published_at, v.updated_at
     FROM vacancies v JOIN employers e ON e.province_code = v.province_code AND e.id = v.employer_id
@@ -227,7 +232,11 @@ fn item(r: Row, province: &str, public_url: &str, today: NaiveDate, snapshot: bo
             work_ward_code: r.work_ward_code,
             work_country: r.work_country,
             qualification: r.qualification,
-            hiring_organization: Organization { kind: "Organization".into(), name: r.employer_name },
+            hiring_organization: Organization {
+                kind: "Organization".into(),
+                name: r.employer_name,
+                tax_id: Some(r.employer_tax_code),
+            },
             date_posted: r.published_at,
             valid_through: r.deadline,
             employment_type: employment_type(&r.contract_type).into(),

@@ -7,6 +7,7 @@
 //! No central server; personal data never travels.
 
 pub mod client;
+pub mod events;
 pub mod feed;
 pub mod keys;
 pub mod routes;

@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(key_api))
         .routes(routes!(snapshot_api))
         .routes(routes!(changes_api))
+        .routes(routes!(sessions_api))
         .routes(routes!(partners_api, add_partner_api))
         .routes(routes!(pull_api))
         .routes(routes!(report_api))
@@ -164,6 +165,23 @@ async fn changes_api(State(st): State<AppState>, Query(q): Query<ChangesQuery>) 
     signed(&k, &page).await
 }
 
+/// Our upcoming online and hybrid sessions (schema.org Events), signed as
+/// the feed is: partners show them in their calendars with a link here.
+#[utoipa::path(get, path = "/api/v1/exchange/sessions", tag = "exchange",
+    responses((status = 200, body = crate::events::EventsPage)))]
+async fn sessions_api(State(st): State<AppState>) -> AppResult<Response> {
+    let k = st.service::<Exchange>().keys().await?;
+    let now = platform::time::local(Utc::now());
+    let items = crate::events::ours(&st.db, province(&st), &st.settings.public_url, now).await?;
+    let page = crate::events::EventsPage {
+        context: "https://schema.org".into(),
+        province_code: province(&st).to_owned(),
+        key_id: k.key_id.clone(),
+        items,
+    };
+    signed(&k, &page).await
+}
+
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct PartnerInput {
@@ -286,6 +304,10 @@ pub struct PartnerReport {
     pub partner: String,
     /// Its vacancies first received here, by month.
     pub received: Vec<MonthCount>,
+    /// People of our province referred to its vacancies, by the month of the referral.
+    pub referred: Vec<MonthCount>,
+    /// Of them, hired, by the month of the hire.
+    pub hired: Vec<MonthCount>,
 }
 
 /// Vacancies received from each partner and offered (ours published) by month.
@@ -308,12 +330,24 @@ fn by_month(dates: impl Iterator<Item = DateTime<Utc>>) -> Vec<MonthCount> {
 async fn report(st: &AppState, partners: &[Partner]) -> AppResult<Report> {
     let received = store::received_dates(&st.db, province(st)).await?;
     let offered = store::offered_dates(&st.db, province(st)).await?;
+    let referrals = store::referrals_through(&st.db, province(st)).await?;
     Ok(Report {
         partners: partners
             .iter()
-            .map(|p| PartnerReport {
-                partner: p.name.clone(),
-                received: by_month(received.iter().filter(|(id, _)| *id == p.id).map(|(_, d)| *d)),
+            .map(|p| {
+                let id = p.id;
+                let theirs = || referrals.iter().filter(move |r| r.0 == id);
+                PartnerReport {
+                    partner: p.name.clone(),
+                    received: by_month(received.iter().filter(|(id, _)| *id == p.id).map(|(_, d)| *d)),
+                    referred: by_month(theirs().map(|r| r.1)),
+                    // A hire's date is a local date: noon of it is in its month.
+                    hired: by_month(
+                        theirs()
+                            .filter_map(|r| r.2)
+                            .map(|d| platform::time::from_local(d.and_hms_opt(12, 0, 0).expect("noon"))),
+                    ),
+                }
             })
             .collect(),
         offered: by_month(offered.into_iter()),
@@ -369,7 +403,32 @@ impl ExchangePage {
         self.page.tr.int(self.report.offered.iter().find(|c| c.month == month).map_or(0, |c| c.count))
     }
     fn received(&self, p: &PartnerReport, month: &str) -> String {
-        self.page.tr.int(p.received.iter().find(|c| c.month == month).map_or(0, |c| c.count))
+        self.count(&p.received, month)
+    }
+    fn referred(&self, p: &PartnerReport, month: &str) -> String {
+        self.count(&p.referred, month)
+    }
+    fn hired(&self, p: &PartnerReport, month: &str) -> String {
+        self.count(&p.hired, month)
+    }
+    fn count(&self, counts: &[MonthCount], month: &str) -> String {
+        self.page.tr.int(counts.iter().find(|c| c.month == month).map_or(0, |c| c.count))
+    }
+    /// "12/2026" for "2026-12": months as Vietnamese write them.
+    fn month(&self, m: &str) -> String {
+        m.split_once('-').map_or_else(|| m.to_owned(), |(y, mo)| format!("{mo}/{y}"))
+    }
+    /// (partner, month) lines with a referral or a hire, latest month first.
+    fn referral_lines(&self) -> Vec<(&PartnerReport, String)> {
+        let mut lines: Vec<(&PartnerReport, String)> = self
+            .report
+            .partners
+            .iter()
+            .flat_map(|p| p.referred.iter().chain(p.hired.iter()).map(move |c| (p, c.month.clone())))
+            .collect();
+        lines.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.partner.cmp(&b.0.partner)));
+        lines.dedup_by(|a, b| a.1 == b.1 && a.0.partner == b.0.partner);
+        lines
     }
 }
 

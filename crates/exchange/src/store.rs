@@ -175,9 +175,10 @@ pub async fn close_expired(db: &Db, province: &str, today: NaiveDate) -> anyhow:
 }
 
 /// A partner's vacancy as the board shows it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Received {
     pub id: i64,
+    pub partner_id: i64,
     pub open: bool,
     pub origin_province: String,
     pub url: String,
@@ -195,25 +196,6 @@ pub struct Received {
     pub updated_at: DateTime<Utc>,
 }
 
-type ReceivedRow = (
-    i64,
-    bool,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<i64>,
-    Option<i64>,
-    i64,
-    NaiveDate,
-    DateTime<Utc>,
-    DateTime<Utc>,
-);
-
 /// Partner vacancies changed since `since` (all when `None`).
 pub async fn received_changed(db: &Db, province: &str, since: Option<&Since>) -> anyhow::Result<Vec<Received>> {
     received_where(db, province, &since.map_or_else(|| "open = TRUE".to_owned(), |s| s.condition("seq"))).await
@@ -230,32 +212,11 @@ pub async fn received_by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Re
 
 async fn received_where(db: &Db, province: &str, cond: &str) -> anyhow::Result<Vec<Received>> {
     let sql = format!(
-        "SELECT id, open, origin_province, url, title, employer_name, occupation_isco, work_province_code,
+        "SELECT id, partner_id, open, origin_province, url, title, employer_name, occupation_isco, work_province_code,
             work_ward_code, work_country, wage_min, wage_max, positions, deadline, received_at, updated_at
          FROM partner_vacancies WHERE province_code = $1 AND {cond}"
     );
-    let rows: Vec<ReceivedRow> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);
-    Ok(rows
-        .into_iter()
-        .map(|r| Received {
-            id: r.0,
-            open: r.1,
-            origin_province: r.2,
-            url: r.3,
-            title: r.4,
-            employer_name: r.5,
-            occupation_isco: r.6,
-            work_province_code: r.7,
-            work_ward_code: r.8,
-            work_country: r.9,
-            wage_min: r.10,
-            wage_max: r.11,
-            positions: r.12,
-            deadline: r.13,
-            received_at: r.14,
-            updated_at: r.15,
-        })
-        .collect())
+    Ok(with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?))
 }
 
 /// (partner, first received) of every vacancy received: the report counts them by month.
@@ -272,4 +233,95 @@ pub async fn offered_dates(db: &Db, province: &str) -> anyhow::Result<Vec<DateTi
         "SELECT published_at FROM vacancies WHERE province_code = $1 AND published_at IS NOT NULL")
         .bind(province).fetch_all(p).await?);
     Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// A partner's online session as our calendar shows it.
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct PartnerSession {
+    /// The partner as we call it.
+    pub partner: String,
+    pub origin_province: String,
+    pub title: String,
+    /// online | hybrid
+    pub kind: String,
+    /// Vietnam time.
+    #[schema(value_type = String, example = "2026-12-15T08:00:00")]
+    pub starts_at: chrono::NaiveDateTime,
+    #[schema(value_type = String, example = "2026-12-15T11:30:00")]
+    pub ends_at: chrono::NaiveDateTime,
+    /// Its page at the origin: register and join there.
+    pub url: String,
+    pub organisers: Option<String>,
+}
+
+/// Replace a partner's online sessions with a verified list, in one
+/// transaction: a session the partner no longer lists leaves our calendar.
+pub async fn keep_sessions(
+    db: &Db,
+    province: &str,
+    partner: i64,
+    origin: &str,
+    items: &[crate::events::Event],
+) -> anyhow::Result<usize> {
+    let now = Utc::now();
+    with_db!(db, p => {
+        let mut tx = p.begin().await?;
+        sqlx::query("DELETE FROM partner_sessions WHERE province_code = $1 AND partner_id = $2")
+            .bind(province).bind(partner).execute(&mut *tx).await?;
+        for e in items {
+            let kind = if e.attendance_mode == crate::events::ONLINE { "online" } else { "hybrid" };
+            sqlx::query(
+                "INSERT INTO partner_sessions (province_code, partner_id, remote_id, origin_province, title, kind,
+                    starts_at, ends_at, url, organisers, received_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 ON CONFLICT (province_code, partner_id, remote_id) DO NOTHING")
+                .bind(province).bind(partner).bind(&e.id).bind(origin).bind(&e.name).bind(kind)
+                .bind(crate::events::in_vietnam(&e.start_date)).bind(crate::events::in_vietnam(&e.end_date))
+                .bind(&e.url).bind(e.organizer.as_ref().map(|o| o.name.as_str())).bind(now)
+                .execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(items.len())
+    })
+}
+
+/// Partners' online sessions not over at `now` (Vietnam time), soonest first.
+pub async fn partner_sessions(
+    db: &Db,
+    province: &str,
+    now: chrono::NaiveDateTime,
+    limit: i64,
+) -> anyhow::Result<Vec<PartnerSession>> {
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT p.name AS partner, s.origin_province, s.title, s.kind, s.starts_at, s.ends_at, s.url, s.organisers
+         FROM partner_sessions s JOIN partners p ON p.province_code = s.province_code AND p.id = s.partner_id
+         WHERE s.province_code = $1 AND s.ends_at >= $2 ORDER BY s.starts_at, p.name LIMIT $3")
+        .bind(province).bind(now).bind(limit).fetch_all(p).await?))
+}
+
+/// (partner, referred at, hired on) of each referral of our people to a
+/// partner's vacancy. Referrals are matching's; they name a partner's
+/// vacancy by the id the board gives it (from `FOREIGN_BASE` on), which is
+/// all this reads of them.
+pub async fn referrals_through(
+    db: &Db,
+    province: &str,
+) -> anyhow::Result<Vec<(i64, DateTime<Utc>, Option<NaiveDate>)>> {
+    let base = vacancies::index::FOREIGN_BASE;
+    Ok(with_db!(db, p => sqlx::query_as(
+        "SELECT v.partner_id, r.created_at, CASE WHEN r.outcome = 'hired' THEN r.outcome_date END
+         FROM referrals r JOIN partner_vacancies v ON v.province_code = r.province_code AND v.id = r.vacancy_id - $2
+         WHERE r.province_code = $1 AND r.vacancy_id >= $2")
+        .bind(province).bind(base).fetch_all(p).await?))
+}
+
+/// The employer's tax code of a partner's vacancy, as its feed gave it
+/// (feeds before it was sent have none).
+pub async fn partner_tax_code(db: &Db, province: &str, id: i64) -> anyhow::Result<Option<String>> {
+    let row: Option<(String,)> = with_db!(db, p => sqlx::query_as(
+        "SELECT payload FROM partner_vacancies WHERE province_code = $1 AND id = $2")
+        .bind(province).bind(id).fetch_optional(p).await?);
+    Ok(row
+        .and_then(|(payload,)| serde_json::from_str::<Item>(&payload).ok())
+        .and_then(|i| i.hiring_organization.tax_id))
 }

@@ -573,7 +573,10 @@ async fn main() -> anyhow::Result<()> {
                     cli_audit(&db, &province, audit::Action::Import, "partner", Some(&p.id.to_string()), Some(&detail))
                         .await?;
                     match done {
-                        Ok(d) => println!("{name}: {} pages, {} items read, {} kept", d.pages, d.items, d.kept),
+                        Ok(d) => println!(
+                            "{name}: {} pages, {} items read, {} kept, {} online sessions",
+                            d.pages, d.items, d.kept, d.sessions
+                        ),
                         Err(e) => bail!("{name}: {e}"),
                     }
                 }

@@ -174,8 +174,11 @@ async fn every_operation_answers_each_role_as_the_table_says() {
     // only on the public operations.
     // Sessions' public page and list: what the poster invites everyone to read;
     // the schools a learner chooses among; the signed vacancy feed partner
-    // provinces pull (published vacancies and employers' names only).
+    // provinces pull (published vacancies and employers' names only), and
+    // the online sessions each invites the others to (ours and theirs).
     let public = [
+        "GET /api/v1/exchange/sessions",
+        "GET /api/v1/sessions/partners",
         "GET /api/v1/schools",
         "GET /api/v1/exchange/key",
         "GET /api/v1/exchange/snapshot",

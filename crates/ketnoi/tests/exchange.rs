@@ -283,6 +283,23 @@ async fn people_are_matched_with_partner_vacancies_in_the_provinces_they_would_g
     let b = TestApp::spawn_with(|s| s.province_code = "66".into()).await;
     ketnoi::demo::seed_demand(&a.db, "56", 5, 30, 3).await.unwrap();
     ketnoi::demo::seed_demand(&c.db, "48", 5, 20, 4).await.unwrap();
+    // Khánh Hòa plans an online session and one at a venue; only the
+    // online one is an invitation to other provinces.
+    let day = (platform::time::today() + chrono::Duration::days(10)).format("%Y-%m-%d").to_string();
+    let a_staff = a.token(STAFF).await;
+    for (title, kind, ward) in [("Phiên trực tuyến tháng 12", "online", ""), ("Phiên tại xã", "in_person", "22504")]
+    {
+        let r = a
+            .post_json(
+                "/api/v1/sessions",
+                &a_staff,
+                &json!({"title": title, "kind": kind,
+                "starts_at": format!("{day}T08:00"), "ends_at": format!("{day}T11:30"), "ward_code": ward,
+                "venue": "Nhà văn hóa", "organisers": "Trung tâm Dịch vụ việc làm Khánh Hòa"}),
+            )
+            .await;
+        assert_eq!(r.status(), 201, "{title}: {}", r.text().await.unwrap());
+    }
     let admin = b.token(ADMIN).await;
     for (name, origin) in [("Khánh Hòa", &a), ("Đà Nẵng", &c)] {
         let key: Value = reqwest::get(origin.url("/api/v1/exchange/key")).await.unwrap().json().await.unwrap();
@@ -342,6 +359,51 @@ async fn people_are_matched_with_partner_vacancies_in_the_provinces_they_would_g
     assert!(html.contains("data-testid=\"partner-vacancy\"") && html.contains(&format!("{}/jobs/", a.base)));
     let (_, detail) = browser.get_text(&format!("/registry/{}", ids[1])).await;
     assert!(detail.contains("Thành phố Đà Nẵng; Tỉnh Khánh Hòa"), "the detail names the provinces");
+
+    // The partner's online session is in B's calendar, with its page at the origin.
+    let sessions: Value = reqwest::get(b.url("/api/v1/sessions/partners")).await.unwrap().json().await.unwrap();
+    let sessions = sessions.as_array().unwrap();
+    assert_eq!(sessions.len(), 1, "only the online one travels: {sessions:?}");
+    assert_eq!(sessions[0]["partner"], "Khánh Hòa");
+    assert_eq!(sessions[0]["starts_at"], format!("{day}T08:00:00"), "Vietnam time both sides");
+    assert!(sessions[0]["url"].as_str().unwrap().starts_with(&format!("{}/sessions/", a.base)));
+    let (_, calendar) = b.browser().get_text("/sessions").await;
+    assert!(calendar.contains("data-testid=\"partner-sessions\"") && calendar.contains("Phiên trực tuyến tháng 12"));
+
+    // A commune officer's colleague refers Phan Văn Đi to a Khánh Hòa
+    // vacancy: the slip says where to apply; the hire is counted for the
+    // partner in the report and makes a placement in another province.
+    let target = items[0]["vacancy"]["id"].as_i64().unwrap();
+    let r = b.post_json("/api/v1/referrals", &staff, &json!({"person_id": ids[0], "vacancy_id": target})).await;
+    assert_eq!(r.status(), 201);
+    let referral: Value = r.json().await.unwrap();
+    let again = b.post_json("/api/v1/referrals", &staff, &json!({"person_id": ids[0], "vacancy_id": target})).await;
+    assert_eq!(again.status(), 409);
+    let stays_out = b.post_json("/api/v1/referrals", &staff, &json!({"person_id": ids[2], "vacancy_id": target})).await;
+    assert_eq!(stays_out.status(), 400, "not willing to go to Khánh Hòa");
+    let (status, slip) = browser.get_text(&format!("/referrals/{}/slip", referral["id"])).await;
+    assert_eq!(status, 200);
+    assert!(slip.contains("data-testid=\"origin\"") && slip.contains(items[0]["vacancy"]["url"].as_str().unwrap()));
+    let (_, listed) = browser.get_text(&format!("/registry/{}/matches", ids[0])).await;
+    assert!(listed.contains("data-testid=\"referred\""), "the match shows the referral");
+    let r = b
+        .post_json(&format!("/api/v1/referrals/{}/outcome", referral["id"]), &staff, &json!({"outcome": "hired"}))
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let placed: (String, String) = platform::with_db!(&b.db, p => sqlx::query_as(
+        "SELECT place, employer_name FROM placements WHERE person_id = $1").bind(ids[0]).fetch_one(p).await.unwrap());
+    assert_eq!(
+        placed,
+        ("other_province".to_owned(), items[0]["vacancy"]["employer_name"].as_str().unwrap().to_owned())
+    );
+    let report = b.get_json("/api/v1/exchange/report", &admin).await;
+    let khanh_hoa = report["partners"].as_array().unwrap().iter().find(|p| p["partner"] == "Khánh Hòa").unwrap();
+    let month = platform::time::today().format("%Y-%m").to_string();
+    assert_eq!(khanh_hoa["referred"], json!([{"month": month, "count": 1}]), "{report}");
+    assert_eq!(khanh_hoa["hired"], json!([{"month": month, "count": 1}]), "{report}");
+    let admin_page = b.login(ADMIN).await;
+    let (_, html) = admin_page.get_text("/admin/exchange").await;
+    assert!(html.contains("data-testid=\"referrals\""), "the report's table of referrals");
 
     // Withdrawn at the origin: no longer matched once pulled.
     let first: (i64,) = platform::with_db!(&a.db, p => sqlx::query_as(

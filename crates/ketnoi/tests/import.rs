@@ -454,3 +454,62 @@ async fn an_excel_workbook_with_numbers_as_numbers() {
     let found: Value = staff.get("/api/v1/people?q=lo+van+sau").await.json().await.unwrap();
     assert_eq!(found["items"][0]["ward_code"], "22504", "{found}");
 }
+
+/// Import `csv` through the page and wait for its report.
+async fn import_csv(staff: &testkit::Browser, csv: &str) -> Value {
+    let r = staff.upload("/registry/import", "khao-sat.csv", csv.as_bytes().to_vec()).await;
+    assert_eq!(r.status(), 303);
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(staff, id).await;
+    assert_eq!(job["status"], "done", "{job}");
+    job["report"].clone()
+}
+
+/// (status, phone, hamlet, work provinces) of the people named, in order.
+async fn answers(app: &TestApp) -> Vec<(String, String, Option<String>, Option<String>, Option<String>)> {
+    platform::with_db!(&app.db, p => sqlx::query_as(
+        "SELECT full_name, employment_status, phone, hamlet, work_provinces FROM people ORDER BY full_name")
+        .fetch_all(p).await.unwrap())
+}
+
+// An office re-imports with last year's template, which has no column for
+// some answers: those stay as stored; a column that is there but empty
+// clears its answer. A row that changes nothing is counted unchanged.
+#[tokio::test]
+async fn a_sheet_without_a_column_keeps_that_answer() {
+    let app = TestApp::spawn().await;
+    let staff = app.login(STAFF).await;
+    let full = "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Tình trạng việc làm,Số điện thoại,Thôn/tổ dân phố,Tỉnh khác sẵn sàng đến làm việc\n\
+056185012345,Nguyễn Thị Đào,05/06/1985,Nữ,22504,Thất nghiệp,0912345678,Thôn 3,TP. Hồ Chí Minh; Đà Nẵng\n\
+,Lê Văn Hòa,02/02/1995,Nam,22624,Thất nghiệp,0987654321,Tổ 5,Đắk Lắk\n";
+    // Twice: the second import (by the update path, not the first load) changes nothing.
+    assert_eq!(import_csv(&staff, full).await["inserted"], 2);
+    let again = import_csv(&staff, full).await;
+    assert_eq!((again["unchanged"].as_i64(), again["updated"].as_i64()), (Some(2), Some(0)), "{again}");
+    let before = answers(&app).await;
+    assert_eq!(before[1].4.as_deref(), Some("48;79"), "{before:?}");
+    assert_eq!(before[0].4.as_deref(), Some("66"), "{before:?}");
+
+    // Last year's template: no phone, hamlet or provinces column; both found work.
+    let old = "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Tình trạng việc làm\n\
+056185012345,Nguyễn Thị Đào,05/06/1985,Nữ,22504,Có việc làm\n\
+,Lê Văn Hòa,02/02/1995,Nam,22624,Có việc làm\n";
+    let r = import_csv(&staff, old).await;
+    assert_eq!((r["updated"].as_i64(), r["inserted"].as_i64()), (Some(2), Some(0)), "{r}");
+    let after = answers(&app).await;
+    for (b, a) in before.iter().zip(&after) {
+        assert_eq!(a.1, "employed", "{a:?}");
+        assert_eq!((&a.2, &a.3, &a.4), (&b.2, &b.3, &b.4), "kept as stored: {a:?}");
+    }
+    let r = import_csv(&staff, old).await;
+    assert_eq!(r["unchanged"], 2, "nothing new: {r}");
+
+    // The column is there and empty: the answer is cleared.
+    let cleared =
+        "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Tình trạng việc làm,Tỉnh khác sẵn sàng đến làm việc\n\
+056185012345,Nguyễn Thị Đào,05/06/1985,Nữ,22504,Có việc làm,\n\
+,Lê Văn Hòa,02/02/1995,Nam,22624,Có việc làm,\n";
+    assert_eq!(import_csv(&staff, cleared).await["updated"], 2);
+    let last = answers(&app).await;
+    assert!(last.iter().all(|a| a.4.is_none() && a.2.is_some()), "{last:?}");
+}

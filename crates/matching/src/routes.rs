@@ -378,7 +378,7 @@ async fn matches_of(
                         v.deadline,
                     )
                     .at(v.url.clone(), Some(v.origin_province.clone())),
-                    None,
+                    referred.get(&r.id).copied(),
                 ),
                 (None, Some(v)) => (
                     VacancyBrief::of(
@@ -515,19 +515,37 @@ pub struct ReferralInput {
 }
 
 /// Refer a person to an open vacancy: `Ok(Err(existing))` when they were already.
+/// A partner province's vacancy by the id the board and matching give it
+/// (from [`vacancies::index::FOREIGN_BASE`] on); `None` for one of ours.
+async fn partner_vacancy(st: &AppState, id: i64) -> AppResult<Option<exchange::store::Received>> {
+    let base = vacancies::index::FOREIGN_BASE;
+    if id < base {
+        return Ok(None);
+    }
+    let found = exchange::store::received_by_ids(&st.db, &st.settings.province_code, &[id - base]).await?;
+    Ok(Some(found.into_iter().next().ok_or_else(|| AppError::invalid("vacancy_id", "err.not_found"))?))
+}
+
 async fn refer(st: &AppState, ctx: &Ctx, user: &User, input: &ReferralInput) -> AppResult<Result<Referral, i64>> {
     if !can_refer(user) {
         return Err(AppError::Forbidden);
     }
     registry::routes::read_person(st, ctx, user, input.person_id, Some("referral")).await?;
     let province = &st.settings.province_code;
-    let v = vacancies::store::get(&st.db, province, input.vacancy_id)
-        .await?
-        .ok_or_else(|| AppError::invalid("vacancy_id", "err.not_found"))?;
+    // Ours: its employer is told. A partner province's (liên kết tuyển
+    // dụng): the person applies at its origin; no employer of ours.
+    let (offer, employer, title) = match partner_vacancy(st, input.vacancy_id).await? {
+        Some(r) => (crate::pool::PartnerOffers::of(&r, province), None, r.title),
+        None => {
+            let v = vacancies::store::get(&st.db, province, input.vacancy_id)
+                .await?
+                .ok_or_else(|| AppError::invalid("vacancy_id", "err.not_found"))?;
+            (crate::pool::Offers::of(&v), Some(v.employer_id), v.title)
+        }
+    };
     let m = st.service::<Matcher>();
     m.sync().await?;
     let seeker = m.seekers.0.get(input.person_id).ok_or(AppError::NotFound)?;
-    let offer = crate::pool::Offers::of(&v);
     let today = platform::time::today();
     if let Err(why) = crate::rules::eligible(&seeker, &offer, today) {
         return Err(AppError::bad(crate::rules::excluded_key(why)));
@@ -536,26 +554,28 @@ async fn refer(st: &AppState, ctx: &Ctx, user: &User, input: &ReferralInput) -> 
     let token = platform::web::random_token();
     let new = NewReferral {
         person_id: input.person_id,
-        vacancy_id: v.id,
-        employer_id: v.employer_id,
+        vacancy_id: offer.id,
+        employer_id: employer.unwrap_or(0),
         referred_by: Some(user.id),
         token: &token,
         score: Some(fit.score),
     };
     let Some(id) = store::insert(&st.db, province, &new).await? else {
-        let existing = store::list(&st.db, province, Some(v.id), Some(input.person_id), None).await?;
+        let existing = store::list(&st.db, province, Some(offer.id), Some(input.person_id), None).await?;
         return Ok(Err(existing.first().map_or(0, |r| r.id)));
     };
     audit::by_request(&st.db, province, ctx, Action::Create, "referral", Some(&id.to_string()), None).await?;
-    let link = format!("/vacancies/{}", v.id);
-    platform::notify::tell(
-        st,
-        platform::notify::To::Employer(v.employer_id),
-        "match.notify.referred",
-        &[("title", v.title.as_str())],
-        Some(&link),
-    )
-    .await?;
+    if let Some(employer) = employer {
+        let link = format!("/vacancies/{}", offer.id);
+        platform::notify::tell(
+            st,
+            platform::notify::To::Employer(employer),
+            "match.notify.referred",
+            &[("title", title.as_str())],
+            Some(&link),
+        )
+        .await?;
+    }
     Ok(Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?))
 }
 
@@ -635,22 +655,98 @@ async fn referrals_api(
 
 // ---------- the slip and its outcome ----------
 
+/// What a referral sends a person to, as the slip and the outcome page
+/// show it: one of our vacancies, or a partner province's.
+pub struct Target {
+    pub title: String,
+    pub employer_name: String,
+    /// The employer's street (ours).
+    pub street: Option<String>,
+    pub place: String,
+    pub contact: Option<String>,
+    /// A partner's vacancy: the partner as we call it and the vacancy's
+    /// page at its origin, where the person applies.
+    pub origin: Option<(String, String)>,
+    /// Where the slip's page leads back to.
+    pub back: String,
+    /// The placement a hire makes.
+    pub hire: placements::model::PlacementInput,
+    /// Set when the vacancy is ours: its id (a hire counts against it).
+    pub vacancy_id: Option<i64>,
+}
+
+async fn target_of(st: &AppState, lang: Lang, r: &Referral, hired_on: NaiveDate) -> AppResult<Target> {
+    let province = &st.settings.province_code;
+    if let Some(v) = partner_vacancy(st, r.vacancy_id).await? {
+        let partner = exchange::store::partner(&st.db, province, v.partner_id).await?.map(|p| p.name);
+        let (place, country) =
+            placements::service::place_of(v.work_country.as_deref(), v.work_province_code.as_deref(), province);
+        let tax = exchange::store::partner_tax_code(&st.db, province, v.id).await?;
+        let hire = placements::model::PlacementInput {
+            employer_kind: "employer".into(),
+            employer_tax_code: tax.unwrap_or_default(),
+            employer_name: v.employer_name.clone(),
+            occupation_isco: v.occupation_isco.clone(),
+            start_date: hired_on.format("%d/%m/%Y").to_string(),
+            channel: "referral".into(),
+            place: place.into(),
+            country,
+            wage: v.wage_min.map(|w| w.to_string()).unwrap_or_default(),
+            ..Default::default()
+        };
+        return Ok(Target {
+            place: vacancies::board::place_text(
+                lang,
+                v.work_ward_code.as_deref(),
+                v.work_province_code.as_deref(),
+                v.work_country.as_deref(),
+            ),
+            title: v.title,
+            employer_name: v.employer_name,
+            street: None,
+            contact: None,
+            origin: Some((partner.unwrap_or(v.origin_province), v.url)),
+            back: format!("/people/{}/matches", r.person_id),
+            hire,
+            vacancy_id: None,
+        });
+    }
+    let v = vacancies::store::get(&st.db, province, r.vacancy_id).await?.ok_or(AppError::NotFound)?;
+    let employer = employers::api::employer(&st.db, province, v.employer_id).await?;
+    let tax = employer.as_ref().map(|e| e.tax_code.clone());
+    Ok(Target {
+        hire: placements::service::input_for_vacancy(&v, tax.as_deref(), province, hired_on, "referral"),
+        place: vacancies::board::place_text(
+            lang,
+            v.work_ward_code.as_deref(),
+            v.work_province_code.as_deref(),
+            v.work_country.as_deref(),
+        ),
+        street: employer.and_then(|e| e.street),
+        back: format!("/vacancies/{}/candidates", v.id),
+        vacancy_id: Some(v.id),
+        title: v.title,
+        employer_name: v.employer_name,
+        contact: v.contact,
+        origin: None,
+    })
+}
+
 #[derive(Template)]
 #[template(path = "matching/slip.html")]
 struct SlipPage {
     page: Page,
     r: Referral,
     p: registry::model::PersonRecord,
-    v: VacancyRecord,
-    employer: Option<employers::model::EmployerRecord>,
-    place: String,
+    v: Target,
     qr_svg: String,
     outcome_url: String,
     date: String,
 }
 
 /// Phiếu giới thiệu việc làm, printable on A4: who, to which vacancy, and a
-/// QR code with which the employer records what came of it.
+/// QR code with which the employer records what came of it (for a partner
+/// province's vacancy, also where to apply).
 async fn slip_page(
     State(st): State<AppState>,
     ctx: Ctx,
@@ -663,22 +759,14 @@ async fn slip_page(
         return Err(AppError::Forbidden);
     }
     let p = registry::routes::read_person(&st, &ctx, &user, r.person_id, Some("referral slip")).await?;
-    let v = vacancies::store::get(&st.db, province, r.vacancy_id).await?.ok_or(AppError::NotFound)?;
-    let employer = employers::api::employer(&st.db, province, v.employer_id).await?;
+    let v = target_of(&st, ctx.lang, &r, platform::time::today()).await?;
     let outcome_url = st.settings.absolute(&format!("/referrals/{}/outcome?t={}", r.id, r.token));
     let tr = platform::i18n::Tr::new(ctx.lang);
     let page = SlipPage {
         page: Page { title: t(ctx.lang, "match.slip").to_owned(), ..ctx.page("match.slip") },
-        place: vacancies::board::place_text(
-            ctx.lang,
-            v.work_ward_code.as_deref(),
-            v.work_province_code.as_deref(),
-            v.work_country.as_deref(),
-        ),
         qr_svg: vacancies::board::qr_svg(&outcome_url)?,
         outcome_url,
         date: tr.local_date(&r.created_at),
-        employer,
         r,
         p,
         v,
@@ -739,14 +827,12 @@ async fn record_outcome(
             audit::by_request(&st.db, province, ctx, Action::Update, "referral", Some(&id.to_string()), Some(&detail))
                 .await?;
             if outcome == "hired" {
-                // A hire through a referral is a job created, counted once.
-                if let Some(v) = vacancies::store::get(&st.db, province, r.vacancy_id).await? {
-                    let tax = employers::api::employer(&st.db, province, v.employer_id).await?.map(|e| e.tax_code);
-                    let input = placements::service::input_for_vacancy(&v, tax.as_deref(), province, date, "referral");
-                    let origin =
-                        placements::store::Origin { source: "referral", source_id: Some(id), by: user.map(|u| u.id) };
-                    placements::service::from_hire(st, ctx, r.person_id, &input, &origin).await?;
-                }
+                // A hire through a referral is a job created, counted once
+                // (through a partner province's vacancy too).
+                let target = target_of(st, ctx.lang, &r, date).await?;
+                let origin =
+                    placements::store::Origin { source: "referral", source_id: Some(id), by: user.map(|u| u.id) };
+                placements::service::from_hire(st, ctx, r.person_id, &target.hire, &origin).await?;
             }
             Ok(Ok(store::get(&st.db, province, id).await?.ok_or(AppError::NotFound)?))
         }
@@ -774,7 +860,7 @@ async fn outcome_api(
 struct OutcomePage {
     page: Page,
     r: Referral,
-    v: VacancyRecord,
+    v: Target,
     full_name: String,
     input: OutcomeInput,
     errors: Vec<platform::error::FieldError>,
@@ -803,7 +889,7 @@ async fn outcome_view(
     if !may_record(&r, user, &input.t) {
         return Err(AppError::Forbidden);
     }
-    let v = vacancies::store::get(&st.db, province, r.vacancy_id).await?.ok_or(AppError::NotFound)?;
+    let v = target_of(st, ctx.lang, &r, platform::time::today()).await?;
     let person = registry::store::get(&st.db, province, r.person_id).await?.ok_or(AppError::NotFound)?;
     Ok(OutcomePage {
         page: ctx.page("match.outcome.title"),

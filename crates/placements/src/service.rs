@@ -321,6 +321,16 @@ pub async fn progress(st: &AppState, year: i32, as_of: chrono::NaiveDate) -> App
 /// The job a hire for a vacancy is: its employer (by tax code), occupation,
 /// place (this province, another, or abroad with the country), contract and
 /// wage, starting on `start` through `channel`.
+/// Where a job is, as a placement records it: (place, country) — abroad
+/// with its country, in another province, or in ours.
+pub fn place_of(work_country: Option<&str>, work_province: Option<&str>, province: &str) -> (&'static str, String) {
+    match (work_country, work_province) {
+        (Some(c), _) => ("abroad", c.to_owned()),
+        (None, Some(p)) if p != province => ("other_province", String::new()),
+        _ => ("province", String::new()),
+    }
+}
+
 pub fn input_for_vacancy(
     v: &vacancies::model::VacancyRecord,
     tax_code: Option<&str>,
@@ -328,11 +338,7 @@ pub fn input_for_vacancy(
     start: chrono::NaiveDate,
     channel: &str,
 ) -> PlacementInput {
-    let (place, country) = match (&v.work_country, &v.work_province_code) {
-        (Some(c), _) => ("abroad", c.clone()),
-        (None, Some(p)) if p != province => ("other_province", String::new()),
-        _ => ("province", String::new()),
-    };
+    let (place, country) = place_of(v.work_country.as_deref(), v.work_province_code.as_deref(), province);
     PlacementInput {
         employer_kind: "employer".into(),
         employer_tax_code: tax_code.unwrap_or_default().to_owned(),

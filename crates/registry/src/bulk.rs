@@ -3,7 +3,7 @@
 //! through rusqlite on its own connection to the same file instead: one
 //! prepared statement, large transactions (each all or nothing).
 
-use crate::store::{changed_from, BatchResult, Prepared, Value, FIELDS, FIND_WITHOUT_CCCD, STORED, UPSERT_TAIL};
+use crate::store::{changed_from, upsert_tail, BatchResult, Kept, Prepared, Value, FIELDS, FIND_WITHOUT_CCCD, STORED};
 use chrono::{SecondsFormat, Utc};
 use rusqlite::{Connection, OptionalExtension};
 use std::path::Path;
@@ -118,7 +118,7 @@ impl SqliteBulk {
         self.initial.is_some()
     }
 
-    fn write_initial(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
+    fn write_initial(&mut self, people: &[Prepared], kept: Kept) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
         if !self.initial.as_ref().expect("initial").begun {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             // Another import may have loaded people since this one opened: then
@@ -130,7 +130,7 @@ impl SqliteBulk {
             if existing > 0 {
                 self.conn.execute_batch("COMMIT")?;
                 self.initial = None;
-                return self.write(people);
+                return self.write(people, kept);
             }
             let seq = next_seq(&self.conn, &self.province)?;
             let init = self.initial.as_mut().expect("initial");
@@ -182,18 +182,22 @@ impl SqliteBulk {
     /// [`SqliteBulk::finish`]; their ids are returned at once, and the caller
     /// takes them out of the search index again if the load fails. A row that
     /// was not stored (a repeat within a first load) has no id.
-    pub fn write(&mut self, people: &[Prepared]) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
+    /// `kept`: answers the sheet did not ask, left as stored on an update.
+    pub fn write(&mut self, people: &[Prepared], kept: Kept) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
         if self.initial.is_some() {
-            return self.write_initial(people);
+            return self.write_initial(people, kept);
         }
-        let upsert_sql = format!("{}{} RETURNING id, created_at", insert_sql(), *UPSERT_TAIL);
-        // Only when an answer differs (the SET's parameters, numbered, serve again).
+        let upsert_sql = format!("{}{} RETURNING id, created_at", insert_sql(), upsert_tail(kept));
+        // Only when an answer differs (the SET's parameters, numbered, serve
+        // again; a kept answer's parameter is bound and unused).
+        let (names, params): (Vec<&str>, Vec<String>) =
+            kept.written().map(|(i, c)| (c.name, format!("?{}", i + 2))).unzip();
         let update_sql = format!(
             "UPDATE people SET ({}, updated_at, seq) = ({}, ?{UPDATED_AT}, ?{SEQ}) \
              WHERE province_code = ?1 AND id = ?{ID} AND ({})",
-            *FIELDS,
-            placeholders(2, STORED.len() + 1),
-            changed_from(|i| format!("?{}", i + 2))
+            names.join(", "),
+            params.join(", "),
+            changed_from(kept, |i| format!("?{}", i + 2))
         );
         let id_sql = "SELECT id FROM people WHERE province_code = ?1 AND cccd = ?2";
         self.now = Utc::now().to_rfc3339_opts(SecondsFormat::AutoSi, false);

@@ -233,6 +233,10 @@ pub async fn run(
     let (today, lang, rejects_path, scope) = (opts.today, opts.lang, opts.rejects.clone(), opts.scope.clone());
     let cancel = opts.cancel.clone();
     let mut initial = false;
+    // The answers the sheet has no column for (known once its header is
+    // read, before any row): an update keeps them as stored.
+    let kept = std::sync::Arc::new(std::sync::OnceLock::<store::Kept>::new());
+    let writer_kept = std::sync::Arc::clone(&kept);
     // SQLite: a writer thread of its own with rusqlite, so reading and
     // validating (this thread) and writing (that one) use both cores.
     let (writer_tx, writer) = match db {
@@ -248,7 +252,7 @@ pub async fn run(
                     match msg {
                         Some(batch) => {
                             let t = std::time::Instant::now();
-                            let (ids, result) = bulk.write(&batch)?;
+                            let (ids, result) = bulk.write(&batch, writer_kept.get().copied().unwrap_or_default())?;
                             busy += t.elapsed();
                             tx.blocking_send(Msg::Written(batch, ids, result))
                                 .map_err(|_| anyhow::anyhow!("import stopped"))?;
@@ -272,6 +276,7 @@ pub async fn run(
     let started = std::time::Instant::now();
     let runtime = tokio::runtime::Handle::current();
     let check_db = db.clone();
+    let header_kept = std::sync::Arc::clone(&kept);
     let reader = tokio::task::spawn_blocking(move || -> anyhow::Result<(u64, u64, u64, Vec<RejectedRow>, Notes)> {
         let d = refdata::refdata();
         let mut rejects = Rejects::default();
@@ -301,6 +306,7 @@ pub async fn run(
             &path,
             |h| {
                 *header_cells.borrow_mut() = h.original.clone();
+                let _ = header_kept.set(store::Kept::absent_from(h));
                 Ok(())
             },
             |row| {
@@ -386,7 +392,8 @@ pub async fn run(
     while let Some(msg) = rx.recv().await {
         match msg {
             Msg::Valid(people) => {
-                let (ids, r) = store::upsert_batch(db, opts.province, &people).await?;
+                let (ids, r) =
+                    store::upsert_batch(db, opts.province, &people, kept.get().copied().unwrap_or_default()).await?;
                 if let Some(index) = index {
                     let entries: Vec<_> = people.into_iter().zip(ids).map(|(d, id)| d.into_entry(id)).collect();
                     index.upsert(&entries);

@@ -250,9 +250,59 @@ macro_rules! bind_value {
 pub(crate) static FIELDS: LazyLock<String> =
     LazyLock::new(|| STORED.iter().map(|c| c.name).collect::<Vec<_>>().join(", "));
 
+/// Answers a sheet did not ask (it has no column for them): updating a
+/// person from it keeps what is stored for those, as an office re-importing
+/// last year's template expects. A set of [`STORED`] entries; a new person
+/// gets them empty as usual.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Kept(u64);
+
+impl Kept {
+    /// Everything is written (a form, the API, a full sheet).
+    pub const NONE: Kept = Kept(0);
+
+    /// The stored answers of columns the sheet lacks: each optional survey
+    /// column that is one stored answer of the same name (the needs, say,
+    /// are written from their one column whether it is there or not).
+    pub fn absent_from(header: &platform::sheet::Header<crate::survey::Field>) -> Kept {
+        let mut bits = 0u64;
+        for c in &crate::survey::SURVEY {
+            // A column another one can stand for (the commune, read from
+            // the address) is always written.
+            if header.has(c.field) || !matches!(c.sheet.need, platform::sheet::Need::Optional) {
+                continue;
+            }
+            if let Some(i) = STORED.iter().position(|s| s.name == c.sheet.key) {
+                bits |= 1 << i;
+            }
+        }
+        Kept(bits)
+    }
+
+    /// Whether the answer at `i` of [`STORED`] is kept.
+    pub fn keeps(self, i: usize) -> bool {
+        self.0 & (1 << i) != 0
+    }
+
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The written answers: (position in [`STORED`], column).
+    pub(crate) fn written(self) -> impl Iterator<Item = (usize, &'static Stored)> {
+        STORED.iter().enumerate().filter(move |(i, _)| !self.keeps(*i))
+    }
+}
+
 /// `UPDATE people SET (answers…, updated_at) = (`, for the answers' binds.
 fn update_head() -> String {
-    format!("UPDATE people SET ({}, updated_at) = (", *FIELDS)
+    update_head_keeping(Kept::NONE)
+}
+
+/// The same, leaving out the kept answers.
+fn update_head_keeping(kept: Kept) -> String {
+    let names: Vec<&str> = kept.written().map(|(_, c)| c.name).collect();
+    format!("UPDATE people SET ({}, updated_at) = (", names.join(", "))
 }
 
 fn insert_columns() -> String {
@@ -269,26 +319,29 @@ fn compared() -> impl Iterator<Item = &'static str> {
 /// ones, only when one differs: a row that changes nothing is not written
 /// (and returns no row). `created_at` is kept on update, so `RETURNING
 /// created_at` tells new rows from changed ones.
-pub(crate) static UPSERT_TAIL: LazyLock<String> = LazyLock::new(|| {
+/// `kept`: answers left as stored (neither set nor compared).
+pub(crate) fn upsert_tail(kept: Kept) -> String {
     let set: Vec<String> =
-        STORED.iter().filter(|c| c.name != "cccd").map(|c| format!("{0} = excluded.{0}", c.name)).collect();
-    let changed: Vec<String> = compared().map(|n| format!("people.{n} IS DISTINCT FROM excluded.{n}")).collect();
+        kept.written().filter(|(_, c)| c.name != "cccd").map(|(_, c)| format!("{0} = excluded.{0}", c.name)).collect();
+    let changed: Vec<String> = compared()
+        .filter(|n| kept.written().any(|(_, c)| c.name == *n))
+        .map(|n| format!("people.{n} IS DISTINCT FROM excluded.{n}"))
+        .collect();
     format!(
         " ON CONFLICT (province_code, cccd) WHERE cccd IS NOT NULL DO UPDATE SET {}, \
          updated_at = excluded.updated_at, seq = excluded.seq WHERE {}",
         set.join(", "),
         changed.join(" OR ")
     )
-});
+}
 
-/// `c1 IS DISTINCT FROM ?n1 OR …` over the compared answers, `param(i)`
-/// naming the parameter of the `i`th entry of [`STORED`] (SQLite reuses the
-/// numbered parameters the SET clause bound).
-pub(crate) fn changed_from(param: impl Fn(usize) -> String) -> String {
+/// `c1 IS DISTINCT FROM ?n1 OR …` over the compared answers not kept,
+/// `param(i)` naming the parameter of the `i`th entry of [`STORED`] (SQLite
+/// reuses the numbered parameters the SET clause bound).
+pub(crate) fn changed_from(kept: Kept, param: impl Fn(usize) -> String) -> String {
     let names: Vec<&str> = compared().collect();
-    let conditions: Vec<String> = STORED
-        .iter()
-        .enumerate()
+    let conditions: Vec<String> = kept
+        .written()
         .filter(|(_, c)| names.contains(&c.name))
         .map(|(i, c)| format!("{} IS DISTINCT FROM {}", c.name, param(i)))
         .collect();
@@ -435,7 +488,14 @@ pub struct BatchResult {
 /// Upsert a batch in one transaction: by CCCD when there is one, else by
 /// (name, birth date, commune). Importing the same rows again changes nothing
 /// but `updated_at`; a batch is all or nothing. Returns the ids in order.
-pub async fn upsert_batch(db: &Db, province: &str, people: &[Prepared]) -> anyhow::Result<(Vec<i64>, BatchResult)> {
+/// `kept`: answers the sheet did not ask, left as stored on an update.
+pub async fn upsert_batch(
+    db: &Db,
+    province: &str,
+    people: &[Prepared],
+    kept: Kept,
+) -> anyhow::Result<(Vec<i64>, BatchResult)> {
+    let tail = upsert_tail(kept);
     // Microseconds: what both databases keep, so the RETURNING comparison holds.
     let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
     let stamp = platform::follow::stamp(db, "people", province);
@@ -453,7 +513,7 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Prepared]) -> anyho
                 b.push_bind(now).push_bind(now).push(&stamp);
             });
             // RETURNING order is not guaranteed: match rows by CCCD.
-            q.push(UPSERT_TAIL.as_str()).push(" RETURNING id, cccd, created_at");
+            q.push(tail.as_str()).push(" RETURNING id, cccd, created_at");
             let got: Vec<(i64, Option<String>, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut *tx).await?;
             for (id, cccd, created) in got {
                 if created == now {
@@ -494,15 +554,17 @@ pub async fn upsert_batch(db: &Db, province: &str, people: &[Prepared]) -> anyho
                 .fetch_optional(&mut *tx).await?;
             match existing {
                 Some((id,)) => {
-                    let mut q = QueryBuilder::new(update_head());
+                    let mut q = QueryBuilder::new(update_head_keeping(kept));
                     let mut sep = q.separated(", ");
-                    bind_person!(sep, d);
+                    for (_, c) in kept.written() {
+                        bind_value!(sep, (c.value)(d));
+                    }
                     sep.push_bind(now);
                     q.push(") WHERE province_code = ").push_bind(province).push(" AND id = ").push_bind(id);
                     // Only when an answer differs, as the upsert by CCCD.
                     q.push(" AND (");
                     let names: Vec<&str> = compared().collect();
-                    for (i, c) in STORED.iter().filter(|c| names.contains(&c.name)).enumerate() {
+                    for (i, (_, c)) in kept.written().filter(|(_, c)| names.contains(&c.name)).enumerate() {
                         q.push(if i == 0 { "" } else { " OR " }).push(c.name).push(" IS DISTINCT FROM ");
                         bind_value!(q, (c.value)(d));
                     }
@@ -692,10 +754,22 @@ mod tests {
 
     #[test]
     fn the_upsert_replaces_every_answer_but_the_cccd() {
+        let upsert = upsert_tail(Kept::NONE);
         assert_eq!(FIELDS.split(", ").count(), STORED.len());
         for c in STORED.iter().filter(|c| c.name != "cccd") {
-            assert!(UPSERT_TAIL.contains(&format!("{0} = excluded.{0}", c.name)), "{}", c.name);
+            assert!(upsert.contains(&format!("{0} = excluded.{0}", c.name)), "{}", c.name);
         }
-        assert!(!UPSERT_TAIL.contains("cccd = excluded"));
+        assert!(!upsert.contains("cccd = excluded"));
+    }
+
+    #[test]
+    fn a_kept_answer_is_neither_set_nor_compared() {
+        let i = STORED.iter().position(|c| c.name == "work_provinces").unwrap();
+        let kept = Kept(1 << i);
+        let tail = upsert_tail(kept);
+        assert!(!tail.contains("work_provinces") && tail.contains("phone = excluded.phone"), "{tail}");
+        assert!(!changed_from(kept, |i| format!("?{i}")).contains("work_provinces"));
+        assert!(!update_head_keeping(kept).contains("work_provinces"));
+        assert_eq!(kept.written().count(), STORED.len() - 1);
     }
 }

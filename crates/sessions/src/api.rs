@@ -18,6 +18,7 @@ use crate::service::{self, Checkin, CheckinInput};
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_api, list_api))
+        .routes(routes!(partners_api))
         .routes(routes!(get_api))
         .routes(routes!(booth_api))
         .routes(routes!(register_api))
@@ -72,6 +73,16 @@ async fn list_api(State(st): State<AppState>) -> AppResult<Json<Vec<SessionRecor
     let now = platform::time::local(chrono::Utc::now());
     let rows = crate::store::sessions(&st.db, &st.settings.province_code, now, 200).await?;
     Ok(Json(rows.into_iter().map(|r| r.into_record()).collect()))
+}
+
+/// Partner provinces' upcoming online sessions, as their signed lists gave
+/// them (see the exchange): each with its page at the origin, where people
+/// register and join. Public.
+#[utoipa::path(get, path = "/api/v1/sessions/partners", tag = "sessions",
+    responses((status = 200, body = Vec<exchange::store::PartnerSession>)))]
+async fn partners_api(State(st): State<AppState>) -> AppResult<Json<Vec<exchange::store::PartnerSession>>> {
+    let now = platform::time::local(chrono::Utc::now());
+    Ok(Json(exchange::store::partner_sessions(&st.db, &st.settings.province_code, now, 200).await?))
 }
 
 /// A session with its booths. Public: what the public page shows.

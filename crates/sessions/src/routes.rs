@@ -2,6 +2,7 @@
 //! registration form, tickets and the poster, the door's check-in, the
 //! booth's console, the video room, the report; and the live WebSocket.
 
+use chrono::NaiveDateTime;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -76,14 +77,7 @@ pub struct View {
 impl View {
     fn of(s: SessionRow, lang: Lang) -> View {
         let kind = s.kind();
-        let day = s.starts_at.date();
-        // "08:00–11:30, ngày 15/12/2026" (en: "08:00–11:30, 15/12/2026").
-        let on = if lang == Lang::Vi { ", ngày " } else { ", " };
-        let when = if s.ends_at.date() == day {
-            format!("{}–{}{on}{}", s.starts_at.format("%H:%M"), s.ends_at.format("%H:%M"), day.format("%d/%m/%Y"))
-        } else {
-            format!("{} – {}", s.starts_at.format("%H:%M %d/%m/%Y"), s.ends_at.format("%H:%M %d/%m/%Y"))
-        };
+        let when = when(lang, s.starts_at, s.ends_at);
         let mut place = String::new();
         if let Some(v) = &s.venue {
             place.push_str(v);
@@ -115,7 +109,21 @@ fn form_errors(page: &Page, errors: &[FieldError]) -> Vec<String> {
 struct ListPage {
     page: Page,
     items: Vec<View>,
+    /// Partner provinces' online sessions, with their times as ours read.
+    partners: Vec<(exchange::store::PartnerSession, String)>,
     manages: bool,
+}
+
+/// "08:00–11:30, ngày 15/12/2026" (en: "08:00–11:30, 15/12/2026"), or both
+/// ends in full when it runs past a day.
+fn when(lang: Lang, starts: NaiveDateTime, ends: NaiveDateTime) -> String {
+    let day = starts.date();
+    let on = if lang == Lang::Vi { ", ngày " } else { ", " };
+    if ends.date() == day {
+        format!("{}–{}{on}{}", starts.format("%H:%M"), ends.format("%H:%M"), day.format("%d/%m/%Y"))
+    } else {
+        format!("{} – {}", starts.format("%H:%M %d/%m/%Y"), ends.format("%H:%M %d/%m/%Y"))
+    }
 }
 
 async fn list_page(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> {
@@ -123,7 +131,15 @@ async fn list_page(State(st): State<AppState>, ctx: Ctx) -> AppResult<Response> 
     let rows = store::sessions(&st.db, &st.settings.province_code, now, 200).await?;
     let manages = ctx.user.as_ref().is_some_and(service::manages);
     let items = rows.into_iter().map(|s| View::of(s, ctx.lang)).collect();
-    Ok(render(ListPage { page: ctx.page("sess.title"), items, manages })?.into_response())
+    let partners = exchange::store::partner_sessions(&st.db, &st.settings.province_code, now, 100)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let w = when(ctx.lang, s.starts_at, s.ends_at);
+            (s, w)
+        })
+        .collect();
+    Ok(render(ListPage { page: ctx.page("sess.title"), items, partners, manages })?.into_response())
 }
 
 #[derive(Template)]

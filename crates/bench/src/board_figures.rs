@@ -25,7 +25,7 @@ const PATHS: [&str; 12] = [
     "/jobs?abroad=1",
 ];
 
-struct Server(Child);
+pub(crate) struct Server(Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -34,7 +34,7 @@ impl Drop for Server {
     }
 }
 
-fn start(db: &Path, port: u16) -> anyhow::Result<Server> {
+pub(crate) fn start(db: &Path, port: u16) -> anyhow::Result<Server> {
     let child = Command::new(ketnoi_binary()?)
         .args(["--database", db.to_str().context("path")?, "serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("RUST_LOG", "warn")

@@ -141,7 +141,7 @@ pub fn ketnoi_binary() -> anyhow::Result<PathBuf> {
     Ok(bin)
 }
 
-fn free_port() -> anyhow::Result<u16> {
+pub(crate) fn free_port() -> anyhow::Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 

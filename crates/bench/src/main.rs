@@ -184,6 +184,18 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // Name search alone, in process and over HTTP, against PostgreSQL:
+    // `bench --search PEOPLE [--write]` (the full run: 2000000; the quick run: 200000).
+    if argv.get(1).map(String::as_str) == Some("--search") {
+        let figures = registry_figures::search(argv[2].parse()?, 20)?;
+        for f in &figures {
+            println!("{}", serde_json::to_string_pretty(f)?);
+        }
+        if argv.get(3).map(String::as_str) == Some("--write") {
+            replace(figures)?;
+        }
+        return Ok(());
+    }
     // The board during an import alone: `bench --board-during-import PEOPLE VACANCIES SECONDS [--write]`
     // (the full run: 1000000 100000 8; the quick run: 500000 10000 3).
     if argv.get(1).map(String::as_str) == Some("--board-during-import") {

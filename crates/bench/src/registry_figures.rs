@@ -299,6 +299,9 @@ pub fn search(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
     })();
     psql(&base_url, &format!("DROP SCHEMA {schema} CASCADE"))?;
     let mut base = result?;
+    // The same people in a server, asked over HTTP as an integration asks.
+    let mut http = search_over_http(people, reps, dir.path())?;
+    http.sort_by(f64::total_cmp);
     anyhow::ensure!(base.len() >= QUERIES.len(), "no PostgreSQL timings");
     base.sort_by(f64::total_cmp);
     let (p50, p99) = (percentile(&ours, 0.5), percentile(&ours, 0.99));
@@ -325,5 +328,95 @@ pub fn search(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
             "p99 < 10 ms",
             p99 < 10.0,
         ),
+        crate::figures::figure(
+            &format!("registry.search_http.p50.{people}"),
+            &format!(
+                "Name search over HTTP, {people} people: GET /api/v1/people?q= with a bearer token on a \
+                 keep-alive connection, first page + total, p50 (in process: {p50:.3} ms)"
+            ),
+            "ms",
+            stat(&http, percentile(&http, 0.5)),
+            "PostgreSQL 15 unaccent + pg_trgm GIN, same queries, p50",
+            stat(&base, b50),
+            "p50 < 1 ms and ≥ 30× faster",
+            percentile(&http, 0.5) < 1.0 && percentile(&http, 0.5) * 30.0 <= b50,
+        ),
+        crate::figures::figure(
+            &format!("registry.search_http.p99.{people}"),
+            &format!("Name search over HTTP, {people} people, p99"),
+            "ms",
+            stat(&http, percentile(&http, 0.99)),
+            "PostgreSQL 15 unaccent + pg_trgm GIN, same queries, p99",
+            stat(&base, b99),
+            "p99 < 5 ms",
+            percentile(&http, 0.99) < 5.0,
+        ),
     ])
+}
+
+/// Load the benchmark's people into a database (the demo generator with
+/// the seed the in-process index used, through the registry import), serve
+/// it, and time each query over one keep-alive connection with a bearer
+/// token, as a client sees it (ms).
+fn search_over_http(people: u64, reps: usize, dir: &Path) -> anyhow::Result<Vec<f64>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let db = dir.join("http.db");
+    let db = db.to_str().context("path")?;
+    let ketnoi = |args: &[&str]| -> anyhow::Result<String> {
+        let out = Command::new(crate::figures::ketnoi_binary()?)
+            .args(["--database", db, "--data-dir"])
+            .arg(dir)
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()?;
+        anyhow::ensure!(out.status.success(), "ketnoi {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        Ok(String::from_utf8(out.stdout)?)
+    };
+    let csv = dir.join("http-people.csv");
+    let n = people.to_string();
+    ketnoi(&["demo", "--people", &n, "--seed", "11", "--out", csv.to_str().context("path")?, "--load", "--accounts"])?;
+    let token = ketnoi(&["token", "issue", "canbo.so@demo.ketnoi.vn"])?;
+    let token = token.split_whitespace().find(|w| w.starts_with("kn_")).context("no token printed")?.to_owned();
+    let port = crate::figures::free_port()?;
+    let _server = crate::board_figures::start(Path::new(db), port)?;
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    conn.set_nodelay(true)?;
+    let mut reader = BufReader::new(conn.try_clone()?);
+    let mut get = |path: &str| -> anyhow::Result<Vec<u8>> {
+        write!(conn, "GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n")?;
+        let (mut status, mut length, mut line) = (String::new(), None, String::new());
+        reader.read_line(&mut status)?;
+        loop {
+            line.clear();
+            reader.read_line(&mut line)?;
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    length = v.trim().parse::<usize>().ok();
+                }
+            }
+        }
+        anyhow::ensure!(status.starts_with("HTTP/1.1 200"), "{path}: {status}");
+        let mut body = vec![0; length.context("no content-length")?];
+        reader.read_exact(&mut body)?;
+        Ok(body)
+    };
+    let path = |q: &str| format!("/api/v1/people?q={}", q.replace(' ', "+"));
+    // Once through, unmeasured: the connection and the server warm up.
+    for q in QUERIES {
+        let body = get(&path(q))?;
+        let v: serde_json::Value = serde_json::from_slice(&body)?;
+        anyhow::ensure!(v["total"].is_u64(), "{q}: no total in {}", String::from_utf8_lossy(&body));
+    }
+    let mut times = Vec::with_capacity(reps * QUERIES.len());
+    for _ in 0..reps {
+        for q in QUERIES {
+            let t = Instant::now();
+            std::hint::black_box(get(&path(q))?);
+            times.push(ms(t.elapsed()));
+        }
+    }
+    Ok(times)
 }

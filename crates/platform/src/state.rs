@@ -116,6 +116,8 @@ impl Services {
 pub struct AppState {
     pub db: Db,
     pub throttle: Arc<LoginGuard>,
+    /// Who tokens and sessions are, remembered for a few seconds.
+    pub identities: Arc<crate::auth::cache::Identities>,
     pub settings: Arc<Settings>,
     pub services: Arc<Services>,
 }
@@ -132,6 +134,7 @@ impl AppState {
         Self {
             db,
             throttle: Arc::new(LoginGuard::default()),
+            identities: Arc::default(),
             settings: Arc::new(settings),
             services: Arc::new(services),
         }

@@ -1,7 +1,7 @@
 //! The web shell: per-request context (user, language, CSRF), the error
 //! renderer, page chrome for templates and embedded static files.
 
-use crate::auth::{store, User};
+use crate::auth::User;
 use crate::error::{api_error_body, AppError, ErrorPayload};
 use crate::i18n::{Lang, Tr};
 use crate::state::AppState;
@@ -177,7 +177,7 @@ async fn context_inner(
     let mut via_token = false;
     let user = if let Some(token) = bearer(&headers) {
         via_token = true;
-        match store::user_for_token(&state.db, token).await? {
+        match state.identities.by_token(&state.db, token).await? {
             Some(u) => Some(u),
             None => {
                 let ctx = Ctx {
@@ -198,7 +198,7 @@ async fn context_inner(
         }
     } else {
         match session.get::<i64>(SESSION_USER).await.map_err(|e| anyhow::anyhow!(e))? {
-            Some(id) => store::find_by_id(&state.db, id).await?.filter(|u| u.active),
+            Some(id) => state.identities.by_id(&state.db, id).await?,
             None => None,
         }
     };

@@ -541,5 +541,6 @@ pub async fn visits(db: &Db, province: &str, school: Option<i64>) -> anyhow::Res
 /// Link an account to its school.
 pub async fn link_account(db: &Db, email: &str, school_id: i64) -> anyhow::Result<()> {
     with_db!(db, p => sqlx::query("UPDATE users SET school_id = $1 WHERE email = $2").bind(school_id).bind(email).execute(p).await.map(|_| ())?);
+    platform::auth::cache::changed();
     Ok(())
 }

@@ -110,6 +110,7 @@ pub async fn enable(db: &Db, user_id: i64, secret: &str, step: i64, codes: &[Str
         }
         tx.commit().await?;
     });
+    super::cache::changed();
     Ok(())
 }
 
@@ -122,6 +123,7 @@ pub async fn disable(db: &Db, user_id: i64) -> anyhow::Result<()> {
         sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
         tx.commit().await?;
     });
+    super::cache::changed();
     Ok(())
 }
 
@@ -176,6 +178,7 @@ pub async fn set_required_roles(db: &Db, roles: &[Role]) -> anyhow::Result<()> {
         }
         tx.commit().await?;
     });
+    super::cache::changed();
     Ok(())
 }
 

@@ -125,6 +125,7 @@ pub async fn create(db: &Db, u: NewUser<'_>) -> anyhow::Result<Option<i64>> {
         tx.commit().await?;
         id
     });
+    super::cache::changed();
     Ok(id.map(|(id,)| id))
 }
 
@@ -132,12 +133,14 @@ pub async fn create(db: &Db, u: NewUser<'_>) -> anyhow::Result<Option<i64>> {
 pub async fn set_employer(db: &Db, id: i64, employer_id: i64) -> anyhow::Result<()> {
     with_db!(db, p => sqlx::query("UPDATE users SET employer_id = $1, updated_at = $2 WHERE id = $3")
         .bind(employer_id).bind(Utc::now()).bind(id).execute(p).await?.rows_affected());
+    super::cache::changed();
     Ok(())
 }
 
 /// Remove an account that never came into use (a registration that failed halfway).
 pub async fn delete_unused(db: &Db, id: i64) -> anyhow::Result<()> {
     with_db!(db, p => sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(p).await?.rows_affected());
+    super::cache::changed();
     Ok(())
 }
 
@@ -180,6 +183,7 @@ pub async fn update(
         }
         tx.commit().await?;
     });
+    super::cache::changed();
     Ok(())
 }
 
@@ -195,12 +199,14 @@ pub async fn set_password(db: &Db, id: i64, password_hash: &str, keep: Option<&s
             .bind(id).bind(keep.unwrap_or("")).execute(&mut *tx).await?;
         tx.commit().await?;
     });
+    super::cache::changed();
     Ok(())
 }
 
 pub async fn set_lang(db: &Db, id: i64, lang: Lang) -> anyhow::Result<()> {
     with_db!(db, p => sqlx::query("UPDATE users SET lang = $1 WHERE id = $2")
         .bind(lang.code()).bind(id).execute(p).await?.rows_affected());
+    super::cache::changed();
     Ok(())
 }
 
@@ -209,7 +215,7 @@ pub async fn count(db: &Db) -> anyhow::Result<i64> {
     Ok(n)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -246,15 +252,20 @@ pub async fn revoke_token(db: &Db, user_id: i64, token_id: i64) -> anyhow::Resul
     let n = with_db!(db, p => sqlx::query(
         "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
         .bind(Utc::now()).bind(token_id).bind(user_id).execute(p).await?.rows_affected());
+    super::cache::changed();
     Ok(n == 1)
 }
 
-/// The active user a token belongs to.
+/// The active user a token belongs to (uncached: a request goes through
+/// [`super::cache::Identities`]).
 pub async fn user_for_token(db: &Db, token: &str) -> anyhow::Result<Option<User>> {
-    let hash = token_hash(token);
+    user_for_token_hash(db, &token_hash(token)).await
+}
+
+pub(crate) async fn user_for_token_hash(db: &Db, hash: &str) -> anyhow::Result<Option<User>> {
     let row: Option<(i64,)> = with_db!(db, p => sqlx::query_as(
         "UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL RETURNING user_id")
-        .bind(Utc::now()).bind(&hash).fetch_optional(p).await?);
+        .bind(Utc::now()).bind(hash).fetch_optional(p).await?);
     match row {
         Some((uid,)) => Ok(find_by_id(db, uid).await?.filter(|u| u.active)),
         None => Ok(None),

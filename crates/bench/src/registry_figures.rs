@@ -383,7 +383,9 @@ fn search_over_http(people: u64, reps: usize, dir: &Path) -> anyhow::Result<Vec<
     conn.set_nodelay(true)?;
     let mut reader = BufReader::new(conn.try_clone()?);
     let mut get = |path: &str| -> anyhow::Result<Vec<u8>> {
-        write!(conn, "GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n")?;
+        // One write: a request split over several segments meets the peer's delayed ACK.
+        let request = format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n\r\n");
+        conn.write_all(request.as_bytes())?;
         let (mut status, mut length, mut line) = (String::new(), None, String::new());
         reader.read_line(&mut status)?;
         loop {

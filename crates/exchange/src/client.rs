@@ -58,6 +58,17 @@ impl std::fmt::Display for PullError {
 /// Largest page read (a partner's page of 200 is well under 1 MB).
 const MAX_BODY: usize = 16 << 20;
 
+/// Whether `url` is a page under `section` of the partner's own site (same
+/// scheme, host and port): the only addresses we send people to.
+pub(crate) fn page_of(site: &url::Url, url: &str, section: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|page| {
+        page.scheme() == site.scheme()
+            && page.host_str() == site.host_str()
+            && page.port_or_known_default() == site.port_or_known_default()
+            && page.path().starts_with(section)
+    })
+}
+
 /// A received item we can show: a vacancy of the sender's province whose
 /// page is on the partner's own site (the board sends job seekers there: no
 /// other address), a known change, text of sensible length.
@@ -65,12 +76,7 @@ fn check(item: &Item, origin: &str, site: &url::Url) -> Result<(), String> {
     if !item.id.starts_with(&format!("{origin}-")) {
         return Err(format!("item {} is not of province {origin}", item.id));
     }
-    let page = url::Url::parse(&item.url).map_err(|_| format!("item {}: its url is not a web address", item.id))?;
-    if page.scheme() != site.scheme()
-        || page.host_str() != site.host_str()
-        || page.port_or_known_default() != site.port_or_known_default()
-        || !page.path().starts_with("/jobs/")
-    {
+    if !page_of(site, &item.url, "/jobs/") {
         return Err(format!("item {}: its url is not a vacancy page of the partner's site", item.id));
     }
     if !matches!(item.change.as_str(), "created" | "updated" | "withdrawn") {

@@ -102,12 +102,7 @@ pub fn check(e: &Event, origin: &str, site: &url::Url) -> Result<(), String> {
     if !e.id.starts_with(&format!("{origin}-s")) {
         return Err(format!("session {} is not of province {origin}", e.id));
     }
-    let page = url::Url::parse(&e.url).map_err(|_| format!("session {}: its url is not a web address", e.id))?;
-    if page.scheme() != site.scheme()
-        || page.host_str() != site.host_str()
-        || page.port_or_known_default() != site.port_or_known_default()
-        || !page.path().starts_with("/sessions/")
-    {
+    if !crate::client::page_of(site, &e.url, "/sessions/") {
         return Err(format!("session {}: its url is not a session page of the partner's site", e.id));
     }
     if e.name.trim().is_empty() || e.name.chars().count() > 300 {

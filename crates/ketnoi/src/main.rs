@@ -420,10 +420,16 @@ async fn main() -> anyhow::Result<()> {
                     tracing::info!(initiatives, "demo initiatives, awards and a movement created");
                 }
             }
-            // Expired sessions are removed hourly.
+            // Expired sessions are removed hourly, and the planner's
+            // statistics follow the data (also at once: a database filled by
+            // another process may have none).
             let sessions = platform::auth::session_store::DbSessionStore::new(db.clone());
+            let upkeep = db.clone();
             tokio::spawn(async move {
                 loop {
+                    if let Err(e) = upkeep.optimize().await {
+                        tracing::warn!(error = %e, "refreshing the planner's statistics failed");
+                    }
                     if let Err(e) = tower_sessions::ExpiredDeletion::delete_expired(&sessions).await {
                         tracing::warn!(error = %e, "deleting expired sessions failed");
                     }

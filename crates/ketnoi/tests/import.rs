@@ -513,3 +513,39 @@ async fn a_sheet_without_a_column_keeps_that_answer() {
     let last = answers(&app).await;
     assert!(last.iter().all(|a| a.4.is_none() && a.2.is_some()), "{last:?}");
 }
+
+/// After an import the planner has statistics for the people table, and a
+/// page of search results is read by primary key, not by scanning the
+/// province (which SQLite did: 16 ms for 20 people at 200k).
+#[tokio::test]
+async fn after_an_import_a_page_of_people_is_read_by_primary_key() {
+    let app = TestApp::spawn().await;
+    let platform::Db::Sqlite(pool) = &app.db else { return };
+    let staff = app.login(STAFF).await;
+    // More people than a page: with fewer, scanning them all is the right plan.
+    let mut csv =
+        String::from("Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Tình trạng việc làm,Trình độ CMKT,Nhu cầu\n");
+    let given = ["An", "Bình", "Cường", "Dũng", "Em", "Giang", "Hải", "Khoa", "Lâm", "Minh"];
+    for i in 0..200 {
+        let name = format!("Trần {} {}", given[i / 20 % 10], given[i % 10]);
+        csv.push_str(&format!("05609{:07},{name},01/01/1990,Nam,22504,Có việc làm,,\n", 1000 + i));
+    }
+    let r = staff.upload("/registry/import", "khao-sat.csv", csv.into_bytes()).await;
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    let job = wait_done(&staff, id).await;
+    assert_eq!(job["report"]["inserted"], 200, "{job}");
+    let stats: Vec<(String,)> =
+        sqlx::query_as("SELECT idx FROM sqlite_stat1 WHERE tbl = 'people'").fetch_all(pool).await.unwrap();
+    assert!(!stats.is_empty(), "no statistics for people after the import");
+    // The shape registry::store::by_ids sends for a page of 20.
+    let ids = (1..=20).map(|i| i.to_string()).collect::<Vec<_>>().join(", ");
+    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(&format!(
+        "EXPLAIN QUERY PLAN SELECT * FROM {} WHERE province_code = '56' AND id IN ({ids})",
+        registry::store::by_id(&app.db)
+    ))
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let plan = plan.into_iter().map(|r| r.3).collect::<Vec<_>>().join("; ");
+    assert!(plan.contains("INTEGER PRIMARY KEY"), "{plan}");
+}

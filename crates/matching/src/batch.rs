@@ -245,7 +245,8 @@ impl Shortlists {
             let rows: Vec<(i64, i64)> = with_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await?);
             accounts.extend(rows);
             let sql = format!(
-                "SELECT id, phone FROM people WHERE province_code = $1 AND id IN ({}) AND phone IS NOT NULL",
+                "SELECT id, phone FROM {} WHERE province_code = $1 AND id IN ({}) AND phone IS NOT NULL",
+                registry::store::by_id(db),
                 id_list(chunk)
             );
             let rows: Vec<(i64, String)> = with_db!(db, p => sqlx::query_as(&sql).bind(province).fetch_all(p).await?);

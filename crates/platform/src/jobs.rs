@@ -205,6 +205,10 @@ async fn finish(
          WHERE id = $5")
         .bind(status).bind(result).bind(error).bind(Utc::now()).bind(id).bind(counts.0).bind(counts.1).bind(counts.2)
         .execute(p).await?.rows_affected());
+    // A job may have written many rows (an import): the planner's figures follow.
+    if let Err(e) = db.optimize().await {
+        tracing::warn!(job = id, error = %e, "refreshing the planner's statistics");
+    }
     Ok(())
 }
 

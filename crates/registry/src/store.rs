@@ -422,7 +422,7 @@ pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<
         return Ok(vec![]);
     }
     let mut rows: Vec<Row> = with_db!(db, p => {
-        let mut q = QueryBuilder::new(format!("SELECT {} FROM people WHERE province_code = ", *COLUMNS));
+        let mut q = QueryBuilder::new(format!("SELECT {} FROM {} WHERE province_code = ", *COLUMNS, by_id(db)));
         q.push_bind(province).push(" AND id IN (");
         let mut sep = q.separated(", ");
         for id in ids {
@@ -433,6 +433,17 @@ pub async fn by_ids(db: &Db, province: &str, ids: &[i64]) -> anyhow::Result<Vec<
     });
     rows.sort_by_key(|r| ids.iter().position(|i| *i == r.id));
     rows.into_iter().map(Row::into_record).collect()
+}
+
+/// The people table read by primary key only. Without statistics SQLite
+/// reads a page of ids through an index on the province, a scan of the
+/// whole province (16 ms instead of 0.1 ms for 20 people at 200k); the
+/// rowid still serves the ids. PostgreSQL plans this well as it is.
+pub fn by_id(db: &Db) -> &'static str {
+    match db.backend() {
+        platform::db::Backend::Sqlite => "people NOT INDEXED",
+        platform::db::Backend::Postgres => "people",
+    }
 }
 
 /// The person with this CCCD (at most one; a list for the caller's convenience).

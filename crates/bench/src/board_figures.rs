@@ -146,6 +146,9 @@ pub fn board(employers: u64, vacancies: u64, reps: usize, secs: u64) -> anyhow::
     };
     let (throughput, latency) = (us_per_req(&ours), p99(&ours));
     let n = if vacancies >= 1000 { format!("{}k", vacancies / 1000) } else { vacancies.to_string() };
+    // A province's whole board (100k vacancies) must take what a job fair's
+    // crowd sends at once; the quick run's small board keeps the older floor.
+    let (rps_goal, p99_goal) = if vacancies >= 100_000 { (10_000.0, 20.0) } else { (3_000.0, 50.0) };
     Ok(vec![
         figure(
             &format!("board.search.throughput.{n}"),
@@ -154,8 +157,8 @@ pub fn board(employers: u64, vacancies: u64, reps: usize, secs: u64) -> anyhow::
             throughput.clone(),
             "the same server serving /static/app.css",
             us_per_req(&base),
-            "≥ 3,000 req/s (≤ 333 µs/request)",
-            throughput.median <= 1e6 / 3000.0,
+            &format!("≥ {} req/s (≤ {:.0} µs/request)", thousands(rps_goal), 1e6 / rps_goal),
+            throughput.median <= 1e6 / rps_goal,
         ),
         figure(
             &format!("board.search.p99.{n}"),
@@ -164,10 +167,23 @@ pub fn board(employers: u64, vacancies: u64, reps: usize, secs: u64) -> anyhow::
             latency.clone(),
             "p99 of /static/app.css, same run",
             p99(&base),
-            "p99 < 50 ms",
-            latency.median < 50.0,
+            &format!("p99 < {p99_goal} ms"),
+            latency.median < p99_goal,
         ),
     ])
+}
+
+/// 10000.0 → "10,000" (the goals are written in English).
+fn thousands(n: f64) -> String {
+    let s = format!("{n:.0}");
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The board while a survey import of `people` rows runs into the same

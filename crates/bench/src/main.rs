@@ -196,6 +196,17 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // The board alone: `bench --board EMPLOYERS VACANCIES [--write]` (the full run: 50000 100000).
+    if argv.get(1).map(String::as_str) == Some("--board") {
+        let figures = board_figures::board(argv[2].parse()?, argv[3].parse()?, 3, 10)?;
+        for f in &figures {
+            println!("{}", serde_json::to_string_pretty(f)?);
+        }
+        if argv.get(4).map(String::as_str) == Some("--write") {
+            replace(figures)?;
+        }
+        return Ok(());
+    }
     // The board during an import alone: `bench --board-during-import PEOPLE VACANCIES SECONDS [--write]`
     // (the full run: 1000000 100000 8; the quick run: 500000 10000 3).
     if argv.get(1).map(String::as_str) == Some("--board-during-import") {

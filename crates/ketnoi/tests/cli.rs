@@ -269,7 +269,7 @@ async fn an_import_killed_at_any_point_leaves_whole_batches_and_completes_when_r
             .fetch_one(p).await.unwrap());
         n
     };
-    let batch = if testkit::on_postgres() { registry::import::BATCH } else { registry::import::SQLITE_BATCH } as i64;
+    let batch = registry::import::BATCH as i64;
     let mut rng = rand::thread_rng();
     for round in 0..3 {
         let before = count().await;

@@ -514,6 +514,38 @@ async fn a_sheet_without_a_column_keeps_that_answer() {
     assert!(last.iter().all(|a| a.4.is_none() && a.2.is_some()), "{last:?}");
 }
 
+// Without a CCCD, the same commune, name and birth date is the same person
+// (however the name is typed): a second row of them in one file is refused
+// with its reason, on a first load and on a later import alike, and the
+// first row stands.
+#[tokio::test]
+async fn the_same_person_without_cccd_twice_in_a_file_is_refused_once() {
+    let app = TestApp::spawn().await;
+    let staff = app.login(STAFF).await;
+    let head = "Số CCCD,Họ và tên,Ngày sinh,Giới tính,Mã xã/phường,Tình trạng việc làm,Số điện thoại\n";
+    let file = format!(
+        "{head},Lê Văn Hòa,02/02/1995,Nam,22624,Thất nghiệp,0987654321\n\
+         ,LE VAN HOA,02/02/1995,Nam,22624,Có việc làm,0912345678\n\
+         ,Lê Văn Hòa,02/02/1995,Nam,22504,Thất nghiệp,0911111111\n"
+    );
+    for round in 0..2 {
+        let r = import_csv(&staff, &file).await;
+        let counts = ["inserted", "updated", "unchanged", "rejected"].map(|k| r[k].as_i64().unwrap());
+        let want = if round == 0 { [2, 0, 0, 1] } else { [0, 0, 2, 1] };
+        assert_eq!(counts, want, "round {round}: {r}");
+        let stored = answers(&app).await;
+        assert_eq!(stored.len(), 2, "{stored:?}");
+        assert!(stored.iter().all(|a| a.2.as_deref() != Some("0912345678")), "the first row stands: {stored:?}");
+    }
+    let id: i64 =
+        platform::with_db!(&app.db, p => sqlx::query_scalar("SELECT MAX(id) FROM jobs").fetch_one(p).await.unwrap());
+    let (_, page) = staff.get_text(&format!("/registry/imports/{id}")).await;
+    assert!(
+        page.contains("Người này (cùng họ tên, ngày sinh và xã, không có CCCD) đã có ở một dòng trước trong tệp."),
+        "{page}"
+    );
+}
+
 /// After an import the planner has statistics for the people table, and a
 /// page of search results is read by primary key, not by scanning the
 /// province (which SQLite did: 16 ms for 20 people at 200k).

@@ -113,7 +113,10 @@ impl Tr {
         t(self.lang, key)
     }
     pub fn date(&self, d: &NaiveDate) -> String {
-        d.format("%d/%m/%Y").to_string()
+        // Not `format("%d/%m/%Y")`: that parses its pattern on every call,
+        // and a board page prints forty dates.
+        use chrono::Datelike;
+        format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
     }
     /// What is wrong with `field` among `errors`, in this language (`None`: nothing).
     pub fn field_error(&self, errors: &[crate::error::FieldError], field: &str) -> Option<String> {

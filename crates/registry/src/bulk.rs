@@ -26,8 +26,6 @@ struct Initial {
     begun: bool,
     /// The file's `seq`, taken when its transaction began.
     seq: i64,
-    /// People without CCCD already inserted, by (commune, folded name, birth date).
-    without_cccd: std::collections::HashMap<(String, String, String), i64>,
 }
 
 /// Parameter numbers: ?1 province, then the answers in the order of
@@ -118,7 +116,7 @@ impl SqliteBulk {
         self.initial.is_some()
     }
 
-    fn write_initial(&mut self, people: &[Prepared], kept: Kept) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
+    fn write_initial(&mut self, people: &[Prepared], kept: Kept) -> anyhow::Result<(Vec<i64>, BatchResult)> {
         if !self.initial.as_ref().expect("initial").begun {
             self.conn.execute_batch("BEGIN IMMEDIATE")?;
             // Another import may have loaded people since this one opened: then
@@ -142,25 +140,12 @@ impl SqliteBulk {
         let mut ids = Vec::with_capacity(people.len());
         let mut insert = self.conn.prepare_cached(&insert_sql())?;
         bind_batch(&mut insert, &self.province, &self.now, init.seq)?;
+        // The same person never comes twice in one file (the reader refuses
+        // a repeat): every row is a new person.
         for d in people {
-            let p = &d.person;
-            if p.cccd.is_none() {
-                let key = (p.ward_code.to_string(), d.name_folded.clone(), d.birth_date.clone());
-                if init.without_cccd.contains_key(&key) {
-                    // The same person twice in the file without CCCD: the first
-                    // row stands, and this one is not indexed either.
-                    ids.push(None);
-                    result.unchanged += 1;
-                    continue;
-                }
-                bind(&mut insert, d)?;
-                insert.raw_execute()?;
-                init.without_cccd.insert(key, self.conn.last_insert_rowid());
-            } else {
-                bind(&mut insert, d)?;
-                insert.raw_execute()?;
-            }
-            ids.push(Some(self.conn.last_insert_rowid()));
+            bind(&mut insert, d)?;
+            insert.raw_execute()?;
+            ids.push(self.conn.last_insert_rowid());
             result.inserted += 1;
         }
         Ok((ids, result))
@@ -180,10 +165,9 @@ impl SqliteBulk {
     /// Upsert `people` in one transaction: by CCCD, else by (name, birth date, commune).
     /// On a first load, rows join the file's single transaction, committed by
     /// [`SqliteBulk::finish`]; their ids are returned at once, and the caller
-    /// takes them out of the search index again if the load fails. A row that
-    /// was not stored (a repeat within a first load) has no id.
+    /// takes them out of the search index again if the load fails.
     /// `kept`: answers the sheet did not ask, left as stored on an update.
-    pub fn write(&mut self, people: &[Prepared], kept: Kept) -> anyhow::Result<(Vec<Option<i64>>, BatchResult)> {
+    pub fn write(&mut self, people: &[Prepared], kept: Kept) -> anyhow::Result<(Vec<i64>, BatchResult)> {
         if self.initial.is_some() {
             return self.write_initial(people, kept);
         }
@@ -258,7 +242,7 @@ impl SqliteBulk {
                         }
                     }
                 };
-                ids.push(Some(id));
+                ids.push(id);
             }
         }
         tx.commit()?;

@@ -24,10 +24,9 @@ impl Report {
     }
 }
 
-/// Rows per transaction through the async driver (PostgreSQL).
-pub const BATCH: usize = 1000;
-/// Rows per transaction on SQLite's bulk path: large transactions are what make it fast.
-pub const SQLITE_BATCH: usize = 20_000;
+/// Rows per transaction: large transactions are what make bulk writing fast
+/// (SQLite's prepared inserts, PostgreSQL's COPY and set-based upsert).
+pub const BATCH: usize = 20_000;
 
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[schema(as = ImportReport)]
@@ -190,7 +189,7 @@ enum Msg {
     /// Validated rows for the async writer (PostgreSQL).
     Valid(Vec<store::Prepared>),
     /// Rows the bulk writer stored (SQLite), with their ids: index them.
-    Written(Vec<store::Prepared>, Vec<Option<i64>>, store::BatchResult),
+    Written(Vec<store::Prepared>, Vec<i64>, store::BatchResult),
     Progress(u64, u64),
 }
 
@@ -271,7 +270,6 @@ pub async fn run(
         }
         Db::Postgres(_) => (None, None),
     };
-    let batch_size = if writer_tx.is_some() { SQLITE_BATCH } else { BATCH };
     let reader_writer_tx = writer_tx.clone();
     let started = std::time::Instant::now();
     let runtime = tokio::runtime::Handle::current();
@@ -283,8 +281,11 @@ pub async fn run(
         let header_cells = std::cell::RefCell::new(Vec::<String>::new());
         // CCCDs seen in this file, as numbers (12 digits fit a u64).
         let mut seen: HashSet<u64, foldhash::fast::RandomState> = HashSet::default();
+        // People without CCCD seen in this file: (commune, folded name, birth date).
+        let mut seen_without: HashSet<(String, String, chrono::NaiveDate), foldhash::fast::RandomState> =
+            HashSet::default();
         let mut input = PersonInput::default();
-        let mut batch = Vec::with_capacity(batch_size);
+        let mut batch = Vec::with_capacity(BATCH);
         // For a commune officer: where each batch row came from, to refuse rows
         // whose CCCD belongs to someone registered in another commune.
         let scoped_wards = match &scope {
@@ -320,16 +321,22 @@ pub async fn run(
                             row: None,
                         }]);
                     }
-                    // The same person twice in one file: the first row counts.
-                    match &p.cccd {
-                        Some(c) if !seen.insert(c.as_str().parse().expect("12 digits")) => {
-                            Err(vec![platform::error::FieldError {
-                                field: "cccd".into(),
-                                code: "err.cccd.duplicate_in_file".into(),
-                                row: None,
-                            }])
+                    // The same person twice in one file: the first row counts
+                    // (without CCCD, the same commune, name and birth date is
+                    // the same person, as when a row is matched to the registry).
+                    let repeated = match &p.cccd {
+                        Some(c) => (!seen.insert(c.as_str().parse().expect("12 digits")))
+                            .then_some(("cccd", "err.cccd.duplicate_in_file")),
+                        None => {
+                            let key = (p.ward_code.to_string(), platform::fold::fold(&p.full_name), p.birth_date);
+                            (!seen_without.insert(key)).then_some(("full_name", "err.person.duplicate_in_file"))
                         }
-                        _ => Ok(p),
+                    };
+                    match repeated {
+                        Some((field, code)) => {
+                            Err(vec![platform::error::FieldError { field: field.into(), code: code.into(), row: None }])
+                        }
+                        None => Ok(p),
                     }
                 });
                 let mut reject = |line: u64, original: &[String], errors: &[platform::error::FieldError]| {
@@ -344,8 +351,8 @@ pub async fn run(
                         if scoped_wards.is_some() {
                             origins.push((row.line, row.original()));
                         }
-                        if batch.len() == batch_size {
-                            let mut full = std::mem::replace(&mut batch, Vec::with_capacity(batch_size));
+                        if batch.len() == BATCH {
+                            let mut full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
                             if let Some(wards) = &scoped_wards {
                                 keep_own(&runtime, &check_db, &province, wards, &mut full, &mut origins, &mut reject)?;
                             }
@@ -392,8 +399,9 @@ pub async fn run(
     while let Some(msg) = rx.recv().await {
         match msg {
             Msg::Valid(people) => {
-                let (ids, r) =
-                    store::upsert_batch(db, opts.province, &people, kept.get().copied().unwrap_or_default()).await?;
+                let Db::Postgres(pool) = db else { unreachable!("SQLite writes on its own thread") };
+                let kept = kept.get().copied().unwrap_or_default();
+                let (ids, r) = crate::copy::upsert(pool, opts.province, &people, kept).await?;
                 if let Some(index) = index {
                     let entries: Vec<_> = people.into_iter().zip(ids).map(|(d, id)| d.into_entry(id)).collect();
                     index.upsert(&entries);
@@ -405,10 +413,9 @@ pub async fn run(
             Msg::Written(rows, ids, r) => {
                 if let Some(index) = index {
                     if initial {
-                        indexed.extend(ids.iter().flatten());
+                        indexed.extend(&ids);
                     }
-                    let entries: Vec<_> =
-                        rows.into_iter().zip(ids).filter_map(|(row, id)| Some(row.into_entry(id?))).collect();
+                    let entries: Vec<_> = rows.into_iter().zip(ids).map(|(row, id)| row.into_entry(id)).collect();
                     index.upsert(&entries);
                 }
                 report.inserted += r.inserted;

@@ -5,6 +5,7 @@
 pub mod access;
 pub mod bulk;
 pub mod classification;
+pub mod copy;
 pub mod import;
 pub mod imports;
 pub mod lists;

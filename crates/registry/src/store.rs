@@ -311,7 +311,7 @@ fn insert_columns() -> String {
 
 /// The answers that can differ between two rows of one person (the CCCD is
 /// how they were matched; the folded name follows the name).
-fn compared() -> impl Iterator<Item = &'static str> {
+pub(crate) fn compared() -> impl Iterator<Item = &'static str> {
     STORED.iter().map(|c| c.name).filter(|n| !matches!(*n, "cccd" | "name_folded"))
 }
 
@@ -494,116 +494,6 @@ pub struct BatchResult {
     pub updated: u64,
     /// Registered already with the same answers: not written again.
     pub unchanged: u64,
-}
-
-/// Upsert a batch in one transaction: by CCCD when there is one, else by
-/// (name, birth date, commune). Importing the same rows again changes nothing
-/// but `updated_at`; a batch is all or nothing. Returns the ids in order.
-/// `kept`: answers the sheet did not ask, left as stored on an update.
-pub async fn upsert_batch(
-    db: &Db,
-    province: &str,
-    people: &[Prepared],
-    kept: Kept,
-) -> anyhow::Result<(Vec<i64>, BatchResult)> {
-    let tail = upsert_tail(kept);
-    // Microseconds: what both databases keep, so the RETURNING comparison holds.
-    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
-    let stamp = platform::follow::stamp(db, "people", province);
-    let mut ids = Vec::with_capacity(people.len());
-    let mut result = BatchResult::default();
-    with_db!(db, pool => {
-        let mut tx = pool.begin().await?;
-        let with_cccd: Vec<&Prepared> = people.iter().filter(|d| d.person.cccd.is_some()).collect();
-        let mut by_cccd = std::collections::HashMap::new();
-        for chunk in with_cccd.chunks(200) {
-            let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
-            q.push_values(chunk.iter(), |mut b, d| {
-                b.push_bind(province);
-                bind_person!(b, *d);
-                b.push_bind(now).push_bind(now).push(&stamp);
-            });
-            // RETURNING order is not guaranteed: match rows by CCCD.
-            q.push(tail.as_str()).push(" RETURNING id, cccd, created_at");
-            let got: Vec<(i64, Option<String>, DateTime<Utc>)> = q.build_query_as().fetch_all(&mut *tx).await?;
-            for (id, cccd, created) in got {
-                if created == now {
-                    result.inserted += 1;
-                } else {
-                    result.updated += 1;
-                }
-                by_cccd.insert(cccd, id);
-            }
-            // Rows that changed nothing returned nothing: find their ids.
-            let same: Vec<String> = chunk
-                .iter()
-                .filter_map(|d| d.person.cccd.as_ref().map(|c| c.to_string()))
-                .filter(|c| !by_cccd.contains_key(&Some(c.clone())))
-                .collect();
-            if !same.is_empty() {
-                let mut q = QueryBuilder::new("SELECT id, cccd FROM people WHERE province_code = ");
-                q.push_bind(province).push(" AND cccd IN (");
-                let mut list = q.separated(", ");
-                for c in &same {
-                    list.push_bind(c.as_str());
-                }
-                q.push(")");
-                let found: Vec<(i64, Option<String>)> = q.build_query_as().fetch_all(&mut *tx).await?;
-                result.unchanged += found.len() as u64;
-                by_cccd.extend(found.into_iter().map(|(id, c)| (c, id)));
-            }
-        }
-        for d in people {
-            let p = &d.person;
-            if p.cccd.is_some() {
-                let id = by_cccd.get(&p.cccd.as_ref().map(|c| c.to_string())).copied();
-                ids.push(id.ok_or_else(|| anyhow::anyhow!("upsert returned no row for a CCCD"))?);
-                continue;
-            }
-            let existing: Option<(i64,)> = sqlx::query_as(FIND_WITHOUT_CCCD)
-                .bind(province).bind(p.ward_code.as_str()).bind(d.name_folded.as_str()).bind(p.birth_date)
-                .fetch_optional(&mut *tx).await?;
-            match existing {
-                Some((id,)) => {
-                    let mut q = QueryBuilder::new(update_head_keeping(kept));
-                    let mut sep = q.separated(", ");
-                    for (_, c) in kept.written() {
-                        bind_value!(sep, (c.value)(d));
-                    }
-                    sep.push_bind(now);
-                    q.push(") WHERE province_code = ").push_bind(province).push(" AND id = ").push_bind(id);
-                    // Only when an answer differs, as the upsert by CCCD.
-                    q.push(" AND (");
-                    let names: Vec<&str> = compared().collect();
-                    for (i, (_, c)) in kept.written().filter(|(_, c)| names.contains(&c.name)).enumerate() {
-                        q.push(if i == 0 { "" } else { " OR " }).push(c.name).push(" IS DISTINCT FROM ");
-                        bind_value!(q, (c.value)(d));
-                    }
-                    q.push(")");
-                    if q.build().execute(&mut *tx).await?.rows_affected() == 0 {
-                        result.unchanged += 1;
-                    } else {
-                        result.updated += 1;
-                    }
-                    ids.push(id);
-                }
-                None => {
-                    let mut q = QueryBuilder::new(format!("INSERT INTO people ({}) ", insert_columns()));
-                    q.push_values(std::iter::once(d), |mut b, d| {
-                        b.push_bind(province);
-                        bind_person!(b, d);
-                        b.push_bind(now).push_bind(now).push(&stamp);
-                    });
-                    q.push(" RETURNING id");
-                    let (id,): (i64,) = q.build_query_as().fetch_one(&mut *tx).await?;
-                    result.inserted += 1;
-                    ids.push(id);
-                }
-            }
-        }
-        tx.commit().await?;
-    });
-    Ok((ids, result))
 }
 
 /// Index entries of people recorded or changed since `since` (everyone when

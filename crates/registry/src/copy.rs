@@ -1,0 +1,235 @@
+//! Bulk upsert for PostgreSQL: what differs from SQLite for speed. A batch
+//! is copied into a staging table (COPY, the fastest way in) and upserted
+//! from there by a few set-based statements, instead of a statement per row
+//! (measured at a million rows: 40 s row by row).
+
+use crate::store::{upsert_tail, BatchResult, Kept, Prepared, Value, FIELDS, STORED};
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, Postgres, Transaction};
+use std::collections::HashMap;
+use std::io::Write;
+
+/// Bytes sent to COPY at a time.
+const CHUNK: usize = 1 << 20;
+
+/// Upsert a batch in one transaction: by CCCD when there is one, else by
+/// (name, birth date, commune). Importing the same rows again changes
+/// nothing; a batch is all or nothing. Returns the ids in order.
+/// `kept`: answers the sheet did not ask, left as stored on an update.
+pub async fn upsert(
+    pool: &PgPool,
+    province: &str,
+    people: &[Prepared],
+    kept: Kept,
+) -> anyhow::Result<(Vec<i64>, BatchResult)> {
+    // Microseconds: what PostgreSQL keeps, so `created_at = now` holds for new rows.
+    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
+    let mut ids = vec![0i64; people.len()];
+    let mut result = BatchResult::default();
+    let mut tx = pool.begin().await?;
+    sqlx::query(&format!(
+        "CREATE TEMP TABLE people_stage ON COMMIT DROP AS \
+         SELECT 0::bigint AS ord, 0::bigint AS id, false AS fresh, {} FROM people WITH NO DATA",
+        *FIELDS
+    ))
+    .execute(&mut *tx)
+    .await?;
+    // The same person never comes twice in one file (the reader refuses a
+    // repeat), so one pass over the batch is row-by-row's result.
+    upsert_staged(&mut tx, province, people, kept, now, &mut ids, &mut result).await?;
+    tx.commit().await?;
+    Ok((ids, result))
+}
+
+/// Copy the batch into the staging table, then upsert it from there.
+async fn upsert_staged(
+    tx: &mut Transaction<'_, Postgres>,
+    province: &str,
+    people: &[Prepared],
+    kept: Kept,
+    now: DateTime<Utc>,
+    ids: &mut [i64],
+    result: &mut BatchResult,
+) -> anyhow::Result<()> {
+    let mut copy = tx.copy_in_raw(&format!("COPY people_stage (ord, {}) FROM STDIN (FORMAT csv)", *FIELDS)).await?;
+    let mut buf = Vec::with_capacity(CHUNK + 4096);
+    for (i, d) in people.iter().enumerate() {
+        encode(&mut buf, i, d);
+        if buf.len() >= CHUNK {
+            copy.send(buf.as_slice()).await?;
+            buf.clear();
+        }
+    }
+    copy.send(buf.as_slice()).await?;
+    copy.finish().await?;
+    // No ANALYZE (it would cost as much as the copy): without statistics the
+    // planner takes few staged rows without CCCD and looks them up by index.
+
+    // Without CCCD: the person already registered, else a new id.
+    sqlx::query(
+        "UPDATE people_stage s SET id = m.id FROM ( \
+           SELECT DISTINCT ON (t.ord) t.ord, p.id FROM people_stage t JOIN people p \
+           ON p.province_code = $1 AND p.ward_code = t.ward_code AND p.name_folded = t.name_folded \
+           AND p.birth_date = t.birth_date AND p.cccd IS NULL \
+           WHERE t.cccd IS NULL ORDER BY t.ord, p.id) m WHERE s.ord = m.ord",
+    )
+    .bind(province)
+    .execute(&mut **tx)
+    .await?;
+    let written: Vec<&str> = kept.written().map(|(_, c)| c.name).collect();
+    let changed: Vec<String> = crate::store::compared()
+        .filter(|n| written.contains(n))
+        .map(|n| format!("p.{n} IS DISTINCT FROM s.{n}"))
+        .collect();
+    let update = sqlx::query(&format!(
+        "UPDATE people p SET ({}, updated_at) = ({}, $2) FROM people_stage s \
+         WHERE p.province_code = $1 AND p.id = s.id AND s.cccd IS NULL AND ({})",
+        written.join(", "),
+        written.iter().map(|n| format!("s.{n}")).collect::<Vec<_>>().join(", "),
+        changed.join(" OR ")
+    ))
+    .bind(province)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    let (matched,): (i64,) = sqlx::query_as("SELECT count(*) FROM people_stage WHERE cccd IS NULL AND id IS NOT NULL")
+        .fetch_one(&mut **tx)
+        .await?;
+    result.updated += update.rows_affected();
+    result.unchanged += matched as u64 - update.rows_affected();
+    let fresh = sqlx::query(
+        "UPDATE people_stage SET id = nextval(pg_get_serial_sequence('people', 'id')), fresh = true \
+         WHERE cccd IS NULL AND id IS NULL",
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO people (id, province_code, {0}, created_at, updated_at, seq) \
+         SELECT id, $1, {0}, $2, $2, txid_current() FROM people_stage WHERE fresh",
+        *FIELDS
+    ))
+    .bind(province)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    result.inserted += fresh.rows_affected();
+    let by_ord: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT ord, id FROM people_stage WHERE cccd IS NULL").fetch_all(&mut **tx).await?;
+    for (ord, id) in by_ord {
+        ids[ord as usize] = id;
+    }
+
+    // With CCCD: one upsert; a row that changes nothing returns nothing.
+    let with_cccd: Vec<usize> = (0..people.len()).filter(|&i| people[i].person.cccd.is_some()).collect();
+    if with_cccd.is_empty() {
+        return Ok(());
+    }
+    let got: Vec<(i64, String, bool)> = sqlx::query_as(&format!(
+        "INSERT INTO people (province_code, {0}, created_at, updated_at, seq) \
+         SELECT $1, {0}, $2, $2, txid_current() FROM people_stage WHERE cccd IS NOT NULL{1} \
+         RETURNING id, cccd, created_at = $2",
+        *FIELDS,
+        upsert_tail(kept)
+    ))
+    .bind(province)
+    .bind(now)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut by_cccd: HashMap<String, i64> = HashMap::with_capacity(got.len());
+    for (id, cccd, inserted) in got {
+        if inserted {
+            result.inserted += 1;
+        } else {
+            result.updated += 1;
+        }
+        by_cccd.insert(cccd, id);
+    }
+    let same: Vec<String> = with_cccd
+        .iter()
+        .filter_map(|&i| people[i].person.cccd.as_ref().map(|c| c.to_string()))
+        .filter(|c| !by_cccd.contains_key(c))
+        .collect();
+    if !same.is_empty() {
+        let found: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, cccd FROM people WHERE province_code = $1 AND cccd = ANY($2)")
+                .bind(province)
+                .bind(&same)
+                .fetch_all(&mut **tx)
+                .await?;
+        result.unchanged += found.len() as u64;
+        by_cccd.extend(found.into_iter().map(|(id, c)| (c, id)));
+    }
+    for i in with_cccd {
+        let cccd = people[i].person.cccd.as_ref().expect("with CCCD").as_str();
+        ids[i] = *by_cccd.get(cccd).ok_or_else(|| anyhow::anyhow!("upsert returned no row for a CCCD"))?;
+    }
+    Ok(())
+}
+
+/// One staged row as COPY's CSV: the position, then the answers in the
+/// order of [`STORED`]; an empty field is NULL, text is always quoted.
+fn encode(out: &mut Vec<u8>, ord: usize, d: &Prepared) {
+    let _ = write!(out, "{ord}");
+    for c in STORED.iter() {
+        out.push(b',');
+        match (c.value)(d) {
+            Value::Text(None) | Value::Int(None) => {}
+            Value::Text(Some(s)) => {
+                out.push(b'"');
+                for b in s.bytes() {
+                    if b == b'"' {
+                        out.push(b'"');
+                    }
+                    out.push(b);
+                }
+                out.push(b'"');
+            }
+            Value::Int(Some(n)) => {
+                let _ = write!(out, "{n}");
+            }
+            Value::Bool(b) => out.push(if b { b't' } else { b'f' }),
+            Value::Date(_, iso) => out.extend_from_slice(iso.as_bytes()),
+        }
+    }
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_staged_row_reads_back_as_the_same_answers() {
+        let input = crate::model::PersonInput {
+            cccd: "056185012345".into(),
+            full_name: "Nguyễn Thị Hoa".into(),
+            hamlet: r#"Tổ 5, thôn "Phú Lộc""#.into(),
+            birth_date: "05/06/1985".into(),
+            sex: "Nữ".into(),
+            ward_code: "22504".into(),
+            qualification: "Trung cấp".into(),
+            employment_status: "thất nghiệp".into(),
+            unemployed_months: "4".into(),
+            ..Default::default()
+        };
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        let d = Prepared::new(crate::rules::validate(&input, refdata::refdata(), "56", today).unwrap());
+        let mut out = Vec::new();
+        encode(&mut out, 7, &d);
+        let line = String::from_utf8(out.clone()).unwrap();
+        assert!(line.contains(r#","Tổ 5, thôn ""Phú Lộc""","#), "quoted, quotes doubled: {line}");
+        assert!(line.contains(",,"), "NULL is an empty unquoted field: {line}");
+        let mut reader = csv::ReaderBuilder::new().has_headers(false).from_reader(out.as_slice());
+        let row = reader.records().next().unwrap().unwrap();
+        assert_eq!(row.len(), STORED.len() + 1);
+        assert_eq!(&row[0], "7");
+        assert_eq!(&row[2], d.person.full_name);
+        let hamlet = STORED.iter().position(|c| c.name == "hamlet").unwrap() + 1;
+        assert_eq!(&row[hamlet], r#"Tổ 5, thôn "Phú Lộc""#);
+        let household = STORED.iter().position(|c| c.name == "household").unwrap() + 1;
+        assert_eq!(&row[household], "", "NULL");
+        let months = STORED.iter().position(|c| c.name == "unemployed_months").unwrap() + 1;
+        assert_eq!(&row[months], "4");
+        assert!(reader.records().next().is_none(), "one line per row");
+    }
+}

@@ -7,7 +7,11 @@
 //! the user is still typing it.
 
 use roaring::RoaringBitmap;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+/// Prefix unions kept ([`TextIndex::prefixed`]).
+const RECENT_PREFIXES: usize = 32;
 
 #[derive(Default)]
 pub struct TextIndex {
@@ -15,6 +19,11 @@ pub struct TextIndex {
     term_ids: BTreeMap<String, u32>,
     /// Term id → documents that have that word.
     postings: Vec<RoaringBitmap>,
+    /// The unions of the prefixes asked most recently, newest last; emptied by
+    /// any change. A word being typed ("n", "nh", "nha") and the popular ones
+    /// are asked again and again, and a union over the dozens of words a short
+    /// prefix starts was a search's largest cost.
+    recent: Mutex<VecDeque<(String, Arc<RoaringBitmap>)>>,
 }
 
 impl TextIndex {
@@ -36,6 +45,7 @@ impl TextIndex {
 
     /// [`TextIndex::insert`] for text already folded (spares folding it twice).
     pub fn insert_folded(&mut self, id: u32, folded: &str) -> Vec<u32> {
+        self.changed();
         let mut terms = Vec::new();
         // Split exactly as queries are split (apostrophes, hyphens: "H'Hen" → h, hen).
         for w in crate::fold::words(folded) {
@@ -50,6 +60,7 @@ impl TextIndex {
 
     /// Take document `id` out of the given terms' postings.
     pub fn remove(&mut self, id: u32, terms: &[u32]) {
+        self.changed();
         for t in terms {
             if let Some(b) = self.postings.get_mut(*t as usize) {
                 b.remove(id);
@@ -59,6 +70,7 @@ impl TextIndex {
 
     /// Take document `id` out of every posting (when its terms were not kept).
     pub fn remove_everywhere(&mut self, id: u32) {
+        self.changed();
         for b in &mut self.postings {
             b.remove(id);
         }
@@ -69,14 +81,28 @@ impl TextIndex {
         self.term_ids.get(word).map(|t| &self.postings[*t as usize])
     }
 
+    fn changed(&mut self) {
+        self.recent.get_mut().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     /// The documents having a folded word that starts with `prefix`.
-    pub fn prefixed(&self, prefix: &str) -> RoaringBitmap {
+    pub fn prefixed(&self, prefix: &str) -> Arc<RoaringBitmap> {
+        let recent = || self.recent.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, b)) = recent().iter().find(|(p, _)| p == prefix) {
+            return Arc::clone(b);
+        }
         let mut upper = prefix.to_owned();
         upper.push(char::MAX);
-        self.term_ids
-            .range(prefix.to_owned()..upper)
-            .map(|(_, t)| &self.postings[*t as usize])
-            .fold(RoaringBitmap::new(), |acc, b| acc | b)
+        // One union of all of them (lock not held: other searches go on).
+        let b = Arc::new(roaring::MultiOps::union(
+            self.term_ids.range(prefix.to_owned()..upper).map(|(_, t)| &self.postings[*t as usize]),
+        ));
+        let mut r = recent();
+        if r.len() == RECENT_PREFIXES {
+            r.pop_front();
+        }
+        r.push_back((prefix.to_owned(), Arc::clone(&b)));
+        b
     }
 
     /// Documents having every word of `text` — the last one as a prefix unless
@@ -109,8 +135,8 @@ impl TextIndex {
         if let Some(w) = last {
             let p = self.prefixed(w);
             acc = Some(match acc {
-                Some(a) => a & p,
-                None => p,
+                Some(a) => a & p.as_ref(),
+                None => RoaringBitmap::clone(&p),
             });
         }
         acc
@@ -232,6 +258,26 @@ mod tests {
 
     fn ids(b: Option<RoaringBitmap>) -> Option<Vec<u32>> {
         b.map(|b| b.iter().collect())
+    }
+
+    #[test]
+    fn a_kept_prefix_union_follows_every_change() {
+        let mut idx = TextIndex::default();
+        idx.insert(1, "Thợ hàn");
+        idx.insert(2, "Bán hàng");
+        let got = |idx: &TextIndex| idx.prefixed("han").iter().collect::<Vec<_>>();
+        assert_eq!(got(&idx), vec![1, 2]);
+        assert_eq!(got(&idx), vec![1, 2], "asked again: the kept union");
+        idx.insert(3, "Hạnh phúc");
+        assert_eq!(got(&idx), vec![1, 2, 3], "a new document");
+        idx.remove(1, &[idx.term_ids["han"]]);
+        assert_eq!(got(&idx), vec![2, 3], "a removed one");
+        idx.remove_everywhere(2);
+        assert_eq!(got(&idx), vec![3]);
+        for i in 0..2 * RECENT_PREFIXES {
+            idx.prefixed(&format!("x{i}"));
+        }
+        assert!(idx.recent.lock().unwrap().len() <= RECENT_PREFIXES, "a few kept, not every one asked");
     }
 
     #[test]

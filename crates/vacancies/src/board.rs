@@ -187,9 +187,11 @@ struct BoardPage {
     results: String,
     /// For the feed link in the head.
     query_string: String,
-    wards: Vec<(String, String)>,
-    provinces: Vec<(String, String)>,
-    groups: Vec<(String, String)>,
+    /// The selects' options, escaped already ([`Choices`]).
+    wards: String,
+    near: String,
+    provinces: String,
+    groups: String,
     /// (km, selected)
     distances: Vec<(u32, bool)>,
     /// (VND, label, selected)
@@ -240,6 +242,68 @@ macro_rules! summary_helpers {
 }
 summary_helpers!(BoardResults);
 
+/// A select's options as HTML, escaped once: the board's form lists every
+/// commune (twice) and province on each request, and building and escaping
+/// them each time was a tenth of the page's cost.
+struct Choices(Vec<(String, String, String)>);
+
+impl Choices {
+    fn new(items: impl Iterator<Item = (String, String)>) -> Self {
+        Self(
+            items
+                .map(|(code, name)| {
+                    let head = format!(r#"<option value="{}""#, xml_escape(&code));
+                    (code, head, format!(">{}</option>", xml_escape(&name)))
+                })
+                .collect(),
+        )
+    }
+
+    /// The options, the one whose value is `selected` marked so.
+    fn html(&self, selected: &str) -> String {
+        let mut out = String::with_capacity(self.0.iter().map(|(_, h, t)| h.len() + t.len()).sum::<usize>() + 9);
+        for (code, head, tail) in &self.0 {
+            out.push_str(head);
+            if code == selected {
+                out.push_str(" selected");
+            }
+            out.push_str(tail);
+        }
+        out
+    }
+}
+
+/// The board form's lists for one province and language.
+struct FormChoices {
+    wards: Choices,
+    provinces: Choices,
+    groups: Choices,
+}
+
+impl FormChoices {
+    fn of(province: &str, lang: Lang) -> Arc<FormChoices> {
+        static MADE: std::sync::Mutex<Vec<(String, Lang, Arc<FormChoices>)>> = std::sync::Mutex::new(Vec::new());
+        let mut made = MADE.lock().expect("choices lock");
+        if let Some((_, _, c)) = made.iter().find(|(p, l, _)| p == province && *l == lang) {
+            return Arc::clone(c);
+        }
+        let d = refdata::refdata();
+        let vi = lang == Lang::Vi;
+        let c = Arc::new(FormChoices {
+            wards: Choices::new(d.wards_of(province).map(|w| (w.code.clone(), w.name.clone()))),
+            provinces: Choices::new(d.provinces.iter().map(|x| (x.code.clone(), x.name.clone()))),
+            groups: Choices::new(
+                d.occupations
+                    .iter()
+                    .filter(|o| o.level == 1)
+                    .map(|o| (o.code.clone(), if vi { o.title_vi.clone() } else { o.title_en.clone() })),
+            ),
+        });
+        made.push((province.to_owned(), lang, Arc::clone(&c)));
+        c
+    }
+}
+
 async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardParams>) -> AppResult<Response> {
     let board = st.service::<Board>();
     board.ensure_loaded().await?;
@@ -265,20 +329,15 @@ async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardP
         return Ok(render(results)?.into_response());
     }
     let results = results.render().map_err(|e| AppError::Internal(e.into()))?;
-    let d = refdata::refdata();
-    let vi = ctx.lang == Lang::Vi;
+    let choices = FormChoices::of(&st.settings.province_code, ctx.lang);
     let distances = DISTANCES_KM.iter().map(|km| (*km, p.km.unwrap_or(10) == *km)).collect();
     let floors = WAGE_FLOORS.iter().map(|w| (*w, Tr::new(ctx.lang).money(*w), p.wage == Some(*w))).collect();
     let page = BoardPage {
         page: ctx.page("board.title"),
-        wards: d.wards_of(&st.settings.province_code).map(|w| (w.code.clone(), w.name.clone())).collect(),
-        provinces: d.provinces.iter().map(|x| (x.code.clone(), x.name.clone())).collect(),
-        groups: d
-            .occupations
-            .iter()
-            .filter(|o| o.level == 1)
-            .map(|o| (o.code.clone(), if vi { o.title_vi.clone() } else { o.title_en.clone() }))
-            .collect(),
+        wards: choices.wards.html(&p.ward),
+        near: choices.wards.html(&p.near),
+        provinces: choices.provinces.html(&p.province),
+        groups: choices.groups.html(&p.occupation),
         query_string,
         results,
         p,

@@ -11,6 +11,7 @@ use crate::model::{Status, VacancyRecord};
 use chrono::NaiveDate;
 use platform::search::TextIndex;
 use roaring::RoaringBitmap;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
@@ -319,16 +320,19 @@ impl Inner {
         let mut buckets: BTreeMap<u32, RoaringBitmap> = BTreeMap::from([(0, set)]);
         for (i, w) in words.iter().enumerate() {
             // Levels in descending weight, each the documents matching the word that way.
-            let mut levels: Vec<(u32, std::borrow::Cow<RoaringBitmap>)> = Vec::with_capacity(6);
+            let prefixed: Vec<Arc<RoaringBitmap>> = if last_is_prefix && i + 1 == words.len() {
+                self.fields.iter().map(|index| index.prefixed(w)).collect()
+            } else {
+                Vec::new()
+            };
+            let mut levels: Vec<(u32, &RoaringBitmap)> = Vec::with_capacity(6);
             for (f, index) in self.fields.iter().enumerate() {
                 if let Some(b) = index.postings(w) {
-                    levels.push((20 + 3 - f as u32, std::borrow::Cow::Borrowed(b)));
+                    levels.push((20 + 3 - f as u32, b));
                 }
             }
-            if last_is_prefix && i + 1 == words.len() {
-                for (f, index) in self.fields.iter().enumerate() {
-                    levels.push((10 + 3 - f as u32, std::borrow::Cow::Owned(index.prefixed(w))));
-                }
+            for (f, b) in prefixed.iter().enumerate() {
+                levels.push((10 + 3 - f as u32, b));
             }
             let mut next: BTreeMap<u32, RoaringBitmap> = BTreeMap::new();
             for (score, mut rest) in buckets {
@@ -336,7 +340,7 @@ impl Inner {
                     if rest.is_empty() {
                         break;
                     }
-                    let hit = &rest & level.as_ref();
+                    let hit = &rest & *level;
                     if !hit.is_empty() {
                         rest -= &hit;
                         *next.entry(score + weight).or_default() |= hit;
@@ -353,43 +357,37 @@ impl Inner {
 
     fn search(&self, q: &Query, offset: usize, limit: usize) -> (Vec<Arc<Summary>>, u64) {
         let inner = self;
-        let mut acc: Option<RoaringBitmap> = inner.words.matching(&q.text);
-        let mut and = |b: Option<&RoaringBitmap>| {
-            let b = b.cloned().unwrap_or_default();
-            acc = Some(match acc.take() {
-                Some(a) => a & b,
-                None => b,
-            });
-        };
+        // Borrowed until a second set narrows it: a query with one filter
+        // (or none) copies no bitmap.
+        let mut acc: Option<Cow<RoaringBitmap>> = inner.words.matching(&q.text).map(Cow::Owned);
+        let empty = RoaringBitmap::new();
+        let own = (q.partners == Some(false)).then(|| &inner.all - &inner.foreign);
+        let near = q.near.as_ref().map(|near| roaring::MultiOps::union(near.iter().filter_map(|w| inner.ward.get(w))));
         if let Some(o) = &q.occupation {
-            and(inner.occupation.get(o));
+            narrow(&mut acc, inner.occupation.get(o).unwrap_or(&empty));
         }
         if let Some(w) = &q.ward {
-            and(inner.ward.get(w));
+            narrow(&mut acc, inner.ward.get(w).unwrap_or(&empty));
         }
         if let Some(p) = &q.province {
-            and(inner.province.get(p));
+            narrow(&mut acc, inner.province.get(p).unwrap_or(&empty));
         }
         if q.abroad {
-            and(Some(&inner.abroad));
+            narrow(&mut acc, &inner.abroad);
         }
         match q.partners {
-            Some(true) => and(Some(&inner.foreign)),
-            Some(false) => {
-                let own = &inner.all - &inner.foreign;
-                and(Some(&own));
-            }
+            Some(true) => narrow(&mut acc, &inner.foreign),
+            Some(false) => narrow(&mut acc, own.as_ref().unwrap_or(&empty)),
             None => {}
         }
-        if let Some(near) = &q.near {
-            let b = near.iter().filter_map(|w| inner.ward.get(w)).fold(RoaringBitmap::new(), |a, b| a | b);
-            and(Some(&b));
+        if let Some(b) = &near {
+            narrow(&mut acc, b);
         }
         if let Some(floor) = q.wage_floor {
             let i = WAGE_FLOORS.iter().position(|f| *f == floor);
-            and(i.and_then(|i| inner.wage.get(i)));
+            narrow(&mut acc, i.and_then(|i| inner.wage.get(i)).unwrap_or(&empty));
         }
-        let set = acc.unwrap_or_else(|| inner.all.clone());
+        let set = acc.unwrap_or(Cow::Borrowed(&inner.all));
         let total = set.len();
         let summary = |id: u32| inner.docs.get(&id).map(|d| Arc::clone(&d.summary));
         let words = platform::fold::fold_words(&q.text);
@@ -400,7 +398,7 @@ impl Inner {
         }
         // Best matches first; among equals, newest first (ids grow with time).
         let items = inner
-            .ranked(set, &words, !q.text.ends_with(' '))
+            .ranked(set.into_owned(), &words, !q.text.ends_with(' '))
             .iter()
             .flat_map(own_first)
             .skip(offset)
@@ -409,6 +407,18 @@ impl Inner {
             .collect();
         (items, total)
     }
+}
+
+/// Narrow `acc` (no constraint yet when None) to the members of `b`.
+fn narrow<'a>(acc: &mut Option<Cow<'a, RoaringBitmap>>, b: &'a RoaringBitmap) {
+    *acc = Some(match acc.take() {
+        Some(Cow::Owned(mut a)) => {
+            a &= b;
+            Cow::Owned(a)
+        }
+        Some(Cow::Borrowed(a)) => Cow::Owned(a & b),
+        None => Cow::Borrowed(b),
+    });
 }
 
 /// A set's ids newest first, our own province's before the partners'.

@@ -25,7 +25,7 @@ const PATHS: [&str; 12] = [
     "/jobs?abroad=1",
 ];
 
-pub(crate) struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {

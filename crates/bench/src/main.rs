@@ -196,6 +196,18 @@ async fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    // A province of PEOPLE alone (index memory, search, start-up):
+    // `bench --province PEOPLE [--write]` (the full run: 10000000).
+    if argv.get(1).map(String::as_str) == Some("--province") {
+        let figures = registry_figures::province(argv[2].parse()?, 20)?;
+        for f in &figures {
+            println!("{}", serde_json::to_string_pretty(f)?);
+        }
+        if argv.get(3).map(String::as_str) == Some("--write") {
+            replace(figures)?;
+        }
+        return Ok(());
+    }
     // The board alone: `bench --board EMPLOYERS VACANCIES [--write]` (the full run: 50000 100000).
     if argv.get(1).map(String::as_str) == Some("--board") {
         let figures = board_figures::board(argv[2].parse()?, argv[3].parse()?, 3, 10)?;

@@ -5,7 +5,7 @@
 use crate::{Figure, Stat};
 use anyhow::Context;
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::time::Instant;
 
 const QUERIES: [&str; 12] = [
@@ -434,4 +434,188 @@ fn search_over_http(people: u64, reps: usize, dir: &Path) -> anyhow::Result<Vec<
         }
     }
     Ok(times)
+}
+
+/// This process's resident memory, in bytes.
+fn rss_bytes() -> anyhow::Result<u64> {
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .context("no VmRSS")?;
+    Ok(kb * 1024)
+}
+
+/// A province of `people` in one instance (the largest merged provinces
+/// have ten million): the search index's memory per person and its search
+/// in process, and a server's start on a ready database until its first
+/// search answers over all of them.
+pub fn province(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
+    // The index in process, its memory as the growth of this process's RSS
+    // (freed memory goes back to the system at once here: tune_allocator).
+    let before = rss_bytes()?;
+    let index = registry::search::SearchIndex::new();
+    let mut gen = ketnoi::demo::PeopleGen::new(11, "56");
+    let mut batch = Vec::with_capacity(100_000);
+    for id in 1..=people as i64 {
+        let p = gen.next_person();
+        batch.push(registry::search::Entry {
+            id,
+            name_folded: platform::fold::fold(&p.full_name),
+            ward_code: p.ward_code,
+            birth_date: p.birth_date,
+            female: p.female,
+            qualification: p.qualification.into(),
+            status: registry::model::EmploymentStatus::parse(p.employment_status).expect("status"),
+            need_job: p.job_need == "job",
+            need_training: p.job_need == "training",
+            need_abroad: p.job_need == "abroad",
+            phone: p.phone.parse().ok(),
+        });
+        if batch.len() == 100_000 {
+            index.upsert(&std::mem::take(&mut batch));
+        }
+    }
+    index.upsert(&batch);
+    drop(batch);
+    let per_person = (rss_bytes()?.saturating_sub(before)) as f64 / people as f64;
+    let mut ours = vec![];
+    for _ in 0..reps {
+        for q in QUERIES {
+            let query = registry::search::Query { text: q.into(), ..Default::default() };
+            let t = Instant::now();
+            std::hint::black_box(index.search(&query, &platform::auth::AreaScope::All, 0, 20));
+            ours.push(ms(t.elapsed()));
+        }
+    }
+    drop(index);
+    // Without an index: every folded name read for every query (a few runs).
+    let mut gen = ketnoi::demo::PeopleGen::new(11, "56");
+    let names: Vec<Box<str>> = (0..people).map(|_| platform::fold::fold(&gen.next_person().full_name).into()).collect();
+    let mut scans = vec![];
+    for q in QUERIES.iter().take(3) {
+        let words: Vec<&str> = q.split(' ').collect();
+        let t = Instant::now();
+        let hits = names.iter().filter(|n| words.iter().all(|w| n.split(' ').any(|x| x == *w))).count();
+        std::hint::black_box(hits);
+        scans.push(ms(t.elapsed()));
+    }
+    drop(names);
+    ours.sort_by(f64::total_cmp);
+    scans.sort_by(f64::total_cmp);
+    let (p50, p99) = (percentile(&ours, 0.5), percentile(&ours, 0.99));
+    let stat = |v: &[f64], m: f64| Stat { median: m, min: v[0], max: v[v.len() - 1], runs: v.len() };
+
+    // A server on a ready database: from its start to the first search
+    // answered with everyone indexed.
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("province.db");
+    let db = db.to_str().context("path")?;
+    let ketnoi = |args: &[&str]| -> anyhow::Result<String> {
+        let out = Command::new(crate::figures::ketnoi_binary()?)
+            .args(["--database", db, "--data-dir"])
+            .arg(dir.path())
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .output()?;
+        anyhow::ensure!(out.status.success(), "ketnoi {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        Ok(String::from_utf8(out.stdout)?)
+    };
+    let csv = dir.path().join("people.csv");
+    let t = Instant::now();
+    ketnoi(&["demo", "--people", &people.to_string(), "--seed", "11", "--out", csv.to_str().context("path")?])?;
+    ketnoi(&["import", "people", csv.to_str().context("path")?])?;
+    let _ = std::fs::remove_file(&csv);
+    eprintln!("province: {people} people generated and imported in {:.0} s", t.elapsed().as_secs_f64());
+    ketnoi(&["demo", "--accounts"])?;
+    let token = ketnoi(&["token", "issue", "canbo.so@demo.ketnoi.vn"])?;
+    let token = token.split_whitespace().find(|w| w.starts_with("kn_")).context("no token printed")?.to_owned();
+    // What the index reads, read by sqlite3 alone.
+    let t = Instant::now();
+    let out = Command::new("sqlite3")
+        .arg(db)
+        .arg("SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status, need_job, need_training, need_abroad, phone FROM people")
+        .stdout(Stdio::null())
+        .status()?;
+    anyhow::ensure!(out.success(), "sqlite3 failed");
+    let read = ms(t.elapsed());
+    let port = crate::figures::free_port()?;
+    let t = Instant::now();
+    let child = Command::new(crate::figures::ketnoi_binary()?)
+        .args(["--database", db, "serve", "--listen", &format!("127.0.0.1:{port}")])
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let pid = child.id();
+    let _server = crate::board_figures::Server(child);
+    let total = loop {
+        anyhow::ensure!(t.elapsed() < std::time::Duration::from_secs(600), "the server did not answer");
+        if let Ok(body) = http_get(port, "/api/v1/people?q=", &token) {
+            let v: serde_json::Value = serde_json::from_slice(&body)?;
+            break v["total"].as_u64().context("no total")?;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let start = ms(t.elapsed());
+    anyhow::ensure!(total == people, "the first search saw {total} of {people} people");
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let peak_mb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap_or(0)
+        / 1024;
+    let file_bytes = std::fs::metadata(db)?.len() as f64 / people as f64;
+    let millions = people as f64 / 1e6;
+    Ok(vec![
+        crate::figures::figure(
+            &format!("registry.province.memory.{people}"),
+            &format!("Search index memory for a province of {millions:.0}M people (growth of the process's RSS, per person)"),
+            "bytes/person",
+            Stat { median: per_person, min: per_person, max: per_person, runs: 1 },
+            "the people table on disk (SQLite, per person)",
+            Stat { median: file_bytes, min: file_bytes, max: file_bytes, runs: 1 },
+            "< 150 bytes per person",
+            per_person < 150.0,
+        ),
+        crate::figures::figure(
+            &format!("registry.province.search.{people}"),
+            &format!("Name search in process over a province of {millions:.0}M people, p50 (first page + total); p99 {p99:.2} ms"),
+            "ms",
+            stat(&ours, p50),
+            "every folded name read for each query (no index)",
+            stat(&scans, percentile(&scans, 0.5)),
+            "p50 < 1 ms",
+            p50 < 1.0,
+        ),
+        crate::figures::figure(
+            &format!("registry.province.start.{people}"),
+            &format!(
+                "Start on a ready database of {millions:.0}M people until the first search answers over all of them \
+                 (server peak memory {peak_mb} MB)"
+            ),
+            "ms",
+            Stat { median: start, min: start, max: start, runs: 1 },
+            "sqlite3 reading the columns the index holds",
+            Stat { median: read, min: read, max: read, runs: 1 },
+            "< 30 s",
+            start < 30_000.0,
+        ),
+    ])
+}
+
+/// One GET with a bearer token on a fresh connection: the body of a 200.
+fn http_get(port: u16, path: &str, token: &str) -> anyhow::Result<Vec<u8>> {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(("127.0.0.1", port))?;
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n");
+    conn.write_all(request.as_bytes())?;
+    let mut out = Vec::new();
+    conn.read_to_end(&mut out)?;
+    let at = out.windows(4).position(|w| w == b"\r\n\r\n").context("no header end")?;
+    anyhow::ensure!(out.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&out[..at]));
+    Ok(out[at + 4..].to_vec())
 }

@@ -75,3 +75,23 @@ async fn a_late_commit_reaches_the_other_servers_indexes() {
     assert!(eventually(&a, &token_a, &search("ho thi muon"), |v| total(v) == 1).await);
     assert!(eventually(&a, &token_a, &board("lan cham tre"), |v| total(v) == 1).await);
 }
+
+/// A server's first load on SQLite streams the people table through rusqlite
+/// (`registry::bulk::read_index`): it must hold exactly what the catch-up
+/// reads through sqlx hold.
+#[tokio::test]
+async fn the_streamed_first_load_reads_what_a_catch_up_reads() {
+    let app = TestApp::spawn().await;
+    ketnoi::demo::seed_people(&app.db, "56", 300, 7).await.unwrap();
+    let platform::Db::Sqlite(pool) = &app.db else { return }; // PostgreSQL reads as usual
+    let by_id = |mut v: Vec<registry::search::Entry>| {
+        v.sort_by_key(|e| e.id);
+        v.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>()
+    };
+    let read = by_id(registry::store::index_entries(&app.db, "56", None).await.unwrap());
+    let mut streamed = vec![];
+    let n = registry::bulk::read_index(pool.connect_options().get_filename(), "56", |c| streamed.extend(c)).unwrap();
+    assert_eq!(n, 300);
+    assert!(read.iter().any(|e| e.contains("female: true")) && read.iter().any(|e| e.contains("phone: Some")));
+    assert_eq!(by_id(streamed), read);
+}

@@ -153,6 +153,18 @@ fn replace(figures: Vec<Figure>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Print a group's figures; with `--write` (its last argument) they also
+/// replace theirs in the committed results and report.
+fn show(figures: Vec<Figure>, argv: &[String]) -> anyhow::Result<()> {
+    for f in &figures {
+        println!("{}", serde_json::to_string_pretty(f)?);
+    }
+    if argv.last().map(String::as_str) == Some("--write") {
+        replace(figures)?;
+    }
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     ketnoi::tune_allocator();
@@ -176,74 +188,38 @@ async fn main() -> anyhow::Result<()> {
     if argv.get(1).map(String::as_str) == Some("--import") {
         ketnoi::install_messages();
         let figures = registry_figures::import(argv[2].parse()?, 3, true)?;
-        for f in &figures {
-            println!("{}", serde_json::to_string_pretty(f)?);
-        }
-        if argv.get(3).map(String::as_str) == Some("--write") {
-            replace(figures)?;
-        }
-        return Ok(());
+        return show(figures, &argv);
     }
     // Name search alone, in process and over HTTP, against PostgreSQL:
     // `bench --search PEOPLE [--write]` (the full run: 2000000; the quick run: 200000).
     if argv.get(1).map(String::as_str) == Some("--search") {
         let figures = registry_figures::search(argv[2].parse()?, 20)?;
-        for f in &figures {
-            println!("{}", serde_json::to_string_pretty(f)?);
-        }
-        if argv.get(3).map(String::as_str) == Some("--write") {
-            replace(figures)?;
-        }
-        return Ok(());
+        return show(figures, &argv);
     }
     // A province of PEOPLE alone (index memory, search, start-up):
     // `bench --province PEOPLE [--write]` (the full run: 10000000).
     if argv.get(1).map(String::as_str) == Some("--province") {
         let figures = registry_figures::province(argv[2].parse()?, 20)?;
-        for f in &figures {
-            println!("{}", serde_json::to_string_pretty(f)?);
-        }
-        if argv.get(3).map(String::as_str) == Some("--write") {
-            replace(figures)?;
-        }
-        return Ok(());
+        return show(figures, &argv);
     }
     // The board alone: `bench --board EMPLOYERS VACANCIES [--write]` (the full run: 50000 100000).
     if argv.get(1).map(String::as_str) == Some("--board") {
         let figures = board_figures::board(argv[2].parse()?, argv[3].parse()?, 3, 10)?;
-        for f in &figures {
-            println!("{}", serde_json::to_string_pretty(f)?);
-        }
-        if argv.get(4).map(String::as_str) == Some("--write") {
-            replace(figures)?;
-        }
-        return Ok(());
+        return show(figures, &argv);
     }
     // The board during an import alone: `bench --board-during-import PEOPLE VACANCIES SECONDS [--write]`
     // (the full run: 1000000 100000 8; the quick run: 500000 10000 3).
     if argv.get(1).map(String::as_str) == Some("--board-during-import") {
         let (people, vacancies, secs) = (argv[2].parse()?, argv[3].parse()?, argv[4].parse()?);
         let figures = board_figures::board_during_import(vacancies, people, secs)?;
-        for f in &figures {
-            println!("{}", serde_json::to_string_pretty(f)?);
-        }
-        if argv.get(5).map(String::as_str) == Some("--write") {
-            replace(figures)?;
-        }
-        return Ok(());
+        return show(figures, &argv);
     }
     // The sessions' fan-out alone: `bench --sessions PARTICIPANTS [--write]`;
     // with --write its figures replace theirs in the committed results and
     // report (each figure's baseline is measured in its own run).
     if argv.get(1).map(String::as_str) == Some("--sessions") {
         let figures = session_figures::fanout(argv[2].parse()?, 20).await?;
-        for f in &figures {
-            println!("{}", serde_json::to_string_pretty(f)?);
-        }
-        if argv.get(3).map(String::as_str) == Some("--write") {
-            replace(figures)?;
-        }
-        return Ok(());
+        return show(figures, &argv);
     }
     // One group at one size: `bench --poverty HOUSEHOLDS [--write]`,
     // `bench --jobs-created PLACEMENTS [--write]` (SQLite and PostgreSQL; `--jobs-created-postgres`
@@ -262,13 +238,7 @@ async fn main() -> anyhow::Result<()> {
                 dashboard_figures::jobs_created(n, 40, true).await?,
             ],
         };
-        for f in &figures {
-            println!("{}", serde_json::to_string_pretty(f)?);
-        }
-        if argv.get(3).map(String::as_str) == Some("--write") {
-            replace(figures)?;
-        }
-        return Ok(());
+        return show(figures, &argv);
     }
     let args = Args::parse();
     ketnoi::install_messages();

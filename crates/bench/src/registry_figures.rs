@@ -4,6 +4,7 @@
 
 use crate::{Figure, Stat};
 use anyhow::Context;
+use registry::search::Entry;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -215,19 +216,7 @@ pub fn search(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
     for id in 1..=people as i64 {
         let p = gen.next_person();
         std::io::Write::write_all(&mut w, format!("{id},{}\n", p.full_name).as_bytes())?;
-        batch.push(registry::search::Entry {
-            id,
-            name_folded: platform::fold::fold(&p.full_name),
-            ward_code: p.ward_code,
-            birth_date: p.birth_date,
-            female: p.female,
-            qualification: p.qualification.into(),
-            status: registry::model::EmploymentStatus::parse(p.employment_status).expect("status"),
-            need_job: p.job_need == "job",
-            need_training: p.job_need == "training",
-            need_abroad: p.job_need == "abroad",
-            phone: None,
-        });
+        batch.push(Entry { phone: None, ..demo_entry(id, p) });
         if batch.len() == 100_000 {
             index.upsert(&std::mem::take(&mut batch));
         }
@@ -436,6 +425,23 @@ fn search_over_http(people: u64, reps: usize, dir: &Path) -> anyhow::Result<Vec<
     Ok(times)
 }
 
+/// A demo person as the search index keeps them.
+fn demo_entry(id: i64, p: ketnoi::demo::Person) -> Entry {
+    Entry {
+        id,
+        name_folded: platform::fold::fold(&p.full_name),
+        ward_code: p.ward_code,
+        birth_date: p.birth_date,
+        female: p.female,
+        qualification: p.qualification.into(),
+        status: registry::model::EmploymentStatus::parse(p.employment_status).expect("status"),
+        need_job: p.job_need == "job",
+        need_training: p.job_need == "training",
+        need_abroad: p.job_need == "abroad",
+        phone: p.phone.parse().ok(),
+    }
+}
+
 /// This process's resident memory, in bytes.
 fn rss_bytes() -> anyhow::Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
@@ -460,19 +466,7 @@ pub fn province(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
     let mut batch = Vec::with_capacity(100_000);
     for id in 1..=people as i64 {
         let p = gen.next_person();
-        batch.push(registry::search::Entry {
-            id,
-            name_folded: platform::fold::fold(&p.full_name),
-            ward_code: p.ward_code,
-            birth_date: p.birth_date,
-            female: p.female,
-            qualification: p.qualification.into(),
-            status: registry::model::EmploymentStatus::parse(p.employment_status).expect("status"),
-            need_job: p.job_need == "job",
-            need_training: p.job_need == "training",
-            need_abroad: p.job_need == "abroad",
-            phone: p.phone.parse().ok(),
-        });
+        batch.push(demo_entry(id, p));
         if batch.len() == 100_000 {
             index.upsert(&std::mem::take(&mut batch));
         }
@@ -527,7 +521,8 @@ pub fn province(people: u64, reps: usize) -> anyhow::Result<Vec<Figure>> {
     ketnoi(&["demo", "--people", &people.to_string(), "--seed", "11", "--out", csv.to_str().context("path")?])?;
     // An import takes at most 5 million rows a file: in parts, as an office would.
     for part in split_csv(&csv, 5_000_000)? {
-        ketnoi(&["import", "people", part.to_str().context("path")?])?;
+        let rejects = dir.path().join("rejects.xlsx");
+        ketnoi(&["import", "people", part.to_str().context("path")?, "--rejects", rejects.to_str().context("path")?])?;
         let _ = std::fs::remove_file(&part);
     }
     let _ = std::fs::remove_file(&csv);

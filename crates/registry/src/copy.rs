@@ -4,7 +4,7 @@
 //! (measured at a million rows: 40 s row by row).
 
 use crate::store::{upsert_tail, BatchResult, Kept, Prepared, Value, FIELDS, STORED};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use sqlx::{PgPool, Postgres, Transaction};
 use std::collections::HashMap;
 use std::io::Write;
@@ -22,10 +22,6 @@ pub async fn upsert(
     people: &[Prepared],
     kept: Kept,
 ) -> anyhow::Result<(Vec<i64>, BatchResult)> {
-    // Microseconds: what PostgreSQL keeps, so `created_at = now` holds for new rows.
-    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
-    let mut ids = vec![0i64; people.len()];
-    let mut result = BatchResult::default();
     let mut tx = pool.begin().await?;
     sqlx::query(&format!(
         "CREATE TEMP TABLE people_stage ON COMMIT DROP AS \
@@ -36,21 +32,22 @@ pub async fn upsert(
     .await?;
     // The same person never comes twice in one file (the reader refuses a
     // repeat), so one pass over the batch is row-by-row's result.
-    upsert_staged(&mut tx, province, people, kept, now, &mut ids, &mut result).await?;
+    let written = staged(&mut tx, province, people, kept).await?;
     tx.commit().await?;
-    Ok((ids, result))
+    Ok(written)
 }
 
 /// Copy the batch into the staging table, then upsert it from there.
-async fn upsert_staged(
+async fn staged(
     tx: &mut Transaction<'_, Postgres>,
     province: &str,
     people: &[Prepared],
     kept: Kept,
-    now: DateTime<Utc>,
-    ids: &mut [i64],
-    result: &mut BatchResult,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(Vec<i64>, BatchResult)> {
+    // Microseconds: what PostgreSQL keeps, so `created_at = now` holds for new rows.
+    let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
+    let mut ids = vec![0i64; people.len()];
+    let mut result = BatchResult::default();
     let mut copy = tx.copy_in_raw(&format!("COPY people_stage (ord, {}) FROM STDIN (FORMAT csv)", *FIELDS)).await?;
     let mut buf = Vec::with_capacity(CHUNK + 4096);
     for (i, d) in people.iter().enumerate() {
@@ -122,7 +119,7 @@ async fn upsert_staged(
     // With CCCD: one upsert; a row that changes nothing returns nothing.
     let with_cccd: Vec<usize> = (0..people.len()).filter(|&i| people[i].person.cccd.is_some()).collect();
     if with_cccd.is_empty() {
-        return Ok(());
+        return Ok((ids, result));
     }
     let got: Vec<(i64, String, bool)> = sqlx::query_as(&format!(
         "INSERT INTO people (province_code, {0}, created_at, updated_at, seq) \
@@ -163,7 +160,7 @@ async fn upsert_staged(
         let cccd = people[i].person.cccd.as_ref().expect("with CCCD").as_str();
         ids[i] = *by_cccd.get(cccd).ok_or_else(|| anyhow::anyhow!("upsert returned no row for a CCCD"))?;
     }
-    Ok(())
+    Ok((ids, result))
 }
 
 /// One staged row as COPY's CSV: the position, then the answers in the

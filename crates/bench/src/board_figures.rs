@@ -27,6 +27,32 @@ const PATHS: [&str; 12] = [
 
 pub(crate) struct Server(pub(crate) Child);
 
+impl Server {
+    /// Wait until the server is at rest: a server answers before every
+    /// index has loaded (matching's, the board's), and a figure taken while
+    /// it loads measures the load, not the answer.
+    fn settle(&self) -> anyhow::Result<()> {
+        let cpu = || -> anyhow::Result<u64> {
+            let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.0.id()))?;
+            // utime and stime, in clock ticks: fields 14 and 15, after the command's ")".
+            let after = stat.rsplit_once(')').context("stat")?.1;
+            let f: Vec<&str> = after.split_whitespace().collect();
+            Ok(f[11].parse::<u64>()? + f[12].parse::<u64>()?)
+        };
+        let t = Instant::now();
+        let mut last = cpu()?;
+        loop {
+            std::thread::sleep(Duration::from_millis(200));
+            let now = cpu()?;
+            // Less than 2 ticks (20 ms) in 200 ms: the follower's catch-ups only.
+            if now - last < 2 || t.elapsed() > Duration::from_secs(120) {
+                return Ok(());
+            }
+            last = now;
+        }
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -45,6 +71,7 @@ pub(crate) fn start(db: &Path, port: u16) -> anyhow::Result<Server> {
     let t = Instant::now();
     loop {
         if board_is_up(port) {
+            server.settle()?;
             return Ok(server);
         }
         anyhow::ensure!(t.elapsed() < Duration::from_secs(60), "server did not start");

@@ -77,21 +77,58 @@ async fn a_late_commit_reaches_the_other_servers_indexes() {
 }
 
 /// A server's first load on SQLite streams the people table through rusqlite
-/// (`registry::bulk::read_index`): it must hold exactly what the catch-up
-/// reads through sqlx hold.
+/// (`platform::follow::stream_sqlite`): each index that loads so (the
+/// registry's search, matching's seekers) must hold exactly what its
+/// catch-up reads through sqlx hold.
 #[tokio::test]
 async fn the_streamed_first_load_reads_what_a_catch_up_reads() {
+    use platform::follow::Feed;
+    use std::sync::{Arc, Mutex};
     let app = TestApp::spawn().await;
     ketnoi::demo::seed_people(&app.db, "56", 300, 7).await.unwrap();
     let platform::Db::Sqlite(pool) = &app.db else { return }; // PostgreSQL reads as usual
+                                                              // What the survey file leaves empty, for a few: the words and provinces matching reads.
+    sqlx::query(
+        "UPDATE people SET training_field = 'Hàn điện', job_position = 'Thợ hàn', expected_wage = 9000000,
+         work_provinces = '56;79' WHERE id IN (SELECT id FROM people ORDER BY id LIMIT 5)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
     let by_id = |mut v: Vec<registry::search::Entry>| {
         v.sort_by_key(|e| e.id);
         v.iter().map(|e| format!("{e:?}")).collect::<Vec<_>>()
     };
-    let read = by_id(registry::store::index_entries(&app.db, "56", None).await.unwrap());
-    let mut streamed = vec![];
-    let n = registry::bulk::read_index(pool.connect_options().get_filename(), "56", |c| streamed.extend(c)).unwrap();
-    assert_eq!(n, 300);
+    let entries = registry::store::index_entries(&app.db, "56", None).await.unwrap();
+    let ids: Vec<i64> = entries.iter().map(|e| e.id).collect();
+    let read = by_id(entries);
+    let streamed = Arc::new(Mutex::new(vec![]));
+    let into = Arc::clone(&streamed);
+    let n = platform::follow::stream_sqlite(
+        &app.db,
+        registry::bulk::INDEX_SQL,
+        "56",
+        registry::bulk::index_entry,
+        move |c| into.lock().unwrap().extend(c),
+    )
+    .await
+    .unwrap();
+    assert_eq!(n, Some(300));
     assert!(read.iter().any(|e| e.contains("female: true")) && read.iter().any(|e| e.contains("phone: Some")));
-    assert_eq!(by_id(streamed), read);
+    assert_eq!(by_id(std::mem::take(&mut *streamed.lock().unwrap())), read);
+
+    // Matching's seekers: streamed, and read then applied.
+    let streamed = Arc::new(matching::pool::Seekers::default());
+    assert_eq!(Arc::clone(&streamed).load_all(&app.db, "56").await.unwrap(), Some(300));
+    let caught_up = matching::pool::Seekers::default();
+    caught_up.apply(caught_up.read(&app.db, "56", None).await.unwrap());
+    let (mut with_words, mut with_occupation, mut with_provinces) = (0, 0, 0);
+    for &id in &ids {
+        let s = caught_up.0.get(id).expect("every person is a seeker");
+        with_words += !s.words.is_empty() as usize;
+        with_occupation += !s.occupations.is_empty() as usize;
+        with_provinces += !s.work_provinces.is_empty() as usize;
+        assert_eq!(streamed.0.get(id), Some(s), "seeker {id}");
+    }
+    assert!(with_words == 5 && with_provinces == 5 && with_occupation > 0, "the comparison covers every column");
 }

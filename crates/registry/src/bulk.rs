@@ -253,54 +253,26 @@ impl SqliteBulk {
     }
 }
 
-/// Every person of `province` as the search index keeps them, read in
-/// chunks on a thread of its own and handed to `index` as they come (so
-/// reading and indexing use both cores); returns how many were read.
-pub fn read_index(path: &Path, province: &str, mut index: impl FnMut(Vec<Entry>)) -> anyhow::Result<usize> {
-    const CHUNK: usize = 100_000;
-    let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Entry>>(2);
-    std::thread::scope(|scope| {
-        let reader = scope.spawn(move || -> anyhow::Result<usize> {
-            let mut stmt = conn.prepare(
-                "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status, \
-                 need_job, need_training, need_abroad, phone FROM people WHERE province_code = ?1",
-            )?;
-            let mut rows = stmt.query([province])?;
-            let (mut chunk, mut n) = (Vec::with_capacity(CHUNK), 0);
-            while let Some(r) = rows.next()? {
-                let Some(status) = EmploymentStatus::parse(r.get_ref(6)?.as_str()?) else { continue };
-                let phone = r.get_ref(10)?.as_str_or_null()?;
-                chunk.push(Entry {
-                    id: r.get(0)?,
-                    name_folded: r.get(1)?,
-                    ward_code: r.get(2)?,
-                    birth_date: NaiveDate::parse_from_str(r.get_ref(3)?.as_str()?, "%Y-%m-%d")?,
-                    female: r.get_ref(4)?.as_str()? == "female",
-                    qualification: r.get(5)?,
-                    status,
-                    need_job: r.get(7)?,
-                    need_training: r.get(8)?,
-                    need_abroad: r.get(9)?,
-                    phone: phone
-                        .and_then(|p| platform::types::PhoneNumber::parse(p).ok())
-                        .map(|p| crate::search::phone_key(&p)),
-                });
-                if chunk.len() == CHUNK {
-                    n += chunk.len();
-                    if tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK))).is_err() {
-                        return Ok(n);
-                    }
-                }
-            }
-            n += chunk.len();
-            let _ = tx.send(chunk);
-            Ok(n)
-        });
-        for chunk in rx {
-            index(chunk);
-        }
-        reader.join().map_err(|_| anyhow::anyhow!("the index reader panicked"))?
-    })
+/// What the search index keeps of every person of a province (`?1`), read
+/// by its streamed first load ([`platform::follow::stream_sqlite`]).
+pub const INDEX_SQL: &str = "SELECT id, name_folded, ward_code, birth_date, sex, qualification, employment_status, \
+     need_job, need_training, need_abroad, phone FROM people WHERE province_code = ?1";
+
+/// One row of [`INDEX_SQL`] as the search index keeps it.
+pub fn index_entry(r: &rusqlite::Row<'_>) -> anyhow::Result<Option<Entry>> {
+    let Some(status) = EmploymentStatus::parse(r.get_ref(6)?.as_str()?) else { return Ok(None) };
+    let phone = r.get_ref(10)?.as_str_or_null()?;
+    Ok(Some(Entry {
+        id: r.get(0)?,
+        name_folded: r.get(1)?,
+        ward_code: r.get(2)?,
+        birth_date: NaiveDate::parse_from_str(r.get_ref(3)?.as_str()?, "%Y-%m-%d")?,
+        female: r.get_ref(4)?.as_str()? == "female",
+        qualification: r.get(5)?,
+        status,
+        need_job: r.get(7)?,
+        need_training: r.get(8)?,
+        need_abroad: r.get(9)?,
+        phone: phone.and_then(|p| platform::types::PhoneNumber::parse(p).ok()).map(|p| crate::search::phone_key(&p)),
+    }))
 }

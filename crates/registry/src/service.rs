@@ -20,17 +20,13 @@ impl Feed for SearchIndex {
         entries.len()
     }
 
-    /// SQLite: read through rusqlite, a chunk at a time, indexing one chunk
-    /// while the next is read (a province of millions; through sqlx the
-    /// first load took 11 s and 800 MB at a million people).
+    /// SQLite: streamed, a chunk indexed while the next is read (a province
+    /// of millions).
     async fn load_all(self: Arc<Self>, db: &Db, province: &str) -> anyhow::Result<Option<usize>> {
-        let Db::Sqlite(pool) = db else { return Ok(None) };
-        let path = pool.connect_options().get_filename().to_owned();
-        let province = province.to_owned();
-        let n =
-            tokio::task::spawn_blocking(move || crate::bulk::read_index(&path, &province, |chunk| self.upsert(&chunk)))
-                .await??;
-        Ok(Some(n))
+        platform::follow::stream_sqlite(db, crate::bulk::INDEX_SQL, province, crate::bulk::index_entry, move |chunk| {
+            self.upsert(&chunk);
+        })
+        .await
     }
 }
 

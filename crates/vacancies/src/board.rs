@@ -274,22 +274,17 @@ impl Choices {
 }
 
 /// The board form's lists for one province and language.
-struct FormChoices {
+pub(crate) struct FormChoices {
     wards: Choices,
     provinces: Choices,
     groups: Choices,
 }
 
 impl FormChoices {
-    fn of(province: &str, lang: Lang) -> Arc<FormChoices> {
-        static MADE: std::sync::Mutex<Vec<(String, Lang, Arc<FormChoices>)>> = std::sync::Mutex::new(Vec::new());
-        let mut made = MADE.lock().expect("choices lock");
-        if let Some((_, _, c)) = made.iter().find(|(p, l, _)| p == province && *l == lang) {
-            return Arc::clone(c);
-        }
+    pub(crate) fn new(province: &str, lang: Lang) -> FormChoices {
         let d = refdata::refdata();
         let vi = lang == Lang::Vi;
-        let c = Arc::new(FormChoices {
+        FormChoices {
             wards: Choices::new(d.wards_of(province).map(|w| (w.code.clone(), w.name.clone()))),
             provinces: Choices::new(d.provinces.iter().map(|x| (x.code.clone(), x.name.clone()))),
             groups: Choices::new(
@@ -298,9 +293,7 @@ impl FormChoices {
                     .filter(|o| o.level == 1)
                     .map(|o| (o.code.clone(), if vi { o.title_vi.clone() } else { o.title_en.clone() })),
             ),
-        });
-        made.push((province.to_owned(), lang, Arc::clone(&c)));
-        c
+        }
     }
 }
 
@@ -329,7 +322,7 @@ async fn board_page(State(st): State<AppState>, ctx: Ctx, Query(p): Query<BoardP
         return Ok(render(results)?.into_response());
     }
     let results = results.render().map_err(|e| AppError::Internal(e.into()))?;
-    let choices = FormChoices::of(&st.settings.province_code, ctx.lang);
+    let choices = board.form_choices(ctx.lang);
     let distances = DISTANCES_KM.iter().map(|km| (*km, p.km.unwrap_or(10) == *km)).collect();
     let floors = WAGE_FLOORS.iter().map(|w| (*w, Tr::new(ctx.lang).money(*w), p.wage == Some(*w))).collect();
     let page = BoardPage {

@@ -29,13 +29,15 @@ pub struct Board {
     db: Db,
     province: String,
     mail: bool,
+    /// The form's option lists, escaped once per language.
+    choices: [std::sync::OnceLock<Arc<crate::board::FormChoices>>; 2],
 }
 
 impl Board {
     pub fn new(db: Db, province: &str, mail: bool) -> Arc<Self> {
         let index = Arc::new(BoardIndex::default());
         let follower = Arc::new(Follower::new(Arc::clone(&index), db.clone(), province));
-        Arc::new(Self { index, follower, db, province: province.into(), mail })
+        Arc::new(Self { index, follower, db, province: province.into(), mail, choices: Default::default() })
     }
 
     /// Bring the index up to date with vacancies changed since the last sync;
@@ -46,6 +48,12 @@ impl Board {
 
     pub async fn ensure_loaded(&self) -> anyhow::Result<()> {
         self.follower.ensure_loaded().await
+    }
+
+    /// The board form's communes, provinces and occupation groups in `lang`.
+    pub(crate) fn form_choices(&self, lang: platform::i18n::Lang) -> Arc<crate::board::FormChoices> {
+        let slot = &self.choices[lang as usize];
+        Arc::clone(slot.get_or_init(|| Arc::new(crate::board::FormChoices::new(&self.province, lang))))
     }
 
     /// Warn employers of vacancies about to go stale; expire the stale and

@@ -15,6 +15,7 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
     // quick runs always have committed ratios of their own size to compare with.
     figures.extend(crate::registry_figures::import(100_000, 3, false)?);
     figures.extend(crate::registry_figures::search(200_000, 20)?);
+    figures.extend(crate::registry_figures::province(200_000, 10)?);
     figures.push(crate::dashboard_figures::indicators(200_000, reps).await?);
     figures.extend(crate::board_figures::board(5_000, 10_000, if quick { 1 } else { 3 }, if quick { 3 } else { 8 })?);
     figures.extend(crate::board_figures::board_during_import(10_000, 500_000, 3)?);
@@ -35,6 +36,7 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
         figures.push(crate::dashboard_figures::indicators(1_000_000, reps).await?);
         figures.extend(crate::registry_figures::import(1_000_000, 3, true)?);
         figures.extend(crate::registry_figures::search(2_000_000, 20)?);
+        figures.extend(crate::registry_figures::province(10_000_000, 20)?);
         figures.extend(crate::matching_figures::matching(1_000_000, 20_000, 200, 10).await?);
     }
     Ok(figures)

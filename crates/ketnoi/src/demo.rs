@@ -78,8 +78,12 @@ pub async fn seed_people(db: &Db, province: &str, count: u64, seed: u64) -> anyh
     Ok(report.inserted)
 }
 
+/// A directory of this call's own: two seeds in one process (tests run in
+/// parallel) must not write the same file.
 fn tempfile_dir() -> anyhow::Result<std::path::PathBuf> {
-    let dir = std::env::temp_dir().join(format!("ketnoi-demo-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("ketnoi-demo-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     Ok(dir)
 }

@@ -1,19 +1,19 @@
 //! Who may call what: every operation of the OpenAPI document, tried
 //! anonymously and with each role's token, against one table of expected
-//! answers kept in the repo (`access.tsv`). An operation without a row fails
+//! answers kept in the repo (`tests/it/access.tsv`). An operation without a row fails
 //! the test, so a new endpoint cannot arrive without its access decided.
 //!
 //! Bodies are empty JSON objects: an allowed caller gets past the access
 //! check and is stopped by validation (422/400), a refused one gets 403, and
 //! nothing is changed. After an intended change of access, rewrite the table
-//! with `KETNOI_ACCESS_WRITE=1 cargo test -p ketnoi --test access` and review
+//! with `KETNOI_ACCESS_WRITE=1 cargo test -p ketnoi --test it access::` and review
 //! the diff.
 
 use serde_json::Value;
 use std::collections::BTreeMap;
 use testkit::{TestApp, ADMIN, COMMUNE_OFFICER, EMPLOYER, JOB_SEEKER, STAFF, VIEWER};
 
-const TABLE: &str = "tests/access.tsv";
+const TABLE: &str = "tests/it/access.tsv";
 const SCHOOL: &str = "truongnghe@demo.ketnoi.vn";
 /// The callers, in the table's column order.
 const CALLERS: [(&str, Option<&str>); 8] = [
@@ -139,7 +139,7 @@ async fn every_operation_answers_each_role_as_the_table_says() {
         std::fs::write(TABLE, &written).unwrap();
         return;
     }
-    let table = std::fs::read_to_string(TABLE).expect("tests/access.tsv");
+    let table = std::fs::read_to_string(TABLE).expect("tests/it/access.tsv");
     let mut lines = table.lines();
     assert_eq!(lines.next(), Some(header.as_str()), "the table's columns");
     let expected: BTreeMap<&str, Vec<u16>> = lines

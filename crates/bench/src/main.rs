@@ -208,7 +208,7 @@ async fn main() -> anyhow::Result<()> {
         return show(figures, &argv);
     }
     // The board during an import alone: `bench --board-during-import PEOPLE VACANCIES SECONDS [--write]`
-    // (the full run: 1000000 100000 8; the quick run: 500000 10000 3).
+    // (the full run: 1000000 100000 8; the quick run: 500000 10000 2).
     if argv.get(1).map(String::as_str) == Some("--board-during-import") {
         let (people, vacancies, secs) = (argv[2].parse()?, argv[3].parse()?, argv[4].parse()?);
         let figures = board_figures::board_during_import(vacancies, people, secs)?;

@@ -239,14 +239,18 @@ pub fn board_during_import(vacancies: u64, people: u64, secs: u64) -> anyhow::Re
             .args(["--rejects", dir.path().join("rejects.xlsx").to_str().context("path")?])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(dir.path().join("import.log"))?)
             .spawn()?,
     );
     // Past opening the file: rows are being checked and written.
     std::thread::sleep(Duration::from_millis(500));
     let during = wrk(port, &PATHS, secs, dir.path())?;
-    let running = import.0.try_wait()?.is_none();
-    anyhow::ensure!(running, "the import of {people} rows ended before the load did: measure with more rows");
+    if let Some(status) = import.0.try_wait()? {
+        let log = std::fs::read_to_string(dir.path().join("import.log")).unwrap_or_default();
+        anyhow::bail!(
+            "the import of {people} rows ended ({status}) before the load did: measure with more rows\n{log}"
+        );
+    }
     let done = import.0.wait()?;
     anyhow::ensure!(done.success(), "the import failed");
     let n = if people >= 1000 { format!("{}k", people / 1000) } else { people.to_string() };

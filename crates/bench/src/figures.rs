@@ -37,6 +37,8 @@ pub async fn all(quick: bool) -> anyhow::Result<Vec<Figure>> {
         figures.extend(crate::board_figures::board_during_import(100_000, 1_000_000, 8)?);
         figures.push(crate::dashboard_figures::indicators(1_000_000, reps).await?);
         figures.extend(crate::registry_figures::import(1_000_000, 3, true)?);
+        // Imports that scale: the same ratio at twice the rows.
+        figures.extend(crate::registry_figures::import(2_000_000, 3, false)?);
         figures.extend(crate::registry_figures::search(2_000_000, 20)?);
         figures.extend(crate::registry_figures::province(10_000_000, 20)?);
         figures.extend(crate::matching_figures::matching(1_000_000, 20_000, 200, 10).await?);

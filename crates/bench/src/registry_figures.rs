@@ -151,8 +151,8 @@ pub fn import(rows: u64, reps: usize, with_postgres: bool) -> anyhow::Result<Vec
         value,
         "sqlite3 .import of the same CSV into a plain table",
         base,
-        "≤ 2× sqlite3 .import, < 300 MB",
-        ratio <= 2.0 && peak < 300 * 1024,
+        "≤ 1.5× sqlite3 .import, < 300 MB at 1M rows (the ratio the same at 2M)",
+        ratio <= 1.5 && (rows > 1_000_000 || peak < 300 * 1024),
     )];
     if with_postgres {
         figures.push(import_postgres(&csv, rows)?);

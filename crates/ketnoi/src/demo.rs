@@ -178,9 +178,13 @@ impl PeopleGen {
         let birth_date =
             chrono::NaiveDate::from_ymd_opt(year, rng.gen_range(1..=12), rng.gen_range(1..=28)).expect("valid");
         let ward_code = self.home_wards[rng.gen_range(0..self.home_wards.len())].clone();
-        // CCCD: province of birth (056 Khánh Hòa mostly), sex+century digit, year, unique serial.
+        // CCCD: province of birth, sex+century digit, year, serial. The first
+        // million were born here (056 Khánh Hòa); each further million in
+        // another province, so that every CCCD of a larger file stays unique.
+        const BORN_IN: [&str; 10] = ["056", "079", "001", "048", "052", "054", "058", "066", "068", "040"];
+        let born_in = BORN_IN[(self.serial / 1_000_000) as usize % BORN_IN.len()];
         let century_digit = if year >= 2000 { 2 } else { 0 } + u32::from(female);
-        let cccd = format!("056{century_digit}{:02}{:06}", year % 100, self.serial % 1_000_000);
+        let cccd = format!("{born_in}{century_digit}{:02}{:06}", year % 100, self.serial % 1_000_000);
         let phone =
             format!("0{}{:08}", ["3", "5", "7", "8", "9"][rng.gen_range(0..5)], rng.gen_range(0..100_000_000u32));
         let qualification = [

@@ -414,10 +414,6 @@ impl ExchangePage {
     fn count(&self, counts: &[MonthCount], month: &str) -> String {
         self.page.tr.int(counts.iter().find(|c| c.month == month).map_or(0, |c| c.count))
     }
-    /// "12/2026" for "2026-12": months as Vietnamese write them.
-    fn month(&self, m: &str) -> String {
-        m.split_once('-').map_or_else(|| m.to_owned(), |(y, mo)| format!("{mo}/{y}"))
-    }
     /// (partner, month) lines with a referral or a hire, latest month first.
     fn referral_lines(&self) -> Vec<(&PartnerReport, String)> {
         let mut lines: Vec<(&PartnerReport, String)> = self

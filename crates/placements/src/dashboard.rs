@@ -145,7 +145,7 @@ pub fn map_svg(lines: &[WardLine], link: Option<&dyn Fn(&str) -> String>, lang: 
             name: l.name.clone(),
             size: l.jobs,
             value: l.rate,
-            label: l.jobs.to_string(),
+            label: platform::i18n::Tr::new(lang).int(l.jobs),
         })
         .collect();
     refdata::map::communes_svg(&points, link, t(lang, "dash.map"))

@@ -118,6 +118,11 @@ impl Tr {
         use chrono::Datelike;
         format!("{:02}/{:02}/{:04}", d.day(), d.month(), d.year())
     }
+    /// "03/2024" for the month "2024-03": months as Vietnamese (and the
+    /// rest of the pages' dates) write them.
+    pub fn month(&self, ym: &str) -> String {
+        ym.split_once('-').map_or_else(|| ym.to_owned(), |(y, m)| format!("{m}/{y}"))
+    }
     /// What is wrong with `field` among `errors`, in this language (`None`: nothing).
     pub fn field_error(&self, errors: &[crate::error::FieldError], field: &str) -> Option<String> {
         let msgs: Vec<&str> = errors.iter().filter(|e| e.field == field).map(|e| t(self.lang, &e.code)).collect();
@@ -232,6 +237,14 @@ pub fn parse_date(s: &str) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_and_counts_read_as_vietnamese_write_them() {
+        let vi = Tr::new(Lang::Vi);
+        assert_eq!(vi.month("2024-03"), "03/2024");
+        assert_eq!(vi.int(1500), "1.500");
+        assert_eq!(Tr::new(Lang::En).int(1500), "1,500");
+    }
 
     #[test]
     fn every_platform_message_has_both_languages() {

@@ -28,7 +28,7 @@ fn vacancy_form(title: &str) -> Vec<(&'static str, String)> {
     vec![
         ("title", title.to_owned()),
         ("occupation_isco", "7212".into()),
-        ("positions", "12".into()),
+        ("positions", "1200".into()),
         ("qualification", "elementary".into()),
         ("experience_years", "1".into()),
         ("wage_min", "9.000.000".into()),
@@ -128,6 +128,7 @@ async fn employer_to_board_to_application() {
     let html = r.text().await.unwrap();
     assert!(html.contains(&format!("/jobs/{vacancy_id}")), "{html}");
     assert!(html.contains("9.000.000 – 14.000.000 ₫"));
+    assert!(html.contains(": 1.200 ·"), "positions as Vietnamese write numbers: {html}");
     let api: Value = reqwest::get(app.url("/api/v1/vacancies?q=tho%20han%20vo")).await.unwrap().json().await.unwrap();
     assert_eq!(api["total"], 1);
     assert_eq!(api["items"][0]["url"], app.url(&format!("/jobs/{vacancy_id}")));
@@ -146,6 +147,7 @@ async fn employer_to_board_to_application() {
     assert_eq!(ld["baseSalary"]["value"]["minValue"], 9_000_000);
     assert_eq!(ld["hiringOrganization"]["name"], "Công ty TNHH Đóng tàu Cam Ranh");
     assert!(page.contains("property=\"og:title\"") && page.contains("facebook.com/sharer") && page.contains("zalo"));
+    assert!(page.contains("<dd>1.200</dd>"), "positions on the vacancy's page");
     let poster = reqwest::get(app.url(&format!("/jobs/{vacancy_id}/poster"))).await.unwrap().text().await.unwrap();
     assert!(poster.contains("<svg") && poster.contains(&format!("/jobs/{vacancy_id}")));
     let feed = reqwest::get(app.url("/jobs/feed.atom?q=vo%20tau")).await.unwrap().text().await.unwrap();

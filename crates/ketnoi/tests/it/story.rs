@@ -62,6 +62,7 @@ async fn login_language_scope_and_logout() {
     assert_eq!(b.get("/units/22366").await.status(), 403, "Phường Nha Trang is not theirs");
     let (_, unit) = b.get_text("/units/22504").await;
     assert!(unit.contains("Xã Vạn Thọ"), "the old commune behind Đại Lãnh is shown");
+    assert!(unit.contains("12,6983; 109,3880"), "its centroid as Vietnamese write decimals");
 
     // Switching to English is remembered for this user only.
     let r = b.post_form("/lang", &[("lang", "en"), ("next", "/units")]).await;

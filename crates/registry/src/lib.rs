@@ -10,6 +10,7 @@ pub mod import;
 pub mod imports;
 pub mod lists;
 pub mod model;
+mod raw_insert;
 pub mod routes;
 pub mod rules;
 pub mod search;

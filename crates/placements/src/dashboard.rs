@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate};
 use platform::auth::{AreaScope, CurrentUser, Role};
 use platform::error::{AppError, AppResult};
-use platform::i18n::{t, Lang};
+use platform::i18n::{t, Lang, Tr};
 use platform::web::{render, Ctx, Page};
 use platform::AppState;
 use serde::Deserialize;
@@ -145,7 +145,7 @@ pub fn map_svg(lines: &[WardLine], link: Option<&dyn Fn(&str) -> String>, lang: 
             name: l.name.clone(),
             size: l.jobs,
             value: l.rate,
-            label: platform::i18n::Tr::new(lang).int(l.jobs),
+            label: Tr::new(lang).int(l.jobs),
         })
         .collect();
     refdata::map::communes_svg(&points, link, t(lang, "dash.map"))
@@ -352,7 +352,7 @@ pub async fn build(st: &AppState, ctx: &Ctx, user: &platform::auth::User, q: &Da
     let map_svg = map_svg(&wards, if links { Some(&link) } else { None }, ctx.lang);
     let month_chart = serde_json::json!({
         "label": t(ctx.lang, "pl.jobs_created"),
-        "labels": jobs.by_month.iter().map(|m| format!("{}/{}", &m.month[5..], &m.month[..4])).collect::<Vec<_>>(),
+        "labels": jobs.by_month.iter().map(|m| Tr::new(ctx.lang).month(&m.month)).collect::<Vec<_>>(),
         "values": jobs.by_month.iter().map(|m| m.count).collect::<Vec<_>>(),
     })
     .to_string();

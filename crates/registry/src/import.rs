@@ -407,42 +407,35 @@ pub async fn run(
     let mut rejected_so_far = 0;
     let mut read_so_far = 0;
     while let Some(msg) = rx.recv().await {
-        match msg {
-            Msg::Valid(mut people) => {
+        // A batch written, by the SQLite thread or here for PostgreSQL.
+        let (mut rows, ids, r) = match msg {
+            Msg::Valid(people) => {
                 let Db::Postgres(pool) = db else { unreachable!("SQLite writes on its own thread") };
                 let kept = kept.get().copied().unwrap_or_default();
                 let (ids, r) = crate::copy::upsert(pool, opts.province, &people, kept).await?;
-                if let Some(index) = index {
-                    entries.extend(people.drain(..).zip(ids).map(|(d, id)| d.into_entry(id)));
-                    index.upsert(&entries);
-                    entries.clear();
-                }
-                people.clear();
-                let _ = recycle_tx.send(people);
-                report.inserted += r.inserted;
-                report.updated += r.updated;
-                report.unchanged += r.unchanged;
+                (people, ids, r)
             }
-            Msg::Written(mut rows, ids, r) => {
-                if let Some(index) = index {
-                    if initial {
-                        indexed.extend(&ids);
-                    }
-                    entries.extend(rows.drain(..).zip(ids).map(|(row, id)| row.into_entry(id)));
-                    index.upsert(&entries);
-                    entries.clear();
-                }
-                rows.clear();
-                let _ = recycle_tx.send(rows);
-                report.inserted += r.inserted;
-                report.updated += r.updated;
-                report.unchanged += r.unchanged;
-            }
+            Msg::Written(rows, ids, r) => (rows, ids, r),
             Msg::Progress(read, rejected) => {
                 read_so_far = read;
                 rejected_so_far = rejected;
+                on_progress(read_so_far, report.accepted(), rejected_so_far);
+                continue;
             }
+        };
+        if let Some(index) = index {
+            if initial {
+                indexed.extend(&ids);
+            }
+            entries.extend(rows.drain(..).zip(ids).map(|(row, id)| row.into_entry(id)));
+            index.upsert(&entries);
+            entries.clear();
         }
+        rows.clear();
+        let _ = recycle_tx.send(rows);
+        report.inserted += r.inserted;
+        report.updated += r.updated;
+        report.unchanged += r.unchanged;
         on_progress(read_so_far, report.accepted(), rejected_so_far);
     }
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "all written and indexed");

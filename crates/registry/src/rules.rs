@@ -267,7 +267,6 @@ fn place_of(r: refdata::resolver::Resolution, legacy: Option<String>, province: 
     }
 }
 
-/// Runs of whitespace as one space (the name is trimmed already).
 /// A character a name may hold: a letter of any script, a space, an
 /// apostrophe or a hyphen. Vietnamese letters (Latin-1, Latin Extended-A/B,
 /// Latin Extended Additional: all letters but × and ÷) are answered without
@@ -281,6 +280,7 @@ fn name_char(c: char) -> bool {
     }
 }
 
+/// Runs of whitespace as one space (the name is trimmed already).
 fn collapse_spaces(s: String) -> String {
     let mut prev_space = false;
     let tidy = s.chars().all(|c| {
@@ -616,6 +616,7 @@ impl Indicators {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn name_letters_are_judged_as_the_unicode_tables_judge_them() {
@@ -627,7 +628,6 @@ mod tests {
         }
         assert!("Nguyễn Thị Ánh H'Hen Ê-Đê Ưng Ỷ".chars().all(name_char));
     }
-    use super::*;
 
     fn today() -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()

@@ -264,28 +264,36 @@ async fn whole_file_problems_and_scope() {
     assert!(job["rejects_url"].is_string());
 }
 
+/// `rows` valid rows, then a quoted cell that never closes: the reader fails
+/// after them (with more than a batch, after the writer has written some).
+fn breaking_after(rows: usize) -> Vec<u8> {
+    let mut text = String::from("cccd,full_name,birth_date,sex,ward_code,employment_status\n");
+    for i in 0..rows {
+        text.push_str(&format!("0561850{i:05},Nguyễn Thị Đào,05/06/1985,nữ,22504,employed\n"));
+    }
+    text.push('"');
+    text.push_str(&"x".repeat(9 * 1024 * 1024));
+    text.into_bytes()
+}
+
+/// Upload a file on the import page and wait for its job to end.
+async fn upload_and_wait(staff: &testkit::Browser, file: &str, body: Vec<u8>) -> Value {
+    let r = staff.upload("/registry/import", file, body).await;
+    assert_eq!(r.status(), 303);
+    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
+    wait_done(staff, id).await
+}
+
 #[tokio::test]
 async fn a_file_that_breaks_halfway_leaves_nothing() {
     let app = TestApp::spawn().await;
     let staff = app.login(STAFF).await;
-    // Valid rows, then a quoted cell that never closes: the reader fails after
-    // the first rows were validated and handed to the writer.
-    let mut text = String::from("cccd,full_name,birth_date,sex,ward_code,employment_status\n");
-    for i in 0..50 {
-        text.push_str(&format!("0561850{i:05},Nguyễn Thị Đào,05/06/1985,nữ,22504,employed\n"));
-    }
-    text.push_str("\"");
-    text.push_str(&"x".repeat(9 * 1024 * 1024));
-    let r = staff.upload("/registry/import", "hong.csv", text.into_bytes()).await;
-    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
-    let job = wait_done(&staff, id).await;
+    let job = upload_and_wait(&staff, "hong.csv", breaking_after(50)).await;
     assert_eq!(job["status"], "failed", "{job}");
     assert_eq!(registry::store::count(&app.db, "56").await.unwrap(), 0, "no half file");
     // Run again once corrected: it goes in whole.
-    let good = GOOD.as_bytes().to_vec();
-    let r = staff.upload("/registry/import", "khao-sat.csv", good).await;
-    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
-    assert_eq!(wait_done(&staff, id).await["report"]["inserted"], 3);
+    let job = upload_and_wait(&staff, "khao-sat.csv", GOOD.as_bytes().to_vec()).await;
+    assert_eq!(job["report"]["inserted"], 3);
 }
 
 #[tokio::test]
@@ -457,10 +465,7 @@ async fn an_excel_workbook_with_numbers_as_numbers() {
 
 /// Import `csv` through the page and wait for its report.
 async fn import_csv(staff: &testkit::Browser, csv: &str) -> Value {
-    let r = staff.upload("/registry/import", "khao-sat.csv", csv.as_bytes().to_vec()).await;
-    assert_eq!(r.status(), 303);
-    let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
-    let job = wait_done(staff, id).await;
+    let job = upload_and_wait(staff, "khao-sat.csv", csv.as_bytes().to_vec()).await;
     assert_eq!(job["status"], "done", "{job}");
     job["report"].clone()
 }
@@ -599,18 +604,11 @@ async fn a_first_load_leaves_the_seq_index_as_the_migrations_made_it() {
     };
     let migrated = index().await.expect("people_seq after the migrations");
     let staff = app.login(STAFF).await;
-    let mut broken = String::from("cccd,full_name,birth_date,sex,ward_code,employment_status\n");
-    for i in 0..50 {
-        broken.push_str(&format!("0561850{i:05},Nguyễn Thị Đào,05/06/1985,nữ,22504,employed\n"));
-    }
-    broken.push('"');
-    broken.push_str(&"x".repeat(9 * 1024 * 1024));
-    for (file, body, status) in
-        [("hong.csv", broken.into_bytes(), "failed"), ("khao-sat.csv", GOOD.as_bytes().to_vec(), "done")]
-    {
-        let r = staff.upload("/registry/import", file, body).await;
-        let id: i64 = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().parse().unwrap();
-        let job = wait_done(&staff, id).await;
+    for (file, body, status) in [
+        ("hong.csv", breaking_after(registry::import::BATCH + 10), "failed"),
+        ("khao-sat.csv", GOOD.as_bytes().to_vec(), "done"),
+    ] {
+        let job = upload_and_wait(&staff, file, body).await;
         assert_eq!(job["status"], status, "{job}");
         assert_eq!(index().await.as_deref(), Some(migrated.as_str()), "after {file}");
     }

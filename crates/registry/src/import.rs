@@ -276,6 +276,15 @@ pub async fn run(
         }
         Db::Postgres(_) => (None, None),
     };
+    // PostgreSQL: a first load holds `people` locked, so a commune officer's
+    // import (which looks people up while reading) upserts batch by batch.
+    let mut first_load = match db {
+        Db::Postgres(pool) if !matches!(scope, platform::auth::AreaScope::Wards(_)) => {
+            crate::copy::FirstLoad::begin(pool, opts.province).await?
+        }
+        _ => None,
+    };
+    initial |= first_load.is_some();
     let reader_writer_tx = writer_tx.clone();
     let started = std::time::Instant::now();
     let runtime = tokio::runtime::Handle::current();
@@ -406,44 +415,62 @@ pub async fn run(
     let mut indexed: Vec<i64> = Vec::new();
     let mut rejected_so_far = 0;
     let mut read_so_far = 0;
-    while let Some(msg) = rx.recv().await {
-        // A batch written, by the SQLite thread or here for PostgreSQL.
-        let (mut rows, ids, r) = match msg {
-            Msg::Valid(people) => {
-                let Db::Postgres(pool) = db else { unreachable!("SQLite writes on its own thread") };
-                let kept = kept.get().copied().unwrap_or_default();
-                let (ids, r) = crate::copy::upsert(pool, opts.province, &people, kept).await?;
-                (people, ids, r)
+    // Errors writing (PostgreSQL) end the loop, not the function: a first
+    // load's ids must leave the search index again.
+    let looped = async {
+        while let Some(msg) = rx.recv().await {
+            // A batch written, by the SQLite thread or here for PostgreSQL.
+            let (mut rows, ids, r) = match msg {
+                Msg::Valid(people) => {
+                    let Db::Postgres(pool) = db else { unreachable!("SQLite writes on its own thread") };
+                    let (ids, r) = match &mut first_load {
+                        Some(load) => load.write(&people).await?,
+                        None => {
+                            let kept = kept.get().copied().unwrap_or_default();
+                            crate::copy::upsert(pool, opts.province, &people, kept).await?
+                        }
+                    };
+                    (people, ids, r)
+                }
+                Msg::Written(rows, ids, r) => (rows, ids, r),
+                Msg::Progress(read, rejected) => {
+                    read_so_far = read;
+                    rejected_so_far = rejected;
+                    on_progress(read_so_far, report.accepted(), rejected_so_far);
+                    continue;
+                }
+            };
+            if let Some(index) = index {
+                if initial {
+                    indexed.extend(&ids);
+                }
+                entries.extend(rows.drain(..).zip(ids).map(|(row, id)| row.into_entry(id)));
+                index.upsert(&entries);
+                entries.clear();
             }
-            Msg::Written(rows, ids, r) => (rows, ids, r),
-            Msg::Progress(read, rejected) => {
-                read_so_far = read;
-                rejected_so_far = rejected;
-                on_progress(read_so_far, report.accepted(), rejected_so_far);
-                continue;
-            }
-        };
-        if let Some(index) = index {
-            if initial {
-                indexed.extend(&ids);
-            }
-            entries.extend(rows.drain(..).zip(ids).map(|(row, id)| row.into_entry(id)));
-            index.upsert(&entries);
-            entries.clear();
+            rows.clear();
+            let _ = recycle_tx.send(rows);
+            report.inserted += r.inserted;
+            report.updated += r.updated;
+            report.unchanged += r.unchanged;
+            on_progress(read_so_far, report.accepted(), rejected_so_far);
         }
-        rows.clear();
-        let _ = recycle_tx.send(rows);
-        report.inserted += r.inserted;
-        report.updated += r.updated;
-        report.unchanged += r.unchanged;
-        on_progress(read_so_far, report.accepted(), rejected_so_far);
+        anyhow::Ok(())
     }
+    .await;
+    drop(rx);
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "all written and indexed");
     // A writer's failure explains a reader's "stopped": report it first.
     let read = reader.await?;
-    let written = match writer {
-        Some(w) => w.await?,
-        None => Ok(()),
+    let written = match (writer, first_load) {
+        (Some(w), _) => w.await?,
+        // The whole file was read: only now may a first load commit.
+        (None, Some(load)) if looped.is_ok() && read.is_ok() => load.finish().await,
+        (None, Some(load)) => {
+            load.abort().await;
+            looped
+        }
+        (None, None) => looped,
     };
     if written.is_err() || read.is_err() {
         if let Some(index) = index {

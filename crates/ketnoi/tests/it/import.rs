@@ -587,42 +587,93 @@ async fn after_an_import_a_page_of_people_is_read_by_primary_key() {
     assert!(plan.contains("INTEGER PRIMARY KEY"), "{plan}");
 }
 
-/// A first load into SQLite drops `people_seq` and builds it again before
-/// it commits (its keys come sorted). After a load that failed and after one
-/// that went in, the index is as the migrations made it, and it serves the
-/// changes feed's order.
+/// A first load builds indexes once, at its end, before it commits: SQLite
+/// drops `people_seq` (its keys come sorted), PostgreSQL every index of
+/// `people` and its primary key (built from sorted keys).
+/// After a load that failed past its first batch and after one that went
+/// in, they are as the migrations made them and they serve their queries;
+/// the failed load left no one.
 #[tokio::test]
-async fn a_first_load_leaves_the_seq_index_as_the_migrations_made_it() {
+async fn a_first_load_leaves_the_indexes_as_the_migrations_made_them() {
     let app = TestApp::spawn().await;
-    let platform::Db::Sqlite(pool) = &app.db else { return };
-    let index = || async {
-        sqlx::query_as::<_, (String,)>("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = 'people_seq'")
-            .fetch_optional(pool)
-            .await
-            .unwrap()
-            .map(|r| r.0)
+    let catalog = || async {
+        let sql = match app.db.backend() {
+            platform::db::Backend::Sqlite => {
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'people' AND sql IS NOT NULL ORDER BY name"
+            }
+            platform::db::Backend::Postgres => {
+                "SELECT indexname::text, indexdef FROM pg_indexes \
+                 WHERE tablename = 'people' AND schemaname = current_schema() \
+                 UNION ALL SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint \
+                 WHERE conrelid = 'people'::regclass ORDER BY 1"
+            }
+        };
+        platform::with_db!(&app.db, p => sqlx::query_as::<_, (String, String)>(sql).fetch_all(p).await.unwrap())
     };
-    let migrated = index().await.expect("people_seq after the migrations");
+    let migrated = catalog().await;
+    assert!(migrated.iter().any(|(name, _)| name == "people_seq"), "{migrated:?}");
     let staff = app.login(STAFF).await;
-    for (file, body, status) in [
-        ("hong.csv", breaking_after(registry::import::BATCH + 10), "failed"),
-        ("khao-sat.csv", GOOD.as_bytes().to_vec(), "done"),
+    for (file, body, status, stored) in [
+        ("hong.csv", breaking_after(registry::import::BATCH + 10), "failed", 0),
+        ("khao-sat.csv", GOOD.as_bytes().to_vec(), "done", 3),
     ] {
         let job = upload_and_wait(&staff, file, body).await;
         assert_eq!(job["status"], status, "{job}");
-        assert_eq!(index().await.as_deref(), Some(migrated.as_str()), "after {file}");
+        assert_eq!(catalog().await, migrated, "after {file}");
+        assert_eq!(registry::store::count(&app.db, "56").await.unwrap(), stored, "after {file}");
     }
-    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
-        "EXPLAIN QUERY PLAN SELECT id FROM people WHERE province_code = '56' AND seq > 0 ORDER BY seq LIMIT 10",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    assert!(plan.iter().any(|r| r.3.contains("people_seq")), "{plan:?}");
-    let (loaded,): (i64,) =
-        sqlx::query_as("SELECT count(*) FROM people INDEXED BY people_seq WHERE province_code = '56' AND seq > 0")
+    match &app.db {
+        platform::Db::Sqlite(pool) => {
+            let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+                "EXPLAIN QUERY PLAN SELECT id FROM people WHERE province_code = '56' AND seq > 0 ORDER BY seq LIMIT 10",
+            )
+            .fetch_all(pool)
+            .await
+            .unwrap();
+            assert!(plan.iter().any(|r| r.3.contains("people_seq")), "{plan:?}");
+            let (loaded,): (i64,) = sqlx::query_as(
+                "SELECT count(*) FROM people INDEXED BY people_seq WHERE province_code = '56' AND seq > 0",
+            )
             .fetch_one(pool)
             .await
             .unwrap();
-    assert_eq!(loaded, 3, "the index holds every loaded person");
+            assert_eq!(loaded, 3, "the index holds every loaded person");
+        }
+        platform::Db::Postgres(pool) => {
+            // The indexes hold the rows (read through them only), and the
+            // constraints hold.
+            let mut conn = pool.acquire().await.unwrap();
+            sqlx::query("SET enable_seqscan = off").execute(&mut *conn).await.unwrap();
+            let (by_cccd,): (i64,) =
+                sqlx::query_as("SELECT count(*) FROM people WHERE cccd > '' AND province_code = '56'")
+                    .fetch_one(&mut *conn)
+                    .await
+                    .unwrap();
+            assert_eq!(by_cccd, 2, "the CCCD index holds everyone loaded with a CCCD");
+            let (without,): (i64,) = sqlx::query_as(
+                "SELECT count(*) FROM people WHERE cccd IS NULL AND province_code = '56' AND ward_code = '22624'",
+            )
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+            assert_eq!(without, 1, "the duplicates' index holds who came without one");
+            let cccd: (String,) =
+                sqlx::query_as("SELECT cccd FROM people LIMIT 1").fetch_one(&mut *conn).await.unwrap();
+            let again = sqlx::query(
+                "INSERT INTO people (province_code, cccd, full_name, name_folded, birth_date, sex, ward_code, \
+                 qualification, employment_status, created_at, updated_at) \
+                 SELECT province_code, cccd, full_name, name_folded, birth_date, sex, ward_code, qualification, \
+                 employment_status, now(), now() FROM people WHERE cccd = $1",
+            )
+            .bind(&cccd.0)
+            .execute(&mut *conn)
+            .await;
+            assert!(again.is_err(), "the CCCD is unique again");
+            let nowhere = sqlx::query("UPDATE people SET ward_code = '99999' WHERE cccd = $1")
+                .bind(&cccd.0)
+                .execute(&mut *conn)
+                .await;
+            assert!(nowhere.is_err(), "a commune must exist");
+        }
+    }
 }

@@ -186,7 +186,7 @@ fn import_postgres(csv: &Path, rows: u64) -> anyhow::Result<Figure> {
         let value = Stat::of(vec![t]);
         Ok(crate::figures::figure(
             &format!("registry.import.postgres.{rows}"),
-            &format!("Import {rows} survey rows into PostgreSQL (validate, COPY to a staging table, set-based upsert, index)"),
+            &format!("Import {rows} survey rows into an empty PostgreSQL registry (validate, COPY into people in one transaction, build the indexes at the end)"),
             "ms",
             value,
             "psql \\copy of the same CSV into a plain table",

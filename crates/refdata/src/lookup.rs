@@ -55,12 +55,14 @@ pub fn lookups() -> &'static Lookups {
 
 /// A code from a coded list, given as its code, its name in either language
 /// or an alias, in any case, with or without diacritics, spaces or hyphens.
-pub fn code_of(list: &Lookup, s: &str) -> Option<String> {
+/// The lists live as long as the program (their address keys what is remembered).
+pub fn code_of(list: &'static Lookup, s: &str) -> Option<String> {
     /// Labels already looked up, as written, per list: a survey file
     /// writes the same few labels a million times, and folding one costs
-    /// ten times a hash (measured: a tenth of reading a row). Bounded, so
-    /// free text in a coded column cannot grow it.
+    /// ten times a hash (measured: a tenth of reading a row). Bounded in
+    /// number and length, so free text in a coded column cannot grow it.
     const REMEMBERED: usize = 1024;
+    const LONGEST: usize = 64;
     type Seen = HashMap<usize, HashMap<String, Option<String>, foldhash::fast::RandomState>>;
     thread_local! {
         static BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -78,7 +80,7 @@ pub fn code_of(list: &Lookup, s: &str) -> Option<String> {
     });
     SEEN.with_borrow_mut(|seen| {
         let m = seen.entry(key).or_default();
-        if m.len() < REMEMBERED {
+        if m.len() < REMEMBERED && s.len() <= LONGEST {
             m.insert(s.to_owned(), code.clone());
         }
     });

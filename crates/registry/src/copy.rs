@@ -194,9 +194,19 @@ impl FirstLoad {
             return Ok(None);
         }
         let mut tx = pool.begin().await?;
-        // Then again under the lock: an import started beside this one waits
-        // here, then finds people and upserts.
-        sqlx::query("LOCK TABLE people IN ACCESS EXCLUSIVE MODE").execute(&mut *tx).await?;
+        // Then again under the lock. Not waited for long: queued behind a
+        // long reader (a dump), the lock would make every new reader queue
+        // behind it. Not had: this import upserts batch by batch, as does
+        // one started beside a first load (its rows wait for the load).
+        sqlx::query("SET LOCAL lock_timeout = '2s'").execute(&mut *tx).await?;
+        match sqlx::query("LOCK TABLE people IN ACCESS EXCLUSIVE MODE").execute(&mut *tx).await {
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+            locked => locked?,
+        };
+        sqlx::query("SET LOCAL lock_timeout TO DEFAULT").execute(&mut *tx).await?;
         let (empty, referenced): (bool, bool) = sqlx::query_as(
             "SELECT NOT EXISTS (SELECT 1 FROM people), \
              EXISTS (SELECT 1 FROM pg_constraint WHERE confrelid = 'people'::regclass)",
@@ -216,11 +226,10 @@ impl FirstLoad {
         .fetch_all(&mut *tx)
         .await?;
         let indexes: Vec<(String, String)> = sqlx::query_as(
-            "SELECT c.relname::text, pg_get_indexdef(i.indexrelid) FROM pg_index i \
-             JOIN pg_class c ON c.oid = i.indexrelid \
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i \
              WHERE i.indrelid = 'people'::regclass AND NOT EXISTS \
              (SELECT 1 FROM pg_constraint k WHERE k.conrelid = i.indrelid AND k.conindid = i.indexrelid) \
-             ORDER BY c.relname",
+             ORDER BY 1",
         )
         .fetch_all(&mut *tx)
         .await?;
@@ -229,8 +238,9 @@ impl FirstLoad {
             sqlx::query(&format!("ALTER TABLE people DROP CONSTRAINT \"{name}\"")).execute(&mut *tx).await?;
             restore.push(format!("ALTER TABLE people ADD CONSTRAINT \"{name}\" {def}"));
         }
+        // Names as regclass prints them: quoted and schema-qualified where needed.
         for (name, def) in indexes {
-            sqlx::query(&format!("DROP INDEX \"{name}\"")).execute(&mut *tx).await?;
+            sqlx::query(&format!("DROP INDEX {name}")).execute(&mut *tx).await?;
             restore.push(def);
         }
         // Sorting a few million keys in memory, not in temporary files.

@@ -461,9 +461,11 @@ pub async fn run(
     drop(rx);
     tracing::debug!(ms = started.elapsed().as_millis() as u64, "all written and indexed");
     // A writer's failure explains a reader's "stopped": report it first.
-    let read = reader.await?;
+    // A thread that panicked is a failure like any other: the first load's
+    // ids must still leave the index.
+    let read = reader.await.map_err(anyhow::Error::from).and_then(|r| r);
     let written = match (writer, first_load) {
-        (Some(w), _) => w.await?,
+        (Some(w), _) => w.await.map_err(anyhow::Error::from).and_then(|r| r),
         // The whole file was read: only now may a first load commit.
         (None, Some(load)) if looped.is_ok() && read.is_ok() => load.finish().await,
         (None, Some(load)) => {

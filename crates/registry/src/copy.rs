@@ -49,17 +49,8 @@ async fn staged(
     let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6);
     let mut ids = vec![0i64; people.len()];
     let mut result = BatchResult::default();
-    let mut copy = tx.copy_in_raw(&format!("COPY people_stage (ord, {}) FROM STDIN (FORMAT csv)", *FIELDS)).await?;
-    let mut buf = Vec::with_capacity(CHUNK + 4096);
-    for (i, d) in people.iter().enumerate() {
-        encode(&mut buf, i as i64, d, b"");
-        if buf.len() >= CHUNK {
-            copy.send(buf.as_slice()).await?;
-            buf.clear();
-        }
-    }
-    copy.send(buf.as_slice()).await?;
-    copy.finish().await?;
+    let sql = format!("COPY people_stage (ord, {}) FROM STDIN (FORMAT csv)", *FIELDS);
+    copy_rows(tx, &sql, people, 0, b"", &mut Vec::with_capacity(CHUNK + 4096)).await?;
     // No ANALYZE (it would cost as much as the copy): without statistics the
     // planner takes few staged rows without CCCD and looks them up by index.
 
@@ -179,7 +170,6 @@ pub struct FirstLoad {
     tx: Transaction<'static, Postgres>,
     /// What to run at the end to put back what was dropped, in order.
     restore: Vec<String>,
-    province: String,
     /// The columns that follow a row's answers: province, times, seq.
     tail: Vec<u8>,
     buf: Vec<u8>,
@@ -249,7 +239,7 @@ impl FirstLoad {
         // Microseconds: what PostgreSQL keeps.
         let now = chrono::SubsecRound::trunc_subsecs(Utc::now(), 6).format("%Y-%m-%d %H:%M:%S%.6f+00");
         let tail = format!(",\"{province}\",{now},{now},{seq}").into_bytes();
-        Ok(Some(Self { tx, restore, province: province.into(), tail, buf: Vec::with_capacity(CHUNK + 4096) }))
+        Ok(Some(Self { tx, restore, tail, buf: Vec::with_capacity(CHUNK + 4096) }))
     }
 
     /// Copy a batch into `people`: every row is a new person (the reader
@@ -267,23 +257,11 @@ impl FirstLoad {
         .fetch_one(&mut *self.tx)
         .await?;
         let first = last - people.len() as i64 + 1;
-        let mut copy = self
-            .tx
-            .copy_in_raw(&format!(
-                "COPY people (id, {}, province_code, created_at, updated_at, seq) FROM STDIN (FORMAT csv)",
-                *FIELDS
-            ))
-            .await?;
-        self.buf.clear();
-        for (i, d) in people.iter().enumerate() {
-            encode(&mut self.buf, first + i as i64, d, &self.tail);
-            if self.buf.len() >= CHUNK {
-                copy.send(self.buf.as_slice()).await?;
-                self.buf.clear();
-            }
-        }
-        copy.send(self.buf.as_slice()).await?;
-        copy.finish().await?;
+        let sql = format!(
+            "COPY people (id, {}, province_code, created_at, updated_at, seq) FROM STDIN (FORMAT csv)",
+            *FIELDS
+        );
+        copy_rows(&mut self.tx, &sql, people, first, &self.tail, &mut self.buf).await?;
         let ids = (first..=last).collect();
         Ok((ids, BatchResult { inserted: people.len() as u64, ..Default::default() }))
     }
@@ -302,10 +280,34 @@ impl FirstLoad {
         for sql in &self.restore {
             sqlx::query(sql).execute(&mut *self.tx).await?;
         }
-        tracing::debug!(ms = t.elapsed().as_millis() as u64, province = self.province, "indexes built");
+        tracing::debug!(ms = t.elapsed().as_millis() as u64, "indexes built");
         self.tx.commit().await?;
         Ok(())
     }
+}
+
+/// Send `people` to `copy` (a COPY … FROM STDIN in CSV) in chunks, each row
+/// led by `lead` + its position and followed by `tail`.
+async fn copy_rows(
+    conn: &mut sqlx::PgConnection,
+    copy: &str,
+    people: &[Prepared],
+    lead: i64,
+    tail: &[u8],
+    buf: &mut Vec<u8>,
+) -> anyhow::Result<()> {
+    let mut copy = conn.copy_in_raw(copy).await?;
+    buf.clear();
+    for (i, d) in people.iter().enumerate() {
+        encode(buf, lead + i as i64, d, tail);
+        if buf.len() >= CHUNK {
+            copy.send(buf.as_slice()).await?;
+            buf.clear();
+        }
+    }
+    copy.send(buf.as_slice()).await?;
+    copy.finish().await?;
+    Ok(())
 }
 
 /// One row as COPY's CSV: a number (the position in the batch, or the id),
